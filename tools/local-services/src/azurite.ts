@@ -1,0 +1,77 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from './free-port';
+import { ManagedProcess } from './managed-process';
+
+/** Azurite's published development account (not a secret: it is in Microsoft's docs). */
+export const AZURITE_ACCOUNT = 'devstoreaccount1';
+export const AZURITE_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteInstance {
+  blobPort: number;
+  queuePort: number;
+  tablePort: number;
+  connectionString: string;
+  location: string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+}
+
+export function azuriteConnectionString(blobPort: number, queuePort: number, tablePort: number): string {
+  const base = `http://127.0.0.1`;
+  return (
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+    `BlobEndpoint=${base}:${blobPort}/${AZURITE_ACCOUNT};QueueEndpoint=${base}:${queuePort}/${AZURITE_ACCOUNT};` +
+    `TableEndpoint=${base}:${tablePort}/${AZURITE_ACCOUNT};`
+  );
+}
+
+const azuriteBin = (): string => path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
+
+export interface StartAzuriteOptions {
+  /** Data folder; a fresh temp folder when omitted. */
+  location?: string;
+  echo?: boolean;
+  /** Reuse these ports (e.g. restart after a simulated outage). */
+  ports?: { blob: number; queue: number; table: number };
+}
+
+/** Starts Azurite (blob, queue, table) on free loopback ports, bound to 127.0.0.1 only. */
+export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteInstance> {
+  const location = options.location ?? (await mkdtemp(path.join(tmpdir(), 'azurite-')));
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const ports = options.ports ?? { blob: await freePort(), queue: await freePort(), table: await freePort() };
+    const proc = new ManagedProcess({
+      name: 'azurite',
+      command: process.execPath,
+      args: [
+        azuriteBin(),
+        '--silent', '--location', location, '--loose', '--skipApiVersionCheck', '--disableTelemetry',
+        '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
+        '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
+      ],
+      readyPattern: /Table service is successfully listening/,
+      echo: options.echo,
+    });
+    try {
+      await proc.start();
+      return {
+        blobPort: ports.blob,
+        queuePort: ports.queue,
+        tablePort: ports.table,
+        location,
+        connectionString: azuriteConnectionString(ports.blob, ports.queue, ports.table),
+        stop: () => proc.stop(),
+        kill: () => proc.kill(),
+      };
+    } catch (error) {
+      lastError = error;
+      await proc.kill();
+      if (options.ports) break;
+    }
+  }
+  throw lastError;
+}

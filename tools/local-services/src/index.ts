@@ -1,0 +1,5 @@
+export * from './free-port';
+export * from './wait-until';
+export * from './managed-process';
+export * from './azurite';
+export * from './cosmos-server';
