@@ -1,0 +1,37 @@
+/**
+ * The closed set of issue codes. Every failure the pipeline records carries one of these;
+ * dead letters, logs, metrics and the reprocessor's routing all key on them.
+ * Documented in the README ("Issue codes"); extend, never rename.
+ */
+export const ISSUE_CODES = {
+  /** The event body is larger than the telemetry limit (64 KiB). Permanent. */
+  EVENT_OVERSIZE: { retryable: false, stage: 'decode' },
+  /** The body is not valid UTF-8. Permanent. */
+  EVENT_ENCODING: { retryable: false, stage: 'decode' },
+  /** The body is not a JSON object (syntax error, array, scalar). Permanent. */
+  EVENT_MALFORMED: { retryable: false, stage: 'decode' },
+  /** The JSON object violates the telemetry schema (missing/wrong fields, out of range). Permanent. */
+  EVENT_INVALID: { retryable: false, stage: 'validate' },
+  /** The store could not be reached or answered 5xx / 503. Retryable. */
+  STORE_UNAVAILABLE: { retryable: true, stage: 'store' },
+  /** The store throttled (429) beyond the retry budget. Retryable. */
+  STORE_THROTTLED: { retryable: true, stage: 'store' },
+  /** A store call timed out. Retryable. */
+  STORE_TIMEOUT: { retryable: true, stage: 'store' },
+  /** Optimistic concurrency kept failing (412) beyond the retry budget. Retryable. */
+  STORE_CONFLICT: { retryable: true, stage: 'store' },
+  /** The store refused the write for good (400, 403, 413 entity too large). Permanent. */
+  STORE_REJECTED: { retryable: false, stage: 'store' },
+  /** The dead-letter queue or claim-check blob could not be written. Retryable (the batch fails). */
+  DEAD_LETTER_UNAVAILABLE: { retryable: true, stage: 'dead-letter' },
+  /** Anything not classified above. Retried a bounded number of times, then parked. */
+  UNKNOWN: { retryable: true, stage: 'unknown' },
+} as const satisfies Record<string, { retryable: boolean; stage: Stage }>;
+
+export type Stage = 'decode' | 'validate' | 'store' | 'dead-letter' | 'reprocess' | 'unknown';
+export type IssueCode = keyof typeof ISSUE_CODES;
+export const issueCodes = Object.keys(ISSUE_CODES) as IssueCode[];
+
+export function isIssueCode(value: unknown): value is IssueCode {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ISSUE_CODES, value);
+}

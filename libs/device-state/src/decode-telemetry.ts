@@ -1,0 +1,83 @@
+import { PipelineError } from '@telemetry/core';
+import { MAX_EVENT_BYTES, telemetrySchema, type Telemetry } from './telemetry';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+export interface DecodedTelemetry {
+  telemetry: Telemetry;
+  /** `timestamp` in epoch milliseconds: the ordering key of the merge rule. */
+  time: number;
+}
+
+/** The body as the trigger delivered it: raw bytes (preferred), a string, or an already-parsed value. */
+export type EventBody = Uint8Array | ArrayBuffer | string | unknown;
+
+function toBytesOrText(body: EventBody): Uint8Array | string | undefined {
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (typeof body === 'string') return body;
+  return undefined;
+}
+
+/** Size in bytes of the body as it travelled (UTF-8 for strings; JSON for pre-parsed values). */
+export function bodySize(body: EventBody): number {
+  const raw = toBytesOrText(body);
+  if (raw instanceof Uint8Array) return raw.byteLength;
+  if (typeof raw === 'string') return Buffer.byteLength(raw, 'utf8');
+  try {
+    return Buffer.byteLength(JSON.stringify(body) ?? '', 'utf8');
+  } catch {
+    return Number.POSITIVE_INFINITY;
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new PipelineError('EVENT_MALFORMED', `body is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/**
+ * Decodes and validates one event body. Throws PipelineError with EVENT_OVERSIZE, EVENT_ENCODING,
+ * EVENT_MALFORMED or EVENT_INVALID; never anything else, whatever the input.
+ */
+export function decodeTelemetry(body: EventBody): DecodedTelemetry {
+  const raw = toBytesOrText(body);
+  let value: unknown;
+  if (raw === undefined) {
+    if (bodySize(body) > MAX_EVENT_BYTES) throw new PipelineError('EVENT_OVERSIZE', `event exceeds ${MAX_EVENT_BYTES} bytes`);
+    value = body;
+  } else {
+    const size = raw instanceof Uint8Array ? raw.byteLength : Buffer.byteLength(raw, 'utf8');
+    if (size > MAX_EVENT_BYTES) {
+      throw new PipelineError('EVENT_OVERSIZE', `event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
+    }
+    let text: string;
+    if (raw instanceof Uint8Array) {
+      try {
+        text = utf8.decode(raw);
+      } catch (error) {
+        throw new PipelineError('EVENT_ENCODING', 'body is not valid UTF-8', { cause: error });
+      }
+    } else {
+      text = raw;
+    }
+    value = parseJson(text);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new PipelineError('EVENT_MALFORMED', `body must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`);
+  }
+  const result = telemetrySchema.safeParse(value);
+  if (!result.success) {
+    const detail = result.error.issues
+      .slice(0, 5)
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
+    throw new PipelineError('EVENT_INVALID', `telemetry schema violation: ${detail}`);
+  }
+  const time = Date.parse(result.data.timestamp);
+  if (!Number.isFinite(time)) throw new PipelineError('EVENT_INVALID', 'telemetry schema violation: timestamp: not a calendar date');
+  return { telemetry: result.data, time };
+}

@@ -1,0 +1,5 @@
+export * from './telemetry';
+export * from './decode-telemetry';
+export * from './device-state';
+export * from './merge';
+export * from './coalesce';

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { coalesce } from './coalesce';
+import type { DecodedTelemetry } from './decode-telemetry';
+import type { DeviceStatePatch } from './device-state';
+import { applyPatch, documentFromPatch, mergePatches, patchFromDocument } from './merge';
+import type { Telemetry } from './telemetry';
+import { comparableState, expectedStates, telemetryArbitrary } from './testing';
+
+const decoded = (t: Telemetry): DecodedTelemetry => ({ telemetry: t, time: Date.parse(t.timestamp) });
+
+/** Stores batches one after another through applyPatch, as the repository does. */
+function storeInBatches(batches: Telemetry[][]): Map<string, object> {
+  const state = new Map<string, DeviceStatePatch>();
+  for (const batch of batches) {
+    for (const [deviceId, patch] of coalesce(batch.map(decoded))) {
+      // Round-trip through the document form each time, as a real store would.
+      const stored = state.get(deviceId);
+      const current = stored ? patchFromDocument(documentFromPatch(stored, new Date())) : undefined;
+      state.set(deviceId, applyPatch(current, patch).next);
+    }
+  }
+  const docs = new Map<string, object>();
+  for (const [id, patch] of state) docs.set(id, comparableState(documentFromPatch(patch, new Date(0))));
+  return docs;
+}
+
+/** Splits a list into consecutive chunks at the given cut points. */
+function split<T>(items: T[], cuts: number[]): T[][] {
+  const points = [...new Set(cuts.map((c) => c % (items.length + 1)))].sort((a, b) => a - b);
+  const out: T[][] = [];
+  let start = 0;
+  for (const p of [...points, items.length]) {
+    out.push(items.slice(start, p));
+    start = p;
+  }
+  return out;
+}
+
+describe('the merge rule', () => {
+  it('equals the independent model, whatever the order, duplicates and batch boundaries', () => {
+    fc.assert(
+      fc.property(
+        fc.array(telemetryArbitrary(), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.nat(), { maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        fc.integer(),
+        (events, cuts, dupIdx, seed) => {
+          const expected = expectedStates(events);
+          // at-least-once: duplicate some events, then shuffle deterministically from the seed
+          const delivered = [...events, ...dupIdx.map((i) => events[i % events.length]!)];
+          const shuffled = fc.sample(fc.shuffledSubarray(delivered, { minLength: delivered.length, maxLength: delivered.length }), { seed, numRuns: 1 })[0]!;
+          const stored = storeInBatches(split(shuffled, cuts));
+          expect(new Map([...stored].sort())).toEqual(new Map([...expected].sort().map(([k, v]) => [k, { ...v }])));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('merge is associative, commutative and idempotent', () => {
+    const patch = fc.array(telemetryArbitrary(1), { minLength: 1, maxLength: 5 }).map((ts) => coalesce(ts.map(decoded)).values().next().value as DeviceStatePatch);
+    fc.assert(
+      fc.property(patch, patch, patch, (a, b, c) => {
+        expect(mergePatches(a, b)).toEqual(mergePatches(b, a));
+        expect(mergePatches(mergePatches(a, b), c)).toEqual(mergePatches(a, mergePatches(b, c)));
+        expect(mergePatches(a, a)).toEqual(a);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reports no change for a duplicate or an older event, so no write is needed', () => {
+    const newer = decoded({ deviceId: 'd', timestamp: '2026-11-21T22:00:05Z', battery: 0.5 });
+    const older = decoded({ deviceId: 'd', timestamp: '2026-11-21T22:00:01Z', battery: 0.9 });
+    const state = coalesce([newer]).get('d')!;
+    expect(applyPatch(state, coalesce([newer]).get('d')!).changed).toBe(false);
+    expect(applyPatch(state, coalesce([older]).get('d')!).changed).toBe(false);
+    const olderWithNewField = decoded({ deviceId: 'd', timestamp: '2026-11-21T22:00:01Z', flightMode: 2 });
+    const r = applyPatch(state, coalesce([olderWithNewField]).get('d')!);
+    expect(r.changed).toBe(true);
+    expect(documentFromPatch(r.next, new Date())).toMatchObject({ battery: 0.5, flightMode: 2, lastEventTime: '2026-11-21T22:00:05.000Z' });
+  });
+});

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+
+/** Maximum size of one telemetry event on the wire (bytes). Larger events are EVENT_OVERSIZE. */
+export const MAX_EVENT_BYTES = 64 * 1024;
+
+const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+
+export const positionSchema = z.object({
+  latitude: z.number().min(-90).max(90),
+  longitude: z.number().min(-180).max(180),
+  /** Metres; -500 (below sea level sites) .. 20,000. */
+  altitude: z.number().min(-500).max(20_000),
+});
+
+export const healthSchema = z.object({
+  gyrometerOK: z.boolean(),
+  accelerometerOK: z.boolean(),
+  magnetometerOK: z.boolean(),
+});
+
+/**
+ * The telemetry wire contract (JSON, UTF-8). Unknown fields are stripped: accepted for forward
+ * compatibility, never stored. Documented in the README; extend, never rename.
+ */
+export const telemetrySchema = z.object({
+  deviceId: z.string().regex(DEVICE_ID, 'deviceId must be 1-64 chars of [A-Za-z0-9._:-]'),
+  // Calendar validity (e.g. no 30 February) is checked by decodeTelemetry, which needs the epoch anyway.
+  timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 instant with a zone' }),
+  keyFrame: z.boolean().optional(),
+  battery: z.number().min(0).max(1).optional(),
+  flightMode: z.number().int().min(0).max(7).optional(),
+  position: positionSchema.optional(),
+  health: healthSchema.optional(),
+});
+
+export type Telemetry = z.output<typeof telemetrySchema>;
+export type Position = z.output<typeof positionSchema>;
+export type Health = z.output<typeof healthSchema>;

@@ -1,0 +1,2 @@
+export * from './expected-state';
+export * from './arbitraries';
