@@ -4,3 +4,4 @@ export * from './to-pipeline-error';
 export * from './redact';
 export * from './logger';
 export * from './parse-config';
+export * from './retry-policy';

@@ -1,8 +1,8 @@
 // Secrets that must never reach a log line or a dead letter: account keys, SAS signatures,
-// shared access keys, bearer tokens. Applied to error messages and to free-form properties.
+// shared access keys, bearer tokens. Each pattern keeps its first group and masks the rest.
 const SECRET_PATTERNS: RegExp[] = [
-  /(AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|Secret|ClientSecret)=[^;\s"']*/gi,
-  /([?&](sig|se|sv|skoid|sktid|code|token)=)[^&\s"']*/gi,
+  /((?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|Pwd|ClientSecret)=)[^;\s"']+/gi,
+  /([?&](?:sig|skoid|sktid|code|token)=)[^&\s"']+/gi,
   /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi,
   /(SharedAccessSignature\s+)[^\s"']+/gi,
   /("?(?:key|masterKey|authorization)"?\s*[:=]\s*"?)[A-Za-z0-9+/=]{20,}/gi,
@@ -11,13 +11,7 @@ const SECRET_PATTERNS: RegExp[] = [
 /** Replaces anything that looks like a credential with `***`. */
 export function redactSecrets(text: string): string {
   let out = text;
-  for (const pattern of SECRET_PATTERNS) {
-    out = out.replace(pattern, (match: string, prefix?: string) => {
-      if (typeof prefix === 'string' && match.startsWith(prefix) && prefix.length < match.length) return `${prefix}***`;
-      const eq = match.indexOf('=');
-      return eq > 0 ? `${match.slice(0, eq + 1)}***` : '***';
-    });
-  }
+  for (const pattern of SECRET_PATTERNS) out = out.replace(pattern, '$1***');
   return out;
 }
 

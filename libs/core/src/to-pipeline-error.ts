@@ -36,7 +36,8 @@ export function toPipelineError(error: unknown, stage: Stage = 'unknown'): Pipel
   if (error instanceof PipelineError) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const message = typeof e.message === 'string' ? e.message : String(error);
-  const status = Number(e.statusCode ?? e.status ?? NaN);
+  // Cosmos errors carry the HTTP status as a numeric `code`; storage errors as `statusCode`.
+  const status = Number(e.statusCode ?? e.status ?? (typeof e.code === 'number' ? e.code : NaN));
   const code = typeof e.code === 'string' ? e.code : typeof e.code === 'number' ? String(e.code) : '';
   const name = typeof e.name === 'string' ? e.name : '';
   const isStore = stage === 'store' || stage === 'reprocess';

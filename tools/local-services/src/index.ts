@@ -3,3 +3,4 @@ export * from './wait-until';
 export * from './managed-process';
 export * from './azurite';
 export * from './cosmos-server';
+export * from './fault-proxy';

@@ -1,0 +1,102 @@
+import { CosmosClient, type Container } from '@azure/cosmos';
+import { coalesce, type DecodedTelemetry, type Telemetry } from '@telemetry/device-state';
+import { startCosmosServer, startFaultProxy, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import { connectCosmos, ensureDeviceStateContainer } from './cosmos-connection';
+import { CosmosDeviceStateStore } from './cosmos-device-state-store';
+
+const decoded = (t: Telemetry): DecodedTelemetry => ({ telemetry: t, time: Date.parse(t.timestamp) });
+const patchesOf = (...events: Telemetry[]) => coalesce(events.map(decoded)).values();
+const at = (s: number): string => new Date(Date.parse('2026-11-21T22:00:00Z') + s * 1000).toISOString();
+
+describe('CosmosDeviceStateStore against the Cosmos server', () => {
+  let cosmos: CosmosServerInstance;
+  let proxy: FaultProxy;
+  let container: Container;
+  let n = 0;
+  const newStore = (c: Container = container) =>
+    new CosmosDeviceStateStore(c, { retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 }, concurrency: 8, cacheSize: 1000 });
+
+  beforeAll(async () => {
+    cosmos = await startCosmosServer();
+    proxy = await startFaultProxy(cosmos.endpoint);
+    const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    await ensureDeviceStateContainer(direct, 'telemetry', 'devices');
+    container = connectCosmos({ endpoint: proxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices', requestTimeoutMs: 2000 }).container;
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await cosmos?.stop();
+  });
+  beforeEach(() => {
+    proxy.setMode({ kind: 'pass' });
+    proxy.resetCounts();
+    n++;
+  });
+
+  it('creates, then replaces on the cached ETag without reading, and skips writes that change nothing', async () => {
+    const store = newStore();
+    const id = `d-${n}`;
+    expect(await store.apply(patchesOf({ deviceId: id, timestamp: at(1), battery: 0.9 }))).toMatchObject([{ status: 'written' }]);
+    expect(await store.apply(patchesOf({ deviceId: id, timestamp: at(2), flightMode: 3 }))).toMatchObject([{ status: 'written' }]);
+    // duplicate and older events: nothing to write
+    expect(await store.apply(patchesOf({ deviceId: id, timestamp: at(2), flightMode: 3 }, { deviceId: id, timestamp: at(0), battery: 0.1 }))).toMatchObject([{ status: 'unchanged' }]);
+    const requests = proxy.requests();
+    expect(requests.filter((r) => r.isDocumentWrite)).toHaveLength(2);
+    expect(requests.filter((r) => r.isDocumentRead)).toHaveLength(0);
+    expect(await store.get(id)).toMatchObject({ id, deviceId: id, battery: 0.9, flightMode: 3, lastEventTime: at(2) });
+  });
+
+  it('a cold instance merges onto the stored document (409 -> read -> conditional replace)', async () => {
+    const id = `d-${n}`;
+    await newStore().apply(patchesOf({ deviceId: id, timestamp: at(5), battery: 0.5 }));
+    const cold = newStore();
+    expect(await cold.apply(patchesOf({ deviceId: id, timestamp: at(3), battery: 0.7, flightMode: 1 }))).toMatchObject([{ status: 'written' }]);
+    expect(await cold.get(id)).toMatchObject({ battery: 0.5, flightMode: 1, lastEventTime: at(5) });
+  });
+
+  it('two concurrent writers to one device lose no field (ETag path)', async () => {
+    const id = `d-${n}`;
+    const a = newStore();
+    const b = newStore();
+    await a.apply(patchesOf({ deviceId: id, timestamp: at(0), battery: 1 }));
+    await b.get(id); // b has never written: its first write goes through the create/409 path
+    const rounds = 10;
+    await Promise.all(
+      Array.from({ length: rounds }, (_, i) => [
+        a.apply(patchesOf({ deviceId: id, timestamp: at(10 + i), battery: i / 10 })),
+        b.apply(patchesOf({ deviceId: id, timestamp: at(10 + i), position: { latitude: i, longitude: i, altitude: i } })),
+      ]).flat(),
+    );
+    const doc = await a.get(id);
+    expect(doc).toMatchObject({ battery: (rounds - 1) / 10, position: { latitude: rounds - 1, longitude: rounds - 1, altitude: rounds - 1 } });
+    expect(a.stats().conflicts + b.stats().conflicts).toBeGreaterThan(0);
+  });
+
+  it('an unreachable store fails the device as STORE_UNAVAILABLE after bounded retries', async () => {
+    proxy.setMode({ kind: 'down' });
+    const store = newStore();
+    const [outcome] = await store.apply(patchesOf({ deviceId: `d-${n}`, timestamp: at(1), battery: 0.2 }));
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'STORE_UNAVAILABLE', retryable: true } });
+  });
+
+  it('a 503 is STORE_UNAVAILABLE and a 429 storm is STORE_THROTTLED, honouring retry-after', async () => {
+    proxy.setMode({ kind: 'unavailable' });
+    expect((await newStore().apply(patchesOf({ deviceId: `d-${n}`, timestamp: at(1) })))[0]).toMatchObject({ status: 'failed', error: { code: 'STORE_UNAVAILABLE' } });
+    proxy.setMode({ kind: 'throttle', retryAfterMs: 40 });
+    const store = newStore();
+    const started = Date.now();
+    const [outcome] = await store.apply(patchesOf({ deviceId: `d-${n}-t`, timestamp: at(1) }));
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'STORE_THROTTLED', retryable: true } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 40);
+    expect(store.stats().throttles).toBe(3);
+  });
+
+  it('recovers once the store is back', async () => {
+    proxy.setMode({ kind: 'down' });
+    const store = newStore();
+    const id = `d-${n}`;
+    expect((await store.apply(patchesOf({ deviceId: id, timestamp: at(1), battery: 0.3 })))[0]?.status).toBe('failed');
+    proxy.setMode({ kind: 'pass' });
+    expect((await store.apply(patchesOf({ deviceId: id, timestamp: at(1), battery: 0.3 })))[0]?.status).toBe('written');
+  });
+});

@@ -1,0 +1,4 @@
+export * from './device-state-store';
+export * from './cosmos-device-state-store';
+export * from './cosmos-connection';
+export * from './lru-cache';

@@ -1,0 +1,6 @@
+import type { DeadLetter } from './dead-letter';
+
+/** Where undeliverable events go. `send` resolves only when every letter is durably stored. */
+export interface DeadLetterSink {
+  send(letters: DeadLetter[]): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import type { IssueRecord } from '@telemetry/core';
+import type { Telemetry } from '@telemetry/device-state';
+
+export const DEAD_LETTER_SCHEMA = 'telemetry-dead-letter/v1';
+
+/**
+ * The dead-letter format (JSON; one queue message each). Everything needed to understand and
+ * replay the event. A user-facing contract: extend, never rename.
+ */
+export interface DeadLetter {
+  schema: typeof DEAD_LETTER_SCHEMA;
+  /** Unique per dead letter (uuid). */
+  id: string;
+  issue: IssueRecord;
+  /** The original body, base64. null when the dead letter is claim-checked (see claimCheck). */
+  body: string | null;
+  bodyBytes: number;
+  /** sha256 of the original body, hex: identifies duplicates of one event across redeliveries. */
+  bodySha256: string;
+  eventHubName: string | null;
+  consumerGroup: string | null;
+  partitionId: string;
+  sequenceNumber: number;
+  offset: string;
+  enqueuedTimeUtc: string;
+  partitionKey: string | null;
+  /** Application properties of the event; credential-like names and values are redacted. */
+  properties: Record<string, unknown>;
+  /** The device id when it could be read, even from an invalid event. */
+  deviceId: string | null;
+  /** The decoded telemetry when decoding and validation succeeded (store failures). */
+  decoded: Telemetry | null;
+  /** Store attempts made before giving up (0 for decode/validate failures). */
+  attempts: number;
+  failedAt: string;
+  /** The app and invocation that wrote it. */
+  producer: { app: string; invocationId: string | null };
+  /** Set when the dead letter is bigger than a queue message: the full JSON is in this blob. */
+  claimCheck?: { container: string; blobName: string; bytes: number };
+  /** Redrives so far (set by the reprocessor/operator tools). */
+  redrive?: { count: number; lastAt: string; by: string };
+}

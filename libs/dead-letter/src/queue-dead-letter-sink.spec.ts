@@ -1,0 +1,75 @@
+import { PipelineError } from '@telemetry/core';
+import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { buildDeadLetter } from './build-dead-letter';
+import { decodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES } from './dead-letter-codec';
+import { QueueDeadLetterSink } from './queue-dead-letter-sink';
+import { resolveDeadLetter } from './resolve-dead-letter';
+import type { SourceEvent } from './source-event';
+import { connectStorage, ensureDeadLetterResources } from './storage-connection';
+
+const event = (body: Uint8Array, properties: Record<string, unknown> = {}): SourceEvent => ({
+  body, partitionId: '2', sequenceNumber: 41, offset: '4096', enqueuedTimeUtc: '2026-11-21T22:00:01.000Z', partitionKey: 'drone-00001', properties,
+});
+const retry = { maxAttempts: 2, initialDelayMs: 5, maxDelayMs: 10 };
+
+describe('QueueDeadLetterSink on Azurite', () => {
+  let azurite: AzuriteInstance;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  });
+  afterAll(async () => azurite?.stop());
+
+  const setup = async (name: string) => {
+    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
+    const queue = queues.getQueueClient(name);
+    const container = blobs.getContainerClient(`${name}-bodies`);
+    await ensureDeadLetterResources(queue, container);
+    return { queue, container, sink: new QueueDeadLetterSink(queue, container, { retry }) };
+  };
+
+  it('writes a dead letter with its context and redacts credentials in properties', async () => {
+    const { queue, sink } = await setup('dl-basic');
+    const body = Buffer.from('{"deviceId":"drone-00001","timestamp":');
+    const letter = buildDeadLetter({
+      error: new PipelineError('EVENT_MALFORMED', 'body is not valid JSON'),
+      event: event(body, { source: 'sim', authorization: 'Bearer abc.def', note: 'AccountKey=c2VjcmV0;x' }),
+      source: { eventHubName: 'telemetry', consumerGroup: '$Default' },
+      attempts: 0, app: 'ingestion', invocationId: 'inv-1',
+    });
+    await sink.send([letter]);
+    const { receivedMessageItems } = await queue.receiveMessages();
+    const got = decodeDeadLetter(receivedMessageItems[0]!.messageText);
+    expect(got).toMatchObject({
+      issue: { code: 'EVENT_MALFORMED', retryable: false, stage: 'decode' },
+      partitionId: '2', sequenceNumber: 41, offset: '4096', partitionKey: 'drone-00001', deviceId: 'drone-00001',
+      eventHubName: 'telemetry', attempts: 0, decoded: null,
+      properties: { source: 'sim', authorization: '***', note: 'AccountKey=***;x' },
+    });
+    expect(Buffer.from(got.body!, 'base64')).toEqual(body);
+    expect(receivedMessageItems[0]!.expiresOn!.getFullYear()).toBeGreaterThan(9000); // never expires
+  });
+
+  it('claim-checks a letter too big for a queue message, and resolves it back byte for byte', async () => {
+    const { queue, container, sink } = await setup('dl-big');
+    const body = Buffer.alloc(60 * 1024, 0x61);
+    await sink.send([buildDeadLetter({ error: new PipelineError('EVENT_OVERSIZE', 'too big'), event: event(body), attempts: 0, app: 'ingestion' })]);
+    const { receivedMessageItems } = await queue.receiveMessages();
+    const text = receivedMessageItems[0]!.messageText;
+    expect(text.length).toBeLessThanOrEqual(MAX_QUEUE_MESSAGE_BYTES);
+    const summary = decodeDeadLetter(text);
+    expect(summary.body).toBeNull();
+    expect(summary.claimCheck?.container).toBe(container.containerName);
+    const full = await resolveDeadLetter(summary, container);
+    expect(Buffer.from(full.body!, 'base64')).toEqual(body);
+    expect(full.issue.code).toBe('EVENT_OVERSIZE');
+  });
+
+  it('fails with DEAD_LETTER_UNAVAILABLE when storage cannot be reached', async () => {
+    const { queues, blobs } = connectStorage({
+      connectionString: azurite.connectionString.replace(`:${azurite.queuePort}/`, ':1/').replace(`:${azurite.blobPort}/`, ':1/'),
+    });
+    const sink = new QueueDeadLetterSink(queues.getQueueClient('x'), blobs.getContainerClient('y'), { retry });
+    const letter = buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'bad'), event: event(Buffer.from('{}')), attempts: 0, app: 'ingestion' });
+    await expect(sink.send([letter])).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
+  });
+});

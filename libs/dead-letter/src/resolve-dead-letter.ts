@@ -1,0 +1,10 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { DeadLetter } from './dead-letter';
+import { decodeDeadLetter } from './dead-letter-codec';
+
+/** Loads the full letter behind a claim-check summary (returns other letters unchanged). */
+export async function resolveDeadLetter(letter: DeadLetter, claimChecks: ContainerClient): Promise<DeadLetter> {
+  if (!letter.claimCheck) return letter;
+  const buffer = await claimChecks.getBlockBlobClient(letter.claimCheck.blobName).downloadToBuffer();
+  return decodeDeadLetter(JSON.parse(buffer.toString('utf8')) as object);
+}

@@ -1,0 +1,14 @@
+import { PipelineError } from '@telemetry/core';
+import type { DeadLetter } from '../dead-letter';
+import type { DeadLetterSink } from '../dead-letter-sink';
+
+/** For unit tests of logic only. */
+export class InMemoryDeadLetterSink implements DeadLetterSink {
+  readonly letters: DeadLetter[] = [];
+  down = false;
+
+  async send(letters: DeadLetter[]): Promise<void> {
+    if (this.down) throw new PipelineError('DEAD_LETTER_UNAVAILABLE', 'injected');
+    this.letters.push(...letters);
+  }
+}

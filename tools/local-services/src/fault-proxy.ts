@@ -1,0 +1,108 @@
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export type FaultMode =
+  | { kind: 'pass' }
+  /** The service is unreachable: connections are reset (ECONNRESET at the client). */
+  | { kind: 'down' }
+  /** The service answers 503. */
+  | { kind: 'unavailable' }
+  /** The service throttles: 429 with x-ms-retry-after-ms (Cosmos style). */
+  | { kind: 'throttle'; retryAfterMs: number };
+
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  /** Cosmos document writes: POST/PUT/PATCH/DELETE on a `/docs` path that are not queries. */
+  isDocumentWrite: boolean;
+  /** Cosmos point reads: GET on `/docs/{id}`. */
+  isDocumentRead: boolean;
+}
+
+export interface FaultProxy {
+  endpoint: string;
+  port: number;
+  setMode(mode: FaultMode): void;
+  /** Every request forwarded (or refused) since the last reset. */
+  requests(): ProxiedRequest[];
+  resetCounts(): void;
+  close(): Promise<void>;
+}
+
+function classify(method: string, path: string, headers: http.IncomingHttpHeaders): ProxiedRequest {
+  const isQuery = headers['x-ms-documentdb-isquery'] === 'True' || headers['x-ms-documentdb-isquery'] === 'true';
+  const onDocs = /\/docs(\/|$)/.test(path);
+  return {
+    method,
+    path,
+    isDocumentWrite: onDocs && !isQuery && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method),
+    isDocumentRead: onDocs && method === 'GET' && /\/docs\/[^/]+$/.test(path),
+  };
+}
+
+/**
+ * An HTTP reverse proxy on a free loopback port in front of a local service (the Cosmos server),
+ * that can take the service down, make it answer 503 or throttle with retry-after, and that counts
+ * what the client really sent. Tests use it to assert store operations and outages honestly.
+ */
+export async function startFaultProxy(target: string): Promise<FaultProxy> {
+  const targetUrl = new URL(target);
+  let mode: FaultMode = { kind: 'pass' };
+  let log: ProxiedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+  const server = http.createServer((req, res) => {
+    const entry = classify(req.method ?? 'GET', req.url ?? '/', req.headers);
+    log.push(entry);
+    if (mode.kind === 'down') {
+      req.socket.destroy();
+      return;
+    }
+    if (mode.kind === 'unavailable' || mode.kind === 'throttle') {
+      const status = mode.kind === 'throttle' ? 429 : 503;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (mode.kind === 'throttle') headers['x-ms-retry-after-ms'] = String(mode.retryAfterMs);
+      req.resume();
+      res.writeHead(status, headers).end(JSON.stringify({ code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'injected fault' }));
+      return;
+    }
+    const upstream = http.request(
+      { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers, agent },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502).end();
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}/`,
+    port,
+    setMode(next) {
+      mode = next;
+      // A service going down drops its open connections too.
+      if (next.kind === 'down') for (const s of sockets) s.destroy();
+    },
+    requests: () => [...log],
+    resetCounts() {
+      log = [];
+    },
+    async close() {
+      for (const s of sockets) s.destroy();
+      agent.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
