@@ -1,0 +1,4 @@
+export { start, type EventHubsEmulator } from './emulator';
+export { resolveConfig, readConfigFile, ConfigError, type EmulatorOptions, type EmulatorConfig, type HubOptions, type ConfigFile } from './config';
+export { emulatorConnectionString } from './connection-string';
+export { partitionForKey } from './service/partition-key';

@@ -1,0 +1,76 @@
+import type { Message } from 'rhea';
+import type { EmulatorConfig } from '../config';
+import { checkSasToken } from '../service/sas';
+import type { Namespace } from './namespace';
+
+export interface Reply {
+  status: number;
+  description: string;
+  condition?: string;
+  body?: unknown;
+}
+
+function hubOfAudience(audience: string): string | undefined {
+  const path = audience.replace(/^[a-z]+:\/\/[^/]*\/?/i, '');
+  const hub = path.split('/')[0];
+  return hub ? decodeURIComponent(hub) : undefined;
+}
+
+/**
+ * `$cbs` put-token: without a configured key every token is accepted (like the Docker
+ * emulator); with one the SAS must verify and be unexpired (401 otherwise). A token for
+ * an unknown hub gets 404, which the SDK turns into MessagingEntityNotFoundError.
+ * Returns the hub the claim grants ('*' for namespace-wide) when it succeeds.
+ */
+export function handlePutToken(request: Message, namespace: Namespace, config: EmulatorConfig): { reply: Reply; grant?: string } {
+  const props = (request.application_properties ?? {}) as Record<string, unknown>;
+  if (props.operation !== 'put-token') return { reply: { status: 400, condition: 'amqp:not-implemented', description: `unsupported $cbs operation ${String(props.operation)}` } };
+  const audience = typeof props.name === 'string' ? props.name : '';
+  const token: unknown = request.body;
+  if (config.sas) {
+    const check = typeof token === 'string' ? checkSasToken(token, config.sas) : ({ ok: false, reason: 'malformed' } as const);
+    if (!check.ok) return { reply: { status: 401, condition: 'amqp:unauthorized-access', description: `InvalidSignature: The token is not valid (${check.reason}).` } };
+  }
+  const hub = hubOfAudience(audience);
+  if (hub === undefined) return { reply: { status: 202, description: 'Accepted' }, grant: '*' };
+  if (!namespace.hub(hub)) {
+    return { reply: { status: 404, condition: 'amqp:not-found', description: `The messaging entity '${audience}' could not be found. status-code: 404` } };
+  }
+  return { reply: { status: 202, description: 'Accepted' }, grant: hub.toLowerCase() };
+}
+
+/** `$management` READ of `com.microsoft:eventhub` and `com.microsoft:partition`. */
+export function handleManagement(request: Message, namespace: Namespace, isAuthorized: (hub: string) => boolean): Reply {
+  const props = (request.application_properties ?? {}) as Record<string, unknown>;
+  const name = typeof props.name === 'string' ? props.name : '';
+  if (props.operation !== 'READ') return { status: 400, condition: 'amqp:not-implemented', description: `unsupported operation ${String(props.operation)}` };
+  const hub = namespace.hub(name);
+  if (!hub) return { status: 404, condition: 'amqp:not-found', description: `The messaging entity '${namespace.host}/${name}' could not be found. status-code: 404` };
+  if (!isAuthorized(hub.name)) return { status: 401, condition: 'amqp:unauthorized-access', description: 'Unauthorized: no valid token for this entity.' };
+  if (props.type === 'com.microsoft:eventhub') {
+    return { status: 200, description: 'OK', body: { name: hub.name, created_at: hub.createdAt, partition_count: hub.partitions.length, partition_ids: hub.partitionIds, type: 'com.microsoft:eventhub' } };
+  }
+  if (props.type === 'com.microsoft:partition') {
+    const partitionId = String(props.partition ?? '');
+    const partition = hub.partition(partitionId);
+    if (!partition) {
+      return { status: 404, condition: 'amqp:not-found', description: `The messaging entity '${namespace.host}/${name}/Partitions/${partitionId}' could not be found. status-code: 404` };
+    }
+    const p = partition.properties();
+    return {
+      status: 200,
+      description: 'OK',
+      body: {
+        name: hub.name,
+        type: 'com.microsoft:partition',
+        partition: partition.id,
+        begin_sequence_number: p.beginningSequenceNumber,
+        last_enqueued_sequence_number: p.lastEnqueuedSequenceNumber,
+        last_enqueued_offset: String(p.lastEnqueuedOffset),
+        last_enqueued_time_utc: new Date(p.lastEnqueuedMs),
+        is_partition_empty: p.isEmpty,
+      },
+    };
+  }
+  return { status: 400, condition: 'com.microsoft:argument-error', description: `unsupported type ${String(props.type)}` };
+}
