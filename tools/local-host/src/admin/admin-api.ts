@@ -1,0 +1,32 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalHostError, toError } from '../errors';
+import type { HostControl } from './host-control';
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+/**
+ * `/admin/*` (master key checked by the caller):
+ * GET functions, POST functions/{name}/pause|resume, GET host/status, GET host/metrics.
+ */
+export async function handleAdminRequest(control: HostControl, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const method = (req.method ?? 'GET').toUpperCase();
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // ['admin', ...]
+  try {
+    if (method === 'GET' && parts[1] === 'functions' && parts.length === 2) return sendJson(res, 200, control.listFunctions());
+    if (method === 'POST' && parts[1] === 'functions' && parts.length === 4 && (parts[3] === 'pause' || parts[3] === 'resume')) {
+      const name = parts[2]!;
+      const info = parts[3] === 'pause' ? await control.pause(name) : await control.resume(name);
+      return sendJson(res, 200, info);
+    }
+    if (method === 'GET' && parts[1] === 'host' && parts[2] === 'status') return sendJson(res, 200, control.status());
+    if (method === 'GET' && parts[1] === 'host' && parts[2] === 'metrics') return sendJson(res, 200, control.metrics());
+    return sendJson(res, 404, { code: 'NOT_FOUND', message: `no admin endpoint ${method} ${path}` });
+  } catch (thrown) {
+    const error = toError(thrown);
+    const code = error instanceof LocalHostError ? error.code : 'ADMIN_REQUEST_FAILED';
+    return sendJson(res, code === 'FUNCTION_NOT_FOUND' ? 404 : 500, { code, message: error.message });
+  }
+}

@@ -1,0 +1,28 @@
+import { LatencyHistogram } from './latency-histogram';
+
+export interface FunctionMetricsSnapshot {
+  invocations: number;
+  successes: number;
+  failures: number;
+  retries: number;
+  eventsProcessed: number;
+  /** Event Hubs only: enqueuedTimeUtc of each event to the end of its successful invocation. */
+  enqueueToCompletionMs?: { count: number; p50: number | null; p99: number | null; max: number | null };
+}
+
+/** Counters for one function; drivers record, the admin API reads. */
+export class FunctionMetrics {
+  invocations = 0;
+  successes = 0;
+  failures = 0;
+  retries = 0;
+  eventsProcessed = 0;
+  readonly latency = new LatencyHistogram();
+
+  constructor(private readonly tracksLatency: boolean) {}
+
+  snapshot(): FunctionMetricsSnapshot {
+    const base = { invocations: this.invocations, successes: this.successes, failures: this.failures, retries: this.retries, eventsProcessed: this.eventsProcessed };
+    return this.tracksLatency ? { ...base, enqueueToCompletionMs: this.latency.summary() } : base;
+  }
+}

@@ -1,0 +1,152 @@
+import { earliestEventPosition, EventHubConsumerClient, latestEventPosition, type EventPosition, type Subscription } from '@azure/event-hubs';
+import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
+import { ContainerClient } from '@azure/storage-blob';
+import type { EventHubsHostOptions } from '../../config/host-json';
+import { parseTimeSpan } from '../../config/timespan';
+import { toError } from '../../errors';
+import { connectionString } from '../connection-setting';
+import type { DriverContext, DriverState, TriggerDriver } from '../trigger-driver';
+import { EventHubBatchProcessor } from './eventhub-batch-processor';
+import type { Cardinality } from './eventhub-trigger-data';
+
+/** The extension's checkpoint container, on the AzureWebJobsStorage account. */
+export const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
+
+interface EventHubTrigger {
+  eventHubName?: string;
+  connection?: string;
+  consumerGroup?: string;
+  cardinality?: Cardinality;
+  dataType?: string;
+}
+
+function startPosition(options: EventHubsHostOptions): EventPosition {
+  const initial = options.initialOffsetOptions;
+  if (initial.type === 'fromEnd') return latestEventPosition;
+  if (initial.type === 'fromEnqueuedTime') return { enqueuedOn: new Date(initial.enqueuedTimeUtc ?? 0) };
+  return earliestEventPosition;
+}
+
+/**
+ * eventHubTrigger: an EventHubConsumerClient with a BlobCheckpointStore, so several host
+ * processes on one hub and consumer group share partitions through ownership, as in Azure.
+ * Pause stops taking batches, waits for in-flight ones to be checkpointed, then closes the
+ * subscription (ownership is abandoned); resume subscribes again from the checkpoints.
+ */
+export class EventHubDriver implements TriggerDriver {
+  readonly triggerType = 'eventHubTrigger';
+  private currentState: DriverState = 'stopped';
+  private client?: EventHubConsumerClient;
+  private subscription?: Subscription;
+  private processor?: EventHubBatchProcessor;
+  private abort = new AbortController();
+  private accepting = false;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly context: DriverContext) {}
+
+  get functionName(): string {
+    return this.context.registration.name;
+  }
+
+  get state(): DriverState {
+    return this.currentState;
+  }
+
+  async start(): Promise<void> {
+    const { registration, settings, executor, metrics, logger, hostJson } = this.context;
+    const trigger = registration.trigger as EventHubTrigger;
+    const name = registration.name;
+    const hub = settings.resolve(trigger.eventHubName ?? '', name);
+    const consumerGroup = settings.resolve(trigger.consumerGroup || '$Default', name);
+    const connection = connectionString(settings, trigger.connection, 'EventHubConnection', name);
+    const storage = connectionString(settings, undefined, 'AzureWebJobsStorage', `${name} checkpoints`);
+    const container = new ContainerClient(storage, CHECKPOINT_CONTAINER);
+    await container.createIfNotExists();
+    const options = hostJson.extensions.eventHubs;
+    const clientOptions = {
+      loadBalancingOptions: {
+        strategy: 'balanced' as const,
+        updateIntervalInMs: parseTimeSpan(options.loadBalancingUpdateInterval, 'eventHubs.loadBalancingUpdateInterval'),
+        partitionOwnershipExpirationIntervalInMs: parseTimeSpan(options.partitionOwnershipExpirationInterval, 'eventHubs.partitionOwnershipExpirationInterval'),
+      },
+    };
+    const store = new BlobCheckpointStore(container);
+    this.client = /;\s*EntityPath=/i.test(connection)
+      ? new EventHubConsumerClient(consumerGroup, connection, store, clientOptions)
+      : new EventHubConsumerClient(consumerGroup, connection, hub, store, clientOptions);
+    this.processor = new EventHubBatchProcessor({
+      functionName: name,
+      cardinality: trigger.cardinality === 'many' ? 'many' : 'one',
+      dataType: trigger.dataType,
+      executor,
+      metrics,
+      logger,
+      checkpointFrequency: options.batchCheckpointFrequency,
+    });
+    this.subscribe();
+  }
+
+  /** Graceful: in-flight batches finish and checkpoint; pending retry waits are cut short (no checkpoint then). */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    if (this.currentState === 'running') await this.unsubscribe();
+    await this.client?.close();
+    this.client = undefined;
+    this.currentState = 'stopped';
+  }
+
+  async pause(): Promise<void> {
+    if (this.currentState !== 'running') return;
+    await this.unsubscribe();
+    this.currentState = 'paused';
+  }
+
+  async resume(): Promise<void> {
+    if (this.currentState === 'paused') this.subscribe();
+  }
+
+  private subscribe(): void {
+    const { hostJson, logger, registration } = this.context;
+    const options = hostJson.extensions.eventHubs;
+    this.abort = new AbortController();
+    this.accepting = true;
+    const signal = this.abort.signal;
+    this.subscription = this.client!.subscribe(
+      {
+        processEvents: async (events, partitionContext) => {
+          // Batches that arrive while pausing are dropped unprocessed and not checkpointed:
+          // the next owner (or resume) reads them again from the checkpoint.
+          if (events.length === 0 || !this.accepting) return;
+          const task = this.processor!.process(events, partitionContext, signal);
+          this.inFlight.add(task);
+          try {
+            await task;
+          } finally {
+            this.inFlight.delete(task);
+          }
+        },
+        processError: async (error, partitionContext) => {
+          logger.log({ level: 'warning', functionName: registration.name, message: 'event hub receive error', fields: { partitionId: partitionContext.partitionId, error: toError(error).message } });
+        },
+      },
+      {
+        maxBatchSize: options.maxEventBatchSize,
+        // Batches go out ~20 ms after the first event arrives; this bounds waits for an empty partition.
+        maxWaitTimeInSeconds: options.minEventBatchSize > 1 ? parseTimeSpan(options.maxWaitTime, 'eventHubs.maxWaitTime') / 1000 : 5,
+        prefetchCount: options.prefetchCount || undefined,
+        startPosition: startPosition(options),
+        skipParsingBodyAsJson: true,
+      },
+    );
+    this.currentState = 'running';
+  }
+
+  /** Stop accepting, let in-flight batches finish and checkpoint, then close the subscription. */
+  private async unsubscribe(): Promise<void> {
+    this.accepting = false;
+    await Promise.allSettled([...this.inFlight]);
+    await this.subscription?.close();
+    this.subscription = undefined;
+  }
+}

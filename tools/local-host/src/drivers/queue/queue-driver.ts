@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { parseTimeSpan } from '../../config/timespan';
+import { toError } from '../../errors';
+import { abortableDelay } from '../../invocation/abortable-delay';
+import { connectionString } from '../connection-setting';
+import { PollingBackoff } from '../polling-backoff';
+import type { DriverContext, DriverState, TriggerDriver } from '../trigger-driver';
+import { QueueMessageProcessor } from './queue-message-processor';
+
+/** Messages are received with 10 minutes of visibility (the host's lease), renewed at half time. */
+const LEASE_SECONDS = 600;
+const MIN_POLL_MS = 100;
+
+/** queueTrigger: polls one storage queue (host.json `extensions.queues`). */
+export class QueueDriver implements TriggerDriver {
+  readonly triggerType = 'queueTrigger';
+  private currentState: DriverState = 'stopped';
+  private queue?: QueueClient;
+  private processor?: QueueMessageProcessor;
+  private loop?: Promise<void>;
+  private abort = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private warnedMissing = false;
+
+  constructor(private readonly context: DriverContext) {}
+
+  get functionName(): string {
+    return this.context.registration.name;
+  }
+
+  get state(): DriverState {
+    return this.currentState;
+  }
+
+  async start(): Promise<void> {
+    const { registration, settings, hostJson, executor, logger } = this.context;
+    const trigger = registration.trigger as { queueName?: string; connection?: string; dataType?: string };
+    const queueName = settings.resolve(trigger.queueName ?? '', registration.name).toLowerCase();
+    const service = QueueServiceClient.fromConnectionString(connectionString(settings, trigger.connection, 'AzureWebJobsStorage', registration.name));
+    this.queue = service.getQueueClient(queueName);
+    const options = hostJson.extensions.queues;
+    this.processor = new QueueMessageProcessor({
+      queue: this.queue,
+      poisonQueue: service.getQueueClient(`${queueName}-poison`),
+      executor,
+      options,
+      visibilityTimeoutMs: parseTimeSpan(options.visibilityTimeout, 'queues.visibilityTimeout'),
+      leaseSeconds: LEASE_SECONDS,
+      dataType: trigger.dataType,
+      logger: logger.child({ functionName: registration.name }),
+    });
+    this.run();
+  }
+
+  async stop(): Promise<void> {
+    await this.halt();
+    this.currentState = 'stopped';
+  }
+
+  async pause(): Promise<void> {
+    if (this.currentState !== 'running') return;
+    await this.halt();
+    this.currentState = 'paused';
+  }
+
+  async resume(): Promise<void> {
+    if (this.currentState === 'paused') this.run();
+  }
+
+  private run(): void {
+    this.abort = new AbortController();
+    this.currentState = 'running';
+    this.loop = this.poll(this.abort.signal);
+  }
+
+  /** Stops polling, then waits for in-flight messages to settle. */
+  private async halt(): Promise<void> {
+    this.abort.abort();
+    await this.loop;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async poll(signal: AbortSignal): Promise<void> {
+    const { hostJson, logger, registration } = this.context;
+    const options = hostJson.extensions.queues;
+    const maxPollMs = Math.max(MIN_POLL_MS, parseTimeSpan(options.maxPollingInterval, 'queues.maxPollingInterval'));
+    const threshold = options.newBatchThreshold ?? Math.floor(options.batchSize / 2) * availableParallelism();
+    const backoff = new PollingBackoff(MIN_POLL_MS, maxPollMs);
+    const queue = this.queue!;
+    while (!signal.aborted) {
+      if (this.inFlight.size > threshold) {
+        await Promise.race([...this.inFlight, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+        continue;
+      }
+      let received: Awaited<ReturnType<QueueClient['receiveMessages']>>['receivedMessageItems'] = [];
+      try {
+        received = (await queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: signal })).receivedMessageItems;
+      } catch (thrown) {
+        if (signal.aborted) break;
+        const error = toError(thrown) as Error & { statusCode?: number };
+        if (error.statusCode !== 404 || !this.warnedMissing) {
+          logger.log({ level: 'warning', functionName: registration.name, message: 'queue poll failed', fields: { queueName: queue.name, error: error.message } });
+          this.warnedMissing ||= error.statusCode === 404;
+        }
+      }
+      if (received.length === 0) {
+        await abortableDelay(backoff.next(), signal);
+        continue;
+      }
+      backoff.reset();
+      for (const message of received) {
+        const task = this.processor!.process(message).catch((thrown: unknown) =>
+          logger.log({ level: 'error', functionName: registration.name, message: 'queue message settlement failed', fields: { messageId: message.messageId, error: toError(thrown).message } }),
+        );
+        this.inFlight.add(task);
+        void task.finally(() => this.inFlight.delete(task));
+      }
+    }
+  }
+}

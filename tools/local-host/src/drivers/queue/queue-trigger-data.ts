@@ -1,0 +1,27 @@
+import type { DequeuedMessageItem } from '@azure/storage-queue';
+import type { RpcTypedData } from '../../core/core-types';
+
+const dateJson = (d: Date | undefined): RpcTypedData => ({ json: JSON.stringify(d ? d.toISOString() : null) });
+
+/** The message text after host.json `messageEncoding` (base64 by default). */
+export function decodeMessage(text: string, encoding: 'base64' | 'none'): Buffer {
+  return encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+}
+
+/** Trigger input: raw bytes for `dataType: 'binary'`, otherwise the text (the library JSON-parses it if it can). */
+export function queueInput(body: Buffer, dataType: unknown): RpcTypedData {
+  return dataType === 'binary' ? { bytes: body } : { string: body.toString('utf8') };
+}
+
+/** Queue trigger metadata with the host's names (the library camel-cases them). */
+export function queueTriggerMetadata(message: DequeuedMessageItem, body: Buffer): Record<string, RpcTypedData> {
+  return {
+    QueueTrigger: { string: body.toString('utf8') },
+    DequeueCount: { int: message.dequeueCount },
+    ExpirationTime: dateJson(message.expiresOn),
+    Id: { string: message.messageId },
+    InsertionTime: dateJson(message.insertedOn),
+    NextVisibleTime: dateJson(message.nextVisibleOn),
+    PopReceipt: { string: message.popReceipt },
+  };
+}

@@ -1,0 +1,195 @@
+import { FunctionMetrics, type FunctionMetricsSnapshot } from '../admin/function-metrics';
+import type { FunctionInfo, HostControl, HostStatus } from '../admin/host-control';
+import { AppSettings } from '../config/app-settings';
+import { readHostJson, type HostJson } from '../config/host-json';
+import type { FunctionRegistry } from '../core/function-registry';
+import type { Registration } from '../core/registration';
+import { createHostKeys, type HostKeys } from '../drivers/http/host-keys';
+import { HttpRouter } from '../drivers/http/http-router';
+import { HostHttpServer } from '../drivers/http/http-server';
+import type { TriggerDriver } from '../drivers/trigger-driver';
+import type { TriggerDriverRegistry } from '../drivers/trigger-driver-registry';
+import { LocalHostError, toError } from '../errors';
+import { FunctionExecutor } from '../invocation/function-executor';
+import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
+import { appHookDataOf } from '../invocation/invoke-function';
+import { runHooks } from '../invocation/run-hooks';
+import { JsonLogger, type Logger } from '../logging/logger';
+import path from 'node:path';
+import { defaultDrivers } from './default-drivers';
+import { loadApp } from './load-app';
+import type { LocalHostPlugin } from './local-host-plugin';
+import { resolveApp } from './resolve-app';
+
+export const LOCAL_HOST_VERSION = '0.1.0';
+
+export interface LocalHostOptions {
+  /** Built app folder (package.json main + host.json) or an entry file (.js / .ts under tsx). */
+  app: string;
+  /** App settings (local.settings.json Values). They become this process's environment. */
+  settings?: Record<string, string>;
+  /** 0 or undefined: a free port. */
+  port?: number;
+  /** Admin key; falls back to setting LOCAL_HOST_MASTER_KEY, else generated. */
+  masterKey?: string;
+  /** Default host function key; falls back to setting LOCAL_HOST_FUNCTION_KEY, else generated. */
+  functionKey?: string;
+  logger?: Logger;
+  drivers?: TriggerDriverRegistry;
+  inputResolvers?: InputBindingResolvers;
+  plugins?: LocalHostPlugin[];
+}
+
+interface HostedFunction {
+  registration: Registration;
+  metrics: FunctionMetrics;
+  driver?: TriggerDriver;
+  disabled: boolean;
+}
+
+/**
+ * The local Functions host for ONE app in THIS process (app settings become process.env, as in
+ * Azure). Use `spawnHost` to run apps side by side.
+ */
+export class LocalHost implements HostControl {
+  private readonly functions = new Map<string, HostedFunction>();
+  private hostState: HostStatus['state'] = 'Initialized';
+  private readonly startedAt = new Date();
+  private server?: HostHttpServer;
+  private registry?: FunctionRegistry;
+
+  private constructor(
+    readonly settings: AppSettings,
+    readonly hostJson: Readonly<HostJson>,
+    readonly keys: HostKeys,
+    private readonly logger: Logger,
+  ) {}
+
+  static async start(options: LocalHostOptions): Promise<LocalHost> {
+    const logger = options.logger ?? new JsonLogger();
+    const app = resolveApp(options.app);
+    const values = { ...options.settings };
+    // As in Azure, app settings are the app's environment (set before the app's code loads).
+    for (const [name, value] of Object.entries(values)) process.env[name] = value;
+    const settings = new AppSettings({ ...values });
+    const keys = createHostKeys({
+      masterKey: options.masterKey ?? settings.get('LOCAL_HOST_MASTER_KEY'),
+      functionKey: options.functionKey ?? settings.get('LOCAL_HOST_FUNCTION_KEY'),
+    });
+    const host = new LocalHost(settings, readHostJson(path.join(app.appDir, 'host.json')), keys, logger);
+    try {
+      await host.boot(app, options);
+    } catch (thrown) {
+      await host.stop().catch(() => undefined);
+      throw thrown;
+    }
+    return host;
+  }
+
+  get baseUrl(): string {
+    return this.server?.baseUrl ?? '';
+  }
+
+  private async boot(app: ReturnType<typeof resolveApp>, options: LocalHostOptions): Promise<void> {
+    const drivers = options.drivers ?? defaultDrivers();
+    const inputResolvers = options.inputResolvers ?? new InputBindingResolvers();
+    const router = new HttpRouter();
+    this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger });
+    await this.server.listen();
+    for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, logger: this.logger, baseUrl: () => this.baseUrl });
+    this.registry = await loadApp(app, this.logger);
+    const registry = this.registry;
+    for (const registration of registry.all()) {
+      const metrics = new FunctionMetrics(registration.triggerType.toLowerCase() === 'eventhubtrigger');
+      const disabled = this.settings.isDisabled(registration.name);
+      const factory = drivers.get(registration.triggerType);
+      const hosted: HostedFunction = { registration, metrics, disabled };
+      this.functions.set(registration.name.toLowerCase(), hosted);
+      if (!factory) {
+        // Kept (e.g. Durable triggers) so a driver can be plugged in later; logged once.
+        this.logger.log({ level: 'warning', functionName: registration.name, message: 'trigger type not supported by the local host; function captured but not run', fields: { triggerType: registration.triggerType } });
+        continue;
+      }
+      const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers });
+      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router });
+      if (disabled) {
+        this.logger.log({ level: 'information', functionName: registration.name, message: 'function disabled by app setting' });
+        continue;
+      }
+      await hosted.driver.start();
+    }
+    this.hostState = 'Running';
+    this.logger.log({ level: 'information', message: 'host started', fields: { baseUrl: this.baseUrl, functions: registry.all().length } });
+  }
+
+  /** Graceful: each trigger finishes in-flight work (Event Hubs batches checkpoint), then appTerminate hooks. */
+  async stop(): Promise<void> {
+    if (this.hostState === 'Stopped' || this.hostState === 'Stopping') return;
+    this.hostState = 'Stopping';
+    const results = await Promise.allSettled([...this.functions.values()].map((f) => f.driver?.stop()));
+    for (const result of results) {
+      if (result.status === 'rejected') this.logger.log({ level: 'error', message: 'trigger stop failed', fields: { error: toError(result.reason).message } });
+    }
+    if (this.registry) {
+      await runHooks(this.registry.hooksFor('appTerminate'), { hookData: {}, appHookData: appHookDataOf(this.registry) }).catch((e: unknown) =>
+        this.logger.log({ level: 'error', message: 'appTerminate hook failed', fields: { error: toError(e).message } }),
+      );
+    }
+    await this.server?.close();
+    this.hostState = 'Stopped';
+    this.logger.log({ level: 'information', message: 'host stopped' });
+  }
+
+  listFunctions(): FunctionInfo[] {
+    return [...this.functions.values()].map((f) => this.info(f));
+  }
+
+  async pause(functionName: string): Promise<FunctionInfo> {
+    const hosted = this.find(functionName);
+    await hosted.driver?.pause();
+    this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger paused' });
+    return this.info(hosted);
+  }
+
+  async resume(functionName: string): Promise<FunctionInfo> {
+    const hosted = this.find(functionName);
+    await hosted.driver?.resume();
+    this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger resumed' });
+    return this.info(hosted);
+  }
+
+  status(): HostStatus {
+    return {
+      state: this.hostState,
+      version: LOCAL_HOST_VERSION,
+      baseUrl: this.baseUrl,
+      startedAt: this.startedAt.toISOString(),
+      uptimeMs: Date.now() - this.startedAt.getTime(),
+      functionCount: this.functions.size,
+    };
+  }
+
+  metrics(): Record<string, FunctionMetricsSnapshot> {
+    return Object.fromEntries([...this.functions.values()].map((f) => [f.registration.name, f.metrics.snapshot()]));
+  }
+
+  private find(functionName: string): HostedFunction {
+    const hosted = this.functions.get(functionName.toLowerCase());
+    if (!hosted) throw new LocalHostError('FUNCTION_NOT_FOUND', `no function named "${functionName}"`, 'admin');
+    return hosted;
+  }
+
+  private info(f: HostedFunction): FunctionInfo {
+    const driverState = f.driver?.state ?? 'stopped';
+    const state = !f.driver ? 'unsupported' : f.disabled ? 'disabled' : driverState;
+    const route = (f.registration.trigger as { route?: string }).route;
+    return {
+      name: f.registration.name,
+      triggerType: f.registration.triggerType,
+      state,
+      paused: driverState === 'paused',
+      disabled: f.disabled,
+      ...(f.registration.triggerType.toLowerCase() === 'httptrigger' ? { route: route ?? f.registration.name } : {}),
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import path from 'node:path';
+import { toError } from '../errors';
+import { JsonLogger } from '../logging/logger';
+import { readSettingsFile } from './load-settings';
+import { LocalHost, type LocalHostOptions } from './local-host';
+import type { LocalHostPlugin } from './local-host-plugin';
+import type { ReadyLine } from './ready-line';
+
+/** Settings passed by `spawnHost` (JSON object), removed from the environment once read. */
+export const SETTINGS_ENV = 'LOCAL_HOST_SETTINGS';
+
+export interface RunHostOptions extends Omit<LocalHostOptions, 'plugins'> {
+  settingsFile?: string;
+  /** Module paths exporting a LocalHostPlugin as `register` or default. */
+  pluginModules?: string[];
+  /** Install SIGTERM/SIGINT handlers that stop gracefully and exit 0 (the CLI does). */
+  handleSignals?: boolean;
+}
+
+function loadPlugin(file: string): LocalHostPlugin {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- plugins are loaded by path at run time
+  const mod = require(path.resolve(file)) as { register?: LocalHostPlugin; default?: LocalHostPlugin };
+  const plugin = mod.register ?? mod.default;
+  if (typeof plugin !== 'function') throw new Error(`plugin ${file} exports no register function`);
+  return plugin;
+}
+
+/** Runs one app's host in this process and prints the ready line on stdout. */
+export async function runHost(options: RunHostOptions): Promise<LocalHost> {
+  const logger = options.logger ?? new JsonLogger();
+  const fromEnv = process.env[SETTINGS_ENV];
+  delete process.env[SETTINGS_ENV];
+  const settings = {
+    ...(options.settingsFile ? readSettingsFile(options.settingsFile) : {}),
+    ...(fromEnv ? (JSON.parse(fromEnv) as Record<string, string>) : {}),
+    ...options.settings,
+  };
+  const host = await LocalHost.start({ ...options, settings, logger, plugins: (options.pluginModules ?? []).map(loadPlugin) });
+  const ready: ReadyLine = {
+    ready: true,
+    baseUrl: host.baseUrl,
+    pid: process.pid,
+    functions: host.listFunctions(),
+    masterKey: host.keys.masterKey,
+    functionKey: host.keys.functionKey,
+  };
+  process.stdout.write(JSON.stringify(ready) + '\n');
+  if (options.handleSignals) {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      logger.log({ level: 'information', message: 'signal received, stopping', fields: { signal } });
+      host
+        .stop()
+        .then(() => process.exit(0))
+        .catch((e: unknown) => {
+          logger.log({ level: 'error', message: 'graceful stop failed', fields: { error: toError(e).message } });
+          process.exit(1);
+        });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return host;
+}

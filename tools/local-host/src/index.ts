@@ -1,0 +1,18 @@
+export { spawnHost, type SpawnHostOptions, type SpawnedHost } from './spawn-host';
+export { HostAdminClient } from './host-admin-client';
+export { runHost, SETTINGS_ENV, type RunHostOptions } from './host/run-host';
+export { LocalHost, LOCAL_HOST_VERSION, type LocalHostOptions } from './host/local-host';
+export type { LocalHostPlugin } from './host/local-host-plugin';
+export { parseReadyLine, READY_LINE_PATTERN, type ReadyLine } from './host/ready-line';
+export type { FunctionInfo, FunctionRunState, HostControl, HostStatus } from './admin/host-control';
+export type { FunctionMetricsSnapshot } from './admin/function-metrics';
+export type { TriggerDriver, TriggerDriverFactory, DriverContext, DriverState } from './drivers/trigger-driver';
+export { TriggerDriverRegistry } from './drivers/trigger-driver-registry';
+export { InputBindingResolvers, type InputBindingResolver, type InputBindingRequest } from './invocation/input-binding-resolvers';
+export type { FunctionExecutor, ExecuteRequest, ExecuteOutcome } from './invocation/function-executor';
+export type { Registration } from './core/registration';
+export type { FunctionMetadata, RpcTypedData, RpcBindingInfo } from './core/core-types';
+export { defaultDrivers } from './host/default-drivers';
+export { parseNcrontab, type CronSchedule } from './drivers/timer/ncrontab';
+export { CHECKPOINT_CONTAINER } from './drivers/eventhub/eventhub-driver';
+export { LocalHostError, type LocalHostErrorCode } from './errors';

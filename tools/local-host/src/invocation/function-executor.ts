@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { FunctionMetrics } from '../admin/function-metrics';
+import type { AppSettings } from '../config/app-settings';
+import type { RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from '../core/core-types';
+import type { FunctionRegistry } from '../core/function-registry';
+import type { Registration } from '../core/registration';
+import { errorCode, toError } from '../errors';
+import type { Logger } from '../logging/logger';
+import { abortableDelay } from './abortable-delay';
+import type { InputBindingResolvers } from './input-binding-resolvers';
+import { invokeFunction } from './invoke-function';
+import { mayRetry, toRetryPolicy, type RetryPolicy } from './retry-policy';
+
+export interface ExecuteRequest {
+  /** The trigger's input (binding name is filled in). */
+  triggerData: RpcTypedData;
+  triggerMetadata?: Record<string, RpcTypedData>;
+  /** Apply the function's `retry` policy (Event Hubs and timer triggers). */
+  useRetryPolicy?: boolean;
+  /** Aborts pending retries (shutdown). */
+  signal?: AbortSignal;
+  reason?: string;
+}
+
+export interface ExecuteOutcome {
+  ok: boolean;
+  attempts: number;
+  invocationId: string;
+  response?: RpcInvocationResponse;
+  error?: Error;
+}
+
+export interface FunctionExecutorOptions {
+  registry: FunctionRegistry;
+  registration: Registration;
+  settings: AppSettings;
+  logger: Logger;
+  metrics: FunctionMetrics;
+  inputResolvers: InputBindingResolvers;
+}
+
+/** Runs a function for a trigger: resolves extra inputs, applies the retry policy, records metrics. */
+export class FunctionExecutor {
+  private readonly retryPolicy?: RetryPolicy;
+  private readonly warnedBindings = new Set<string>();
+
+  constructor(private readonly options: FunctionExecutorOptions) {
+    this.retryPolicy = toRetryPolicy(options.registration.metadata.retryOptions);
+  }
+
+  async execute(request: ExecuteRequest): Promise<ExecuteOutcome> {
+    const { registration, metrics, logger } = this.options;
+    const policy = request.useRetryPolicy ? this.retryPolicy : undefined;
+    let retries = 0;
+    let lastError: Error | undefined;
+    for (;;) {
+      const invocationId = randomUUID();
+      const started = Date.now();
+      metrics.invocations++;
+      if (retries > 0) metrics.retries++;
+      const log = logger.child({ functionName: registration.name, invocationId });
+      log.log({ level: 'information', message: 'function executing', fields: { reason: request.reason ?? registration.triggerType, retryCount: retries } });
+      try {
+        const inputData = [{ name: registration.triggerName, data: request.triggerData }, ...(await this.extraInputs())];
+        const retryContext = policy
+          ? { retryCount: retries, maxRetryCount: policy.maxRetryCount, exception: lastError ? { message: lastError.message, stackTrace: lastError.stack ?? null } : null }
+          : undefined;
+        const { response } = await invokeFunction({
+          registry: this.options.registry,
+          registration,
+          logger,
+          invocationId,
+          request: { inputData, triggerMetadata: request.triggerMetadata, retryContext },
+        });
+        metrics.successes++;
+        log.log({ level: 'information', message: 'function executed', fields: { status: 'Succeeded', durationMs: Date.now() - started } });
+        return { ok: true, attempts: retries + 1, invocationId, response };
+      } catch (thrown) {
+        lastError = toError(thrown);
+        metrics.failures++;
+        log.log({ level: 'error', message: 'function failed', fields: { status: 'Failed', durationMs: Date.now() - started, errorCode: errorCode(thrown), error: lastError.message } });
+        if (!mayRetry(policy, retries) || request.signal?.aborted) return { ok: false, attempts: retries + 1, invocationId, error: lastError };
+        retries++;
+        const waited = await abortableDelay(policy!.delayMs(retries), request.signal);
+        if (!waited) return { ok: false, attempts: retries, invocationId, error: lastError };
+      }
+    }
+  }
+
+  private async extraInputs(): Promise<RpcParameterBinding[]> {
+    const { registration, settings, inputResolvers, logger } = this.options;
+    const out: RpcParameterBinding[] = [];
+    for (const [bindingName, binding] of Object.entries(registration.metadata.bindings)) {
+      if (binding.direction !== 'in' || bindingName === registration.triggerName) continue;
+      const resolver = inputResolvers.get(String(binding.type));
+      if (!resolver) {
+        if (!this.warnedBindings.has(bindingName)) {
+          this.warnedBindings.add(bindingName);
+          logger.log({ level: 'warning', functionName: registration.name, message: 'input binding type not supported locally; input left unset', fields: { bindingName, bindingType: binding.type } });
+        }
+        continue;
+      }
+      const data = await resolver({ bindingName, binding, registration, settings });
+      if (data) out.push({ name: bindingName, data });
+    }
+    return out;
+  }
+}

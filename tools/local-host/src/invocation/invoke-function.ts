@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { LocalHostError, toError } from '../errors';
+import type { Logger, LogLevel } from '../logging/logger';
+import type { CoreInvocationContext, HookContext, RpcInvocationRequest, RpcInvocationResponse, RpcLogLevel } from '../core/core-types';
+import type { FunctionRegistry } from '../core/function-registry';
+import type { Registration } from '../core/registration';
+import { runHooks } from './run-hooks';
+
+export interface InvokeOptions {
+  registry: FunctionRegistry;
+  registration: Registration;
+  /** inputData + triggerMetadata + retryContext as the host would send them over RPC. */
+  request: Omit<RpcInvocationRequest, 'invocationId' | 'functionId'>;
+  logger: Logger;
+  invocationId?: string;
+}
+
+export interface InvokeResult {
+  invocationId: string;
+  response: RpcInvocationResponse;
+}
+
+/** Host log level names from the worker's RPC levels. */
+function toLogLevel(level: RpcLogLevel): LogLevel {
+  return level === 'none' ? 'trace' : level;
+}
+
+/**
+ * Runs one invocation exactly as the Node worker does: the app's own programming model turns the
+ * RPC request into (context, inputs), hooks run around the handler, and the response comes back
+ * in RPC shape. So handlers get the app's own HttpRequest/InvocationContext classes.
+ */
+export async function invokeFunction(options: InvokeOptions): Promise<InvokeResult> {
+  const { registry, registration, logger } = options;
+  const invocationId = options.invocationId ?? randomUUID();
+  const model = registry.programmingModel();
+  if (!model) throw new LocalHostError('APP_LOAD_FAILED', 'the app never set a programming model (is @azure/functions v4 loaded?)', 'invoke');
+  const log = logger.child({ functionName: registration.name, invocationId });
+  const coreCtx: CoreInvocationContext = {
+    invocationId,
+    request: { ...options.request, invocationId, functionId: registration.metadata.functionId ?? registration.name },
+    metadata: registration.metadata,
+    log: (level, category, message) => log.log({ level: toLogLevel(level), category: category === 'user' ? 'user' : 'system', message }),
+  };
+  const invocationModel = model.getInvocationModel(coreCtx);
+  const { context, inputs: argInputs } = await invocationModel.getArguments();
+  const appHookData = appHookDataOf(registry);
+
+  coreCtx.state = 'preInvocationHooks';
+  const pre: HookContext = { hookData: {}, appHookData, invocationContext: context, inputs: argInputs, functionCallback: registration.handler };
+  await runHooks(registry.hooksFor('preInvocation'), pre);
+  const inputs = pre['inputs'] as unknown[];
+  const callback = pre['functionCallback'] as typeof registration.handler;
+
+  coreCtx.state = 'invocation';
+  let result: unknown;
+  let error: unknown = null;
+  try {
+    result = await invocationModel.invokeFunction(context, inputs, callback);
+  } catch (thrown) {
+    error = thrown;
+  }
+
+  coreCtx.state = 'postInvocationHooks';
+  const post: HookContext = { hookData: pre.hookData, appHookData, invocationContext: context, inputs, result, error };
+  await runHooks(registry.hooksFor('postInvocation'), post);
+  coreCtx.state = undefined;
+  if (post['error']) throw toError(post['error']);
+  const response = await invocationModel.getResponse(context, post['result']);
+  return { invocationId, response };
+}
+
+const appHookData = new WeakMap<FunctionRegistry, Record<string, unknown>>();
+/** Shared across every hook of the app, as `appHookData` is in the worker. */
+export function appHookDataOf(registry: FunctionRegistry): Record<string, unknown> {
+  let data = appHookData.get(registry);
+  if (!data) {
+    data = {};
+    appHookData.set(registry, data);
+  }
+  return data;
+}
