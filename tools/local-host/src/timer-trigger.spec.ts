@@ -1,0 +1,35 @@
+import { waitUntil } from '@telemetry/local-services';
+import { spawnHost, type SpawnedHost } from './index';
+import { fixture, readRecords, recordFile } from './testing/records';
+
+interface TimerRecord {
+  fn: string;
+  timer: { isPastDue: boolean; schedule: { adjustForDST: boolean }; scheduleStatus: unknown };
+  start: number;
+  end: number;
+}
+
+describe('timer trigger (spawned host)', () => {
+  let host: SpawnedHost;
+  const records = recordFile('timer');
+  const of = (fn: string): TimerRecord[] => readRecords<TimerRecord>(records).filter((r) => r.fn === fn);
+
+  beforeAll(async () => {
+    host = await spawnHost({ app: fixture('timer-app/main.ts'), settings: { TICK_SCHEDULE: '*/1 * * * * *', RECORD_FILE: records } });
+  });
+  afterAll(async () => host?.stop());
+
+  it('runOnStartup fires a yearly timer once at start with the camel-cased timer argument', async () => {
+    const [startup] = await waitUntil(() => of('startup').length > 0 && of('startup'), { timeoutMs: 10_000, description: 'startup run' });
+    expect(startup!.timer).toMatchObject({ isPastDue: false, schedule: { adjustForDST: true } });
+    expect(startup!.timer.scheduleStatus).toMatchObject({ last: expect.any(String), next: '2027-01-01T00:00:00.000Z' });
+  });
+
+  it('an every-second NCRONTAB schedule (%TICK_SCHEDULE%) fires, and runs of one timer never overlap', async () => {
+    const ticks = await waitUntil(() => of('tick').length >= 3 && of('tick'), { timeoutMs: 15_000, description: '3 ticks' });
+    for (let i = 1; i < ticks.length; i++) expect(ticks[i]!.start).toBeGreaterThanOrEqual(ticks[i - 1]!.end);
+    // Sub-minute schedules default to useMonitor false: no schedule status.
+    expect(ticks[0]!.timer.scheduleStatus).toBeNull();
+    expect(of('startup')).toHaveLength(1);
+  });
+});
