@@ -40,7 +40,8 @@ describe('queue trigger (Azurite, spawned host)', () => {
 
   it('resolves %WORK_QUEUE%, decodes base64, passes the trigger metadata and deletes on success', async () => {
     await work.sendMessage(b64({ id: 'ok-1' }));
-    const [received] = await waitUntil(() => seen('ok-1').length > 0 && seen('ok-1'), { timeoutMs: 10_000, description: 'ok-1 processed' });
+    await waitUntil(() => seen('ok-1').length > 0, { timeoutMs: 10_000, description: 'ok-1 processed' });
+    const [received] = seen('ok-1');
     // The host sends QueueTrigger as a string; the library JSON-parses strings that parse, as in Azure.
     expect(received!.triggerMetadata).toMatchObject({ queueTrigger: { id: 'ok-1' }, dequeueCount: 1 });
     for (const key of ['expirationTime', 'id', 'insertionTime', 'nextVisibleTime', 'popReceipt']) {

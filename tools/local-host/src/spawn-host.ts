@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ManagedProcess } from '@telemetry/local-services';
 import { HostAdminClient } from './host-admin-client';
 import { parseReadyLine, READY_LINE_PATTERN, type ReadyLine } from './host/ready-line';
@@ -33,7 +34,8 @@ const CLI = path.join(__dirname, 'cli.ts');
 
 /** Starts one app in its own host process (one app per OS process, as app settings are process.env). */
 export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
-  const args = ['--import', 'tsx', CLI, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
+  // tsx resolved here, so the child does not depend on the caller's working directory.
+  const args = ['--import', pathToFileURL(require.resolve('tsx')).href, CLI, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
   if (options.masterKey) args.push('--master-key', options.masterKey);
   if (options.functionKey) args.push('--function-key', options.functionKey);
