@@ -11,6 +11,7 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
       settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true' },
       masterKey: 'test-master',
       functionKey: 'test-function',
+      pluginModules: [fixture('durable-client-plugin.ts')],
     });
   });
   afterAll(async () => host?.stop());
@@ -23,7 +24,13 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
       ['switchedOff', 'httpTrigger', 'disabled'],
       ['boom', 'httpTrigger', 'running'],
       ['orchestratorLike', 'orchestrationTrigger', 'unsupported'],
+      ['withClient', 'httpTrigger', 'running'],
     ]);
+  });
+
+  it('a plugin resolves extra input bindings (the durableClient extension point)', async () => {
+    const body = (await (await get('/api/withClient')).json()) as { starter: { taskHubName: string; rpcBaseUrl: string } };
+    expect(body.starter).toMatchObject({ taskHubName: 'local', rpcBaseUrl: `${host.baseUrl}/durabletask/` });
   });
 
   it('routes with the api prefix, parameters, constraints; handlers get the real HttpRequest; settings are the env', async () => {
@@ -55,7 +62,7 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
     expect((await get('/api/ops?code=test-master')).status).toBe(200);
     expect((await get('/admin/functions')).status).toBe(401);
     expect((await get('/admin/functions', { headers: { 'x-functions-key': 'test-function' } })).status).toBe(401);
-    expect((await host.admin.listFunctions()).length).toBe(6);
+    expect((await host.admin.listFunctions()).length).toBe(7);
     expect((await host.admin.status()).state).toBe('Running');
   });
 

@@ -1,0 +1,38 @@
+import { build } from 'esbuild';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnHost, type SpawnedHost } from './index';
+import { fixture } from './testing/records';
+
+// A built app folder as tools/build/bundle-app.mjs makes it: main.js (with @azure/functions
+// bundled, @azure/functions-core external) + host.json + package.json whose main is the entry.
+describe('built app folder (esbuild bundle, package.json main)', () => {
+  let host: SpawnedHost;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'local-host-built-'));
+    await build({
+      entryPoints: [fixture('http-app/main.ts')],
+      outfile: path.join(dir, 'main.js'),
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      external: ['@azure/functions-core'],
+      logLevel: 'warning',
+    });
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'built', main: 'main.js' }));
+    writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }));
+    host = await spawnHost({ app: dir });
+  });
+  afterAll(async () => host?.stop());
+
+  it('loads the bundle, captures its registrations and honours an empty route prefix', async () => {
+    expect(host.functions.map((f) => f.name)).toContain('hello');
+    const response = await fetch(`${host.baseUrl}/hello/ann`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ name: 'ann', isHttpRequest: true });
+    expect((await fetch(`${host.baseUrl}/api/hello/ann`)).status).toBe(404);
+  });
+});
