@@ -29,6 +29,9 @@ await build({
   minify: false,
   legalComments: 'none',
   external: ['@azure/functions-core'],
+  // Some dependencies are ESM that read import.meta.url; give the CJS bundle a real one.
+  define: { 'import.meta.url': '__bundleImportMetaUrl' },
+  banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   alias,
   logLevel: 'warning',
 });

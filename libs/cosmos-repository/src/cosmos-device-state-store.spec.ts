@@ -61,12 +61,13 @@ describe('CosmosDeviceStateStore against the Cosmos server', () => {
     await a.apply(patchesOf({ deviceId: id, timestamp: at(0), battery: 1 }));
     await b.get(id); // b has never written: its first write goes through the create/409 path
     const rounds = 10;
-    await Promise.all(
+    const outcomes = await Promise.all(
       Array.from({ length: rounds }, (_, i) => [
         a.apply(patchesOf({ deviceId: id, timestamp: at(10 + i), battery: i / 10 })),
         b.apply(patchesOf({ deviceId: id, timestamp: at(10 + i), position: { latitude: i, longitude: i, altitude: i } })),
       ]).flat(),
     );
+    expect(outcomes.flat().filter((o) => o.status === 'failed')).toEqual([]);
     const doc = await a.get(id);
     expect(doc).toMatchObject({ battery: (rounds - 1) / 10, position: { latitude: rounds - 1, longitude: rounds - 1, altitude: rounds - 1 } });
     expect(a.stats().conflicts + b.stats().conflicts).toBeGreaterThan(0);

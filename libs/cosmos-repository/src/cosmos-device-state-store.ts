@@ -1,5 +1,17 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
-import { bulkhead, type RetryPolicy } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  bulkhead,
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  TaskCancelledError,
+  timeout,
+  TimeoutStrategy,
+  type CircuitBreakerPolicy,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
 import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
 import {
   applyPatch,
@@ -19,6 +31,15 @@ export interface CosmosDeviceStateStoreOptions {
   cacheSize: number;
   /** 409/412 rounds per device before STORE_CONFLICT (each round is re-read, re-merge, write). */
   maxConflictRounds?: number;
+  /**
+   * Cap on one store call in ms (STORE_CALL_TIMEOUT_MS). The SDK retries connection resets on its
+   * own for up to ~10 s per call; this keeps a batch inside the function timeout when the store is down.
+   */
+  callTimeoutMs?: number;
+  /** Consecutive retryable failures that open the instance-local circuit (fast-fail the rest of a batch). */
+  breakerThreshold?: number;
+  /** How long the local circuit stays open before one trial call, in ms. */
+  breakerHalfOpenMs?: number;
   clock?: () => Date;
 }
 
@@ -39,6 +60,8 @@ const statusOf = (error: unknown): number => Number((error as { code?: unknown; 
 export class CosmosDeviceStateStore implements DeviceStateStore {
   private readonly cache: LruCache<string, Known>;
   private readonly retry: RetryPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly timeout: TimeoutPolicy;
   private readonly counts: StoreStats = { creates: 0, replaces: 0, reads: 0, conflicts: 0, retries: 0, throttles: 0 };
 
   constructor(
@@ -48,6 +71,12 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     this.cache = new LruCache(options.cacheSize);
     this.retry = transientRetryPolicy(options.retry);
     this.retry.onRetry(() => this.counts.retries++);
+    this.breaker = circuitBreaker(
+      // Contention (STORE_CONFLICT) means the store is healthy: it must not open the circuit.
+      handleWhen((error) => error instanceof PipelineError && error.retryable && error.code !== 'STORE_CONFLICT'),
+      { halfOpenAfter: options.breakerHalfOpenMs ?? 5_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 10) },
+    );
+    this.timeout = timeout(options.callTimeoutMs ?? 5_000, TimeoutStrategy.Aggressive);
   }
 
   stats(): StoreStats {
@@ -60,7 +89,7 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
   }
 
   async get(deviceId: string): Promise<DeviceStateDocument | undefined> {
-    return this.retry.execute(() => this.call(() => this.read(deviceId)));
+    return this.retry.execute(() => this.call((signal) => this.read(deviceId, signal)));
   }
 
   private async applyOne(patch: DeviceStatePatch): Promise<ApplyOutcome> {
@@ -68,7 +97,7 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     try {
       const status = await this.retry.execute(() => {
         attempts++;
-        return this.call(() => this.write(patch));
+        return this.call((signal) => this.write(patch, signal));
       });
       return { deviceId: patch.deviceId, status, attempts };
     } catch (error) {
@@ -76,32 +105,47 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     }
   }
 
-  /** Runs one SDK call and normalises its failure (counting throttles on the way). */
-  private async call<T>(fn: () => Promise<T>): Promise<T> {
+  /**
+   * Runs one unit of store work under the call timeout and the local circuit breaker, and
+   * normalises every failure to a PipelineError (counting throttles on the way).
+   */
+  private async call<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
     try {
-      return await fn();
+      return await this.breaker.execute(async () => {
+        try {
+          return await this.timeout.execute(({ signal }) => fn(signal));
+        } catch (error) {
+          const normalised =
+            error instanceof TaskCancelledError
+              ? new PipelineError('STORE_TIMEOUT', `store call exceeded ${this.options.callTimeoutMs ?? 5_000} ms`, { cause: error })
+              : toPipelineError(error, 'store');
+          if (normalised.code === 'STORE_THROTTLED') this.counts.throttles++;
+          throw normalised;
+        }
+      });
     } catch (error) {
-      const normalised = toPipelineError(error, 'store');
-      if (normalised.code === 'STORE_THROTTLED') this.counts.throttles++;
-      throw normalised;
+      if (error instanceof BrokenCircuitError) {
+        throw new PipelineError('STORE_UNAVAILABLE', 'store circuit open after consecutive failures; failing fast', { cause: error });
+      }
+      throw error;
     }
   }
 
-  private async write(patch: DeviceStatePatch): Promise<'written' | 'unchanged'> {
-    const rounds = this.options.maxConflictRounds ?? 5;
+  private async write(patch: DeviceStatePatch, abortSignal: AbortSignal): Promise<'written' | 'unchanged'> {
+    const rounds = this.options.maxConflictRounds ?? 10;
     for (let round = 0; round < rounds; round++) {
       const known = this.cache.get(patch.deviceId);
       if (!known) {
-        const created = await this.tryCreate(patch);
+        const created = await this.tryCreate(patch, abortSignal);
         if (created) return 'written';
-        await this.refresh(patch.deviceId);
+        await this.refresh(patch.deviceId, abortSignal);
         continue;
       }
       const { next, changed } = applyPatch(known.state, patch);
       if (!changed) return 'unchanged';
-      const replaced = await this.tryReplace(patch.deviceId, next, known.etag);
+      const replaced = await this.tryReplace(patch.deviceId, next, known.etag, abortSignal);
       if (replaced) return 'written';
-      await this.refresh(patch.deviceId);
+      await this.refresh(patch.deviceId, abortSignal);
     }
     throw new PipelineError('STORE_CONFLICT', `device ${patch.deviceId}: still conflicting after ${rounds} rounds`);
   }
@@ -110,11 +154,11 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     return this.options.clock?.() ?? new Date();
   }
 
-  private async tryCreate(patch: DeviceStatePatch): Promise<boolean> {
+  private async tryCreate(patch: DeviceStatePatch, abortSignal: AbortSignal): Promise<boolean> {
     const { next } = applyPatch(undefined, patch);
     try {
       this.counts.creates++;
-      const { etag } = await this.container.items.create(documentFromPatch(next, this.now()));
+      const { etag } = await this.container.items.create(documentFromPatch(next, this.now()), { abortSignal });
       this.cache.set(patch.deviceId, { etag, state: next });
       return true;
     } catch (error) {
@@ -124,12 +168,12 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     }
   }
 
-  private async tryReplace(deviceId: string, next: DeviceStatePatch, etag: string): Promise<boolean> {
+  private async tryReplace(deviceId: string, next: DeviceStatePatch, etag: string, abortSignal: AbortSignal): Promise<boolean> {
     try {
       this.counts.replaces++;
       const response = await this.container
         .item(deviceId, deviceId)
-        .replace(documentFromPatch(next, this.now()) as unknown as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag } });
+        .replace(documentFromPatch(next, this.now()) as unknown as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag }, abortSignal });
       this.cache.set(deviceId, { etag: response.etag, state: next });
       return true;
     } catch (error) {
@@ -141,15 +185,15 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
   }
 
   /** Re-reads a device after a conflict, so the next round merges onto what is really stored. */
-  private async refresh(deviceId: string): Promise<void> {
-    const doc = await this.read(deviceId);
+  private async refresh(deviceId: string, abortSignal: AbortSignal): Promise<void> {
+    const doc = await this.read(deviceId, abortSignal);
     if (doc?._etag) this.cache.set(deviceId, { etag: doc._etag, state: patchFromDocument(doc) });
     else this.cache.delete(deviceId);
   }
 
-  private async read(deviceId: string): Promise<DeviceStateDocument | undefined> {
+  private async read(deviceId: string, abortSignal?: AbortSignal): Promise<DeviceStateDocument | undefined> {
     this.counts.reads++;
-    const { resource, statusCode } = await this.container.item(deviceId, deviceId).read<DeviceStateDocument>();
+    const { resource, statusCode } = await this.container.item(deviceId, deviceId).read<DeviceStateDocument>({ abortSignal });
     return statusCode === 404 ? undefined : resource;
   }
 }

@@ -1,0 +1,46 @@
+import { ConfigError, jsonLogger } from '@telemetry/core';
+import { connectCosmos, CosmosDeviceStateStore } from '@telemetry/cosmos-repository';
+import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/dead-letter';
+import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
+import { loadIngestionSettings } from './config';
+
+let deps: IngestionDeps | undefined;
+
+/**
+ * The composition root: settings parsed once, clients built once per instance (they pool
+ * connections), reused by every invocation.
+ */
+export function ingestionServices(): IngestionDeps {
+  deps ??= createIngestionServices(process.env);
+  return deps;
+}
+
+export function createIngestionServices(env: Record<string, string | undefined>): IngestionDeps {
+  const settings = loadIngestionSettings(env);
+  const storage = storageConnectionFromSettings('DeadLetterStorage', env);
+  if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri and __blobServiceUri']);
+  const retry = { maxAttempts: settings.STORE_MAX_ATTEMPTS, initialDelayMs: settings.STORE_RETRY_BASE_MS, maxDelayMs: settings.STORE_RETRY_MAX_MS };
+  const { container } = connectCosmos({
+    endpoint: settings.COSMOS_ENDPOINT,
+    key: settings.COSMOS_KEY,
+    database: settings.COSMOS_DATABASE,
+    container: settings.COSMOS_CONTAINER,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+    requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
+  });
+  const { queues, blobs } = connectStorage(storage);
+  return {
+    app: 'ingestion',
+    store: new CosmosDeviceStateStore(container, {
+      retry,
+      concurrency: settings.STORE_CONCURRENCY,
+      cacheSize: settings.STORE_CACHE_SIZE,
+      callTimeoutMs: settings.STORE_CALL_TIMEOUT_MS,
+    }),
+    deadLetters: new QueueDeadLetterSink(queues.getQueueClient(settings.DEAD_LETTER_QUEUE), blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER), {
+      // Dead letters are the last line: retry longer than store writes before failing the batch.
+      retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
+    }),
+    logger: jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'ingestion' }),
+  };
+}

@@ -1,0 +1,3 @@
+export * from './batch-report';
+export * from './failure-reporter';
+export * from './process-batch';

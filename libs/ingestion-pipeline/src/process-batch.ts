@@ -1,0 +1,113 @@
+import { toPipelineError, type IssueCode, type Logger, type PipelineError } from '@telemetry/core';
+import type { DeviceStateStore } from '@telemetry/cosmos-repository';
+import { buildDeadLetter, type DeadLetter, type DeadLetterSink, type SourceContext, type SourceEvent } from '@telemetry/dead-letter';
+import { coalesce, decodeTelemetry, type DecodedTelemetry } from '@telemetry/device-state';
+import type { BatchReport } from './batch-report';
+import { noFailureReporter, type FailureReporter } from './failure-reporter';
+
+export interface IngestionDeps {
+  store: DeviceStateStore;
+  deadLetters: DeadLetterSink;
+  failures?: FailureReporter;
+  logger: Logger;
+  /** Recorded in dead letters as their producer. */
+  app: string;
+}
+
+export interface BatchInput {
+  events: SourceEvent[];
+  source: SourceContext;
+  invocationId?: string;
+}
+
+interface Decoded {
+  event: SourceEvent;
+  decoded: DecodedTelemetry;
+}
+
+/**
+ * One Event Hubs batch: decode and validate each event (a bad one never fails the batch), fold
+ * per device, one conditional write per device, dead-letter what could not be applied.
+ * Throws only when dead letters cannot be written: then the trigger's retry policy re-runs the
+ * batch before the checkpoint moves, and nothing is dropped.
+ */
+export async function processBatch(input: BatchInput, deps: IngestionDeps): Promise<BatchReport> {
+  const { events, source, invocationId } = input;
+  const letters: DeadLetter[] = [];
+  const valid: Decoded[] = [];
+  for (const event of events) {
+    try {
+      valid.push({ event, decoded: decodeTelemetry(event.body) });
+    } catch (error) {
+      letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, attempts: 0, app: deps.app, invocationId }));
+    }
+  }
+
+  const patches = coalesce(valid.map((v) => v.decoded));
+  const outcomes = await deps.store.apply(patches.values());
+  let written = 0;
+  let unchanged = 0;
+  const failedDevices = new Map<string, { error: PipelineError; attempts: number }>();
+  for (const outcome of outcomes) {
+    if (outcome.status === 'failed') failedDevices.set(outcome.deviceId, outcome);
+    else if (outcome.status === 'written') written++;
+    else unchanged++;
+  }
+  let applied = valid.length;
+  if (failedDevices.size > 0) {
+    for (const { event, decoded } of valid) {
+      const failure = failedDevices.get(decoded.telemetry.deviceId);
+      if (!failure) continue;
+      applied--;
+      letters.push(
+        buildDeadLetter({ error: failure.error, event, source, decoded: decoded.telemetry, attempts: failure.attempts, app: deps.app, invocationId }),
+      );
+    }
+  }
+
+  const byCode: Partial<Record<IssueCode, number>> = {};
+  for (const letter of letters) byCode[letter.issue.code] = (byCode[letter.issue.code] ?? 0) + 1;
+  const report: BatchReport = {
+    received: events.length,
+    valid: valid.length,
+    devices: patches.size,
+    written,
+    unchanged,
+    applied,
+    deadLettered: letters.length,
+    deadLetteredByCode: byCode,
+    firstSequenceNumber: events[0]?.sequenceNumber ?? null,
+    lastSequenceNumber: events[events.length - 1]?.sequenceNumber ?? null,
+  };
+  const partitionId = events[0]?.partitionId;
+
+  if (letters.length > 0) {
+    try {
+      await deps.deadLetters.send(letters);
+    } catch (error) {
+      const failure = toPipelineError(error, 'dead-letter');
+      deps.logger.error('dead letters could not be written; failing the batch so it is retried', {
+        partitionId, ...report, errorCode: failure.code, error: failure.message,
+      });
+      await recordFailures(deps, { ...byCode, DEAD_LETTER_UNAVAILABLE: (byCode.DEAD_LETTER_UNAVAILABLE ?? 0) + letters.length });
+      throw failure;
+    }
+    for (const letter of letters) {
+      deps.logger.warn('event dead-lettered', {
+        partitionId: letter.partitionId, sequenceNumber: letter.sequenceNumber, deviceId: letter.deviceId,
+        errorCode: letter.issue.code, retryable: letter.issue.retryable, deadLetterId: letter.id,
+      });
+    }
+    await recordFailures(deps, byCode);
+  }
+  deps.logger.info('batch processed', { partitionId, ...report });
+  return report;
+}
+
+async function recordFailures(deps: IngestionDeps, counts: Partial<Record<IssueCode, number>>): Promise<void> {
+  try {
+    await (deps.failures ?? noFailureReporter).record(counts);
+  } catch (error) {
+    deps.logger.warn('failure tracking unavailable', { errorCode: toPipelineError(error).code });
+  }
+}
