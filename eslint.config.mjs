@@ -1,6 +1,35 @@
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+const layers = {
+  'type:app': ['type:domain', 'type:data', 'type:model', 'type:util'],
+  'type:domain': ['type:domain', 'type:data', 'type:model', 'type:util'],
+  'type:data': ['type:data', 'type:model', 'type:util'],
+  'type:model': ['type:model', 'type:util'],
+  'type:util': ['type:util'],
+  'type:tool': ['type:tool', 'type:app', 'type:domain', 'type:data', 'type:model', 'type:util'],
+};
+const scopes = {
+  'scope:ingestion': ['scope:ingestion', 'scope:shared'],
+  'scope:breaker': ['scope:breaker', 'scope:shared'],
+  'scope:reprocessor': ['scope:reprocessor', 'scope:shared'],
+  'scope:status': ['scope:status', 'scope:shared'],
+  'scope:shared': ['scope:shared'],
+};
+
+/** Layer and scope constraints; tests may also use the local tools (service starters, emulator). */
+function boundaries(forTests) {
+  const extra = forTests ? { layer: ['type:tool'], scope: ['scope:tools'] } : { layer: [], scope: [] };
+  return {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      ...Object.entries(layers).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: [...tags, ...extra.layer] })),
+      ...Object.entries(scopes).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: [...tags, ...extra.scope] })),
+    ],
+  };
+}
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.local', '**/*.cjs', '**/*.mjs', '**/coverage', '**/web/static/**'] },
   ...tseslint.configs.recommended,
@@ -11,30 +40,14 @@ export default [
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       'no-console': 'off',
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:model', 'type:util'] },
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:data', 'type:model', 'type:util'] },
-            { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:data', 'type:model', 'type:util'] },
-            { sourceTag: 'type:model', onlyDependOnLibsWithTags: ['type:model', 'type:util'] },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:tool', 'type:domain', 'type:data', 'type:model', 'type:util', 'type:app'] },
-            { sourceTag: 'scope:ingestion', onlyDependOnLibsWithTags: ['scope:ingestion', 'scope:shared'] },
-            { sourceTag: 'scope:breaker', onlyDependOnLibsWithTags: ['scope:breaker', 'scope:shared'] },
-            { sourceTag: 'scope:reprocessor', onlyDependOnLibsWithTags: ['scope:reprocessor', 'scope:shared'] },
-            { sourceTag: 'scope:status', onlyDependOnLibsWithTags: ['scope:status', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': ['error', boundaries(false)],
     },
   },
   {
     files: ['**/*.spec.ts', '**/testing/**/*.ts'],
-    rules: { '@typescript-eslint/no-non-null-assertion': 'off' },
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@nx/enforce-module-boundaries': ['error', boundaries(true)],
+    },
   },
 ];
