@@ -37,6 +37,11 @@ export interface DeadLetter {
   producer: { app: string; invocationId: string | null };
   /** Set when the dead letter is bigger than a queue message: the full JSON is in this blob. */
   claimCheck?: { container: string; blobName: string; bytes: number };
-  /** Redrives so far (set by the reprocessor/operator tools). */
-  redrive?: { count: number; lastAt: string; by: string };
+  /**
+   * Redrives so far (set by the reprocessor/operator tools). `reason` is the operator's note;
+   * `originalBodySha256` is set when the redrive replaced the body (a corrected event).
+   */
+  redrive?: { count: number; lastAt: string; by: string; reason?: string; originalBodySha256?: string };
+  /** The reprocessor's bounded retries of this letter (absent before its first attempt). */
+  reprocess?: { attempts: number; lastCode: string; lastError: string; lastAttemptAt: string };
 }
