@@ -1,0 +1,47 @@
+import type { StackDescriptor } from './stack-descriptor';
+
+export interface StackSettingsInput {
+  descriptor: Omit<StackDescriptor, 'apps'>;
+  /** Base URLs of every app host, decided before they start (ports picked up front). */
+  baseUrls: Record<string, string>;
+  masterKey: string;
+  functionKey: string;
+  approvalSigningKey: string;
+  webhookUrl?: string;
+}
+
+/**
+ * The app settings every local app gets: one superset, as each app's config schema takes what it
+ * reads and ignores the rest. Names match the Azure app settings (see infra/), values point at the
+ * local stack; in Azure connections are identity-based instead of connection strings.
+ */
+export function stackAppSettings(input: StackSettingsInput): Record<string, string> {
+  const { descriptor: d, baseUrls } = input;
+  const settings: Record<string, string> = {
+    FUNCTIONS_WORKER_RUNTIME: 'node',
+    AzureWebJobsStorage: d.storage.connectionString,
+    EventHubConnection: d.eventHubs.connectionString,
+    EventHubName: d.eventHubs.hubName,
+    EventHubConsumerGroup: d.eventHubs.consumerGroup,
+    COSMOS_ENDPOINT: d.cosmos.endpoint,
+    COSMOS_KEY: d.cosmos.key,
+    COSMOS_DATABASE: d.cosmos.database,
+    COSMOS_CONTAINER: d.cosmos.container,
+    DeadLetterStorage: d.storage.connectionString,
+    DEAD_LETTER_QUEUE: d.queues.deadLetter,
+    CLAIM_CHECK_CONTAINER: d.queues.claimCheckContainer,
+    FailureTracking: d.storage.connectionString,
+    // The breaker pauses ingestion through the local host's admin API (in Azure: ARM).
+    BREAKER_SWITCH: 'local-host',
+    APPROVAL_SIGNING_KEY: input.approvalSigningKey,
+    LOCAL_HOST_MASTER_KEY: input.masterKey,
+  };
+  if (baseUrls['ingestion']) settings['LOCAL_HOST_ADMIN_URL'] = baseUrls['ingestion'];
+  if (baseUrls['circuit-breaker']) {
+    settings['PUBLIC_BASE_URL'] = baseUrls['circuit-breaker'];
+    settings['BREAKER_STATUS_URL'] = `${baseUrls['circuit-breaker']}/api/breaker`;
+    settings['BREAKER_STATUS_KEY'] = input.functionKey;
+  }
+  if (input.webhookUrl) settings['BREAKER_WEBHOOK_URL'] = input.webhookUrl;
+  return settings;
+}

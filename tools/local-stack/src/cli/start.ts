@@ -1,0 +1,77 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SingleBar, Presets } from 'cli-progress';
+import { Command } from 'commander';
+import { WORKSPACE_ROOT } from '../build-apps';
+import { runScenario } from '../run-scenario';
+import { startLocalStack, type LocalStack } from '../start-stack';
+import { formatSummary } from '../summary-table';
+
+const program = new Command()
+  .name('npm start')
+  .description('Start the local stack, run every app under the local host, send the default scenario, drain, reconcile.')
+  .option('--dev', 'start the stack and the apps only (npm run dev); write .local/stack.json and wait')
+  .option('--once', 'exit when the scenario has been reconciled (exit code 0 only if reconciled)')
+  .option('--summary-json <file>', 'write the summary as JSON')
+  .option('--apps <list>', 'comma-separated apps to run (default: every function app)')
+  .option('--devices <n>', 'drones', (v) => parseInt(v, 10), 500)
+  .option('--count <n>', 'distinct events to send', (v) => parseInt(v, 10), 20_000)
+  .option('--rate <n>', 'events/s (0 = as fast as possible)', (v) => parseInt(v, 10), 0)
+  .option('--corrupt <ratio>', 'ratio of corrupt events', parseFloat, 0.01)
+  .option('--duplicates <ratio>', 'ratio of duplicated events', parseFloat, 0.05)
+  .option('--key-frame-every <n>', 'every Nth event of a drone is a key frame', (v) => parseInt(v, 10), 10)
+  .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), 1)
+  .option('--partitions <n>', 'Event Hubs partitions', (v) => parseInt(v, 10), 4)
+  .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'data'))
+  .option('--verbose', 'echo service and host logs');
+
+async function main(): Promise<void> {
+  const o = program.parse().opts();
+  const dataDir = path.resolve(o.data, new Date().toISOString().replace(/[:.]/g, '-'));
+  const descriptorFile = path.join(WORKSPACE_ROOT, '.local', 'stack.json');
+  const t0 = Date.now();
+  console.log('starting the local stack (Azurite, Cosmos server, Event Hubs emulator, apps)...');
+  let stack: LocalStack | undefined;
+  let stopping = false;
+  const stop = async (code: number): Promise<never> => {
+    if (!stopping) {
+      stopping = true;
+      console.log('stopping everything...');
+      await stack?.stop();
+    }
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stop(130));
+  process.on('SIGTERM', () => void stop(143));
+
+  stack = await startLocalStack({
+    dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
+    ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
+  });
+  console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
+  for (const [app, h] of stack.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
+  console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${stack.descriptor.cosmos.endpoint}`);
+  console.log(`  ${'event hubs'.padEnd(24)} ${stack.descriptor.eventHubs.hubName} (${stack.descriptor.eventHubs.partitions} partitions)`);
+
+  if (!o.dev) {
+    const bar = new SingleBar({ format: '  sending [{bar}] {percentage}% | {value}/{total} events', hideCursor: true }, Presets.shades_classic);
+    bar.start(o.count, 0);
+    const summary = await runScenario(stack, {
+      devices: o.devices, count: o.count, rate: o.rate, corruptRatio: o.corrupt, duplicateRatio: o.duplicates,
+      keyFrameEvery: o.keyFrameEvery, seed: o.seed, drainTimeoutMs: 300_000,
+      recordFile: path.join(dataDir, 'sent.ndjson'),
+      onProgress: (sent) => bar.update(sent),
+    }).finally(() => bar.stop());
+    console.log('\nsummary\n' + formatSummary(summary));
+    if (o.summaryJson) await writeFile(path.resolve(o.summaryJson), JSON.stringify(summary, null, 2) + '\n');
+    if (o.once) await stop(summary.reconciliation.ok ? 0 : 1);
+  } else if (o.once) {
+    await stop(0);
+  }
+  console.log('\nrunning; explore with `npm run simulate -- --help` and `npm run dlq -- stats`. Ctrl-C stops everything.');
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
+import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
+import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
+import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import {
+  freePort,
+  startAzurite,
+  startCosmosServer,
+  startFaultProxy,
+  type AzuriteInstance,
+  type CosmosServerInstance,
+  type FaultProxy,
+} from '@telemetry/local-services';
+import { stackAppSettings } from './app-settings';
+import { buildApps, builtAppDir, discoverFunctionApps } from './build-apps';
+import type { StackDescriptor } from './stack-descriptor';
+import { startWebhookSink } from './webhook-sink';
+
+export interface LocalStackOptions {
+  /** Data and logs (Azurite, emulator logs, notifications). */
+  dataDir: string;
+  /** Apps to run; default every function app in apps/. */
+  apps?: string[];
+  partitions?: number;
+  hubName?: string;
+  consumerGroup?: string;
+  /** Bundle the apps first (default true). */
+  build?: boolean;
+  /** Write the descriptor here (e.g. .local/stack.json). */
+  descriptorFile?: string;
+  echo?: boolean;
+  /** Extra settings per app (tests: fast retries, small thresholds). */
+  settingsOverrides?: Record<string, Record<string, string>>;
+}
+
+export interface LocalStack {
+  descriptor: StackDescriptor;
+  hosts: Map<string, SpawnedHost>;
+  /** Cosmos is reached through this proxy, so outages and throttling can be injected. */
+  cosmosProxy: FaultProxy;
+  azurite: AzuriteInstance;
+  cosmos: CosmosServerInstance;
+  emulator: SpawnedEmulator;
+  notifications: unknown[];
+  /** Starts another host process for an app (e.g. a second ingestion instance). */
+  startHost(app: string, name?: string): Promise<SpawnedHost>;
+  stop(): Promise<void>;
+}
+
+// Start order matters: later apps get earlier apps' URLs (the breaker pauses ingestion).
+const ORDER = ['ingestion', 'circuit-breaker', 'dead-letter-reprocessor', 'device-status'];
+const rank = (app: string): number => (ORDER.includes(app) ? ORDER.indexOf(app) : ORDER.length);
+
+/**
+ * Starts the whole local stack on free loopback ports: Azurite, the Cosmos server (behind a
+ * fault proxy), the Event Hubs emulator, and every function app under the local host.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const apps = (options.apps ?? discoverFunctionApps()).sort((a, b) => rank(a) - rank(b));
+  const hubName = options.hubName ?? 'telemetry';
+  const consumerGroup = options.consumerGroup ?? 'ingestion';
+  await mkdir(options.dataDir, { recursive: true });
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const hosts = new Map<string, SpawnedHost>();
+  try {
+    const building = options.build === false ? Promise.resolve() : buildApps(apps);
+    const [azurite, cosmos, emulator] = await Promise.all([
+      startAzurite({ location: path.join(options.dataDir, 'azurite') }),
+      startCosmosServer(),
+      spawnEmulator({ dataDir: path.join(options.dataDir, 'eventhubs'), hubs: [{ name: hubName, partitions: options.partitions ?? 4, consumerGroups: [consumerGroup] }] }),
+    ]);
+    cleanup.push(() => azurite.stop(), () => cosmos.stop(), () => emulator.stop());
+    const cosmosProxy = await startFaultProxy(cosmos.endpoint);
+    cleanup.push(() => cosmosProxy.close());
+    const webhook = await startWebhookSink(path.join(options.dataDir, 'notifications.ndjson'));
+    cleanup.push(() => webhook.close());
+
+    const base = {
+      eventHubs: { connectionString: emulator.connectionString.replace(/;EntityPath=[^;]*/, ''), hubName, consumerGroup, partitions: options.partitions ?? 4 },
+      storage: { connectionString: azurite.connectionString },
+      cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices' },
+      queues: { deadLetter: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies' },
+      dataDir: options.dataDir,
+      startedAt: new Date().toISOString(),
+    };
+    const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
+    await Promise.all([
+      ensureDeviceStateContainer(direct, base.cosmos.database, base.cosmos.container),
+      ensureDeadLetterResources(queues.getQueueClient(base.queues.deadLetter), blobs.getContainerClient(base.queues.claimCheckContainer)),
+      building,
+    ]);
+
+    const masterKey = randomBytes(24).toString('base64url');
+    const functionKey = randomBytes(24).toString('base64url');
+    const ports = new Map<string, number>();
+    for (const app of apps) ports.set(app, await freePort());
+    const baseUrls = Object.fromEntries([...ports].map(([app, port]) => [app, `http://127.0.0.1:${port}`]));
+    const settings = stackAppSettings({ descriptor: base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: webhook.url });
+
+    const startHost = async (app: string, port = 0): Promise<SpawnedHost> => {
+      const host = await spawnHost({
+        app: builtAppDir(app),
+        settings: { ...settings, ...options.settingsOverrides?.[app] },
+        port,
+        masterKey,
+        functionKey,
+        echo: options.echo,
+        readyTimeoutMs: 60_000,
+      });
+      cleanup.push(() => host.stop());
+      return host;
+    };
+    for (const app of apps) hosts.set(app, await startHost(app, ports.get(app)));
+
+    const descriptor: StackDescriptor = {
+      ...base,
+      apps: Object.fromEntries([...hosts].map(([app, h]) => [app, { baseUrl: h.baseUrl, functionKey, masterKey }])),
+    };
+    if (options.descriptorFile) {
+      await mkdir(path.dirname(options.descriptorFile), { recursive: true });
+      await writeFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n', { mode: 0o600 });
+    }
+    return {
+      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received,
+      startHost: (app) => startHost(app),
+      stop: () => stopAll(cleanup),
+    };
+  } catch (error) {
+    await stopAll(cleanup);
+    throw error;
+  }
+}
+
+async function stopAll(cleanup: (() => Promise<unknown>)[]): Promise<void> {
+  // Hosts first (they checkpoint on the way out), then the services they use.
+  for (const stop of [...cleanup].reverse()) await stop().catch(() => undefined);
+  cleanup.length = 0;
+}

@@ -1,0 +1,55 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Presets, SingleBar } from 'cli-progress';
+import { Command } from 'commander';
+import { simulate } from './simulate';
+
+const program = new Command()
+  .name('npm run simulate --')
+  .description('Send drone telemetry to Event Hubs (partition key = deviceId) and record what was sent.')
+  .option('--stack <file>', 'the local stack descriptor written by npm run dev', '.local/stack.json')
+  .option('--connection-string <cs>', 'Event Hubs connection string (default: from the stack; env EVENTHUB_CONNECTION_STRING)')
+  .option('--hub <name>', 'event hub name (default: from the stack)')
+  .option('--devices <n>', 'drones', (v) => parseInt(v, 10), 100)
+  .option('--count <n>', 'distinct events to send', (v) => parseInt(v, 10))
+  .option('--duration <seconds>', 'send for this long instead of a count', (v) => parseInt(v, 10))
+  .option('--rate <n>', 'events/s, 0 = as fast as possible', (v) => parseInt(v, 10), 100)
+  .option('--key-frame-every <n>', 'every Nth event of a drone is a key frame', (v) => parseInt(v, 10), 10)
+  .option('--corrupt <ratio>', 'ratio of corrupt events', parseFloat, 0)
+  .option('--duplicates <ratio>', 'ratio of duplicated events', parseFloat, 0)
+  .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), Date.now() % 1_000_000)
+  .option('--record <file>', 'write every sent event (NDJSON) for reconciliation')
+  .option('--summary-json <file>', 'write the summary as JSON')
+  .option('--json', 'print the summary as JSON only')
+  .option('--no-progress', 'no progress bar');
+
+async function main(): Promise<void> {
+  const o = program.parse().opts();
+  let connectionString: string | undefined = o.connectionString ?? process.env['EVENTHUB_CONNECTION_STRING'];
+  let hub: string | undefined = o.hub;
+  if (!connectionString) {
+    const stack = JSON.parse(await readFile(path.resolve(o.stack), 'utf8').catch(() => {
+      throw new Error(`no connection string given and no stack descriptor at ${o.stack}: run \`npm run dev\` first`);
+    })) as { eventHubs: { connectionString: string; hubName: string } };
+    connectionString = stack.eventHubs.connectionString;
+    hub ??= stack.eventHubs.hubName;
+  }
+  if (o.count === undefined && o.duration === undefined) o.count = 1000;
+  const bar = o.progress && !o.json ? new SingleBar({ format: 'sending [{bar}] {value}/{total} events', hideCursor: true }, Presets.shades_classic) : undefined;
+  bar?.start(o.count ?? o.duration * o.rate, 0);
+  const controller = new AbortController();
+  process.on('SIGINT', () => controller.abort());
+  const { summary } = await simulate({
+    connectionString, hubName: hub ?? '', devices: o.devices, count: o.count, durationSeconds: o.duration, rate: o.rate,
+    keyFrameEvery: o.keyFrameEvery, corruptRatio: o.corrupt, duplicateRatio: o.duplicates, seed: o.seed,
+    recordFile: o.record ? path.resolve(o.record) : undefined, onProgress: (n) => bar?.update(n), signal: controller.signal,
+  }).finally(() => bar?.stop());
+  if (o.summaryJson) await writeFile(path.resolve(o.summaryJson), JSON.stringify(summary, null, 2) + '\n');
+  if (o.json) console.log(JSON.stringify(summary));
+  else console.table(summary);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+export * from './simulate';
+export * from './sent-record';
+export * from './corrupt-event';
+export * from './drone-fleet';
+export * from './random';

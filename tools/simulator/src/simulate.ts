@@ -1,0 +1,139 @@
+import { writeFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
+import { bulkhead } from 'cockatiel';
+import { corruptBody, CORRUPTIONS } from './corrupt-event';
+import { DroneFleet } from './drone-fleet';
+import { seededRandom } from './random';
+import { sha256, type SentEvent } from './sent-record';
+
+export interface SimulateOptions {
+  connectionString: string;
+  hubName?: string;
+  devices: number;
+  /** Events to send (distinct events; duplicates come on top). */
+  count?: number;
+  /** Stop after this many seconds instead of a count. */
+  durationSeconds?: number;
+  /** Target events/s; 0 = as fast as possible. */
+  rate: number;
+  keyFrameEvery: number;
+  corruptRatio: number;
+  duplicateRatio: number;
+  seed: number;
+  /** Write every sent event here (NDJSON) for reconciliation. */
+  recordFile?: string;
+  onProgress?: (sent: number, total: number | undefined) => void;
+  signal?: AbortSignal;
+}
+
+export interface SimulationSummary {
+  sent: number;
+  distinct: number;
+  valid: number;
+  corrupt: number;
+  duplicates: number;
+  devices: number;
+  bytes: number;
+  durationMs: number;
+  eventsPerSecond: number;
+  startedAt: string;
+  finishedAt: string;
+  seed: number;
+  recordFile?: string;
+}
+
+export interface SimulationResult {
+  summary: SimulationSummary;
+  events: SentEvent[];
+}
+
+const TICK_MS = 100;
+const MAX_TICK_EVENTS = 2_000;
+
+/**
+ * Sends a drone scenario to Event Hubs with the real producer, partition key = deviceId, and
+ * records every event sent. Bodies are sent as raw bytes (JSON UTF-8) with content type.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
+  const random = seededRandom(options.seed);
+  const fleet = new DroneFleet({ devices: options.devices, keyFrameEvery: options.keyFrameEvery, random, startTime: Date.now() });
+  const producer = new EventHubProducerClient(options.connectionString, options.hubName ?? '');
+  const limiter = bulkhead(32, Number.POSITIVE_INFINITY);
+  const sent: SentEvent[] = [];
+  const bodies: Buffer[] = [];
+  const startedAt = Date.now();
+  const deadline = options.durationSeconds ? startedAt + options.durationSeconds * 1000 : Number.POSITIVE_INFINITY;
+  const total = options.count;
+  let distinct = 0;
+  let bytes = 0;
+  try {
+    while ((total === undefined || distinct < total) && Date.now() < deadline && !options.signal?.aborted) {
+      const tickStart = Date.now();
+      const elapsed = tickStart - startedAt;
+      const due = options.rate > 0 ? Math.floor(((elapsed + TICK_MS) / 1000) * options.rate) - distinct : MAX_TICK_EVENTS;
+      const n = Math.min(Math.max(due, 0), MAX_TICK_EVENTS, total === undefined ? Number.POSITIVE_INFINITY : total - distinct);
+      const byDevice = new Map<string, EventData[]>();
+      const queue = (record: SentEvent, body: Buffer): void => {
+        sent.push(record);
+        bytes += body.byteLength;
+        const list = byDevice.get(record.deviceId) ?? [];
+        list.push({ body, contentType: 'application/json', properties: { source: 'simulator', index: record.index } });
+        byDevice.set(record.deviceId, list);
+      };
+      for (let i = 0; i < n; i++) {
+        const telemetry = fleet.next();
+        distinct++;
+        if (random() < options.corruptRatio) {
+          const corruption = CORRUPTIONS[Math.floor(random() * CORRUPTIONS.length)]!;
+          const body = corruptBody(telemetry, corruption);
+          bodies.push(body);
+          queue({ index: sent.length, deviceId: telemetry.deviceId, kind: 'corrupt', expectedCode: corruption.code, sha256: sha256(body), bytes: body.byteLength, sentAt: Date.now() }, body);
+        } else {
+          const body = Buffer.from(JSON.stringify(telemetry));
+          bodies.push(body);
+          queue({ index: sent.length, deviceId: telemetry.deviceId, kind: 'valid', telemetry, sha256: sha256(body), bytes: body.byteLength, sentAt: Date.now() }, body);
+        }
+        if (sent.length > 1 && random() < options.duplicateRatio) {
+          // at-least-once from the device side: resend an earlier event, byte for byte
+          const original = sent[Math.floor(random() * (sent.length - 1))]!;
+          const body = bodies[original.index]!;
+          bodies.push(body);
+          queue({ ...original, index: sent.length, duplicateOf: original.duplicateOf ?? original.index, sentAt: Date.now() }, body);
+        }
+      }
+      await Promise.all(
+        [...byDevice].map(([deviceId, events]) => limiter.execute(() => producer.sendBatch(events, { partitionKey: deviceId }))),
+      );
+      options.onProgress?.(distinct, total);
+      if (options.rate > 0) {
+        const wait = TICK_MS - (Date.now() - tickStart);
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      }
+    }
+  } finally {
+    await producer.close();
+  }
+  const finishedAt = Date.now();
+  const durationMs = Math.max(1, finishedAt - startedAt);
+  if (options.recordFile) {
+    await mkdir(path.dirname(options.recordFile), { recursive: true });
+    await writeFile(options.recordFile, sent.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  }
+  const summary: SimulationSummary = {
+    sent: sent.length,
+    distinct,
+    valid: sent.filter((e) => e.kind === 'valid' && e.duplicateOf === undefined).length,
+    corrupt: sent.filter((e) => e.kind === 'corrupt' && e.duplicateOf === undefined).length,
+    duplicates: sent.filter((e) => e.duplicateOf !== undefined).length,
+    devices: new Set(sent.map((e) => e.deviceId)).size,
+    bytes,
+    durationMs,
+    eventsPerSecond: Math.round((sent.length / durationMs) * 1000),
+    startedAt: new Date(startedAt).toISOString(),
+    finishedAt: new Date(finishedAt).toISOString(),
+    seed: options.seed,
+    ...(options.recordFile ? { recordFile: options.recordFile } : {}),
+  };
+  return { summary, events: sent };
+}
