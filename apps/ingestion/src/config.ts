@@ -41,7 +41,7 @@ export const ingestionSettingsSchema = z.object({
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;
 
 /** Connection-style settings read through a prefix (`NAME` or `NAME__*`). */
-export const CONNECTION_SETTINGS = ['DeadLetterStorage'] as const;
+export const CONNECTION_SETTINGS = ['DeadLetterStorage', 'FailureTracking'] as const;
 /** Settings the Functions host resolves for the trigger binding. */
 export const BINDING_SETTINGS = ['EventHubConnection', 'EventHubName', 'EventHubConsumerGroup', 'AzureWebJobsStorage'] as const;
 

@@ -1,6 +1,7 @@
 import { ConfigError, jsonLogger } from '@telemetry/core';
 import { connectCosmos, CosmosDeviceStateStore } from '@telemetry/cosmos-repository';
 import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/dead-letter';
+import { CoalescingFailureRecorder, connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/failure-tracking';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { loadIngestionSettings } from './config';
 
@@ -29,6 +30,9 @@ export function createIngestionServices(env: Record<string, string | undefined>)
     requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
   });
   const { queues, blobs } = connectStorage(storage);
+  // FailureTracking: connection string locally, FailureTracking__tableServiceUri + identity in Azure.
+  // Without it the app still runs, but the circuit breaker cannot see this instance's failures.
+  const failureTable = tableConnectionFromSettings('FailureTracking', env);
   return {
     app: 'ingestion',
     store: new CosmosDeviceStateStore(container, {
@@ -41,6 +45,7 @@ export function createIngestionServices(env: Record<string, string | undefined>)
       // Dead letters are the last line: retry longer than store writes before failing the batch.
       retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
     }),
+    failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectFailureTable(failureTable, settings.FAILURE_TABLE))) : undefined,
     logger: jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'ingestion' }),
   };
 }
