@@ -1,0 +1,61 @@
+import type { Container, ItemDefinition } from '@azure/cosmos';
+import { toPipelineError } from '@telemetry/core';
+import type { DeviceStateDocument } from '@telemetry/device-state';
+import { buildDeviceListSql } from './device-list-sql';
+import type { DeviceListQuery } from './device-list-query';
+import type { DeviceLookup, DevicePage, DeviceReader } from './device-reader';
+import { toDeviceView } from './device-view';
+import { entityTag, matchesAny } from './entity-tag';
+
+/**
+ * Reads device documents (one per device, id = partition key = deviceId). Point reads cost 1 RU;
+ * list queries are cross-partition, paged by Cosmos continuation tokens. Every failure is thrown
+ * as a PipelineError (stage 'store'), so callers map codes, not SDK shapes.
+ */
+export class CosmosDeviceReader implements DeviceReader {
+  constructor(private readonly container: Container) {}
+
+  async get(deviceId: string, ifNoneMatch: string[] = []): Promise<DeviceLookup> {
+    try {
+      // Azure answers a matching If-None-Match with 304 and no body; the local server ignores the
+      // header, so the tag is compared here too. Only one concrete tag can go to Cosmos.
+      const single = ifNoneMatch.length === 1 && ifNoneMatch[0] !== '*' ? ifNoneMatch[0] : undefined;
+      const response = await this.container
+        .item(deviceId, deviceId)
+        .read<DeviceStateDocument & ItemDefinition>(single ? { accessCondition: { type: 'IfNoneMatch', condition: single } } : {});
+      if (response.statusCode === 304 && single) return { kind: 'not-modified', etag: single };
+      const doc = response.resource;
+      if (response.statusCode === 404 || !doc) return { kind: 'not-found' };
+      const tag = entityTag(doc._etag ?? response.etag);
+      if (matchesAny(tag, ifNoneMatch)) return { kind: 'not-modified', etag: tag };
+      return { kind: 'found', device: toDeviceView(doc), etag: tag };
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 404) return { kind: 'not-found' };
+      throw toPipelineError(error, 'store');
+    }
+  }
+
+  async list(query: DeviceListQuery): Promise<DevicePage> {
+    try {
+      const iterator = this.container.items.query<DeviceStateDocument>(buildDeviceListSql(query), {
+        maxItemCount: query.pageSize,
+        continuationToken: query.continuation,
+      });
+      const page = await iterator.fetchNext();
+      const result: DevicePage = { devices: page.resources.map(toDeviceView) };
+      if (page.continuationToken) result.continuation = page.continuationToken;
+      return result;
+    } catch (error) {
+      throw toPipelineError(error, 'store');
+    }
+  }
+
+  async count(): Promise<number> {
+    try {
+      const { resources } = await this.container.items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll();
+      return resources[0] ?? 0;
+    } catch (error) {
+      throw toPipelineError(error, 'store');
+    }
+  }
+}

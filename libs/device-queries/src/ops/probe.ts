@@ -1,0 +1,24 @@
+import { TimeoutStrategy, timeout } from 'cockatiel';
+import { redactSecrets } from '@telemetry/core';
+
+/**
+ * One part of the operations summary. Each source is probed on its own, so one service being
+ * down shows as an error on its panel while the others still report.
+ */
+export type Probe<T> =
+  | { status: 'ok'; data: T }
+  | { status: 'error'; message: string }
+  | { status: 'not-configured'; message: string };
+
+export const notConfigured = (message: string): Probe<never> => ({ status: 'not-configured', message });
+
+/** Runs a probe under a deadline (ms); failures become `error` with a redacted message. */
+export async function probe<T>(run: (signal: AbortSignal) => Promise<T>, deadlineMs: number): Promise<Probe<T>> {
+  try {
+    const data = await timeout(deadlineMs, TimeoutStrategy.Aggressive).execute(({ signal }) => run(signal));
+    return { status: 'ok', data };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { status: 'error', message: redactSecrets(message.split('\n')[0] ?? 'failed').slice(0, 300) };
+  }
+}
