@@ -72,7 +72,7 @@ describe('operations sources (emulator + Azurite)', () => {
     await container.createIfNotExists();
     const store = new BlobCheckpointStore(container);
     // Ingestion has finished partition 0 up to sequence number 2 (3 of 5 events).
-    await store.updateCheckpoint({ fullyQualifiedNamespace: client.fullyQualifiedNamespace, eventHubName: 'telemetry', consumerGroup: 'ingestion', partitionId: '0', sequenceNumber: 2, offset: 2 });
+    await store.updateCheckpoint({ fullyQualifiedNamespace: client.fullyQualifiedNamespace, eventHubName: 'telemetry', consumerGroup: 'ingestion', partitionId: '0', sequenceNumber: 2, offset: '2' });
 
     const lag = await new EventHubLagSource(client, store, 'ingestion').read();
     expect(lag).toMatchObject({ eventHubName: 'telemetry', consumerGroup: 'ingestion', enqueuedTotal: 8, checkpointedTotal: 3, lagTotal: 5 });
