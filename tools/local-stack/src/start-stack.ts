@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
@@ -35,6 +35,11 @@ export interface LocalStackOptions {
   echo?: boolean;
   /** Extra settings per app (tests: fast retries, small thresholds). */
   settingsOverrides?: Record<string, Record<string, string>>;
+  /**
+   * host.json changes per app, merged into `extensions` (tests: a short partition ownership
+   * expiry so a killed host's partitions move quickly). The app runs from a patched copy.
+   */
+  hostJsonExtensions?: Record<string, Record<string, Record<string, unknown>>>;
 }
 
 export interface LocalStack {
@@ -102,9 +107,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const baseUrls = Object.fromEntries([...ports].map(([app, port]) => [app, `http://127.0.0.1:${port}`]));
     const settings = stackAppSettings({ descriptor: base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: webhook.url });
 
+    const appDirs = new Map<string, string>();
+    for (const app of apps) appDirs.set(app, await patchedAppDir(app, options.dataDir, options.hostJsonExtensions?.[app]));
     const startHost = async (app: string, port = 0): Promise<SpawnedHost> => {
       const host = await spawnHost({
-        app: builtAppDir(app),
+        app: appDirs.get(app) ?? builtAppDir(app),
         settings: { ...settings, ...options.settingsOverrides?.[app] },
         port,
         masterKey,
@@ -134,6 +141,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll(cleanup);
     throw error;
   }
+}
+
+async function patchedAppDir(app: string, dataDir: string, extensions?: Record<string, Record<string, unknown>>): Promise<string> {
+  if (!extensions) return builtAppDir(app);
+  const dir = path.join(dataDir, 'apps', app);
+  await cp(builtAppDir(app), dir, { recursive: true });
+  const hostJson = JSON.parse(await readFile(path.join(dir, 'host.json'), 'utf8')) as { extensions?: Record<string, Record<string, unknown>> };
+  hostJson.extensions ??= {};
+  for (const [name, values] of Object.entries(extensions)) hostJson.extensions[name] = { ...hostJson.extensions[name], ...values };
+  await writeFile(path.join(dir, 'host.json'), JSON.stringify(hostJson, null, 2));
+  return dir;
 }
 
 async function stopAll(cleanup: (() => Promise<unknown>)[]): Promise<void> {
