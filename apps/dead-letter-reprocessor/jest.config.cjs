@@ -1,0 +1,1 @@
+module.exports = { ...require('../../jest.preset.cjs'), displayName: 'dead-letter-reprocessor', rootDir: __dirname };

@@ -1,0 +1,56 @@
+import type { ContainerClient } from '@azure/storage-blob';
+import type { QueueClient } from '@azure/storage-queue';
+import type { RetryPolicy } from 'cockatiel';
+import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, resolveDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
+import type { DeadLetterQueue } from './dead-letter-queue';
+import { MAX_VISIBILITY_SECONDS } from './reprocess-policy';
+
+/**
+ * The dead-letter queue on Azure Queue storage plus its claim-check container (the same
+ * resources apps/ingestion writes). Messages never expire (TTL -1), as the ingestion sink's.
+ */
+export class StorageDeadLetterQueue implements DeadLetterQueue {
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    readonly queue: QueueClient,
+    readonly claimChecks: ContainerClient,
+    retry: RetryOptions = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2_000 },
+  ) {
+    this.retry = transientRetryPolicy(retry);
+  }
+
+  async enqueue(letter: DeadLetter, options: { delaySeconds?: number } = {}): Promise<void> {
+    let message = encodeDeadLetter(letter);
+    if (message.length > MAX_QUEUE_MESSAGE_BYTES) {
+      // A distinct blob per redrive: a corrected body never overwrites the original claim check.
+      const suffix = letter.redrive ? `.r${letter.redrive.count}` : '';
+      const blobName = `${letter.failedAt.slice(0, 10).replace(/-/g, '/')}/${letter.id}${suffix}.json`;
+      const json = Buffer.from(JSON.stringify(letter), 'utf8');
+      await this.attempt(() =>
+        this.claimChecks.getBlockBlobClient(blobName).uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }),
+      );
+      message = encodeDeadLetter(claimCheckSummary(letter, this.claimChecks.containerName, blobName, json.byteLength));
+    }
+    const visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(options.delaySeconds ?? 0)));
+    await this.attempt(() => this.queue.sendMessage(message, { messageTimeToLive: -1, visibilityTimeout }));
+  }
+
+  async resolve(letter: DeadLetter): Promise<DeadLetter> {
+    if (!letter.claimCheck) return letter;
+    const full = await this.attempt(() => resolveDeadLetter(letter, this.claimChecks));
+    // The summary's reprocess/redrive state is newer than the blob's copy.
+    return { ...full, ...(letter.reprocess ? { reprocess: letter.reprocess } : {}), ...(letter.redrive ? { redrive: letter.redrive } : {}) };
+  }
+
+  private attempt<T>(fn: () => Promise<T>): Promise<T> {
+    return this.retry.execute(async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw toPipelineError(error, 'reprocess');
+      }
+    });
+  }
+}

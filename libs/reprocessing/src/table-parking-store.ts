@@ -1,0 +1,186 @@
+import { createHash } from 'node:crypto';
+import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
+import type { ContainerClient } from '@azure/storage-blob';
+import type { RetryPolicy } from 'cockatiel';
+import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { decodeDeadLetter } from '@telemetry/dead-letter';
+import { ensureParkingResources } from './parking-resources';
+import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from './parking-store';
+
+/** Largest letter JSON kept in the entity itself (Edm.Binary holds at most 64 KiB). */
+export const MAX_INLINE_LETTER_BYTES = 60 * 1024;
+const MAX_REASON_CHARS = 4_000;
+const SUMMARY_FIELDS = ['PartitionKey', 'RowKey', 'reason', 'parkedAt', 'attempts', 'by', 'deviceId', 'failedAt', 'bodyBytes', 'originalCode'];
+
+interface ParkedEntity {
+  partitionKey: string;
+  rowKey: string;
+  reason: string;
+  parkedAt: Date;
+  attempts: number;
+  by: string;
+  deviceId?: string;
+  failedAt: Date;
+  bodyBytes: number;
+  originalCode: string;
+  /** The letter's JSON (UTF-8) when small enough; otherwise `letterBlob` names it. */
+  letter?: Uint8Array;
+  letterBlob?: string;
+}
+
+/** Table keys may not contain / \ # ? or control characters. */
+export function parkingPartitionKey(code: string): string {
+  return /^[A-Za-z0-9_-]{1,64}$/.test(code) ? code : 'UNKNOWN';
+}
+export function parkingRowKey(id: string): string {
+  return /^[A-Za-z0-9._-]{1,200}$/.test(id) ? id : `x-${createHash('sha256').update(id).digest('hex')}`;
+}
+
+const isoOf = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
+
+/**
+ * The parking store on Azure Table storage: PartitionKey = issue code (operators ask "what is
+ * parked for EVENT_INVALID"; counts by code are one partition query each), RowKey = dead-letter id
+ * (so parking the same letter twice is one upsert). The letter's JSON sits in the entity as
+ * Edm.Binary, or in a blob (`parked/<id>.json` in the claim-check container) when it is bigger
+ * than an entity property may be. Table storage rather than a blob container with an index:
+ * queryable by property without a second index to keep consistent, and cheap per operation.
+ */
+export class TableParkingStore implements ParkingStore {
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly blobs: ContainerClient,
+    retry: RetryOptions = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2_000 },
+  ) {
+    this.retry = transientRetryPolicy(retry);
+  }
+
+  async park(entry: ParkedLetter): Promise<void> {
+    const json = Buffer.from(JSON.stringify(entry.letter), 'utf8');
+    const rowKey = parkingRowKey(entry.id);
+    const entity: ParkedEntity = {
+      partitionKey: parkingPartitionKey(entry.code),
+      rowKey,
+      reason: entry.reason.slice(0, MAX_REASON_CHARS),
+      parkedAt: new Date(entry.parkedAt),
+      attempts: entry.attempts,
+      by: entry.by,
+      ...(entry.letter.deviceId ? { deviceId: entry.letter.deviceId } : {}),
+      failedAt: new Date(entry.letter.failedAt),
+      bodyBytes: entry.letter.bodyBytes,
+      originalCode: entry.letter.issue.code,
+    };
+    if (json.byteLength <= MAX_INLINE_LETTER_BYTES) {
+      entity.letter = json;
+    } else {
+      entity.letterBlob = `parked/${rowKey}.json`;
+      const blob = this.blobs.getBlockBlobClient(entity.letterBlob);
+      await this.attempt(() => blob.uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }));
+    }
+    await this.attempt(async () => {
+      try {
+        await this.table.upsertEntity(entity, 'Replace');
+      } catch (error) {
+        // First park on a fresh account: create the table (Bicep does in Azure), then write.
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        await ensureParkingResources(this.table, this.blobs);
+        await this.table.upsertEntity(entity, 'Replace');
+      }
+    });
+  }
+
+  async get(id: string): Promise<ParkedLetter | undefined> {
+    const rowKey = parkingRowKey(id);
+    for await (const entity of this.entities({ filter: odata`RowKey eq ${rowKey}` })) {
+      return this.toParked(entity);
+    }
+    return undefined;
+  }
+
+  async *list(query: ParkedQuery = {}): AsyncIterable<ParkedSummary> {
+    const filters = [
+      query.code ? odata`PartitionKey eq ${parkingPartitionKey(query.code)}` : undefined,
+      query.deviceId ? odata`deviceId eq ${query.deviceId}` : undefined,
+    ].filter((f): f is string => f !== undefined);
+    const pages = this.entities({ filter: filters.length > 0 ? filters.join(' and ') : undefined, select: SUMMARY_FIELDS });
+    let n = 0;
+    for await (const entity of pages) {
+      const summary = toSummary(entity);
+      if (!matchesQuery(summary, query)) continue;
+      yield summary;
+      if (query.limit !== undefined && ++n >= query.limit) return;
+    }
+  }
+
+  async remove(entry: { id: string; code: string }): Promise<void> {
+    const pk = parkingPartitionKey(entry.code);
+    const rowKey = parkingRowKey(entry.id);
+    await this.attempt(async () => {
+      try {
+        await this.table.deleteEntity(pk, rowKey);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    });
+    await this.attempt(() => this.blobs.getBlockBlobClient(`parked/${rowKey}.json`).deleteIfExists());
+  }
+
+  async countByCode(): Promise<ParkedCount[]> {
+    const counts = new Map<string, ParkedCount>();
+    const pages = this.entities({ select: ['PartitionKey', 'parkedAt', 'failedAt'] });
+    for await (const e of pages) {
+      const c = counts.get(e.partitionKey) ?? { code: e.partitionKey, count: 0, oldestParkedAt: null, oldestFailedAt: null };
+      c.count++;
+      const parkedAt = isoOf(e.parkedAt);
+      const failedAt = isoOf(e.failedAt);
+      if (!c.oldestParkedAt || parkedAt < c.oldestParkedAt) c.oldestParkedAt = parkedAt;
+      if (!c.oldestFailedAt || failedAt < c.oldestFailedAt) c.oldestFailedAt = failedAt;
+      counts.set(c.code, c);
+    }
+    return [...counts.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** A table that does not exist yet holds nothing (the reprocessor creates it on first park). */
+  private async *entities(queryOptions: { filter?: string; select?: string[] }): AsyncIterable<TableEntityResult<ParkedEntity>> {
+    try {
+      yield* this.table.listEntities<ParkedEntity>({ queryOptions });
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw toPipelineError(error, 'reprocess');
+    }
+  }
+
+  private async toParked(entity: TableEntityResult<ParkedEntity>): Promise<ParkedLetter> {
+    const json = entity.letter
+      ? Buffer.from(entity.letter)
+      : await this.attempt(() => this.blobs.getBlockBlobClient(entity.letterBlob ?? '').downloadToBuffer());
+    const { deviceId: _d, failedAt: _f, bodyBytes: _b, originalCode: _o, ...summary } = toSummary(entity);
+    return { ...summary, letter: decodeDeadLetter(JSON.parse(json.toString('utf8')) as object) };
+  }
+
+  private attempt<T>(fn: () => Promise<T>): Promise<T> {
+    return this.retry.execute(async () => {
+      try {
+        return await fn();
+      } catch (error) {
+        throw toPipelineError(error, 'reprocess');
+      }
+    });
+  }
+}
+
+function toSummary(e: TableEntityResult<ParkedEntity>): ParkedSummary {
+  return {
+    id: e.rowKey,
+    code: e.partitionKey,
+    reason: e.reason,
+    parkedAt: isoOf(e.parkedAt),
+    attempts: Number(e.attempts ?? 0),
+    by: (e.by ?? 'reprocessor') as ParkedBy,
+    deviceId: e.deviceId ?? null,
+    failedAt: isoOf(e.failedAt),
+    bodyBytes: Number(e.bodyBytes ?? 0),
+    originalCode: e.originalCode ?? e.partitionKey,
+  };
+}
