@@ -1,0 +1,93 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import { benchEmulator } from '@telemetry/eventhubs-emulator';
+import { buildApps, WORKSPACE_ROOT } from '@telemetry/local-stack';
+import { benchCosmosRawUpserts } from './cosmos-raw';
+import { benchBacklogDrain, benchReferenceProfile, benchThroughput } from './end-to-end';
+import { benchPurePath } from './pure-path';
+import { machineDescription, markdownReport, type BenchRow } from './report';
+
+const program = new Command()
+  .name('npm run bench --')
+  .description('Measure the pure path, the Event Hubs emulator, the end-to-end pipeline, backlog drain and the reference profile.')
+  .option('--only <list>', 'comma-separated: pure,emulator,cosmos,e2e,reference,backlog')
+  .option('--full', 'full sizes (backlog of 1,000,000 events); default is a quicker run')
+  .option('--out <dir>', 'where benchmarks.json and benchmarks.md go', path.join(WORKSPACE_ROOT, 'docs'));
+
+async function main(): Promise<void> {
+  const o = program.parse().opts();
+  const only = o.only ? new Set(String(o.only).split(',')) : undefined;
+  const want = (name: string): boolean => !only || only.has(name);
+  const machine = machineDescription();
+  const rows: BenchRow[] = [];
+  const results: Record<string, unknown> = {};
+  const log = (msg: string): void => console.error(`[bench] ${msg}`);
+
+  if (want('pure')) {
+    log('pure path (decode + validate + coalesce, one core)...');
+    const r = benchPurePath({ events: 1_000_000, devices: 1000, batchSize: 1000 });
+    results['purePath'] = r;
+    rows.push({ name: 'pure path: decode + validate + coalesce', value: r.eventsPerSecond, unit: 'events/s (one core)', target: '>= 250,000', met: r.eventsPerSecond >= 250_000 });
+  }
+  if (want('emulator')) {
+    log('Event Hubs emulator send/receive (1 KB events, batched, real SDK)...');
+    const r = await benchEmulator({ events: 100_000, eventBytes: 1024 });
+    results['emulator'] = r;
+    rows.push({ name: 'emulator send (1 KB, batched)', value: r.sendEventsPerSec, unit: 'events/s', target: '>= 20,000', met: r.sendEventsPerSec >= 20_000 });
+    rows.push({ name: 'emulator receive (1 KB)', value: r.receiveEventsPerSec, unit: 'events/s', target: '>= 20,000', met: r.receiveEventsPerSec >= 20_000 });
+  }
+  let rawUpserts: number | undefined;
+  if (want('cosmos') || want('e2e')) {
+    log('Cosmos server raw per-event upserts (concurrency 32)...');
+    const r = await benchCosmosRawUpserts({ events: 10_000, devices: 1000, concurrency: 32 });
+    rawUpserts = r.upsertsPerSecond;
+    results['cosmosRaw'] = r;
+    rows.push({ name: 'Cosmos server raw upserts, one per event', value: r.upsertsPerSecond, unit: 'upserts/s', note: 'the naive design (one write per event) is bounded by this rate' });
+  }
+  if (want('e2e') || want('reference') || want('backlog')) {
+    log('building apps...');
+    await buildApps(['ingestion']);
+  }
+  if (want('e2e')) {
+    log('end to end throughput (60,000 events, 1,000 devices, sent at once)...');
+    const r = await benchThroughput({ events: 60_000, devices: 1000 });
+    results['endToEnd'] = r;
+    rows.push({ name: 'end to end throughput', value: r.eventsPerSecond, unit: 'events/s', target: '>= 3,000', met: r.eventsPerSecond >= 3000, note: `reconciled: ${r.reconciled}; ${r.storeWritesPerEvent} store writes/event` });
+    if (rawUpserts) {
+      const ratio = Math.round((r.eventsPerSecond / rawUpserts) * 100) / 100;
+      rows.push({ name: 'end to end / raw upsert rate', value: ratio, unit: 'x', target: '>= 1.5', met: ratio >= 1.5 });
+    }
+  }
+  if (want('reference')) {
+    log('reference profile (1,000 drones x 1 event/s for 30 s)...');
+    const r = await benchReferenceProfile({ devices: 1000, seconds: 30 });
+    results['referenceProfile'] = r;
+    rows.push({ name: 'latency p50 at 1,000 events/s (enqueue -> stored)', value: r.latencyP50Ms, unit: 'ms' });
+    rows.push({ name: 'latency p99 at 1,000 events/s (enqueue -> stored)', value: r.latencyP99Ms, unit: 'ms', target: '< 1,000', met: r.latencyP99Ms !== null && r.latencyP99Ms < 1000 });
+    rows.push({ name: 'store reads per event (reference profile)', value: r.storeReadsPerEvent, unit: 'reads/event', target: '0', met: r.storeReadsPerEvent === 0 });
+    rows.push({ name: 'store writes per event (reference profile)', value: r.storeWritesPerEvent, unit: 'writes/event' });
+    rows.push({ name: 'host RSS under the reference load', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
+  }
+  if (want('backlog')) {
+    const events = o.full ? 1_000_000 : 200_000;
+    log(`backlog drain (${events} events from 1,000 devices, ingestion paused then resumed)...`);
+    const r = await benchBacklogDrain({ events, devices: 1000 });
+    results['backlog'] = r;
+    rows.push({ name: `backlog drain: ${events} events`, value: r.drainSeconds, unit: 's', note: `${r.drainEventsPerSecond} events/s` });
+    rows.push({ name: 'backlog drain: store writes per event', value: r.storeWritesPerEvent, unit: 'writes/event', target: '<= 0.1', met: r.storeWritesPerEvent <= 0.1 });
+    rows.push({ name: 'host RSS while draining the backlog', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
+  }
+
+  const date = new Date().toISOString();
+  await mkdir(o.out, { recursive: true });
+  await writeFile(path.join(o.out, 'benchmarks.json'), JSON.stringify({ date, machine, results, rows }, null, 2) + '\n');
+  const md = markdownReport(rows, machine, date, `npm run bench${process.argv.slice(2).length ? ' -- ' + process.argv.slice(2).join(' ') : ''}`);
+  await writeFile(path.join(o.out, 'benchmarks.md'), md);
+  console.log(md);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

@@ -1,0 +1,117 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runScenario, startLocalStack, waitForDrain, type LocalStack } from '@telemetry/local-stack';
+import { simulate } from '@telemetry/simulator';
+import { sampleRss } from './rss';
+
+async function withStack<T>(fn: (stack: LocalStack) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-'));
+  const stack = await startLocalStack({ dataDir, apps: ['ingestion'], build: false });
+  try {
+    return await fn(stack);
+  } finally {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const storeOps = (stack: LocalStack) => {
+  const requests = stack.cosmosProxy.requests();
+  return { writes: requests.filter((r) => r.isDocumentWrite).length, reads: requests.filter((r) => r.isDocumentRead).length };
+};
+
+export interface ThroughputResult {
+  events: number;
+  devices: number;
+  eventsPerSecond: number;
+  storeWritesPerEvent: number;
+  reconciled: boolean;
+  hostPeakRssMb: number | null;
+}
+
+/** Everything sent at once, as fast as the simulator can: end-to-end events/s through the whole pipeline. */
+export async function benchThroughput(options: { events: number; devices: number }): Promise<ThroughputResult> {
+  return withStack(async (stack) => {
+    const rss = sampleRss(stack.hosts.get('ingestion')?.pid);
+    stack.cosmosProxy.resetCounts();
+    const s = await runScenario(stack, {
+      devices: options.devices, count: options.events, rate: 0, corruptRatio: 0, duplicateRatio: 0, keyFrameEvery: 10, seed: 3, drainTimeoutMs: 600_000,
+    });
+    return {
+      events: s.simulation.sent,
+      devices: options.devices,
+      eventsPerSecond: s.endToEndEventsPerSecond,
+      storeWritesPerEvent: round(storeOps(stack).writes / s.simulation.sent),
+      reconciled: s.reconciliation.ok,
+      hostPeakRssMb: await rss.stop(),
+    };
+  });
+}
+
+export interface ReferenceProfileResult {
+  devices: number;
+  rate: number;
+  seconds: number;
+  events: number;
+  latencyP50Ms: number | null;
+  latencyP99Ms: number | null;
+  storeReadsPerEvent: number;
+  storeWritesPerEvent: number;
+  hostPeakRssMb: number | null;
+  reconciled: boolean;
+}
+
+/** The reference load: N drones, 1 event/s each, sent at a steady rate: latency and store cost per event. */
+export async function benchReferenceProfile(options: { devices: number; seconds: number }): Promise<ReferenceProfileResult> {
+  return withStack(async (stack) => {
+    const rss = sampleRss(stack.hosts.get('ingestion')?.pid);
+    stack.cosmosProxy.resetCounts();
+    const s = await runScenario(stack, {
+      devices: options.devices, count: options.devices * options.seconds, rate: options.devices, corruptRatio: 0, duplicateRatio: 0,
+      keyFrameEvery: 10, seed: 5, drainTimeoutMs: 300_000,
+    });
+    const ops = storeOps(stack);
+    return {
+      devices: options.devices, rate: options.devices, seconds: options.seconds, events: s.simulation.sent,
+      latencyP50Ms: s.latencyMs.p50, latencyP99Ms: s.latencyMs.p99,
+      storeReadsPerEvent: round(ops.reads / s.simulation.sent), storeWritesPerEvent: round(ops.writes / s.simulation.sent),
+      hostPeakRssMb: await rss.stop(), reconciled: s.reconciliation.ok,
+    };
+  });
+}
+
+export interface BacklogResult {
+  events: number;
+  devices: number;
+  drainSeconds: number;
+  drainEventsPerSecond: number;
+  storeWritesPerEvent: number;
+  hostPeakRssMb: number | null;
+}
+
+/** Ingestion paused while a backlog builds up, then resumed: time to drain and store writes per event. */
+export async function benchBacklogDrain(options: { events: number; devices: number }): Promise<BacklogResult> {
+  return withStack(async (stack) => {
+    const host = stack.hosts.get('ingestion')!;
+    await host.admin.pause('ingestTelemetry');
+    const d = stack.descriptor;
+    await simulate({
+      connectionString: d.eventHubs.connectionString, hubName: d.eventHubs.hubName, devices: options.devices, count: options.events, rate: 0,
+      keyFrameEvery: 10, corruptRatio: 0, duplicateRatio: 0, seed: 9,
+    });
+    stack.cosmosProxy.resetCounts();
+    const rss = sampleRss(host.pid);
+    const started = Date.now();
+    await host.admin.resume('ingestTelemetry');
+    await waitForDrain(d, { timeoutMs: 1_800_000 });
+    const seconds = (Date.now() - started) / 1000;
+    return {
+      events: options.events, devices: options.devices, drainSeconds: round(seconds),
+      drainEventsPerSecond: Math.round(options.events / seconds),
+      storeWritesPerEvent: round(storeOps(stack).writes / options.events), hostPeakRssMb: await rss.stop(),
+    };
+  });
+}
+
+const round = (n: number): number => Math.round(n * 1000) / 1000;
