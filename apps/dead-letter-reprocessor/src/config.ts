@@ -1,0 +1,60 @@
+import { z } from 'zod';
+import { parseConfig } from '@telemetry/core';
+
+const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+/**
+ * Every app setting the dead-letter reprocessor reads. Binding settings are read by the Functions
+ * host (BINDING_SETTINGS); the storage connection by prefix (CONNECTION_SETTINGS).
+ */
+export const reprocessorSettingsSchema = z.object({
+  COSMOS_ENDPOINT: z.url(),
+  /** Local emulator only; in Azure the managed identity is used. */
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
+  COSMOS_CONTAINER: z.string().min(1).default('devices'),
+  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  /** The dead-letter queue (trigger) on the DeadLetterStorage connection; `<queue>-poison` is drained too. */
+  DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
+  /** Claim-checked dead letters (written by ingestion); big parked letters go under `parked/`. */
+  CLAIM_CHECK_CONTAINER: z.string().min(3).default('telemetry-deadletter-bodies'),
+  /** Table of parked letters (PartitionKey = issue code, RowKey = dead-letter id). */
+  PARKING_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default('deadletterparking'),
+  /** Store attempts within one reprocessing attempt (cockatiel, as ingestion). */
+  STORE_MAX_ATTEMPTS: int(3),
+  STORE_RETRY_BASE_MS: int(200),
+  STORE_RETRY_MAX_MS: int(2_000),
+  STORE_CALL_TIMEOUT_MS: int(5_000),
+  STORE_CONCURRENCY: int(4),
+  STORE_CACHE_SIZE: int(10_000),
+  /** Reprocessing attempts for retryable codes before a letter is parked. */
+  REPROCESS_MAX_ATTEMPTS: int(8),
+  /** Reprocessing attempts for unknown codes before a letter is parked. */
+  REPROCESS_UNKNOWN_MAX_ATTEMPTS: int(3),
+  /** First retry delay (s), doubling per attempt up to the max (s): 30 s .. 1 h spans ~2 h over 8 attempts. */
+  REPROCESS_BACKOFF_BASE_SECONDS: int(30),
+  REPROCESS_BACKOFF_MAX_SECONDS: int(3_600),
+  /** The circuit breaker's status endpoint (apps/circuit-breaker GET /api/breaker); unset = always closed. */
+  BREAKER_STATUS_URL: z.url().optional(),
+  /** Function key for BREAKER_STATUS_URL. */
+  BREAKER_STATUS_KEY: z.string().min(1).optional(),
+  /** How long to leave letters while the breaker is open, when it names no time (s). */
+  BREAKER_DEFER_SECONDS: int(60),
+  /** How long one breaker answer is reused (ms). */
+  BREAKER_STATUS_CACHE_MS: int(5_000, 0),
+  AZURE_CLIENT_ID: z.string().optional(),
+});
+
+export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;
+
+/** Connection-style settings read through a prefix (`NAME`, or `NAME__queueServiceUri/__blobServiceUri/__tableServiceUri`). */
+export const CONNECTION_SETTINGS = ['DeadLetterStorage'] as const;
+/** Settings the Functions host resolves for the trigger bindings. */
+export const BINDING_SETTINGS = ['DEAD_LETTER_QUEUE', 'AzureWebJobsStorage'] as const;
+
+/** host.json `extensions.queues.maxDequeueCount` (a test keeps them equal): tries before `<queue>-poison`. */
+export const HOST_MAX_DEQUEUE_COUNT = 5;
+
+export function loadReprocessorSettings(env: Record<string, string | undefined> = process.env): ReprocessorSettings {
+  return parseConfig(reprocessorSettingsSchema, env);
+}

@@ -1,0 +1,3 @@
+import './functions/reprocessDeadLetter';
+import './functions/parkPoisonedDeadLetter';
+import './functions/reprocessorStats';

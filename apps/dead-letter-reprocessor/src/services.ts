@@ -1,0 +1,80 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import { TableClient } from '@azure/data-tables';
+import { ConfigError, jsonLogger, type Logger } from '@telemetry/core';
+import { connectCosmos, CosmosDeviceStateStore } from '@telemetry/cosmos-repository';
+import { connectStorage, storageConnectionFromSettings } from '@telemetry/dead-letter';
+import {
+  alwaysClosedBreaker,
+  HttpBreakerStatus,
+  ReprocessorMetrics,
+  StorageDeadLetterQueue,
+  TableParkingStore,
+  type ReprocessorDeps,
+} from '@telemetry/reprocessing';
+import type { QueueClient } from '@azure/storage-queue';
+import { loadReprocessorSettings } from './config';
+
+export interface ReprocessorServices extends ReprocessorDeps {
+  deadLetterQueue: QueueClient;
+  poisonQueue: QueueClient;
+}
+
+let services: ReprocessorServices | undefined;
+
+/** The composition root: settings parsed once, clients built once per instance. */
+export function reprocessorServices(): ReprocessorServices {
+  services ??= createReprocessorServices(process.env);
+  return services;
+}
+
+function parkingTable(env: Record<string, string | undefined>, table: string, clientId?: string): TableClient {
+  const connectionString = env['DeadLetterStorage'];
+  // One try per call: the product's cockatiel policies own retries.
+  const options = { retryOptions: { maxRetries: 0 } };
+  if (connectionString) return TableClient.fromConnectionString(connectionString, table, { ...options, allowInsecureConnection: /^UseDevelopmentStorage|DefaultEndpointsProtocol=http;/.test(connectionString) });
+  const uri = env['DeadLetterStorage__tableServiceUri'];
+  if (!uri) throw new ConfigError(['DeadLetterStorage__tableServiceUri: required with identity-based DeadLetterStorage']);
+  return new TableClient(uri, table, new DefaultAzureCredential({ managedIdentityClientId: clientId }), options);
+}
+
+export function createReprocessorServices(env: Record<string, string | undefined>, logger?: Logger): ReprocessorServices {
+  const settings = loadReprocessorSettings(env);
+  const storage = storageConnectionFromSettings('DeadLetterStorage', env);
+  if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri, __blobServiceUri and __tableServiceUri']);
+  const log = logger ?? jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'dead-letter-reprocessor' });
+  const { container } = connectCosmos({
+    endpoint: settings.COSMOS_ENDPOINT,
+    key: settings.COSMOS_KEY,
+    database: settings.COSMOS_DATABASE,
+    container: settings.COSMOS_CONTAINER,
+    managedIdentityClientId: settings.AZURE_CLIENT_ID,
+    requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
+  });
+  const { queues, blobs } = connectStorage(storage);
+  const claimChecks = blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER);
+  const deadLetterQueue = queues.getQueueClient(settings.DEAD_LETTER_QUEUE);
+  return {
+    store: new CosmosDeviceStateStore(container, {
+      retry: { maxAttempts: settings.STORE_MAX_ATTEMPTS, initialDelayMs: settings.STORE_RETRY_BASE_MS, maxDelayMs: settings.STORE_RETRY_MAX_MS },
+      concurrency: settings.STORE_CONCURRENCY,
+      cacheSize: settings.STORE_CACHE_SIZE,
+      callTimeoutMs: settings.STORE_CALL_TIMEOUT_MS,
+    }),
+    queue: new StorageDeadLetterQueue(deadLetterQueue, claimChecks),
+    parking: new TableParkingStore(parkingTable(env, settings.PARKING_TABLE, settings.AZURE_CLIENT_ID), claimChecks),
+    breaker: settings.BREAKER_STATUS_URL
+      ? new HttpBreakerStatus({ url: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY, cacheMs: settings.BREAKER_STATUS_CACHE_MS, logger: log })
+      : alwaysClosedBreaker,
+    policy: {
+      maxAttempts: settings.REPROCESS_MAX_ATTEMPTS,
+      unknownMaxAttempts: settings.REPROCESS_UNKNOWN_MAX_ATTEMPTS,
+      backoffBaseSeconds: settings.REPROCESS_BACKOFF_BASE_SECONDS,
+      backoffMaxSeconds: settings.REPROCESS_BACKOFF_MAX_SECONDS,
+      breakerDeferSeconds: settings.BREAKER_DEFER_SECONDS,
+    },
+    metrics: new ReprocessorMetrics(),
+    logger: log,
+    deadLetterQueue,
+    poisonQueue: queues.getQueueClient(`${settings.DEAD_LETTER_QUEUE}-poison`),
+  };
+}

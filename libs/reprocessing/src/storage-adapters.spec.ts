@@ -1,0 +1,90 @@
+import { TableClient } from '@azure/data-tables';
+import { connectStorage, decodeDeadLetter } from '@telemetry/dead-letter';
+import { makeTelemetry } from '@telemetry/device-state/testing';
+import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { deadLetterStats, peekPending } from './dead-letter-inventory';
+import type { ParkedLetter } from './parking-store';
+import { redriveParked, reprocessorTarget } from './redrive';
+import { StorageDeadLetterQueue } from './storage-dead-letter-queue';
+import { TableParkingStore } from './table-parking-store';
+import { deadLetterFor } from './testing';
+
+describe('storage adapters on Azurite', () => {
+  let azurite: AzuriteInstance;
+  let n = 0;
+  beforeAll(async () => {
+    azurite = await startAzurite();
+  });
+  afterAll(async () => azurite?.stop());
+
+  async function setup() {
+    n++;
+    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
+    const queue = queues.getQueueClient(`dl${n}`);
+    const poison = queues.getQueueClient(`dl${n}-poison`);
+    const container = blobs.getContainerClient(`bodies${n}`);
+    await Promise.all([queue.create(), container.create()]);
+    const table = TableClient.fromConnectionString(azurite.connectionString, `parking${n}`, { allowInsecureConnection: true });
+    return { queue, poison, container, parking: new TableParkingStore(table, container), dlq: new StorageDeadLetterQueue(queue, container) };
+  }
+  const parked = (letter: ReturnType<typeof deadLetterFor>, over: Partial<ParkedLetter> = {}): ParkedLetter => ({
+    id: letter.id, code: letter.issue.code, reason: 'r', parkedAt: new Date().toISOString(), attempts: 0, by: 'reprocessor', letter, ...over,
+  });
+
+  it('parks (creating the table on first use), reads back byte for byte, filters, counts and removes', async () => {
+    const { parking } = await setup();
+    const malformed = deadLetterFor('EVENT_MALFORMED', Buffer.from('{"deviceId":"drone-00001",'));
+    const invalid = deadLetterFor('EVENT_INVALID', Buffer.from('{"deviceId":"drone-00002"}'));
+    const store = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(3, 1, { battery: 0.2 }));
+    const big = deadLetterFor('EVENT_OVERSIZE', Buffer.alloc(70 * 1024, 0x61));
+    for (const l of [malformed, invalid, store, big]) await parking.park(parked(l, { reason: `because ${l.issue.code}` }));
+    await parking.park(parked(malformed, { reason: 'parked twice' })); // an upsert, not a second entry
+
+    const got = await parking.get(big.id);
+    expect(Buffer.from(got!.letter.body!, 'base64')).toEqual(Buffer.alloc(70 * 1024, 0x61)); // via the parked/ blob
+    expect(await parking.get(malformed.id)).toMatchObject({ code: 'EVENT_MALFORMED', reason: 'parked twice', letter: { bodySha256: malformed.bodySha256 } });
+    expect(await parking.get('nope')).toBeUndefined();
+
+    const all = [];
+    for await (const s of parking.list()) all.push(s);
+    expect(all).toHaveLength(4);
+    const byDevice = [];
+    for await (const s of parking.list({ deviceId: 'drone-00003' })) byDevice.push(s.id);
+    expect(byDevice).toEqual([store.id]);
+    const byCode = [];
+    for await (const s of parking.list({ code: 'EVENT_INVALID', from: new Date(Date.now() - 60_000) })) byCode.push(s.id);
+    expect(byCode).toEqual([invalid.id]);
+    const none = [];
+    for await (const s of parking.list({ to: new Date(Date.now() - 60_000) })) none.push(s);
+    expect(none).toEqual([]);
+
+    expect((await parking.countByCode()).map((c) => [c.code, c.count])).toEqual([
+      ['EVENT_INVALID', 1], ['EVENT_MALFORMED', 1], ['EVENT_OVERSIZE', 1], ['STORE_UNAVAILABLE', 1],
+    ]);
+    await parking.remove({ id: big.id, code: 'EVENT_OVERSIZE' });
+    await parking.remove({ id: big.id, code: 'EVENT_OVERSIZE' }); // idempotent
+    expect(await parking.get(big.id)).toBeUndefined();
+  });
+
+  it('enqueues with a visibility delay, claim-checks big letters, and redrives a parked letter onto the queue', async () => {
+    const { queue, dlq, parking, poison } = await setup();
+    const late = deadLetterFor('STORE_TIMEOUT', makeTelemetry(4, 1));
+    await dlq.enqueue(late, { delaySeconds: 3600 });
+    expect(await peekPending(queue)).toEqual([]); // invisible for an hour
+    expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+
+    const big = deadLetterFor('EVENT_OVERSIZE', Buffer.alloc(70 * 1024, 0x62));
+    await parking.park(parked(big));
+    const redriven = await redriveParked((await parking.get(big.id))!, reprocessorTarget(dlq), parking, { by: 'test', reason: 'limit raised' });
+    expect(redriven.redrive).toMatchObject({ count: 1, by: 'test', reason: 'limit raised' });
+    expect(await parking.get(big.id)).toBeUndefined();
+    const [message] = (await queue.receiveMessages()).receivedMessageItems;
+    const summary = decodeDeadLetter(message!.messageText);
+    expect(summary).toMatchObject({ id: big.id, body: null, claimCheck: { blobName: expect.stringMatching(/\.r1\.json$/) }, redrive: { count: 1 } });
+    const full = await dlq.resolve(summary);
+    expect(Buffer.from(full.body!, 'base64')).toEqual(Buffer.alloc(70 * 1024, 0x62));
+
+    const stats = await deadLetterStats({ deadLetterQueue: queue, poisonQueue: poison, parking });
+    expect(stats).toMatchObject({ pending: { approximateCount: 2 }, poison: { approximateCount: 0 }, parked: { total: 0 } });
+  });
+});
