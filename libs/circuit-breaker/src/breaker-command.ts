@@ -1,0 +1,22 @@
+import type { FailureCounts } from '@telemetry/failure-tracking';
+
+/** Operations of the breaker entity. `at` is an ISO time supplied by the (deterministic) caller. */
+export type BreakerCommand =
+  | { op: 'trip'; at: string; by: string; reason: string; counts: FailureCounts; instanceId: string }
+  | { op: 'offerApproval'; at: string; instanceId: string; nonce: string; expiresAt: string }
+  | { op: 'approve'; at: string; nonce: string; by: string; requestId: string }
+  | { op: 'halfOpen'; at: string; by: string; reason: string }
+  | { op: 'close'; at: string; by: string; reason: string }
+  | { op: 'reopen'; at: string; by: string; reason: string; counts: FailureCounts };
+
+export type BreakerOperation = BreakerCommand['op'];
+
+export const BREAKER_OPERATIONS: readonly BreakerOperation[] = ['trip', 'offerApproval', 'approve', 'halfOpen', 'close', 'reopen'];
+
+export type RefusalReason = 'not-open' | 'not-half-open' | 'unknown-nonce' | 'spent' | 'expired' | 'not-owner' | 'already-open';
+
+export type BreakerOutcome =
+  | { kind: 'tripped'; episode: number }
+  | { kind: 'duplicate'; episode: number; status: string }
+  | { kind: 'done'; episode: number }
+  | { kind: 'refused'; reason: RefusalReason; episode: number };

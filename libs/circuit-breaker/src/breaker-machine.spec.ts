@@ -1,0 +1,108 @@
+import fc from 'fast-check';
+import type { BreakerCommand } from './breaker-command';
+import { applyBreakerCommand } from './breaker-machine';
+import { initialBreakerState, type BreakerState } from './breaker-state';
+
+const T0 = Date.parse('2026-11-21T12:00:00.000Z');
+const iso = (ms: number) => new Date(T0 + ms).toISOString();
+
+/** Commands from a small pool of nonces and instances, so collisions and replays are frequent. */
+const command = (at: number): fc.Arbitrary<BreakerCommand> => {
+  const nonce = fc.constantFrom('n1', 'n2', 'n3');
+  const instanceId = fc.constantFrom('i1', 'i2');
+  return fc.oneof(
+    fc.record({ op: fc.constant('trip' as const), at: fc.constant(iso(at)), by: fc.constant('monitor'), reason: fc.constant('threshold'), counts: fc.constant({ STORE_UNAVAILABLE: 150 }), instanceId }),
+    fc.record({ op: fc.constant('offerApproval' as const), at: fc.constant(iso(at)), instanceId, nonce, expiresAt: fc.integer({ min: -5, max: 60 }).map((d) => iso(at + d * 1_000)) }),
+    fc.record({ op: fc.constant('approve' as const), at: fc.constant(iso(at)), nonce, by: fc.constant('operator'), requestId: fc.uuid() }),
+    fc.record({ op: fc.constant('halfOpen' as const), at: fc.constant(iso(at)), by: fc.constant('cooldown'), reason: fc.constant('cooldown elapsed') }),
+    fc.record({ op: fc.constant('close' as const), at: fc.constant(iso(at)), by: fc.constant('probe'), reason: fc.constant('probe passed') }),
+    fc.record({ op: fc.constant('reopen' as const), at: fc.constant(iso(at)), by: fc.constant('probe'), reason: fc.constant('probe failed'), counts: fc.constant({ STORE_TIMEOUT: 9 }) }),
+  );
+};
+const commands = fc.array(fc.nat({ max: 20 }), { maxLength: 60 }).chain((gaps) => {
+  let t = 0;
+  return fc.tuple(...gaps.map((gap) => command((t += gap * 1_000))));
+});
+
+describe('breaker state machine', () => {
+  it('never trips twice per episode, spends each nonce once, honours expiry and records every change', () => {
+    fc.assert(
+      fc.property(commands, (cmds) => {
+        let state: BreakerState = initialBreakerState(iso(0));
+        const approvedNonces: string[] = [];
+        const tripsPerEpisode = new Map<number, number>();
+        for (const cmd of cmds) {
+          const before = state;
+          const { state: after, outcome } = applyBreakerCommand(state, cmd);
+          if (outcome.kind === 'tripped') {
+            expect(before.status).toBe('closed');
+            expect(outcome.episode).toBe(before.episode + 1);
+            tripsPerEpisode.set(outcome.episode, (tripsPerEpisode.get(outcome.episode) ?? 0) + 1);
+          }
+          if (cmd.op === 'trip' && before.status !== 'closed') {
+            expect(outcome.kind).toBe('duplicate');
+            expect(after.transitions).toEqual(before.transitions);
+            expect(after.status).toBe(before.status);
+          }
+          if (cmd.op === 'approve' && outcome.kind === 'done') {
+            expect(approvedNonces).not.toContain(cmd.nonce);
+            approvedNonces.push(cmd.nonce);
+            expect(Date.parse(cmd.at)).toBeLessThan(Date.parse(before.approval!.expiresAt));
+            expect(after.status).toBe('closed');
+            expect(after.lastApproval).toMatchObject({ nonce: cmd.nonce, requestId: cmd.requestId });
+          }
+          if (after.status !== before.status) {
+            const last = after.transitions.at(-1)!;
+            expect(last).toMatchObject({ from: before.status, to: after.status, at: cmd.at });
+            expect(after.since).toBe(cmd.at);
+          } else {
+            expect(after.transitions.length).toBe(before.transitions.length);
+          }
+          if (after.status === 'closed') expect(after.approval).toBeUndefined();
+          state = after;
+        }
+        for (const count of tripsPerEpisode.values()) expect(count).toBe(1);
+        for (let i = 1; i < state.transitions.length; i++) expect(state.transitions[i]!.from).toBe(state.transitions[i - 1]!.to);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('walks a full auto-probe episode: trip, duplicate, half-open, reopen, half-open, close', () => {
+    const steps: BreakerCommand[] = [
+      { op: 'trip', at: iso(0), by: 'monitor', reason: '150 failures in 30 s', counts: { STORE_UNAVAILABLE: 150 }, instanceId: 'i1' },
+      { op: 'trip', at: iso(1_000), by: 'manual', reason: 'again', counts: {}, instanceId: 'i2' },
+      { op: 'halfOpen', at: iso(60_000), by: 'cooldown', reason: 'cooldown elapsed' },
+      { op: 'reopen', at: iso(90_000), by: 'probe', reason: 'probe failed', counts: { STORE_UNAVAILABLE: 12 } },
+      { op: 'halfOpen', at: iso(150_000), by: 'cooldown', reason: 'cooldown elapsed' },
+      { op: 'close', at: iso(180_000), by: 'probe', reason: 'probe passed' },
+    ];
+    let state = initialBreakerState(iso(0));
+    const outcomes = steps.map((cmd) => {
+      const step = applyBreakerCommand(state, cmd);
+      state = step.state;
+      return step.outcome.kind;
+    });
+    expect(outcomes).toEqual(['tripped', 'duplicate', 'done', 'done', 'done', 'done']);
+    expect(state).toMatchObject({ status: 'closed', episode: 1, duplicateTrips: 1, instanceId: 'i1' });
+    expect(state.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual([
+      'closed>open:monitor', 'open>half-open:cooldown', 'half-open>open:probe', 'open>half-open:cooldown', 'half-open>closed:probe',
+    ]);
+  });
+
+  it('refuses an approval that is replayed, expired, superseded or for another episode', () => {
+    let state = applyBreakerCommand(initialBreakerState(), { op: 'trip', at: iso(0), by: 'monitor', reason: 'r', counts: {}, instanceId: 'i1' }).state;
+    state = applyBreakerCommand(state, { op: 'offerApproval', at: iso(0), instanceId: 'i1', nonce: 'a', expiresAt: iso(10_000) }).state;
+    state = applyBreakerCommand(state, { op: 'offerApproval', at: iso(1), instanceId: 'i1', nonce: 'b', expiresAt: iso(10_000) }).state;
+    const approve = (nonce: string, at: number) => applyBreakerCommand(state, { op: 'approve', at: iso(at), nonce, by: 'op', requestId: 'r' });
+    expect(approve('a', 5).outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
+    expect(approve('zzz', 5).outcome).toMatchObject({ kind: 'refused', reason: 'unknown-nonce' });
+    expect(approve('b', 10_000).outcome).toMatchObject({ kind: 'refused', reason: 'expired' });
+    expect(applyBreakerCommand(state, { op: 'offerApproval', at: iso(2), instanceId: 'i2', nonce: 'c', expiresAt: iso(9) }).outcome)
+      .toMatchObject({ kind: 'refused', reason: 'not-owner' });
+    const approved = approve('b', 5);
+    expect(approved.outcome.kind).toBe('done');
+    state = approved.state;
+    expect(approve('b', 6).outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
+  });
+});

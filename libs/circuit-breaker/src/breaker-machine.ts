@@ -1,0 +1,69 @@
+import type { BreakerCommand, BreakerOutcome, RefusalReason } from './breaker-command';
+import { MAX_SPENT_NONCES, MAX_TRANSITIONS, type BreakerState, type BreakerStatus, type BreakerTransition } from './breaker-state';
+
+export interface BreakerStep {
+  state: BreakerState;
+  outcome: BreakerOutcome;
+}
+
+/**
+ * The breaker's state machine: closed -> open -> (half-open) -> closed. Pure: the entity applies
+ * it to its stored state. Rules that must hold for every command sequence (property-tested):
+ * one trip per episode, an approval nonce works once and only before it expires, and every
+ * status change is recorded as a transition.
+ */
+export function applyBreakerCommand(state: BreakerState, command: BreakerCommand): BreakerStep {
+  const refuse = (reason: RefusalReason): BreakerStep => ({ state, outcome: { kind: 'refused', reason, episode: state.episode } });
+  switch (command.op) {
+    case 'trip': {
+      if (state.status !== 'closed') {
+        return { state: { ...state, duplicateTrips: state.duplicateTrips + 1 }, outcome: { kind: 'duplicate', episode: state.episode, status: state.status } };
+      }
+      const episode = state.episode + 1;
+      const next = move({ ...state, episode, duplicateTrips: 0, instanceId: command.instanceId, lastApproval: undefined,
+        trip: { reason: command.reason, by: command.by, at: command.at, counts: command.counts } }, 'open', command, command.counts);
+      return { state: next, outcome: { kind: 'tripped', episode } };
+    }
+    case 'offerApproval': {
+      if (state.status !== 'open') return refuse('not-open');
+      if (state.instanceId !== command.instanceId) return refuse('not-owner');
+      if (state.spentNonces.includes(command.nonce)) return refuse('spent');
+      const spent = state.approval ? spend(state.spentNonces, state.approval.nonce) : state.spentNonces;
+      const approval = { nonce: command.nonce, expiresAt: command.expiresAt, instanceId: command.instanceId };
+      return { state: { ...state, approval, spentNonces: spent }, outcome: { kind: 'done', episode: state.episode } };
+    }
+    case 'approve': {
+      if (state.spentNonces.includes(command.nonce)) return refuse('spent');
+      if (state.status !== 'open') return refuse('not-open');
+      if (!state.approval || state.approval.nonce !== command.nonce) return refuse('unknown-nonce');
+      if (Date.parse(command.at) >= Date.parse(state.approval.expiresAt)) return refuse('expired');
+      const receipt = { nonce: command.nonce, requestId: command.requestId, by: command.by, at: command.at };
+      const next = move({ ...state, approval: undefined, spentNonces: spend(state.spentNonces, command.nonce), lastApproval: receipt },
+        'closed', { ...command, reason: 'approved by operator' });
+      return { state: next, outcome: { kind: 'done', episode: state.episode } };
+    }
+    case 'halfOpen': {
+      if (state.status !== 'open') return refuse('not-open');
+      const spent = state.approval ? spend(state.spentNonces, state.approval.nonce) : state.spentNonces;
+      return { state: move({ ...state, approval: undefined, spentNonces: spent }, 'half-open', command), outcome: { kind: 'done', episode: state.episode } };
+    }
+    case 'close': {
+      if (state.status !== 'half-open') return refuse('not-half-open');
+      return { state: move(state, 'closed', command), outcome: { kind: 'done', episode: state.episode } };
+    }
+    case 'reopen': {
+      if (state.status !== 'half-open') return refuse('not-half-open');
+      return { state: move(state, 'open', command, command.counts), outcome: { kind: 'done', episode: state.episode } };
+    }
+  }
+}
+
+function move(state: BreakerState, to: BreakerStatus, cause: { at: string; by: string; reason: string }, counts?: BreakerTransition['counts']): BreakerState {
+  const transition: BreakerTransition = { from: state.status, to, at: cause.at, by: cause.by, reason: cause.reason, episode: state.episode };
+  if (counts) transition.counts = counts;
+  return { ...state, status: to, since: cause.at, transitions: [...state.transitions, transition].slice(-MAX_TRANSITIONS) };
+}
+
+function spend(spent: string[], nonce: string): string[] {
+  return spent.includes(nonce) ? spent : [...spent, nonce].slice(-MAX_SPENT_NONCES);
+}

@@ -1,0 +1,49 @@
+import type { FailureCounts } from '@telemetry/failure-tracking';
+
+export type NoticeKind = 'tripped' | 'reminder' | 'reopened' | 'closed';
+
+/** What the operator is told. Contains a resume link (a bearer capability) but no other secret. */
+export interface BreakerNotice {
+  kind: NoticeKind;
+  episode: number;
+  at: string;
+  reason: string;
+  counts: FailureCounts;
+  /** Signed, single-use approval link (tripped, reminder, reopened). */
+  approveUrl?: string;
+  expiresAt?: string;
+  statusUrl?: string;
+  /** Which ingestion target was switched, e.g. "arm-function: rg/app [ingestTelemetry]". */
+  target: string;
+}
+
+/** The webhook body: `text` for Teams (connectors/workflows) and Slack, plus the structured fields for Logic Apps. */
+export interface WebhookMessage {
+  text: string;
+  title: string;
+  breaker: BreakerNotice;
+}
+
+const TITLES: Record<NoticeKind, string> = {
+  tripped: 'Telemetry ingestion paused: failure threshold crossed',
+  reminder: 'Telemetry ingestion still paused: approval needed',
+  reopened: 'Telemetry ingestion paused again: trial resume failed',
+  closed: 'Telemetry ingestion resumed',
+};
+
+export function formatNotice(notice: BreakerNotice): WebhookMessage {
+  const counts = Object.entries(notice.counts).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none';
+  const lines = [
+    `**${TITLES[notice.kind]}** (episode ${notice.episode})`,
+    `Reason: ${notice.reason}`,
+    `Failures: ${counts}`,
+    `Target: ${notice.target}`,
+  ];
+  if (notice.approveUrl) lines.push(`Resume (single use, expires ${notice.expiresAt ?? 'soon'}): ${notice.approveUrl}`);
+  if (notice.statusUrl) lines.push(`Status: ${notice.statusUrl}`);
+  return { text: lines.join('\n\n'), title: TITLES[notice.kind], breaker: notice };
+}
+
+export interface OperatorNotifier {
+  notify(notice: BreakerNotice): Promise<void>;
+}

@@ -1,0 +1,55 @@
+import type { FailureCounts } from '@telemetry/failure-tracking';
+
+export type BreakerStatus = 'closed' | 'open' | 'half-open';
+
+/** One recorded transition: who, why and when (ISO time). */
+export interface BreakerTransition {
+  from: BreakerStatus;
+  to: BreakerStatus;
+  at: string;
+  by: string;
+  reason: string;
+  episode: number;
+  counts?: FailureCounts;
+}
+
+/** The approval link currently offered to the operator (its nonce makes the token single-use). */
+export interface PendingApproval {
+  nonce: string;
+  expiresAt: string;
+  instanceId: string;
+}
+
+/** Who consumed the last approval, so the approval endpoint can tell its own request won. */
+export interface ApprovalReceipt {
+  nonce: string;
+  requestId: string;
+  by: string;
+  at: string;
+}
+
+export interface BreakerState {
+  status: BreakerStatus;
+  /** Increments on every closed -> open trip; an episode ends when the breaker closes. */
+  episode: number;
+  /** When the current status began (ISO); the monitor ignores failures from before the last close. */
+  since: string;
+  /** The orchestration that owns the current episode. */
+  instanceId?: string;
+  trip?: { reason: string; by: string; at: string; counts: FailureCounts };
+  approval?: PendingApproval;
+  lastApproval?: ApprovalReceipt;
+  /** Nonces consumed or superseded (most recent last, bounded): a token carrying one is refused. */
+  spentNonces: string[];
+  /** Trip requests ignored because the breaker was already open (current episode). */
+  duplicateTrips: number;
+  /** Most recent last, bounded. */
+  transitions: BreakerTransition[];
+}
+
+export const MAX_TRANSITIONS = 100;
+export const MAX_SPENT_NONCES = 50;
+
+export function initialBreakerState(at = new Date(0).toISOString()): BreakerState {
+  return { status: 'closed', episode: 0, since: at, spentNonces: [], duplicateTrips: 0, transitions: [] };
+}

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import { LocalHostSwitch } from './local-host-switch';
+
+// The real local host with its HTTP fixture app: a paused function answers 503.
+const FIXTURE = path.join(__dirname, '../../../tools/local-host/src/testing/fixtures/http-app/main.ts');
+
+describe('LocalHostSwitch against the local host', () => {
+  let host: SpawnedHost;
+  beforeAll(async () => {
+    host = await spawnHost({ app: FIXTURE, masterKey: 'master-key-for-tests-0123456789' });
+  });
+  afterAll(async () => host?.stop());
+
+  it('pauses and resumes a function through the admin API', async () => {
+    const toggle = new LocalHostSwitch({ adminUrl: host.baseUrl, masterKey: 'master-key-for-tests-0123456789', functionNames: ['hello'] });
+    await toggle.pause();
+    expect((await fetch(`${host.baseUrl}/api/hello/world`)).status).toBe(503);
+    expect((await host.admin.listFunctions()).find((f) => f.name === 'hello')).toMatchObject({ paused: true });
+    await toggle.pause(); // idempotent
+    await toggle.resume();
+    expect((await fetch(`${host.baseUrl}/api/hello/world`)).status).toBe(200);
+    expect(toggle.description).not.toContain('master-key');
+  });
+
+  it('fails with a coded error on a wrong key', async () => {
+    const toggle = new LocalHostSwitch({ adminUrl: host.baseUrl, masterKey: 'wrong', functionNames: ['hello'] });
+    await expect(toggle.pause()).rejects.toMatchObject({ name: 'PipelineError', message: expect.stringContaining('401') });
+  });
+});

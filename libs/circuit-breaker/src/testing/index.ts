@@ -1,0 +1,3 @@
+export * from './in-memory-ingestion-switch';
+export * from './recording-notifier';
+export * from './loopback-arm-server';
