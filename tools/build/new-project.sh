@@ -2,7 +2,9 @@
 # Scaffolds a project with the workspace's standard targets: new-project.sh <root> <tags,comma> [app]
 set -euo pipefail
 root=$1; tags=$2; kind=${3:-lib}
-name=$(basename "$root")
+name=${NAME:-$(basename "$root")}
+# Nx project names must be unique: a lib named like an app gets a suffix (NAME=... overrides).
+if grep -rqs --include=project.json "\"name\": \"$name\"" apps libs tools 2>/dev/null; then name="$name-$(basename "$(dirname "$root")" | sed 's/s$//')"; fi
 mkdir -p "$root/src"
 tagjson=$(printf '"%s",' ${tags//,/ }); tagjson="[${tagjson%,}]"
 targets='"lint": {}, "typecheck": {}, "test": {}'
