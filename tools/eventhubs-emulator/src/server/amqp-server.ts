@@ -136,23 +136,24 @@ export class AmqpServer {
     if (epoch !== undefined) setLocalAttach(sender, { properties: { [EPOCH]: properties[EPOCH] } });
 
     const key = `${hub.name.toLowerCase()}/${source.consumerGroup.toLowerCase()}/${partition.id}`;
-    let consumer: ConsumerLink | undefined;
+    // The reader can be disconnected (stolen) only after the consumer link exists.
+    const active: { consumer?: ConsumerLink } = {};
     const reader = {
       name: sender.name,
       ...(epoch === undefined ? {} : { epoch }),
       disconnect: (error: Parameters<Sender['close']>[0]) => {
-        consumer?.close();
+        active.consumer?.close();
         sender.close(error);
       },
     };
     const refusal = this.readers.add(key, reader);
     if (refusal) return sender.close(refusal);
-    consumer = new ConsumerLink(sender, partition, partition.resolve(position), runtimeMetrics, (error) => {
+    active.consumer = new ConsumerLink(sender, partition, partition.resolve(position), runtimeMetrics, (error) => {
       this.log('consumer read failed', { hub: hub.name, partitionId: partition.id, error: error instanceof Error ? error.message : String(error) });
       reader.disconnect(amqpError('amqp:internal-error', 'Reading the partition failed.'));
     });
     const cleanup = (): void => {
-      consumer?.close();
+      active.consumer?.close();
       this.readers.remove(key, reader);
     };
     sender.on('sender_close', cleanup);

@@ -1,8 +1,7 @@
-import { buildEventMessage, type EventMessage } from '../amqp/event-message';
+import { buildEventRecord, type EventMessage } from '../amqp/event-message';
 import type { IncomingEvent } from '../amqp/incoming-events';
 import { NumberColumn } from './number-column';
 import { PartitionLog, type PartitionLogOptions } from './partition-log';
-import { encodeRecord } from './record';
 
 export interface PartitionOptions extends PartitionLogOptions {
   /** Bytes of recent events kept in memory per partition, so consumers rarely read disk. */
@@ -100,8 +99,7 @@ export class Partition {
     for (const event of events) {
       const sequenceNumber = this.nextSequence++;
       const offset = this.nextOffset;
-      const message = buildEventMessage(event, { sequenceNumber, offset, enqueuedMs }, transferPartitionKey);
-      const record = encodeRecord({ sequenceNumber, enqueuedMs, headerEnd: message.headerEnd, message: message.bytes });
+      const { record, message } = buildEventRecord(event, { sequenceNumber, offset, enqueuedMs }, transferPartitionKey);
       this.nextOffset += record.length;
       bytes += record.length;
       messages.push(message);
