@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { spawnHost, type SpawnedHost } from './index';
 import { fixture } from './testing/records';
 
@@ -8,7 +11,8 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
   beforeAll(async () => {
     host = await spawnHost({
       app: fixture('http-app/main.ts'),
-      settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true' },
+      // The app registers a Durable trigger, so the built-in Durable extension needs a task hub store.
+      settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true', LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'http-app-durable-')) },
       masterKey: 'test-master',
       functionKey: 'test-function',
       pluginModules: [fixture('durable-client-plugin.ts')],
@@ -23,7 +27,7 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
       ['adminOnly', 'httpTrigger', 'running'],
       ['switchedOff', 'httpTrigger', 'disabled'],
       ['boom', 'httpTrigger', 'running'],
-      ['orchestratorLike', 'orchestrationTrigger', 'unsupported'],
+      ['orchestratorLike', 'orchestrationTrigger', 'running'], // built-in Durable driver
       ['withClient', 'httpTrigger', 'running'],
     ]);
   });

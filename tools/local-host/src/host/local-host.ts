@@ -9,6 +9,7 @@ import { HttpRouter } from '../drivers/http/http-router';
 import { HostHttpServer } from '../drivers/http/http-server';
 import type { TriggerDriver } from '../drivers/trigger-driver';
 import type { TriggerDriverRegistry } from '../drivers/trigger-driver-registry';
+import { DurableExtension, usesDurable } from '../durable/durable-extension';
 import { LocalHostError, toError } from '../errors';
 import { FunctionExecutor } from '../invocation/function-executor';
 import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
@@ -57,6 +58,7 @@ export class LocalHost implements HostControl {
   private readonly startedAt = new Date();
   private server?: HostHttpServer;
   private registry?: FunctionRegistry;
+  private durable?: DurableExtension;
 
   private constructor(
     readonly settings: AppSettings,
@@ -99,6 +101,14 @@ export class LocalHost implements HostControl {
     for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, logger: this.logger, baseUrl: () => this.baseUrl });
     this.registry = await loadApp(app, this.logger);
     const registry = this.registry;
+    if (usesDurable(registry.all())) {
+      // Built in: an app with Durable functions gets the task hub, its drivers and the client API.
+      this.durable = new DurableExtension({ settings: this.settings, hostJson: this.hostJson, logger: this.logger, keys: this.keys, baseUrl: () => this.baseUrl });
+      this.durable.register(drivers, inputResolvers);
+      this.server.addExtension((request) => this.durable!.handleHttp(request));
+      // As Core Tools does; durable-functions otherwise rewrites management URLs to localhost:7071.
+      process.env['WEBSITE_HOSTNAME'] ??= this.baseUrl.replace(/^https?:\/\//, '');
+    }
     for (const registration of registry.all()) {
       const metrics = new FunctionMetrics(registration.triggerType.toLowerCase() === 'eventhubtrigger');
       const disabled = this.settings.isDisabled(registration.name);
@@ -118,6 +128,7 @@ export class LocalHost implements HostControl {
       }
       await hosted.driver.start();
     }
+    await this.durable?.start();
     this.hostState = 'Running';
     this.logger.log({ level: 'information', message: 'host started', fields: { baseUrl: this.baseUrl, functions: registry.all().length } });
   }
@@ -130,6 +141,7 @@ export class LocalHost implements HostControl {
     for (const result of results) {
       if (result.status === 'rejected') this.logger.log({ level: 'error', message: 'trigger stop failed', fields: { error: toError(result.reason).message } });
     }
+    await this.durable?.stop().catch((e: unknown) => this.logger.log({ level: 'error', message: 'durable task hub stop failed', fields: { error: toError(e).message } }));
     if (this.registry) {
       await runHooks(this.registry.hooksFor('appTerminate'), { hookData: {}, appHookData: appHookDataOf(this.registry) }).catch((e: unknown) =>
         this.logger.log({ level: 'error', message: 'appTerminate hook failed', fields: { error: toError(e).message } }),

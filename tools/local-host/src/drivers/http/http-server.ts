@@ -4,7 +4,7 @@ import { handleAdminRequest } from '../../admin/admin-api';
 import type { HostControl } from '../../admin/host-control';
 import { toError } from '../../errors';
 import type { Logger } from '../../logging/logger';
-import { grantedLevel, isAuthorized, type HostKeys } from './host-keys';
+import { grantedLevel, isAuthorized, type AuthLevel, type HostKeys } from './host-keys';
 import type { HttpRouter } from './http-router';
 
 export interface HostHttpServerOptions {
@@ -25,17 +25,25 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+/** Serves extra host paths (e.g. Durable's `/durabletask/` and `/runtime/webhooks/durabletask/`); true when handled. */
+export type HttpServerExtension = (request: { req: IncomingMessage; res: ServerResponse; url: URL; granted: AuthLevel }) => Promise<boolean>;
+
 const empty = (res: ServerResponse, status: number): void => void res.writeHead(status, { 'content-length': '0' }).end();
 
 /** The host's single HTTP server on 127.0.0.1: functions under the route prefix, `/admin/*`. */
 export class HostHttpServer {
   private server?: Server;
   private baseUrlValue = '';
+  private readonly extensions: HttpServerExtension[] = [];
 
   constructor(private readonly options: HostHttpServerOptions) {}
 
   get baseUrl(): string {
     return this.baseUrlValue;
+  }
+
+  addExtension(extension: HttpServerExtension): void {
+    this.extensions.push(extension);
   }
 
   async listen(): Promise<string> {
@@ -72,6 +80,7 @@ export class HostHttpServer {
     const granted = grantedLevel(keys, Array.isArray(header) ? header[0] : header, url.searchParams.get('code'));
     const path = url.pathname;
     if (path === '/' || path === '') return empty(res, 200);
+    for (const extension of this.extensions) if (await extension({ req, res, url, granted })) return;
     if (/^\/admin(\/|$)/i.test(path)) {
       if (granted !== 'admin') return empty(res, 401);
       return handleAdminRequest(control, req, res, path);

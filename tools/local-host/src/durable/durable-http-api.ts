@@ -1,0 +1,212 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthLevel } from '../drivers/http/host-keys';
+import type { DurableEngine, InstanceOpResult } from './durable-engine';
+import type { InstanceRecord } from './instance-record';
+import { EventType, TERMINAL_STATUSES, type RuntimeStatus } from './wire';
+
+/** Path of the client RPC API the durable-functions library calls (`rpcBaseUrl`; loopback, no key, as in the real host). */
+export const RPC_PATH = '/durabletask/';
+/** Path of the public management webhooks (`statusQueryGetUri`...); a function or master key is required. */
+export const WEBHOOK_PATH = '/runtime/webhooks/durabletask/';
+const PAGE_SIZE = 100;
+
+export interface DurableHttpApiOptions {
+  engine: DurableEngine;
+  hubName: string;
+  connectionName: string;
+  baseUrl: () => string;
+  /** Key put in management URLs (`code=`). */
+  systemKey: () => string;
+}
+
+interface ApiRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  granted: AuthLevel;
+}
+
+const EVENT_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
+const parse = (text: string | null | undefined): unknown => (text === null || text === undefined ? null : (JSON.parse(text) as unknown));
+
+function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  if (body === undefined) return void res.writeHead(status, { 'content-length': '0', ...headers }).end();
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
+}
+
+async function readText(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length ? text : undefined;
+}
+
+/**
+ * The Durable extension's HTTP surface: the client RPC API under `/durabletask/` (what
+ * `df.getClient(context)` calls) and the same operations as management webhooks under
+ * `/runtime/webhooks/durabletask/` (the URLs in `createCheckStatusResponse`).
+ */
+export class DurableHttpApi {
+  constructor(private readonly options: DurableHttpApiOptions) {}
+
+  /** Handles the request when its path is a durable one; false otherwise. */
+  async handle({ req, res, url, granted }: ApiRequest): Promise<boolean> {
+    const path = url.pathname;
+    let below: string;
+    if (path.startsWith(RPC_PATH)) below = path.slice(RPC_PATH.length);
+    else if (path.startsWith(WEBHOOK_PATH)) {
+      if (granted === 'anonymous') return send(res, 401), true;
+      below = path.slice(WEBHOOK_PATH.length);
+    } else return false;
+    const parts = below.split('/').map(decodeURIComponent);
+    await this.route((req.method ?? 'GET').toUpperCase(), parts, url, req, res);
+    return true;
+  }
+
+  private async route(method: string, parts: string[], url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { engine } = this.options;
+    const [head, a, b, c] = parts;
+    const query = url.searchParams;
+    if (head === 'orchestrators' && a && method === 'POST') {
+      const body = await readText(req);
+      const { result, instanceId } = await engine.startNew(a, b || undefined, body ?? null);
+      if (result === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists and is not in a terminal state.` });
+      const payload = this.managementPayload(instanceId);
+      return send(res, 202, payload, { location: payload.statusQueryGetUri });
+    }
+    if (head === 'instances' && a && parts.length === 2) {
+      if (method === 'GET') return this.status(res, a, query);
+      if (method === 'DELETE') {
+        const deleted = await engine.purge([a]);
+        return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
+      }
+    }
+    if (head === 'instances' && !a && method === 'GET') return this.list(res, query, req.headers['x-ms-continuation-token']);
+    if (head === 'instances' && !a && method === 'DELETE') {
+      const deleted = await engine.purge(this.filter(query).map((r) => r.instanceId));
+      return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
+    }
+    if (head === 'instances' && a && b === 'raiseEvent' && c && method === 'POST') return this.reply(res, await engine.raiseEvent(a, c, await readText(req)));
+    if (head === 'instances' && a && b && parts.length === 3 && method === 'POST') {
+      const reason = query.get('reason') ?? '';
+      if (b === 'terminate') return this.reply(res, await engine.terminate(a, reason));
+      if (b === 'suspend') return this.reply(res, await engine.suspend(a));
+      if (b === 'resume') return this.reply(res, await engine.resume(a));
+      if (b === 'rewind') {
+        const result = await engine.rewind(a);
+        return result === 'conflict' ? send(res, 412, 'The rewind operation is only supported on failed orchestration instances.') : this.reply(res, result);
+      }
+    }
+    if (head === 'entities' && a && b !== undefined && parts.length === 3) {
+      if (method === 'POST') {
+        await engine.signalEntity(a, b, query.get('op') ?? '', await readText(req));
+        return send(res, 202);
+      }
+      if (method === 'GET') {
+        const entity = engine.readEntity(a, b);
+        return entity?.exists ? send(res, 200, parse(entity.state)) : send(res, 404);
+      }
+    }
+    return send(res, 404, { message: `no durable endpoint ${method} ${url.pathname}` });
+  }
+
+  private reply(res: ServerResponse, result: InstanceOpResult): void {
+    send(res, result === 'accepted' ? 202 : result === 'gone' ? 410 : result === 'conflict' ? 409 : 404);
+  }
+
+  private status(res: ServerResponse, id: string, query: URLSearchParams): void {
+    const record = this.options.engine.getInstance(id);
+    if (!record) return send(res, 404);
+    const status = record.runtimeStatus;
+    const code = status === 'Completed' || status === 'ContinuedAsNew' ? 200 : TERMINAL_STATUSES.has(status) ? 400 : 202;
+    send(res, code, this.statusBody(record, query.get('showInput') !== 'false', query.get('showHistory') === 'true', query.get('showHistoryOutput') === 'true'));
+  }
+
+  private list(res: ServerResponse, query: URLSearchParams, token: string | string[] | undefined): void {
+    const all = this.filter(query);
+    const offset = typeof token === 'string' ? Number(Buffer.from(token, 'base64').toString('utf8')) || 0 : 0;
+    const size = Math.max(1, Number(query.get('top')) || PAGE_SIZE);
+    const page = all.slice(offset, offset + size);
+    const next = offset + size < all.length ? { 'x-ms-continuation-token': Buffer.from(String(offset + size)).toString('base64') } : undefined;
+    send(res, 200, page.map((r) => this.statusBody(r, query.get('showInput') === 'true', false, false)), next);
+  }
+
+  private filter(query: URLSearchParams): InstanceRecord[] {
+    const from = query.get('createdTimeFrom');
+    const to = query.get('createdTimeTo');
+    const statuses = query.get('runtimeStatus')?.split(',').filter(Boolean) as RuntimeStatus[] | undefined;
+    const prefix = query.get('instanceIdPrefix');
+    return this.options.engine.listInstances().filter((r) => {
+      const created = Date.parse(r.createdTime);
+      return (!from || created >= Date.parse(from)) && (!to || created <= Date.parse(to)) && (!statuses?.length || statuses.includes(r.runtimeStatus)) && (!prefix || r.instanceId.startsWith(prefix));
+    });
+  }
+
+  private statusBody(r: InstanceRecord, showInput: boolean, showHistory: boolean, showHistoryOutput: boolean): Record<string, unknown> {
+    return {
+      name: r.name,
+      instanceId: r.instanceId,
+      runtimeStatus: r.runtimeStatus,
+      input: showInput ? parse(r.input) : null,
+      customStatus: parse(r.customStatus),
+      output: parse(r.output),
+      createdTime: r.createdTime,
+      lastUpdatedTime: r.lastUpdatedTime,
+      ...(showHistory
+        ? {
+            historyEvents: r.history
+              .filter((e) => e.EventType !== EventType.OrchestratorStarted && e.EventType !== EventType.OrchestratorCompleted)
+              .map((e) => ({
+                EventType: EVENT_NAMES[e.EventType] ?? String(e.EventType),
+                Timestamp: e.Timestamp,
+                ...(e.Name ? { Name: e.Name } : {}),
+                ...(e.EventId >= 0 ? { EventId: e.EventId } : {}),
+                ...(e.TaskScheduledId !== undefined ? { TaskScheduledId: e.TaskScheduledId } : {}),
+                ...(e.FireAt ? { FireAt: e.FireAt } : {}),
+                ...(showHistoryOutput && e.Result !== undefined ? { Result: parse(e.Result) } : {}),
+                ...(e.Reason ? { Reason: e.Reason } : {}),
+              })),
+          }
+        : {}),
+    };
+  }
+
+  private query(): string {
+    const { hubName, connectionName, systemKey } = this.options;
+    return `taskHub=${encodeURIComponent(hubName)}&connection=${encodeURIComponent(connectionName)}&code=${encodeURIComponent(systemKey())}`;
+  }
+
+  /** The HTTP management payload (createCheckStatusResponse / createHttpManagementPayload). */
+  managementPayload(instanceId: string): { id: string; statusQueryGetUri: string } & Record<string, string> {
+    const base = `${this.options.baseUrl()}${WEBHOOK_PATH}instances/${encodeURIComponent(instanceId)}`;
+    const q = this.query();
+    return {
+      id: instanceId,
+      statusQueryGetUri: `${base}?${q}`,
+      sendEventPostUri: `${base}/raiseEvent/{eventName}?${q}`,
+      terminatePostUri: `${base}/terminate?reason={text}&${q}`,
+      rewindPostUri: `${base}/rewind?reason={text}&${q}`,
+      purgeHistoryDeleteUri: `${base}?${q}`,
+      restartPostUri: `${base}/restart?${q}`,
+      suspendPostUri: `${base}/suspend?reason={text}&${q}`,
+      resumePostUri: `${base}/resume?reason={text}&${q}`,
+    };
+  }
+
+  /** The `durableClient` input binding value the host injects. */
+  clientBinding(): Record<string, unknown> {
+    const base = this.options.baseUrl();
+    return {
+      taskHubName: this.options.hubName,
+      creationUrls: {
+        createNewInstancePostUri: `${base}${WEBHOOK_PATH}orchestrators/{functionName}[/{instanceId}]?code=${encodeURIComponent(this.options.systemKey())}`,
+        createAndWaitOnNewInstancePostUri: `${base}${WEBHOOK_PATH}orchestrators/{functionName}[/{instanceId}]?timeout={timeoutInSeconds}&pollingInterval={intervalInSeconds}&code=${encodeURIComponent(this.options.systemKey())}`,
+      },
+      managementUrls: this.managementPayload('INSTANCEID'),
+      baseUrl: `${base}${WEBHOOK_PATH.slice(0, -1)}`,
+      requiredQueryStringParameters: `code=${encodeURIComponent(this.options.systemKey())}`,
+      rpcBaseUrl: `${base}${RPC_PATH}`,
+    };
+  }
+}
