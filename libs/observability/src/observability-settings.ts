@@ -1,0 +1,37 @@
+import { z } from 'zod';
+
+/**
+ * The settings this lib reads. Apps extend their own settings schema with it
+ * (`mySchema.extend(observabilitySettingsSchema.shape)`), so the infra drift check sees them.
+ * In Azure the two APPLICATIONINSIGHTS_* settings come from the shared base app settings
+ * (infra/modules/function-app.bicep); locally they are absent and metrics stay in memory.
+ */
+export const observabilitySettingsSchema = z.object({
+  /** Application Insights connection string (not a secret: ingestion needs Entra ID, see below). */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  /** `Authorization=AAD;ClientId=<uami client id>`: the identity metrics are sent with. */
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().min(1).optional(),
+  /** Local only: file the in-memory snapshot is written to, read by the `npm start` summary. */
+  METRICS_SNAPSHOT_FILE: z.string().min(1).optional(),
+});
+
+export type ObservabilitySettings = z.output<typeof observabilitySettingsSchema>;
+
+/** Settings that exist only on the local stack; infra never sets them (the drift check skips them). */
+export const LOCAL_ONLY_SETTINGS = ['METRICS_SNAPSHOT_FILE'] as const;
+
+/**
+ * Parses an `Authorization=AAD[;ClientId=<id>]` authentication string: undefined when it does not
+ * ask for Entra ID, else the user-assigned identity's client id (absent: system-assigned).
+ */
+export function aadAuthentication(authenticationString: string | undefined): { clientId?: string } | undefined {
+  if (!authenticationString) return undefined;
+  const parts = new Map<string, string>();
+  for (const part of authenticationString.split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0) parts.set(part.slice(0, at).trim().toLowerCase(), part.slice(at + 1).trim());
+  }
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD') return undefined;
+  const clientId = parts.get('clientid');
+  return clientId ? { clientId } : {};
+}
