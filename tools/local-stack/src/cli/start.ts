@@ -33,11 +33,17 @@ async function main(): Promise<void> {
   console.log('starting the local stack (Azurite, Cosmos server, Event Hubs emulator, apps)...');
   let stack: LocalStack | undefined;
   let stopping = false;
-  const stop = async (code: number): Promise<never> => {
+  let exitCode: number | undefined;
+  const stop = async (code: number): Promise<void> => {
+    // A signal during start-up is honoured as soon as the stack handle exists.
+    if (!stack) {
+      exitCode = code;
+      return;
+    }
     if (!stopping) {
       stopping = true;
       console.log('stopping everything...');
-      await stack?.stop();
+      await stack.stop();
     }
     process.exit(code);
   };
@@ -48,6 +54,7 @@ async function main(): Promise<void> {
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
     ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
   });
+  if (exitCode !== undefined) return stop(exitCode);
   console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
   for (const [app, h] of stack.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
   console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${stack.descriptor.cosmos.endpoint}`);
