@@ -29,6 +29,11 @@ export class HostAdminClient {
     return this.call('GET', '/admin/host/metrics');
   }
 
+  /** Durable manual clock (setting LOCAL_DURABLE_CLOCK=manual): moves time forward, firing due timers. */
+  advanceDurableClock(ms: number): Promise<{ mode: string; now: string }> {
+    return this.call('POST', `/admin/durable/clock/advance?ms=${ms}`);
+  }
+
   private async call<T>(method: string, path: string): Promise<T> {
     const response = await fetch(this.baseUrl + path, { method, headers: { 'x-functions-key': this.masterKey } });
     const text = await response.text();
