@@ -1,1 +1,2 @@
 export * from './device-docs';
+export * from './bundle-function-app';

@@ -1,0 +1,23 @@
+import { ConfigError } from '@telemetry/core';
+import { loadDeviceStatusSettings } from './config';
+
+describe('device-status settings', () => {
+  it('defaults, and empty optional settings count as unset', () => {
+    const s = loadDeviceStatusSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', PARKED_TABLE: '', BREAKER_STATUS_URL: '' });
+    expect(s).toMatchObject({ COSMOS_DATABASE: 'telemetry', COSMOS_CONTAINER: 'devices', DEAD_LETTER_QUEUE: 'telemetry-deadletter', DEAD_LETTER_SAMPLE: 32, INGESTION_CONSUMER_GROUP: '$Default' });
+    expect(s.PARKED_TABLE).toBeUndefined();
+    expect(s.BREAKER_STATUS_URL).toBeUndefined();
+    expect(Object.isFrozen(s)).toBe(true);
+  });
+
+  it('names every bad key', () => {
+    let error: unknown;
+    try {
+      loadDeviceStatusSettings({ DEAD_LETTER_SAMPLE: '64', BREAKER_STATUS_URL: 'not a url' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).problems.map((p) => p.split(':')[0]).sort()).toEqual(['BREAKER_STATUS_URL', 'COSMOS_ENDPOINT', 'DEAD_LETTER_SAMPLE']);
+  });
+});

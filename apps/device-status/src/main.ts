@@ -1,0 +1,4 @@
+import './functions/getDevice';
+import './functions/listDevices';
+import './functions/opsSummary';
+import './functions/resumeBreaker';
