@@ -1,0 +1,164 @@
+import { startAzurite, waitUntil, type AzuriteInstance } from '@telemetry/local-services';
+import { spawnHost, type SpawnedHost } from './index';
+import { fixture } from './testing/records';
+
+interface Status {
+  name: string;
+  instanceId: string;
+  runtimeStatus: string;
+  input: unknown;
+  output: unknown;
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+  historyEvents?: { EventType: string }[];
+}
+
+const HOUR = 3_600_000;
+
+describe('Durable Functions (built in; task hub on Azurite; manual clock)', () => {
+  let azurite: AzuriteInstance;
+  let host: SpawnedHost;
+  const settings = (): Record<string, string> => ({ AzureWebJobsStorage: azurite.connectionString, LOCAL_DURABLE_CLOCK: 'manual' });
+  const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${host.baseUrl}${path}`, init);
+  const rpc = (path: string, init?: RequestInit): Promise<Response> => fetch(`${host.baseUrl}/durabletask/${path}`, init);
+  const status = async (id: string): Promise<Status> => (await (await api(`/api/status/${id}`)).json()) as Status;
+  const start = async (name: string, id: string, input: unknown): Promise<Response> => api(`/api/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
+  const until = (description: string, probe: () => Promise<boolean>): Promise<void> => waitUntil(probe, { timeoutMs: 20_000, description });
+  const stage = async (id: string): Promise<unknown> => ((await status(id)).customStatus as { stage?: string } | null)?.stage;
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    host = await spawnHost({ app: fixture('durable-app/main.ts'), settings: settings() });
+  });
+  afterAll(async () => {
+    await host?.stop();
+    await azurite?.stop();
+  });
+
+  it('runs the Durable functions as running functions of the host', () => {
+    const byName = Object.fromEntries(host.functions.map((f) => [f.name, `${f.triggerType}:${f.state}`]));
+    expect(byName).toMatchObject({ approvalFlow: 'orchestrationTrigger:running', breaker: 'entityTrigger:running', greet: 'activityTrigger:running' });
+  });
+
+  it('HTTP starter -> activity, entity call/signal, retried activity, approval raced with a timer -> Completed', async () => {
+    const started = await start('approvalFlow', 'approve-1', { key: 'k1', name: 'bob', failures: 2, cooldownMs: HOUR });
+    expect(started.status).toBe(202);
+    const payload = (await started.json()) as { id: string; statusQueryGetUri: string; sendEventPostUri: string };
+    expect(payload.id).toBe('approve-1');
+    expect(started.headers.get('location')).toBe(payload.statusQueryGetUri);
+    expect(payload.statusQueryGetUri.startsWith(`${host.baseUrl}/runtime/webhooks/durabletask/instances/approve-1?taskHub=FixtureHub`)).toBe(true);
+    // The retried activity waits on 1 s retry timers: move the manual clock until the orchestration waits.
+    await until('approval wait', async () => {
+      if ((await stage('approve-1')) === 'waiting') return true;
+      await host.admin.advanceDurableClock(1000);
+      return false;
+    });
+    const waiting = await status('approve-1');
+    expect(waiting).toMatchObject({ runtimeStatus: 'Running', customStatus: { stage: 'waiting', trips: 1 }, output: null });
+    const raised = await api('/api/approve/approve-1', { method: 'POST', body: JSON.stringify({ by: 'ops' }) });
+    expect(raised.status).toBe(202);
+    await until('completion', async () => (await status('approve-1')).runtimeStatus === 'Completed');
+    const done = await status('approve-1');
+    expect(done.output).toEqual({ greeting: 'hello bob', trips: 1, attempt: 3, decision: { by: 'ops' } });
+    expect(done.customStatus).toEqual({ stage: 'done', trips: 1 });
+    // The API returns `historyEvents` (as the extension does; the JS client's status object keeps only `history`).
+    const withHistory = (await (await rpc('instances/approve-1?showHistory=true&showHistoryOutput=true')).json()) as Status;
+    expect(withHistory.historyEvents?.map((e) => e.EventType)).toEqual(expect.arrayContaining(['ExecutionStarted', 'TaskScheduled', 'TaskFailed', 'TimerCreated', 'EventSent', 'EventRaised', 'ExecutionCompleted']));
+    // The management webhook (statusQueryGetUri) answers 200 once done; without the key, 401.
+    expect((await fetch(payload.statusQueryGetUri)).status).toBe(200);
+    expect((await fetch(payload.statusQueryGetUri.replace(/code=[^&]+/, 'code=wrong'))).status).toBe(401);
+    // Entity: trip (called), note (signalled), reset (called).
+    expect(await (await api('/api/breaker/k1')).json()).toEqual({ state: 'closed', trips: 1, notes: ['tripped by orchestration'] });
+    // Events to a finished instance: 410, which the client accepts; unknown instance: 404.
+    expect((await rpc('instances/approve-1/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(410);
+    expect((await rpc('instances/nobody/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(404);
+  });
+
+  it('without an approval the cooldown timer fires when the clock passes it', async () => {
+    await start('approvalFlow', 'cooldown-1', { key: 'k2', name: 'ann', failures: 0, cooldownMs: HOUR });
+    await until('approval wait', async () => (await stage('cooldown-1')) === 'waiting');
+    await host.admin.advanceDurableClock(HOUR - 1);
+    expect((await status('cooldown-1')).runtimeStatus).toBe('Running');
+    await host.admin.advanceDurableClock(1);
+    await until('completion', async () => (await status('cooldown-1')).runtimeStatus === 'Completed');
+    expect(((await status('cooldown-1')).output as { decision: unknown }).decision).toBe('cooldown');
+  });
+
+  it('entities: client signal and readEntityState, entity-to-entity signals, 404 for an unknown entity', async () => {
+    expect((await api('/api/breaker/solo', { method: 'POST' })).status).toBe(202);
+    await api('/api/breaker/solo?op=relay&input=target', { method: 'POST' });
+    await until('entity state', async () => (await api('/api/breaker/target')).status === 200);
+    expect(await (await api('/api/breaker/solo')).json()).toMatchObject({ state: 'open', trips: 1 });
+    expect(await (await api('/api/breaker/target')).json()).toMatchObject({ notes: ['relayed from solo'] });
+    expect((await api('/api/breaker/never-used')).status).toBe(404);
+  });
+
+  it('sub-orchestrations, eternal orchestrations with continueAsNew and timers, failures', async () => {
+    await start('parent', 'parent-1', null);
+    await start('monitor', 'monitor-1', { round: 0, rounds: 3 });
+    await start('failing', 'failing-1', null);
+    await until('parent', async () => (await status('parent-1')).runtimeStatus === 'Completed');
+    expect((await status('parent-1')).output).toBe('parent got: hello from parent');
+    await until('monitor rounds', async () => {
+      if ((await status('monitor-1')).runtimeStatus === 'Completed') return true;
+      await host.admin.advanceDurableClock(60_000);
+      return false;
+    });
+    expect((await status('monitor-1')).output).toBe('finished after 3 rounds');
+    expect((await (await api('/api/breaker/monitored')).json()) as { notes: string[] }).toMatchObject({ notes: ['round 0', 'round 1', 'round 2'] });
+    await until('failure', async () => (await status('failing-1')).runtimeStatus === 'Failed');
+    expect(String((await status('failing-1')).output)).toContain("Orchestrator function 'failing' failed");
+  });
+
+  it('client API: listing with filters and continuation tokens, suspend/resume, terminate, purge', async () => {
+    const listed = (await (await api('/api/instances?runtimeStatus=Completed')).json()) as Status[];
+    expect(listed.map((s) => s.instanceId)).toEqual(expect.arrayContaining(['approve-1', 'cooldown-1', 'parent-1']));
+    expect(listed.every((s) => s.runtimeStatus === 'Completed' && 'input' in s && 'output' in s)).toBe(true);
+    const first = await rpc('instances/?runtimeStatus=Completed,Failed&top=2');
+    const token = first.headers.get('x-ms-continuation-token');
+    expect(((await first.json()) as Status[]).length).toBe(2);
+    expect(token).toBeTruthy();
+    const second = (await (await rpc('instances/?runtimeStatus=Completed,Failed&top=2', { headers: { 'x-ms-continuation-token': token! } })).json()) as Status[];
+    expect(second.length).toBeGreaterThan(0);
+
+    await start('approvalFlow', 'ops-1', { key: 'k3', name: 'x', failures: 0, cooldownMs: HOUR });
+    await until('waiting', async () => (await stage('ops-1')) === 'waiting');
+    expect((await rpc('instances/ops-1/suspend?reason=maintenance', { method: 'POST' })).status).toBe(202);
+    expect((await status('ops-1')).runtimeStatus).toBe('Suspended');
+    await api('/api/approve/ops-1', { method: 'POST', body: '"late"' }); // queued while suspended
+    expect((await status('ops-1')).runtimeStatus).toBe('Suspended');
+    expect((await rpc('instances/ops-1/resume?reason=done', { method: 'POST' })).status).toBe(202);
+    await until('completion after resume', async () => (await status('ops-1')).runtimeStatus === 'Completed');
+
+    await start('approvalFlow', 'ops-2', { key: 'k4', name: 'y', failures: 0, cooldownMs: HOUR });
+    await until('waiting', async () => (await stage('ops-2')) === 'waiting');
+    expect((await rpc('instances/ops-2/terminate?reason=stop', { method: 'POST' })).status).toBe(202);
+    expect(await status('ops-2')).toMatchObject({ runtimeStatus: 'Terminated', output: 'stop' });
+    expect((await rpc('instances/ops-2/terminate?reason=again', { method: 'POST' })).status).toBe(410);
+    expect(await (await rpc('instances/ops-2', { method: 'DELETE' })).json()).toEqual({ instancesDeleted: 1 });
+    expect((await rpc('instances/ops-2')).status).toBe(404);
+  });
+
+  it('state survives a host kill: the entity keeps its state and a waiting orchestration completes after restart', async () => {
+    await start('approvalFlow', 'restart-1', { key: 'kr', name: 'r', failures: 0, cooldownMs: HOUR });
+    await until('waiting', async () => (await stage('restart-1')) === 'waiting');
+    await api('/api/breaker/kr?op=note&input=before-kill', { method: 'POST' });
+    await until('note', async () => ((await (await api('/api/breaker/kr')).json()) as { notes: string[] }).notes.includes('before-kill'));
+    await host.kill();
+    host = await spawnHost({ app: fixture('durable-app/main.ts'), settings: settings() });
+    expect(await (await api('/api/breaker/kr')).json()).toEqual({ state: 'open', trips: 1, notes: ['tripped by orchestration', 'before-kill'] });
+    expect((await status('restart-1')).runtimeStatus).toBe('Running');
+    await api('/api/approve/restart-1', { method: 'POST', body: '"after restart"' });
+    await until('completion after restart', async () => (await status('restart-1')).runtimeStatus === 'Completed');
+    expect(((await status('restart-1')).output as { decision: unknown }).decision).toBe('after restart');
+    expect(await (await api('/api/breaker/kr')).json()).toMatchObject({ state: 'closed' });
+  });
+
+  it('createHttpManagementPayload links point at this host; the admin clock needs the master key', async () => {
+    const payload = (await (await api('/api/payload/abc')).json()) as Record<string, string>;
+    expect(payload['statusQueryGetUri']).toContain(`${host.baseUrl}/runtime/webhooks/durabletask/instances/abc?`);
+    expect((await api('/admin/durable/clock')).status).toBe(401);
+    expect((await api(`/admin/durable/clock?code=${host.masterKey}`)).status).toBe(200);
+  });
+});
