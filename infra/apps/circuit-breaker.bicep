@@ -1,0 +1,70 @@
+// apps/circuit-breaker: Durable Functions (Azure Storage task hub on AzureWebJobsStorage) that
+// watches the shared failure window and stops/starts the ingestion app through ARM.
+// Settings: apps/circuit-breaker/src/config.ts (breakerSettingsSchema, CONNECTION_SETTINGS,
+// BINDING_SETTINGS). Site update strategy is always Recreate: rolling updates would run two
+// orchestrator versions side by side (see infra/README.md).
+//
+// drift-check: not set in Azure: LOCAL_HOST_ADMIN_URL (local host switch only)
+// drift-check: not set in Azure: LOCAL_HOST_MASTER_KEY (local host switch only)
+// drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
+
+param shared object
+param identity object
+@allowed(['arm-app', 'arm-function'])
+@description('arm-app stops/starts the ingestion app; arm-function flips AzureWebJobs_<fn>_Disabled (needs settings write).')
+param breakerSwitch string
+@allowed(['manual', 'auto-probe'])
+param breakerMode string
+@description('True when the breakerWebhookUrl secret exists in Key Vault.')
+param hasWebhook bool
+
+var appSettings = union({
+  BREAKER_MODE: breakerMode
+  BREAKER_THRESHOLD: '100'
+  BREAKER_WINDOW_SECONDS: '30'
+  BREAKER_COOLDOWN_SECONDS: '300'
+  BREAKER_PROBE_SECONDS: '30'
+  BREAKER_PROBE_THRESHOLD: '10'
+  BREAKER_APPROVAL_TTL_SECONDS: '3600'
+  // What the breaker switches off (its role allows exactly this app: rbac.bicep)
+  BREAKER_SWITCH: breakerSwitch
+  INGESTION_FUNCTION_NAME: 'ingestTelemetry'
+  INGESTION_APP_NAME: shared.siteNames.ingestion
+  INGESTION_RESOURCE_GROUP: shared.resourceGroupName
+  AZURE_SUBSCRIPTION_ID: shared.subscriptionId
+  // Approval links
+  APPROVAL_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-approval-signing-key)'
+  PUBLIC_BASE_URL: 'https://${shared.siteNames.circuitBreaker}.azurewebsites.net'
+  // Shared failure window (table on the data account)
+  FailureTracking__tableServiceUri: shared.dataStorage.tableEndpoint
+  FailureTracking__credential: 'managedidentity'
+  FailureTracking__clientId: identity.clientId
+  FAILURE_TABLE: shared.names.failureTable
+}, hasWebhook ? {
+  BREAKER_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-webhook-url)'
+} : {})
+
+module app '../modules/function-app.bicep' = {
+  name: 'app-circuit-breaker'
+  params: {
+    location: shared.location
+    tags: shared.tags
+    appName: 'circuit-breaker'
+    siteName: shared.siteNames.circuitBreaker
+    planName: 'plan-circuit-breaker-${shared.resourceToken}'
+    identityId: identity.id
+    identityClientId: identity.clientId
+    hostBlobEndpoint: shared.hostStorage.blobEndpoint
+    hostQueueEndpoint: shared.hostStorage.queueEndpoint
+    hostTableEndpoint: shared.hostStorage.tableEndpoint
+    deploymentContainerName: 'app-package-circuit-breaker'
+    appInsightsConnectionString: shared.appInsightsConnectionString
+    appSettings: appSettings
+    maximumInstanceCount: 4
+    siteUpdateStrategy: 'Recreate'
+  }
+}
+
+output id string = app.outputs.id
+output name string = app.outputs.name
+output defaultHostName string = app.outputs.defaultHostName

@@ -1,0 +1,70 @@
+// apps/ingestion: Event Hubs-triggered; folds telemetry into Cosmos DB, dead-letters to the
+// data account. Settings: apps/ingestion/src/config.ts (ingestionSettingsSchema,
+// CONNECTION_SETTINGS, BINDING_SETTINGS). tools/deploy-checks fails on drift either way.
+//
+// drift-check: not set in Azure: COSMOS_KEY (local emulator only; the managed identity is used)
+
+@description('Shared values from main.bicep (see the `shared` variable there).')
+param shared object
+param identity object
+@allowed(['Recreate', 'RollingUpdate'])
+param siteUpdateStrategy string
+
+var appSettings = {
+  // Trigger binding (identity-based; the host reads these)
+  EventHubConnection__fullyQualifiedNamespace: shared.eventHubs.fullyQualifiedNamespace
+  EventHubConnection__credential: 'managedidentity'
+  EventHubConnection__clientId: identity.clientId
+  EventHubName: shared.eventHubs.hubName
+  EventHubConsumerGroup: shared.eventHubs.ingestionConsumerGroup
+  // Device state store
+  COSMOS_ENDPOINT: shared.cosmos.endpoint
+  COSMOS_DATABASE: shared.cosmos.databaseName
+  COSMOS_CONTAINER: shared.cosmos.containerName
+  COSMOS_REQUEST_TIMEOUT_MS: '5000'
+  STORE_MAX_ATTEMPTS: '4'
+  STORE_RETRY_BASE_MS: '100'
+  STORE_RETRY_MAX_MS: '2000'
+  STORE_CALL_TIMEOUT_MS: '5000'
+  STORE_CONCURRENCY: '32'
+  STORE_CACHE_SIZE: '100000'
+  // Dead letters (queue + claim-check blobs on the data account)
+  DeadLetterStorage__queueServiceUri: shared.dataStorage.queueEndpoint
+  DeadLetterStorage__blobServiceUri: shared.dataStorage.blobEndpoint
+  DeadLetterStorage__credential: 'managedidentity'
+  DeadLetterStorage__clientId: identity.clientId
+  DEAD_LETTER_QUEUE: shared.names.deadLetterQueue
+  CLAIM_CHECK_CONTAINER: shared.names.claimCheckContainer
+  DEAD_LETTER_MAX_ATTEMPTS: '5'
+  // Shared failure window the breaker watches (table on the data account)
+  FailureTracking__tableServiceUri: shared.dataStorage.tableEndpoint
+  FailureTracking__credential: 'managedidentity'
+  FailureTracking__clientId: identity.clientId
+  FAILURE_TABLE: shared.names.failureTable
+}
+
+module app '../modules/function-app.bicep' = {
+  name: 'app-ingestion'
+  params: {
+    location: shared.location
+    tags: shared.tags
+    appName: 'ingestion'
+    siteName: shared.siteNames.ingestion
+    planName: 'plan-ingestion-${shared.resourceToken}'
+    identityId: identity.id
+    identityClientId: identity.clientId
+    hostBlobEndpoint: shared.hostStorage.blobEndpoint
+    hostQueueEndpoint: shared.hostStorage.queueEndpoint
+    hostTableEndpoint: shared.hostStorage.tableEndpoint
+    deploymentContainerName: 'app-package-ingestion'
+    appInsightsConnectionString: shared.appInsightsConnectionString
+    appSettings: appSettings
+    // One instance per partition at most: the trigger cannot use more.
+    maximumInstanceCount: shared.eventHubs.partitionCount
+    siteUpdateStrategy: siteUpdateStrategy
+  }
+}
+
+output id string = app.outputs.id
+output name string = app.outputs.name
+output defaultHostName string = app.outputs.defaultHostName
