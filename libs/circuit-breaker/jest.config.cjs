@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'circuit-breaker', rootDir: __dirname };
+module.exports = { ...require('../../jest.preset.cjs'), displayName: 'circuit-breaker-domain', rootDir: __dirname };

@@ -10,3 +10,4 @@ export * from './arm-app-stop-switch';
 export * from './local-host-switch';
 export * from './breaker-notice';
 export * from './webhook-notifier';
+export * from './approval-check';

@@ -23,6 +23,13 @@ export class InMemoryFailureCounter implements FailureCounter {
     this.buckets.set(start, addCounts(this.buckets.get(start) ?? {}, counts));
   }
 
+  async prune(olderThanMs: number): Promise<number> {
+    const cutoff = bucketStart(this.clock() - olderThanMs, this.bucketMs);
+    let deleted = 0;
+    for (const start of [...this.buckets.keys()]) if (start < cutoff) deleted += Number(this.buckets.delete(start));
+    return deleted;
+  }
+
   async windowTotal(windowMs: number, options: WindowOptions = {}): Promise<FailureWindow> {
     const { first, last } = windowBuckets(options.now ?? this.clock(), windowMs, this.bucketMs, options.notBefore);
     const byCode: FailureCounts = {};

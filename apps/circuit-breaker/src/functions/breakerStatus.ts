@@ -1,0 +1,46 @@
+import * as df from 'durable-functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
+import { toPipelineError } from '@telemetry/core';
+import { approvalLink } from '../approval-link';
+import { durableBreakerControl, type BreakerControl } from '../breaker-control';
+import { STATUS_FUNCTION } from '../names';
+import { breakerServices, type BreakerServices } from '../services';
+
+/**
+ * `GET /api/breaker` (function key): state, every recorded transition (who/why/when), the live
+ * failure window, the episode's progress and, while an approval is offered, its link (key holders
+ * are operators). Nonces are never shown.
+ */
+export function createBreakerStatus(services: () => BreakerServices) {
+  return async (_request: HttpRequest, control: BreakerControl): Promise<HttpResponseInit> => {
+    const s = services();
+    const state = await control.readState();
+    const window = await s.failures.windowTotal(s.policy.windowMs, { now: s.clock() }).catch((error: unknown) => ({ error: toPipelineError(error).code }));
+    const episode = state.instanceId ? await control.episodeStatus(state.instanceId) : undefined;
+    const { approval, spentNonces: _spent, lastApproval, ...rest } = state;
+    return {
+      status: 200,
+      jsonBody: {
+        ...rest,
+        lastApproval: lastApproval ? { by: lastApproval.by, at: lastApproval.at } : undefined,
+        approval: approval
+          ? { expiresAt: approval.expiresAt, approveUrl: approvalLink(s, { instanceId: approval.instanceId, episode: state.episode, nonce: approval.nonce, expiresAt: approval.expiresAt }) }
+          : undefined,
+        episodeRuntime: episode,
+        window,
+        policy: s.policy,
+        target: s.ingestion.description,
+      },
+    };
+  };
+}
+
+const status = createBreakerStatus(breakerServices);
+
+df.app.client.http(STATUS_FUNCTION, {
+  route: 'breaker',
+  methods: ['GET'],
+  authLevel: 'function',
+  handler: (request: HttpRequest, client: DurableClient, _context: InvocationContext) => status(request, durableBreakerControl(client)),
+});

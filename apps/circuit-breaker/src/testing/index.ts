@@ -1,0 +1,3 @@
+export * from './durable-internals';
+export * from './orchestration-replay';
+export * from './entity-replay';
