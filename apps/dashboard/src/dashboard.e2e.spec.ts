@@ -1,0 +1,189 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { CosmosClient } from '@azure/cosmos';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
+import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { bundleFunctionApp } from '@telemetry/device-queries/testing';
+import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
+import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import { startAzurite, startCosmosServer, startFaultProxy, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import type { Browser, Page } from 'playwright-core';
+import { buildDashboardFiles } from './build-dashboard';
+import { serveDashboard, type DashboardServer } from './serve';
+import { launchChromium } from './testing/chromium';
+
+const SCREENSHOT = path.resolve(__dirname, '../../../docs/dashboard.png');
+const KEY = 'e2e-function-key-0123456789';
+const DEVICES = 12;
+const EVENTS_PER_DEVICE = 5;
+const BASE = Date.parse('2026-03-01T10:00:00Z');
+
+/** The known set: 12 drones around Seattle, 5 events each; the last event sets the final state. */
+function knownEvents(): { partitionKey: string; body: unknown }[] {
+  const events: { partitionKey: string; body: unknown }[] = [];
+  for (let d = 0; d < DEVICES; d++) {
+    const deviceId = `drone-${String(d).padStart(2, '0')}`;
+    for (let e = 0; e < EVENTS_PER_DEVICE; e++) {
+      events.push({
+        partitionKey: deviceId,
+        body: {
+          deviceId,
+          timestamp: new Date(BASE + e * 1000).toISOString(),
+          battery: Number((0.05 + (d / DEVICES) * 0.9 - e * 0.01).toFixed(3)),
+          flightMode: d % 8,
+          position: { latitude: 47.55 + (d % 4) * 0.03 + e * 0.001, longitude: -122.4 + Math.floor(d / 4) * 0.05 + e * 0.001, altitude: 100 + d * 5 },
+          health: { gyrometerOK: true, accelerometerOK: d !== 3, magnetometerOK: true },
+        },
+      });
+    }
+  }
+  return events;
+}
+
+/** A stand-in for the breaker app (built elsewhere): open, offering a signed approval link. */
+async function breakerStandIn() {
+  const state = { state: 'open', approvals: 0 };
+  const server = http.createServer((req, res) => {
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    if (req.method === 'GET' && req.url === '/api/breaker') {
+      const history = [
+        { state: 'closed', at: '2026-03-01T09:00:00Z' },
+        { state: 'open', at: '2026-03-01T09:58:00Z', reason: '120 failures in 30 s' },
+        ...(state.state === 'closed' ? [{ state: 'closed', at: new Date().toISOString(), reason: 'resume approved' }] : []),
+      ];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ state: state.state, history, ...(state.state === 'open' ? { approvalUrl: `${base}/api/breaker/approvals/1?sig=signed` } : {}) }));
+    } else if (req.method === 'POST' && req.url === '/api/breaker/approvals/1?sig=signed') {
+      state.approvals++;
+      state.state = 'closed';
+      res.writeHead(202).end();
+    } else res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+describe('dashboard in headless Chromium, on the whole local stack', () => {
+  let azurite: AzuriteInstance;
+  let cosmos: CosmosServerInstance;
+  let proxy: FaultProxy;
+  let emulator: EventHubsEmulator;
+  let breaker: Awaited<ReturnType<typeof breakerStandIn>>;
+  const hosts: SpawnedHost[] = [];
+  let dashboard: DashboardServer;
+  let browser: Browser;
+  let page: Page;
+
+  const text = (testid: string) => page.getByTestId(testid).textContent({ timeout: 5_000 });
+  const waitForText = (testid: string, expected: string, timeout = 30_000) =>
+    page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === want, [testid, expected] as const, { timeout, polling: 200 });
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    const [ingestionBundle, statusBundle, files, a, c, e, b] = await Promise.all([
+      bundleFunctionApp('apps/ingestion'),
+      bundleFunctionApp('apps/device-status'),
+      buildDashboardFiles(),
+      startAzurite(),
+      startCosmosServer(),
+      start({ port: 0, hubs: [{ name: 'telemetry', partitions: 2 }] }),
+      breakerStandIn(),
+    ]);
+    [azurite, cosmos, emulator, breaker] = [a, c, e, b];
+    proxy = await startFaultProxy(cosmos.endpoint);
+    await ensureDeviceStateContainer(new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } }), 'telemetry', 'devices');
+    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
+    await ensureDeadLetterResources(queues.getQueueClient('telemetry-deadletter'), blobs.getContainerClient('telemetry-deadletter-bodies'));
+    const eventHubConnection = emulator.connectionString.replace(/;EntityPath=[^;]*/i, '');
+    const common = {
+      AzureWebJobsStorage: azurite.connectionString, DeadLetterStorage: azurite.connectionString, EventHubConnection: eventHubConnection, EventHubName: 'telemetry',
+      COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '1500',
+    };
+    const [ingestion, status] = await Promise.all([
+      spawnHost({ app: ingestionBundle, settings: { ...common, EventHubConsumerGroup: '$Default', STORE_CALL_TIMEOUT_MS: '2000' } }),
+      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_KEY: 'breaker-key' } }),
+    ]);
+    hosts.push(ingestion, status);
+    dashboard = await serveDashboard({ apiBaseUrl: status.baseUrl, functionKey: KEY, refreshMs: 500, files });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    // Nothing may come from the internet: every request must stay on loopback.
+    await page.route('**/*', (route) => (/^http:\/\/127\.0\.0\.1:/.test(route.request().url()) ? route.continue() : route.abort()));
+    await page.goto(dashboard.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+    await Promise.all(hosts.map((h) => h.stop()));
+    await proxy?.close();
+    await breaker?.close();
+    await emulator?.close();
+    await Promise.all([azurite?.stop(), cosmos?.stop()]);
+  });
+
+  it('before any telemetry: the empty state, the function key never reaches the page', async () => {
+    await page.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 20_000 });
+    expect(await text('device-count')).toBe('0');
+    expect(await page.getByTestId('error-state').isHidden()).toBe(true);
+    const config = await (await fetch(`${dashboard.url}config.json`)).text();
+    expect(config).not.toContain(KEY);
+  });
+
+  it('after the known events: those drones on the map, matching counts, dead letters by code; click shows a drone', async () => {
+    const producer = new EventHubProducerClient(emulator.connectionString.replace(/;EntityPath=[^;]*/i, ''), 'telemetry');
+    try {
+      for (const e of knownEvents()) await producer.sendBatch([{ body: Buffer.from(JSON.stringify(e.body)) }], { partitionKey: e.partitionKey });
+      // Three that cannot be applied: two malformed, one out of range.
+      await producer.sendBatch([{ body: Buffer.from('{"deviceId":"drone-90",') }, { body: Buffer.from('not json') }], { partitionKey: 'drone-90' });
+      await producer.sendBatch([{ body: Buffer.from(JSON.stringify({ deviceId: 'drone-91', timestamp: new Date(BASE).toISOString(), battery: 7 })) }], { partitionKey: 'drone-91' });
+    } finally {
+      await producer.close();
+    }
+    const total = String(DEVICES * EVENTS_PER_DEVICE + 3);
+    await waitForText('device-count', String(DEVICES), 45_000);
+    await waitForText('enqueued-total', total);
+    await waitForText('processed-total', total);
+    await waitForText('lag-total', '0');
+    await waitForText('dead-letter-depth', '3');
+    await waitForText('dlq-code-EVENT_MALFORMED', '2');
+    await waitForText('dlq-code-EVENT_INVALID', '1');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="map"] circle.device').length === n, DEVICES, { timeout: 20_000 });
+    const onMap = await page.locator('[data-testid="map"] circle.device').evaluateAll((els) => els.map((e) => e.getAttribute('data-device-id')).sort());
+    expect(onMap).toEqual(Array.from({ length: DEVICES }, (_, d) => `drone-${String(d).padStart(2, '0')}`));
+    expect(await page.getByTestId('empty-state').isHidden()).toBe(true);
+
+    await page.locator('circle[data-device-id="drone-07"]').click();
+    await waitForText('device-detail-id', 'drone-07');
+    // The newest of drone-07's events: battery 0.05 + 7/12*0.9 - 0.04 = 0.535 -> 53.5 %.
+    await page.waitForFunction(() => document.querySelector('[data-testid="device-detail"]')?.textContent?.includes('53.5 %'), undefined, { timeout: 10_000 });
+
+    expect(await text('breaker-state')).toBe('open');
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.waitForFunction(() => document.querySelectorAll('#rates polyline').length === 2, undefined, { timeout: 10_000 });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  }, 90_000);
+
+  it('a Cosmos outage shows the error state, and it clears when Cosmos is back', async () => {
+    proxy.setMode({ kind: 'down' });
+    try {
+      await page.getByTestId('error-state').waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await text('error-state')).toContain('Device store (Cosmos DB) unavailable');
+      // The last known positions stay on the map.
+      expect(await page.locator('[data-testid="map"] circle.device').count()).toBe(DEVICES);
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
+    await page.getByTestId('error-state').waitFor({ state: 'hidden', timeout: 20_000 });
+    expect(await text('device-count')).toBe(String(DEVICES));
+  }, 60_000);
+
+  it('resume goes through the breaker’s signed approval link', async () => {
+    await page.getByTestId('resume').click();
+    await waitForText('resume-result', 'resume approved', 10_000);
+    expect(breaker.state.approvals).toBe(1);
+    await waitForText('breaker-state', 'closed', 10_000);
+    expect(await page.getByTestId('resume').isDisabled()).toBe(true);
+  });
+});

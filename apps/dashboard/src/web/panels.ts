@@ -1,0 +1,150 @@
+import { fill, h, s } from './dom';
+import { FLIGHT_MODE_COUNT, batteryColor, flightModeColor } from './plot';
+import type { Rate } from './rates';
+import type { Device, OpsSummary, Probe } from './types';
+import type { ColorBy } from './map-view';
+
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const time = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
+
+/** A probe's state as text for panels that are not configured or failing. */
+function probeNote<T>(probe: Probe<T>): HTMLElement | undefined {
+  if (probe.status === 'ok') return undefined;
+  return h('p', { class: probe.status === 'error' ? 'note error' : 'note' }, probe.status === 'error' ? `Unavailable: ${probe.message}` : `Not configured (${probe.message}).`);
+}
+
+export function renderStats(el: HTMLElement, summary: OpsSummary, rate: Rate | undefined, mapCount: number): void {
+  const hub = summary.eventHub.status === 'ok' ? summary.eventHub.data : undefined;
+  const dlq = summary.deadLetters.status === 'ok' ? summary.deadLetters.data : undefined;
+  const parked = summary.parked.status === 'ok' ? summary.parked.data : undefined;
+  const devices = summary.devices.status === 'ok' ? summary.devices.data.count : undefined;
+  const card = (testid: string, label: string, value: string, hint: string) =>
+    h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', 'data-testid': testid }, value), h('div', { class: 'hint' }, hint));
+  fill(
+    el,
+    card('device-count', 'Devices', devices === undefined ? '—' : fmt(devices), `documents in Cosmos DB (${fmt(mapCount)} on the map)`),
+    card('rate-in', 'Events in /s', rate ? fmt(rate.inPerSecond, 1) : '—', 'enqueued on the hub, between the last two polls'),
+    card('rate-processed', 'Processed /s', rate ? fmt(rate.processedPerSecond, 1) : '—', 'checkpointed by ingestion (applied or dead-lettered)'),
+    card('enqueued-total', 'Enqueued', hub ? fmt(hub.enqueuedTotal) : '—', 'events on the hub (sum of last sequence numbers + 1)'),
+    card('processed-total', 'Processed', hub ? fmt(hub.checkpointedTotal) : '—', `checkpointed by consumer group ${hub?.consumerGroup ?? '—'}`),
+    card('lag-total', 'Lag', hub ? fmt(hub.lagTotal) : '—', hub && hub.lagTotal === 0 ? 'input = output: all events processed' : 'events not yet processed'),
+    card('dead-letter-depth', 'Dead letters', dlq ? fmt(dlq.depth) : '—', 'messages waiting in the dead-letter queue'),
+    card('parked-count', 'Parked', parked ? `${fmt(parked.count)}${parked.capped ? '+' : ''}` : summary.parked.status === 'not-configured' ? 'n/a' : '—', 'dead letters the reprocessor parked'),
+  );
+}
+
+export function renderPartitions(el: HTMLElement, summary: OpsSummary): void {
+  const note = probeNote(summary.eventHub);
+  if (note || summary.eventHub.status !== 'ok') return fill(el, note);
+  const { partitions, eventHubName, consumerGroup } = summary.eventHub.data;
+  const maxLag = Math.max(1, ...partitions.map((p) => p.lag));
+  fill(
+    el,
+    h('p', { class: 'hint' }, `Hub ${eventHubName}, consumer group ${consumerGroup}. Lag = last enqueued sequence number − checkpoint.`),
+    h(
+      'table',
+      {},
+      h('thead', {}, h('tr', {}, h('th', {}, 'Partition'), h('th', {}, 'Last enqueued'), h('th', {}, 'Checkpoint'), h('th', {}, 'Lag'), h('th', {}, ''))),
+      h(
+        'tbody',
+        {},
+        ...partitions.map((p) =>
+          h(
+            'tr',
+            { 'data-partition': p.partitionId },
+            h('td', {}, p.partitionId),
+            h('td', {}, p.lastEnqueuedSequenceNumber < 0 ? 'empty' : fmt(p.lastEnqueuedSequenceNumber)),
+            h('td', {}, p.checkpointSequenceNumber === null ? 'none' : fmt(p.checkpointSequenceNumber)),
+            h('td', { 'data-testid': `lag-${p.partitionId}` }, fmt(p.lag)),
+            h('td', { class: 'bar-cell' }, h('span', { class: p.lag > 0 ? 'bar warn' : 'bar', style: `width:${Math.round((p.lag / maxLag) * 100)}%` })),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+export function renderDeadLetters(el: HTMLElement, summary: OpsSummary): void {
+  const note = probeNote(summary.deadLetters);
+  if (note || summary.deadLetters.status !== 'ok') return fill(el, note);
+  const { byCode, depth, sampled, queue, oldestFailedAt } = summary.deadLetters.data;
+  const codes = Object.entries(byCode).sort((a, b) => b[1] - a[1]);
+  const max = Math.max(1, ...codes.map(([, n]) => n));
+  fill(
+    el,
+    h('p', { class: 'hint' }, depth === 0 ? `Queue ${queue} is empty.` : `Queue ${queue}: ${fmt(depth)} waiting; by code from ${sampled === depth ? 'all of them' : `the oldest ${sampled} (a queue can only be peeked 32 at a time)`}. Oldest failed ${time(oldestFailedAt)}.`),
+    codes.length === 0
+      ? null
+      : h(
+          'table',
+          {},
+          h(
+            'tbody',
+            {},
+            ...codes.map(([code, n]) =>
+              h('tr', {}, h('td', { class: 'code' }, code), h('td', { 'data-testid': `dlq-code-${code}` }, fmt(n)), h('td', { class: 'bar-cell' }, h('span', { class: 'bar bad', style: `width:${Math.round((n / max) * 100)}%` }))),
+            ),
+          ),
+        ),
+  );
+}
+
+export function renderBreaker(el: HTMLElement, summary: OpsSummary, onResume: () => void): void {
+  const note = probeNote(summary.breaker);
+  if (note || summary.breaker.status !== 'ok') return fill(el, h('div', { 'data-testid': 'breaker-state', class: 'state unknown' }, summary.breaker.status === 'error' ? 'unknown' : 'n/a'), note);
+  const b = summary.breaker.data;
+  fill(
+    el,
+    h('div', { 'data-testid': 'breaker-state', class: `state ${b.state}` }, b.state),
+    h('p', { class: 'hint' }, `since ${time(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
+    h('button', { type: 'button', 'data-testid': 'resume', disabled: !b.canResume, onclick: onResume, title: b.canResume ? 'Approve resuming through the breaker’s signed approval link' : 'The breaker offers no approval now' }, 'Resume processing'),
+    h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${time(t.at)}${t.reason ? ` · ${t.reason}` : ''}`))),
+  );
+}
+
+export function renderRates(svg: SVGSVGElement, rates: readonly Rate[]): void {
+  const W = 360;
+  const H = 90;
+  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  svg.replaceChildren();
+  if (rates.length < 2) return void svg.append(s('text', { x: 8, y: 50, class: 'hint' }, 'collecting…'));
+  const max = Math.max(1, ...rates.flatMap((r) => [r.inPerSecond, r.processedPerSecond]));
+  const line = (pick: (r: Rate) => number) => rates.map((r, i) => `${((i / (rates.length - 1)) * W).toFixed(1)},${(H - 4 - (pick(r) / max) * (H - 14)).toFixed(1)}`).join(' ');
+  svg.append(
+    s('polyline', { points: line((r) => r.inPerSecond), class: 'series in' }),
+    s('polyline', { points: line((r) => r.processedPerSecond), class: 'series processed' }),
+    s('text', { x: 4, y: 10, class: 'hint' }, `max ${fmt(max, 1)}/s`),
+  );
+}
+
+export function renderLegend(el: HTMLElement, colorBy: ColorBy): void {
+  const item = (color: string, label: string) => h('span', { class: 'legend-item' }, h('span', { class: 'swatch', style: `background:${color}` }), label);
+  if (colorBy === 'battery') return fill(el, item(batteryColor(0.1), '< 20%'), item(batteryColor(0.3), '20–50%'), item(batteryColor(0.9), '≥ 50%'), item(batteryColor(undefined), 'unknown'));
+  fill(el, ...Array.from({ length: FLIGHT_MODE_COUNT }, (_, m) => item(flightModeColor(m), `mode ${m}`)), item(flightModeColor(undefined), 'unknown'));
+}
+
+export function renderDevice(el: HTMLElement, device: Device | null | undefined, id: string | undefined): void {
+  if (!id) return fill(el, h('p', { class: 'hint' }, 'Click a drone on the map to see its state.'));
+  if (device === undefined) return fill(el, h('p', { class: 'hint' }, `Loading ${id}…`));
+  if (device === null) return fill(el, h('p', { class: 'note' }, `${id}: not found.`));
+  const row = (k: string, v: string) => h('tr', {}, h('th', {}, k), h('td', {}, v));
+  const health = device.health;
+  fill(
+    el,
+    h('h3', { 'data-testid': 'device-detail-id' }, device.deviceId),
+    h(
+      'table',
+      { class: 'kv' },
+      h(
+        'tbody',
+        {},
+        row('Battery', device.battery === undefined ? '—' : `${fmt(device.battery * 100, 1)} %`),
+        row('Flight mode', device.flightMode === undefined ? '—' : String(device.flightMode)),
+        row('Position', device.position ? `${device.position.latitude.toFixed(5)}, ${device.position.longitude.toFixed(5)} · ${fmt(device.position.altitude)} m` : '—'),
+        row('Health', health ? (['gyrometerOK', 'accelerometerOK', 'magnetometerOK'] as const).map((k) => `${k.replace('OK', '')} ${health[k] ? '✓' : '✗'}`).join(' · ') : '—'),
+        row('Last event', time(device.lastEventTime)),
+        row('Written', time(device.updatedAt)),
+      ),
+    ),
+  );
+}
