@@ -173,6 +173,18 @@ module dataStorage 'modules/storage.bicep' = {
   }
 }
 
+// apps/dashboard: static files in the $web container (static website switched on by the pipeline:
+// it is a data-plane setting, not an ARM property).
+module webStorage 'modules/storage.bicep' = {
+  name: 'storage-web'
+  params: {
+    location: location
+    tags: tags
+    name: 'stweb${resourceToken}'
+    skuName: 'Standard_LRS'
+  }
+}
+
 module keyVault 'modules/key-vault.bicep' = {
   name: 'key-vault'
   params: {
@@ -198,6 +210,8 @@ var shared = {
   names: names
   appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   keyVaultUri: keyVault.outputs.uri
+  // Without the trailing slash: a browser Origin header has none.
+  dashboardOrigin: take(webStorage.outputs.webEndpoint, length(webStorage.outputs.webEndpoint) - 1)
   eventHubs: {
     // Apps read the primary namespace directly, not the geo-DR alias: trigger checkpoints are
     // offsets of one namespace (see infra/README.md, "Switching regions").
@@ -340,6 +354,9 @@ output functionAppHostNames object = {
   'dead-letter-reprocessor': reprocessorApp.outputs.defaultHostName
   'device-status': deviceStatusApp.outputs.defaultHostName
 }
+// Where the pipeline uploads apps/dashboard (static website, $web container).
+output dashboardStorageAccount string = webStorage.outputs.name
+output dashboardUrl string = webStorage.outputs.webEndpoint
 output eventHubsNamespace string = eventHubs.outputs.fullyQualifiedNamespace
 output eventHubsGeoDrAlias string = geoDr ? eventHubsGeoDr.outputs.aliasFullyQualifiedNamespace : ''
 output cosmosEndpoint string = cosmos.outputs.endpoint

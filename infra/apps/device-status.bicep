@@ -60,6 +60,8 @@ module app '../modules/function-app.bicep' = {
     appSettings: appSettings
     maximumInstanceCount: 10
     siteUpdateStrategy: siteUpdateStrategy
+    // The dashboard (apps/dashboard) is a static site on another origin.
+    corsAllowedOrigins: [shared.dashboardOrigin]
   }
 }
 

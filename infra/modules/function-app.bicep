@@ -30,6 +30,8 @@ param maximumInstanceCount int = 10
 param instanceMemoryMB int = 2048
 @allowed(['Recreate', 'RollingUpdate'])
 param siteUpdateStrategy string = 'Recreate'
+@description('Browser origins allowed to call the app (the dashboard\'s static site).')
+param corsAllowedOrigins array = []
 
 // Settings every app gets; the host (not the app's code) reads most of them.
 var baseAppSettings = {
@@ -73,6 +75,9 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+      }
     }
     functionAppConfig: {
       deployment: {

@@ -68,3 +68,5 @@ output name string = account.name
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
+// Static website endpoint (serves the $web container once static website hosting is switched on).
+output webEndpoint string = account.properties.primaryEndpoints.web
