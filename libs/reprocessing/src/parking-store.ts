@@ -15,6 +15,8 @@ export interface ParkedLetter {
   attempts: number;
   by: ParkedBy;
   letter: DeadLetter;
+  /** The ingestion claim-check blob the letter came from, if any (deleted with the entry on purge). */
+  claimCheckBlob?: string;
 }
 
 /** What `list` returns per entry: everything but the letter, which is loaded by `get`. */
@@ -47,12 +49,12 @@ export interface ParkingStore {
   park(entry: ParkedLetter): Promise<void>;
   get(id: string): Promise<ParkedLetter | undefined>;
   list(query?: ParkedQuery): AsyncIterable<ParkedSummary>;
-  remove(entry: { id: string; code: string }): Promise<void>;
+  remove(entry: { id: string; code: string; claimCheckBlob?: string }): Promise<void>;
   countByCode(): Promise<ParkedCount[]>;
 }
 
 export function summaryOf(entry: ParkedLetter): ParkedSummary {
-  const { letter, ...rest } = entry;
+  const { letter, claimCheckBlob: _c, ...rest } = entry;
   return { ...rest, deviceId: letter.deviceId, failedAt: letter.failedAt, bodyBytes: letter.bodyBytes, originalCode: letter.issue.code };
 }
 

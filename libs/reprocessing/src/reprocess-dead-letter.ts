@@ -46,7 +46,9 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
   }
 
   const route = routeLetter(letter);
-  if (route.action === 'park') return finish(deps, await park(deps, letter, letter.issue.code, route.reason, letter.reprocess?.attempts ?? 0, 'reprocessor'));
+  if (route.action === 'park') {
+    return finish(deps, await park(deps, letter, letter.issue.code, route.reason, letter.reprocess?.attempts ?? 0, 'reprocessor', decoded.claimCheck?.blobName));
+  }
 
   const breaker = await deps.breaker.current();
   if (breaker.state === 'open') {
@@ -84,7 +86,7 @@ export async function parkPoisonedDeadLetter(message: unknown, deps: Pick<Reproc
     deps.logger.warn('claim check unreadable; parking the summary', { deadLetterId: decoded.id, errorCode: toPipelineError(error).code });
   }
   const reason = `poison: the reprocessor failed on this message ${maxDequeueCount} times (last issue ${letter.reprocess?.lastCode ?? letter.issue.code})`;
-  return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison'));
+  return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison', decoded.claimCheck?.blobName));
 }
 
 async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter: DeadLetter, error: PipelineError): Promise<ReprocessOutcome> {
@@ -93,16 +95,25 @@ async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter:
   const reprocess = { attempts: decision.attempts, lastCode: error.code, lastError: error.message.slice(0, 500), lastAttemptAt };
   if (decision.action === 'park') {
     // Filed under the letter's own code: what went wrong with the event, not with the last try.
-    return park(deps, { ...letter, reprocess }, letter.issue.code, decision.reason, decision.attempts, 'reprocessor');
+    return park(deps, { ...letter, reprocess }, letter.issue.code, decision.reason, decision.attempts, 'reprocessor', original.claimCheck?.blobName);
   }
   // The original (possibly a claim-check summary) goes back, so the message stays small.
   await deps.queue.enqueue({ ...original, reprocess }, { delaySeconds: decision.delaySeconds });
   return { action: 'retry-scheduled', deadLetterId: letter.id, code: letter.issue.code, attempts: decision.attempts, delaySeconds: decision.delaySeconds, lastErrorCode: error.code };
 }
 
-async function park(deps: Pick<ReprocessorDeps, 'parking' | 'clock'>, letter: DeadLetter, code: string, reason: string, attempts: number, by: ParkedBy): Promise<ReprocessOutcome> {
+async function park(
+  deps: Pick<ReprocessorDeps, 'parking' | 'clock'>,
+  letter: DeadLetter,
+  code: string,
+  reason: string,
+  attempts: number,
+  by: ParkedBy,
+  /** The claim-check blob of the message, kept so that purging the entry can delete it. */
+  claimCheckBlob?: string,
+): Promise<ReprocessOutcome> {
   const parkedAt = (deps.clock?.() ?? new Date()).toISOString();
-  await deps.parking.park({ id: letter.id, code, reason, parkedAt, attempts, by, letter });
+  await deps.parking.park({ id: letter.id, code, reason, parkedAt, attempts, by, letter, ...(claimCheckBlob ? { claimCheckBlob } : {}) });
   return { action: 'parked', deadLetterId: letter.id, code, reason, attempts };
 }
 

@@ -26,6 +26,7 @@ interface ParkedEntity {
   /** The letter's JSON (UTF-8) when small enough; otherwise `letterBlob` names it. */
   letter?: Uint8Array;
   letterBlob?: string;
+  claimCheckBlob?: string;
 }
 
 /** Table keys may not contain / \ # ? or control characters. */
@@ -71,6 +72,7 @@ export class TableParkingStore implements ParkingStore {
       failedAt: new Date(entry.letter.failedAt),
       bodyBytes: entry.letter.bodyBytes,
       originalCode: entry.letter.issue.code,
+      ...(entry.claimCheckBlob ? { claimCheckBlob: entry.claimCheckBlob } : {}),
     };
     if (json.byteLength <= MAX_INLINE_LETTER_BYTES) {
       entity.letter = json;
@@ -114,7 +116,8 @@ export class TableParkingStore implements ParkingStore {
     }
   }
 
-  async remove(entry: { id: string; code: string }): Promise<void> {
+  /** Deletes the entry, its parked/ blob and the ingestion claim-check blob it came from (if any). */
+  async remove(entry: { id: string; code: string; claimCheckBlob?: string }): Promise<void> {
     const pk = parkingPartitionKey(entry.code);
     const rowKey = parkingRowKey(entry.id);
     await this.attempt(async () => {
@@ -125,6 +128,8 @@ export class TableParkingStore implements ParkingStore {
       }
     });
     await this.attempt(() => this.blobs.getBlockBlobClient(`parked/${rowKey}.json`).deleteIfExists());
+    const claimCheck = entry.claimCheckBlob;
+    if (claimCheck) await this.attempt(() => this.blobs.getBlockBlobClient(claimCheck).deleteIfExists());
   }
 
   async countByCode(): Promise<ParkedCount[]> {
@@ -156,7 +161,8 @@ export class TableParkingStore implements ParkingStore {
       ? Buffer.from(entity.letter)
       : await this.attempt(() => this.blobs.getBlockBlobClient(entity.letterBlob ?? '').downloadToBuffer());
     const { deviceId: _d, failedAt: _f, bodyBytes: _b, originalCode: _o, ...summary } = toSummary(entity);
-    return { ...summary, letter: decodeDeadLetter(JSON.parse(json.toString('utf8')) as object) };
+    const letter = decodeDeadLetter(JSON.parse(json.toString('utf8')) as object);
+    return { ...summary, letter, ...(entity.claimCheckBlob ? { claimCheckBlob: entity.claimCheckBlob } : {}) };
   }
 
   private attempt<T>(fn: () => Promise<T>): Promise<T> {
