@@ -1,0 +1,206 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { CosmosClient, type Container } from '@azure/cosmos';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import type { QueueClient } from '@azure/storage-queue';
+import { signApprovalToken, type BreakerNotice, type BreakerState } from '@telemetry/circuit-breaker';
+import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
+import { connectStorage, decodeDeadLetter, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { makeTelemetry } from '@telemetry/device-state/testing';
+import { start as startEmulator, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
+import { connectFailureTable, ensureFailureTable } from '@telemetry/failure-tracking';
+import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import {
+  freePort, startAzurite, startCosmosServer, startFaultProxy, waitUntil, type AzuriteInstance, type CosmosServerInstance, type FaultProxy,
+} from '@telemetry/local-services';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const HUB = 'telemetry';
+const MASTER = 'ingestion-master-key-0123456789abcdef';
+const BREAKER_MASTER = 'breaker-master-key-0123456789abcdef';
+const SIGNING_KEY = 'e2e-approval-signing-key-0123456789-abcdef';
+const THRESHOLD = 20;
+const WINDOW_S = 15;
+
+/** Bundles an app as it deploys (dist/apps/<app>) and copies it aside, so parallel builds cannot swap it under the host. */
+function bundle(app: string, into: string): string {
+  execFileSync(process.execPath, [path.join(ROOT, 'tools/build/bundle-app.mjs'), `apps/${app}`], { cwd: ROOT, stdio: 'ignore' });
+  const target = path.join(into, app);
+  cpSync(path.join(ROOT, 'dist/apps', app), target, { recursive: true });
+  return target;
+}
+
+describe('circuit breaker end to end under the local host', () => {
+  let tmp: string;
+  let azurite: AzuriteInstance;
+  let cosmos: CosmosServerInstance;
+  let proxy: FaultProxy;
+  let emulator: EventHubsEmulator;
+  let ingestion: SpawnedHost | undefined;
+  let breaker: SpawnedHost | undefined;
+  let webhook: http.Server;
+  const notices: BreakerNotice[] = [];
+  let container: Container;
+  let deadLetters: QueueClient;
+  let producer: EventHubProducerClient;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'breaker-e2e-'));
+    const apps = { ingestion: bundle('ingestion', tmp), breaker: bundle('circuit-breaker', tmp) };
+    [azurite, cosmos, emulator] = await Promise.all([startAzurite(), startCosmosServer(), startEmulator({ port: 0, hubs: [{ name: HUB, partitions: 2 }] })]);
+    proxy = await startFaultProxy(cosmos.endpoint);
+    const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    container = await ensureDeviceStateContainer(direct, 'telemetry', 'devices');
+    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
+    deadLetters = queues.getQueueClient('telemetry-deadletter');
+    await ensureDeadLetterResources(deadLetters, blobs.getContainerClient('telemetry-deadletter-bodies'));
+    await ensureFailureTable(connectFailureTable({ connectionString: azurite.connectionString }, 'failurewindow'));
+
+    // The operator's chat tool: an incoming webhook on loopback.
+    webhook = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        notices.push((JSON.parse(body) as { breaker: BreakerNotice }).breaker);
+        res.writeHead(200).end('1');
+      });
+    });
+    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
+
+    const namespace = emulator.connectionString.replace(/EntityPath=[^;]*;?/, '');
+    ingestion = await spawnHost({
+      app: apps.ingestion, masterKey: MASTER,
+      settings: {
+        AzureWebJobsStorage: azurite.connectionString, EventHubConnection: namespace, EventHubName: HUB, EventHubConsumerGroup: '$Default',
+        COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000',
+        STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50',
+        DeadLetterStorage: azurite.connectionString, FailureTracking: azurite.connectionString,
+      },
+    });
+    const breakerPort = await freePort();
+    const breakerSettings = {
+      AzureWebJobsStorage: azurite.connectionString, FailureTracking: azurite.connectionString,
+      BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_WINDOW_SECONDS: String(WINDOW_S), BREAKER_MODE: 'manual', BREAKER_SWITCH: 'local-host',
+      LOCAL_HOST_ADMIN_URL: ingestion.baseUrl, LOCAL_HOST_MASTER_KEY: MASTER, INGESTION_FUNCTION_NAME: 'ingestTelemetry',
+      BREAKER_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`,
+      APPROVAL_SIGNING_KEY: SIGNING_KEY, PUBLIC_BASE_URL: `http://127.0.0.1:${breakerPort}`,
+    };
+    breaker = await spawnHost({ app: apps.breaker, port: breakerPort, masterKey: BREAKER_MASTER, settings: breakerSettings });
+    // Kept for the restart step.
+    (globalThis as Record<string, unknown>)['breakerSpawn'] = () => spawnHost({ app: apps.breaker, port: breakerPort, masterKey: BREAKER_MASTER, settings: breakerSettings });
+    producer = new EventHubProducerClient(emulator.connectionStringFor(HUB));
+  }, 240_000);
+
+  afterAll(async () => {
+    await producer?.close();
+    await breaker?.stop();
+    await ingestion?.stop();
+    await proxy?.close();
+    await new Promise<void>((resolve) => (webhook ? webhook.close(() => resolve()) : resolve()));
+    await Promise.all([emulator?.close(), azurite?.stop(), cosmos?.stop()]);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }, 120_000);
+
+  /** One event per device, partition key = deviceId, so each device's outcome is unambiguous. */
+  async function send(prefix: string, count: number): Promise<string[]> {
+    const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+    for (const deviceId of ids) {
+      await producer.sendBatch([{ body: { ...makeTelemetry(1, 0), deviceId, battery: 0.5 } }], { partitionKey: deviceId });
+    }
+    return ids;
+  }
+  const applied = async (): Promise<Set<string>> => {
+    const { resources } = await container.items.query<{ deviceId: string }>('SELECT c.deviceId FROM c').fetchAll();
+    return new Set(resources.map((r) => r.deviceId));
+  };
+  /** Every dead letter's device (received with a long visibility: call once, at the end). */
+  const deadLettered = async (): Promise<Set<string>> => {
+    const seen = new Set<string>();
+    for (;;) {
+      const { receivedMessageItems } = await deadLetters.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 600 });
+      if (receivedMessageItems.length === 0) return seen;
+      for (const m of receivedMessageItems) {
+        const id = decodeDeadLetter(m.messageText).deviceId;
+        if (id) seen.add(id);
+      }
+    }
+  };
+  const breakerState = async (): Promise<BreakerState & { approval?: { approveUrl: string } }> => {
+    const response = await fetch(`${breaker!.baseUrl}/api/breaker`, { headers: { 'x-functions-key': BREAKER_MASTER } });
+    expect(response.status).toBe(200);
+    return (await response.json()) as BreakerState & { approval?: { approveUrl: string } };
+  };
+  const ingestPaused = async (): Promise<boolean> =>
+    (await ingestion!.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
+
+  it('trips on a Cosmos outage, pauses ingestion, keeps events in the hub, resumes on a signed approval and loses nothing', async () => {
+    // 1. Healthy traffic is applied.
+    const healthy = await send('ok', 20);
+    await waitUntil(async () => healthy.every((id) => applied().then((a) => a.has(id))) && (await applied()).size >= healthy.length, { timeoutMs: 60_000, description: 'healthy events applied' });
+
+    // 2. Cosmos goes down: failures are dead-lettered and counted; the breaker trips and pauses ingestion.
+    proxy.setMode({ kind: 'down' });
+    const outageAt = Date.now();
+    const failing = await send('outage', 60);
+    await waitUntil(ingestPaused, { timeoutMs: 90_000, intervalMs: 200, description: 'ingestion paused by the breaker' });
+    const pausedAfterMs = Date.now() - outageAt;
+    const tripped = await waitUntil(() => notices.find((n) => n.kind === 'tripped'), { timeoutMs: 30_000, description: 'trip notice' });
+    expect(tripped.counts.STORE_UNAVAILABLE).toBeGreaterThan(THRESHOLD);
+    expect(tripped.approveUrl).toMatch(/\/api\/breaker\/approve\?token=v1\./);
+    const state = await breakerState();
+    expect(state).toMatchObject({ status: 'open', episode: 1 });
+    console.info(JSON.stringify({ pausedAfterMs, failuresAtTrip: tripped.counts }));
+    expect(pausedAfterMs).toBeLessThan(WINDOW_S * 1_000 + 10_000);
+
+    // 3. Events keep arriving in the hub while ingestion is paused; none is processed.
+    const duringPause = await send('paused', 30);
+    const props = await Promise.all(['0', '1'].map((p) => producer.getPartitionProperties(p)));
+    expect(props.reduce((n, p) => n + p.lastEnqueuedSequenceNumber + 1, 0)).toBe(healthy.length + failing.length + duringPause.length);
+
+    // 4. A breaker restart mid-episode keeps the state and the offered link.
+    await breaker!.stop();
+    breaker = await ((globalThis as Record<string, unknown>)['breakerSpawn'] as () => Promise<SpawnedHost>)();
+    expect(await breakerState()).toMatchObject({ status: 'open', episode: 1 });
+
+    // 5. Forged, expired and (later) reused tokens are refused and change nothing.
+    const url = new URL(tripped.approveUrl!);
+    const token = url.searchParams.get('token')!;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { instanceId: string; episode: number; nonce: string; exp: number };
+    const post = (t: string) => fetch(`${breaker!.baseUrl}/api/breaker/approve?token=${encodeURIComponent(t)}`, { method: 'POST' });
+    expect((await post(signApprovalToken(claims, 'not-the-key-0123456789-0123456789-xx'))).status).toBe(401);
+    expect((await post(`${token.slice(0, -4)}AAAA`)).status).toBe(401);
+    expect((await post(signApprovalToken({ ...claims, exp: Date.now() - 1 }, SIGNING_KEY))).status).toBe(403);
+    expect(await ingestPaused()).toBe(true);
+    expect((await breakerState()).status).toBe('open');
+    expect([...(await applied())].some((id) => id.startsWith('paused-'))).toBe(false);
+
+    // 6. Cosmos comes back; the operator opens the link (GET is only a confirmation page), then approves.
+    proxy.setMode({ kind: 'pass' });
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<form method="post">');
+    expect((await breakerState()).status).toBe('open');
+    const approved = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=alice' });
+    expect(approved.status).toBe(200);
+    await waitUntil(async () => !(await ingestPaused()), { timeoutMs: 60_000, description: 'ingestion resumed' });
+    expect((await post(token)).status).toBe(403);
+
+    // 7. Reconcile: every event is applied or dead-lettered; those enqueued during the pause were applied after it.
+    await waitUntil(async () => { const a = await applied(); return duringPause.every((id) => a.has(id)); }, { timeoutMs: 90_000, description: 'events from the pause applied' });
+    const finalApplied = await applied();
+    const finalDead = await deadLettered();
+    const lost = [...healthy, ...failing, ...duringPause].filter((id) => !finalApplied.has(id) && !finalDead.has(id));
+    expect(lost).toEqual([]);
+    expect(duringPause.filter((id) => finalDead.has(id))).toEqual([]);
+    expect(healthy.every((id) => finalApplied.has(id))).toBe(true);
+
+    const after = await breakerState();
+    expect(after).toMatchObject({ status: 'closed', episode: 1, lastApproval: { by: 'alice' } });
+    expect(after.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice']);
+    console.info(JSON.stringify({ applied: finalApplied.size, deadLettered: finalDead.size, sent: healthy.length + failing.length + duringPause.length }));
+  }, 300_000);
+});
