@@ -24,7 +24,8 @@ describe('built app folder (esbuild bundle, package.json main)', () => {
     });
     writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'built', main: 'main.js' }));
     writeFileSync(path.join(dir, 'host.json'), JSON.stringify({ version: '2.0', extensions: { http: { routePrefix: '' } } }));
-    host = await spawnHost({ app: dir });
+    // The fixture registers a Durable trigger: the built-in Durable extension needs a task hub store.
+    host = await spawnHost({ app: dir, settings: { LOCAL_DURABLE_STORE_DIR: path.join(dir, 'durable') } });
   });
   afterAll(async () => host?.stop());
 

@@ -24,7 +24,7 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
   const rpc = (path: string, init?: RequestInit): Promise<Response> => fetch(`${host.baseUrl}/durabletask/${path}`, init);
   const status = async (id: string): Promise<Status> => (await (await api(`/api/status/${id}`)).json()) as Status;
   const start = async (name: string, id: string, input: unknown): Promise<Response> => api(`/api/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
-  const until = (description: string, probe: () => Promise<boolean>): Promise<void> => waitUntil(probe, { timeoutMs: 20_000, description });
+  const until = async (description: string, probe: () => Promise<boolean>): Promise<void> => void (await waitUntil(probe, { timeoutMs: 20_000, description }));
   const stage = async (id: string): Promise<unknown> => ((await status(id)).customStatus as { stage?: string } | null)?.stage;
 
   beforeAll(async () => {

@@ -16,3 +16,6 @@ export { defaultDrivers } from './host/default-drivers';
 export { parseNcrontab, type CronSchedule } from './drivers/timer/ncrontab';
 export { CHECKPOINT_CONTAINER } from './drivers/eventhub/eventhub-driver';
 export { LocalHostError, type LocalHostErrorCode } from './errors';
+export { DurableExtension, usesDurable } from './durable/durable-extension';
+export { CLOCK_SETTING as DURABLE_CLOCK_SETTING, STORE_DIR_SETTING as DURABLE_STORE_DIR_SETTING, type DurableSettings } from './durable/durable-settings';
+export type { DurableClockMode } from './durable/durable-clock';
