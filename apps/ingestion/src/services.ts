@@ -16,7 +16,7 @@ export function ingestionServices(): IngestionDeps {
   return deps;
 }
 
-export function createIngestionServices(env: Record<string, string | undefined>): IngestionDeps {
+export function createIngestionServices(env: Record<string, string | undefined>, overrides: Partial<Pick<IngestionDeps, 'logger'>> = {}): IngestionDeps {
   const settings = loadIngestionSettings(env);
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri and __blobServiceUri']);
@@ -46,6 +46,6 @@ export function createIngestionServices(env: Record<string, string | undefined>)
       retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
     }),
     failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectFailureTable(failureTable, settings.FAILURE_TABLE))) : undefined,
-    logger: jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'ingestion' }),
+    logger: overrides.logger ?? jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'ingestion' }),
   };
 }

@@ -1,3 +1,4 @@
+import { silentLogger } from '@telemetry/core';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
@@ -50,7 +51,7 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
     await ensureDeadLetterResources(queue, blobs.getContainerClient(env.CLAIM_CHECK_CONTAINER));
     proxy.setMode({ kind: 'pass' });
     proxy.resetCounts();
-    const services = createIngestionServices(env);
+    const services = createIngestionServices(env, { logger: silentLogger });
     return { container, queue, handler: createIngestTelemetryHandler(() => services), services };
   }
 
@@ -123,10 +124,11 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
 
   it('two instances writing the same devices concurrently lose no field', async () => {
     const { container, handler: first } = await setup();
-    const second = createIngestTelemetryHandler(() => createIngestionServices({
+    const secondServices = createIngestionServices({
       COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `db${run}`, DeadLetterStorage: azurite.connectionString,
       DEAD_LETTER_QUEUE: `deadletter${run}`, CLAIM_CHECK_CONTAINER: `bodies${run}`,
-    }));
+    }, { logger: silentLogger });
+    const second = createIngestTelemetryHandler(() => secondServices);
     const batch = generateBatch({ count: 600, devices: 10, duplicateRatio: 0.05, badRatio: 0, seed: 11 });
     const half = Math.floor(batch.events.length / 2);
     const slices = [batch.events.slice(0, half), batch.events.slice(half)];

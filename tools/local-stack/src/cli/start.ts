@@ -31,11 +31,13 @@ async function main(): Promise<void> {
   const descriptorFile = path.join(WORKSPACE_ROOT, '.local', 'stack.json');
   const t0 = Date.now();
   console.log('starting the local stack (Azurite, Cosmos server, Event Hubs emulator, apps)...');
-  let stack: LocalStack | undefined;
+  // Filled once the stack is up; signal handlers need it before that.
+  const current: { stack?: LocalStack } = {};
   let stopping = false;
   let exitCode: number | undefined;
   const stop = async (code: number): Promise<void> => {
     // A signal during start-up is honoured as soon as the stack handle exists.
+    const stack = current.stack;
     if (!stack) {
       exitCode = code;
       return;
@@ -50,20 +52,22 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
 
-  stack = await startLocalStack({
+  const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
     ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
   });
+  current.stack = started;
   if (exitCode !== undefined) return stop(exitCode);
+  const live = started;
   console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
-  for (const [app, h] of stack.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
-  console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${stack.descriptor.cosmos.endpoint}`);
-  console.log(`  ${'event hubs'.padEnd(24)} ${stack.descriptor.eventHubs.hubName} (${stack.descriptor.eventHubs.partitions} partitions)`);
+  for (const [app, h] of live.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
+  console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${live.descriptor.cosmos.endpoint}`);
+  console.log(`  ${'event hubs'.padEnd(24)} ${live.descriptor.eventHubs.hubName} (${live.descriptor.eventHubs.partitions} partitions)`);
 
   if (!o.dev) {
     const bar = new SingleBar({ format: '  sending [{bar}] {percentage}% | {value}/{total} events', hideCursor: true }, Presets.shades_classic);
     bar.start(o.count, 0);
-    const summary = await runScenario(stack, {
+    const summary = await runScenario(live, {
       devices: o.devices, count: o.count, rate: o.rate, corruptRatio: o.corrupt, duplicateRatio: o.duplicates,
       keyFrameEvery: o.keyFrameEvery, seed: o.seed, drainTimeoutMs: 300_000,
       recordFile: path.join(dataDir, 'sent.ndjson'),
