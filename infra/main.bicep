@@ -23,7 +23,7 @@ param cosmosAutoscaleMaxThroughput int = 15000
 @description('Event Hubs partitions: the most ingestion instances reading at once (fixed after creation on Standard).')
 param eventHubPartitionCount int = 8
 @description('Throughput units at deployment (1 TU = 1 MB/s or 1,000 events/s in).')
-param eventHubsThroughputUnits int = 2
+param eventHubsThroughputUnits int = 1
 @description('Auto-inflate ceiling.')
 param eventHubsMaximumThroughputUnits int = 4
 @description('Allow SAS (key) auth on Event Hubs: only for devices that cannot use Entra ID. Apps never use keys.')
