@@ -73,6 +73,7 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     // Events to a finished instance: 410, which the client accepts; unknown instance: 404.
     expect((await rpc('instances/approve-1/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(410);
     expect((await rpc('instances/nobody/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(404);
+    expect((await rpc('orchestrators/noSuchFunction', { method: 'POST' })).status).toBe(400);
   });
 
   it('without an approval the cooldown timer fires when the clock passes it', async () => {

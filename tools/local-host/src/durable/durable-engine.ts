@@ -10,7 +10,7 @@ import { TaskHub } from './task-hub';
 import type { TaskHubStore } from './task-hub-store';
 import { EventType, TERMINAL_STATUSES } from './wire';
 
-export type InstanceOpResult = 'accepted' | 'notFound' | 'gone' | 'conflict';
+export type InstanceOpResult = 'accepted' | 'notFound' | 'gone' | 'conflict' | 'noSuchOrchestrator';
 
 export interface DurableEngineOptions {
   store: TaskHubStore;
@@ -70,6 +70,7 @@ export class DurableEngine {
 
   async startNew(name: string, instanceId: string | undefined, input: string | null): Promise<{ result: InstanceOpResult; instanceId: string }> {
     const id = instanceId || randomUUID().replace(/-/g, '');
+    if (!this.options.functions.get('orchestration', name)) return { result: 'noSuchOrchestrator', instanceId: id };
     const result = await this.hub.queue.run(`i:${id}`, async (): Promise<InstanceOpResult> => {
       const existing = this.hub.instances.get(id);
       if (existing && !TERMINAL_STATUSES.has(existing.runtimeStatus)) return 'conflict';

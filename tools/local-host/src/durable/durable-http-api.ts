@@ -71,6 +71,7 @@ export class DurableHttpApi {
     if (head === 'orchestrators' && a && method === 'POST') {
       const body = await readText(req);
       const { result, instanceId } = await engine.startNew(a, b || undefined, body ?? null);
+      if (result === 'noSuchOrchestrator') return send(res, 400, { message: `The function '${a}' doesn't exist, is disabled, or is not an orchestrator function.` });
       if (result === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists and is not in a terminal state.` });
       const payload = this.managementPayload(instanceId);
       return send(res, 202, payload, { location: payload.statusQueryGetUri });
