@@ -43,23 +43,36 @@ function knownEvents(): { partitionKey: string; body: unknown }[] {
   return events;
 }
 
-/** A stand-in for the breaker app (built elsewhere): open, offering a signed approval link. */
+/**
+ * A stand-in for apps/circuit-breaker (a Durable Functions app the local host cannot run without
+ * its plugin): its `GET /api/breaker` shape while open, offering a signed approval link, and the
+ * anonymous `POST /api/breaker/approve?token=` that resumes.
+ */
 async function breakerStandIn() {
-  const state = { state: 'open', approvals: 0 };
+  const state = { status: 'open', approvals: [] as string[] };
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    if (req.method === 'GET' && req.url === '/api/breaker') {
-      const history = [
-        { state: 'closed', at: '2026-03-01T09:00:00Z' },
-        { state: 'open', at: '2026-03-01T09:58:00Z', reason: '120 failures in 30 s' },
-        ...(state.state === 'closed' ? [{ state: 'closed', at: new Date().toISOString(), reason: 'resume approved' }] : []),
-      ];
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ state: state.state, history, ...(state.state === 'open' ? { approvalUrl: `${base}/api/breaker/approvals/1?sig=signed` } : {}) }));
-    } else if (req.method === 'POST' && req.url === '/api/breaker/approvals/1?sig=signed') {
-      state.approvals++;
-      state.state = 'closed';
-      res.writeHead(202).end();
-    } else res.writeHead(404).end();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.method === 'GET' && req.url === '/api/breaker') {
+        const transitions = [
+          { from: 'open', to: 'closed', at: '2026-03-01T09:00:00Z', by: 'approval link', reason: 'resume approved', episode: 0 },
+          { from: 'closed', to: 'open', at: '2026-03-01T09:58:00Z', by: 'monitor', reason: '120 failures in 30 s', episode: 1 },
+          ...(state.status === 'closed' ? [{ from: 'open', to: 'closed', at: new Date().toISOString(), by: 'operations dashboard', reason: 'resume approved', episode: 1 }] : []),
+        ];
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: state.status, episode: 1, since: transitions.at(-1)!.at, trip: { reason: '120 failures in 30 s', by: 'monitor', at: '2026-03-01T09:58:00Z' }, transitions,
+            ...(state.status === 'open' ? { approval: { expiresAt: '2099-01-01T00:00:00Z', approveUrl: `${base}/api/breaker/approve?token=signed.token` } } : {}),
+          }),
+        );
+      } else if (req.method === 'POST' && req.url === '/api/breaker/approve?token=signed.token' && state.status === 'open') {
+        state.approvals.push(body);
+        state.status = 'closed';
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Approved</h1>');
+      } else res.writeHead(req.method === 'POST' ? 403 : 404).end();
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return { state, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
@@ -103,7 +116,7 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     };
     const [ingestion, status] = await Promise.all([
       spawnHost({ app: ingestionBundle, settings: { ...common, EventHubConsumerGroup: '$Default', STORE_CALL_TIMEOUT_MS: '2000' } }),
-      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_KEY: 'breaker-key' } }),
+      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_KEY: 'breaker-key', PARKED_TABLE: 'deadletterparking' } }),
     ]);
     hosts.push(ingestion, status);
     dashboard = await serveDashboard({ apiBaseUrl: status.baseUrl, functionKey: KEY, refreshMs: 500, files });
@@ -126,6 +139,7 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
   it('before any telemetry: the empty state, the function key never reaches the page', async () => {
     await page.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 20_000 });
     expect(await text('device-count')).toBe('0');
+    expect(await text('parked-count')).toBe('0');
     expect(await page.getByTestId('error-state').isHidden()).toBe(true);
     const config = await (await fetch(`${dashboard.url}config.json`)).text();
     expect(config).not.toContain(KEY);
@@ -181,8 +195,8 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
 
   it('resume goes through the breaker’s signed approval link', async () => {
     await page.getByTestId('resume').click();
-    await waitForText('resume-result', 'resume approved', 10_000);
-    expect(breaker.state.approvals).toBe(1);
+    await page.waitForFunction(() => document.querySelector('[data-testid="resume-result"]')?.textContent?.startsWith('resume approved'), undefined, { timeout: 10_000 });
+    expect(breaker.state.approvals).toEqual(['name=operations+dashboard']);
     await waitForText('breaker-state', 'closed', 10_000);
     expect(await page.getByTestId('resume').isDisabled()).toBe(true);
   });

@@ -29,7 +29,7 @@ export function renderStats(el: HTMLElement, summary: OpsSummary, rate: Rate | u
     card('processed-total', 'Processed', hub ? fmt(hub.checkpointedTotal) : '—', `checkpointed by consumer group ${hub?.consumerGroup ?? '—'}`),
     card('lag-total', 'Lag', hub ? fmt(hub.lagTotal) : '—', hub && hub.lagTotal === 0 ? 'input = output: all events processed' : 'events not yet processed'),
     card('dead-letter-depth', 'Dead letters', dlq ? fmt(dlq.depth) : '—', 'messages waiting in the dead-letter queue'),
-    card('parked-count', 'Parked', parked ? `${fmt(parked.count)}${parked.capped ? '+' : ''}` : summary.parked.status === 'not-configured' ? 'n/a' : '—', 'dead letters the reprocessor parked'),
+    card('parked-count', 'Parked', parked ? `${fmt(parked.count)}${parked.capped ? '+' : ''}` : summary.parked.status === 'not-configured' ? 'n/a' : '—', parked && parked.count > 0 ? Object.entries(parked.byCode).map(([c, n]) => `${c} ${fmt(n)}`).join(' · ') : 'dead letters the reprocessor parked'),
   );
 }
 
@@ -98,7 +98,7 @@ export function renderBreaker(el: HTMLElement, summary: OpsSummary, onResume: ()
     h('div', { 'data-testid': 'breaker-state', class: `state ${b.state}` }, b.state),
     h('p', { class: 'hint' }, `since ${time(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
     h('button', { type: 'button', 'data-testid': 'resume', disabled: !b.canResume, onclick: onResume, title: b.canResume ? 'Approve resuming through the breaker’s signed approval link' : 'The breaker offers no approval now' }, 'Resume processing'),
-    h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${time(t.at)}${t.reason ? ` · ${t.reason}` : ''}`))),
+    h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${time(t.at)}${t.reason ? ` · ${t.reason}` : ''}${t.by ? ` (${t.by})` : ''}`))),
   );
 }
 

@@ -30,8 +30,8 @@ export interface OpsSummary {
   devices: Probe<{ count: number }>;
   eventHub: Probe<{ eventHubName: string; consumerGroup: string; partitions: PartitionLag[]; enqueuedTotal: number; checkpointedTotal: number; lagTotal: number }>;
   deadLetters: Probe<{ queue: string; depth: number; sampled: number; byCode: Record<string, number>; oldestFailedAt: string | null }>;
-  parked: Probe<{ table: string; count: number; capped: boolean }>;
-  breaker: Probe<{ state: string; since: string | null; reason?: string; history: { state: string; at: string | null; reason?: string }[]; canResume: boolean }>;
+  parked: Probe<{ table: string; count: number; capped: boolean; byCode: Record<string, number> }>;
+  breaker: Probe<{ state: string; since: string | null; reason?: string; history: { state: string; at: string | null; reason?: string; by?: string }[]; canResume: boolean }>;
 }
 
 export interface DashboardConfig {

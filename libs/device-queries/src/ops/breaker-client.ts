@@ -1,27 +1,30 @@
 import { z } from 'zod';
 
+/**
+ * The circuit-breaker app's `GET /api/breaker` (apps/circuit-breaker): `status`, `since`,
+ * `transitions` [{ from, to, at, by, reason }] and, while it offers one, `approval.approveUrl`
+ * (a signed, single-use link; POST submits it, anonymous: the token is the credential).
+ */
 const transition = z.looseObject({
-  state: z.string(),
+  to: z.string(),
   at: z.string().optional(),
-  time: z.string().optional(),
-  timestamp: z.string().optional(),
+  by: z.string().optional(),
   reason: z.string().optional(),
 });
 
 const statusSchema = z.looseObject({
-  state: z.string(),
+  status: z.string(),
   since: z.string().optional(),
-  reason: z.string().optional(),
-  history: z.array(transition).optional(),
-  /** A signed link that approves resuming (issued by the breaker while it is open). */
-  approvalUrl: z.string().optional(),
-  resumeUrl: z.string().optional(),
+  trip: z.looseObject({ reason: z.string().optional() }).optional(),
+  transitions: z.array(transition).optional(),
+  approval: z.looseObject({ approveUrl: z.string(), expiresAt: z.string().optional() }).optional(),
 });
 
 export interface BreakerTransition {
   state: string;
   at: string | null;
   reason?: string;
+  by?: string;
 }
 
 export interface BreakerStatus {
@@ -62,31 +65,49 @@ export class BreakerClient {
 
   async status(signal?: AbortSignal): Promise<BreakerStatus> {
     const raw = await this.raw(signal);
-    const history = (raw.history ?? [])
-      .map((h): BreakerTransition => ({ state: h.state, at: h.at ?? h.time ?? h.timestamp ?? null, ...(h.reason ? { reason: h.reason } : {}) }))
+    const history = (raw.transitions ?? [])
+      .map((h): BreakerTransition => ({ state: h.to, at: h.at ?? null, ...(h.reason ? { reason: h.reason } : {}), ...(h.by ? { by: h.by } : {}) }))
       .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))
       .slice(0, 20);
-    return { state: raw.state, since: raw.since ?? history[0]?.at ?? null, ...(raw.reason ? { reason: raw.reason } : {}), history, canResume: this.approvalLink(raw) !== undefined };
+    const state = raw.status;
+    const reason = state === 'closed' ? undefined : raw.trip?.reason;
+    return { state, since: raw.since ?? history[0]?.at ?? null, ...(reason ? { reason } : {}), history, canResume: this.approvalLink(raw) !== undefined };
   }
 
-  async resume(signal?: AbortSignal): Promise<ResumeOutcome> {
+  /**
+   * Submits the offered approval (POST to the signed link, as the breaker's confirmation form
+   * does, with the approver's name). 200: resumed; 202: submitted, not yet decided; 403: the
+   * link was used, superseded or expired meanwhile.
+   */
+  async resume(by: string, signal?: AbortSignal): Promise<ResumeOutcome> {
     const link = this.approvalLink(await this.raw(signal));
     if (!link) return { accepted: false, status: 409, message: 'the breaker offers no resume approval now (is it open?)' };
-    const response = await this.fetch(link, { method: 'POST', headers: this.headers(), signal });
-    const text = (await response.text()).slice(0, 500);
-    return { accepted: response.ok, status: response.status, message: response.ok ? 'resume approved' : `breaker answered ${response.status}${text ? `: ${text}` : ''}` };
+    const response = await this.fetch(link, {
+      method: 'POST',
+      // The approval endpoint is anonymous (the signed token is the credential): no key sent.
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ name: by.slice(0, 80) }).toString(),
+      signal,
+    });
+    await response.body?.cancel();
+    const message =
+      response.status === 200 ? 'resume approved: ingestion is resuming from its checkpoints'
+      : response.status === 202 ? 'approval submitted; the breaker has not decided yet'
+      : response.status === 403 ? 'the approval link is no longer valid (used, superseded or expired)'
+      : `the breaker answered HTTP ${response.status}`;
+    return { accepted: response.status === 200 || response.status === 202, status: response.status, message };
   }
 
   private async raw(signal?: AbortSignal): Promise<z.output<typeof statusSchema>> {
     const response = await this.fetch(this.options.statusUrl, { headers: this.headers(), signal });
     if (!response.ok) throw new Error(`breaker status answered HTTP ${response.status}`);
     const parsed = statusSchema.safeParse(await response.json());
-    if (!parsed.success) throw new Error('breaker status is not in the expected shape ({ state, history?, approvalUrl? })');
+    if (!parsed.success) throw new Error('breaker status is not in the expected shape ({ status, transitions?, approval? })');
     return parsed.data;
   }
 
   private approvalLink(raw: z.output<typeof statusSchema>): string | undefined {
-    const link = raw.approvalUrl ?? raw.resumeUrl;
+    const link = raw.approval?.approveUrl;
     if (!link) return undefined;
     const url = new URL(link, this.options.statusUrl);
     return url.origin === new URL(this.options.statusUrl).origin ? url.href : undefined;

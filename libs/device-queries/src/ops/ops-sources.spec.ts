@@ -27,19 +27,28 @@ const letter = (code: 'EVENT_INVALID' | 'EVENT_MALFORMED' | 'STORE_UNAVAILABLE',
     }),
   );
 
-/** A stand-in for the breaker app's status/approval endpoints (the contract the client assumes). */
-async function fakeBreaker(state: { state: string; approvalUrl?: string }) {
+/** A stand-in for apps/circuit-breaker's status and approve endpoints (its documented contract). */
+async function fakeBreaker(state: { status: string; approveUrl?: string }) {
   const calls: string[] = [];
   const server = http.createServer((req, res) => {
-    calls.push(`${req.method} ${req.url} key=${req.headers['x-functions-key'] ?? ''}`);
-    if (req.url === '/api/breaker') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ ...state, history: [{ state: 'closed', at: '2026-01-01T00:00:00Z' }, { state: 'open', at: '2026-01-01T00:05:00Z', reason: 'failures over threshold' }] }),
-      );
-    } else if (req.url?.startsWith('/api/breaker/approve')) {
-      state.state = 'closed';
-      res.writeHead(202).end();
-    } else res.writeHead(404).end();
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      calls.push(`${req.method} ${req.url} key=${req.headers['x-functions-key'] ?? ''} ${body}`.trim());
+      if (req.url === '/api/breaker') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end(
+          JSON.stringify({
+            status: state.status, episode: 1, since: '2026-01-01T00:05:00Z', spentNonces: ['n0'], trip: { reason: 'failures over threshold', by: 'monitor', at: '2026-01-01T00:05:00Z' },
+            transitions: [{ from: 'open', to: 'closed', at: '2026-01-01T00:00:00Z', by: 'x', reason: 'approved', episode: 0 }, { from: 'closed', to: 'open', at: '2026-01-01T00:05:00Z', by: 'monitor', reason: 'failures over threshold', episode: 1 }],
+            ...(state.approveUrl ? { approval: { expiresAt: '2026-01-01T01:00:00Z', approveUrl: state.approveUrl } } : {}),
+          }),
+        );
+      } else if (req.method === 'POST' && req.url?.startsWith('/api/breaker/approve?token=')) {
+        state.status = 'closed';
+        delete state.approveUrl;
+        res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Approved</h1>');
+      } else res.writeHead(404).end();
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -105,30 +114,34 @@ describe('operations sources (emulator + Azurite)', () => {
 
   it('parked count: 0 without a table, then the entities in it', async () => {
     const table = TableClient.fromConnectionString(azurite.connectionString, 'parked', { allowInsecureConnection: true });
-    expect(await new ParkedCountSource(table).read()).toEqual({ table: 'parked', count: 0, capped: false });
+    expect(await new ParkedCountSource(table).read()).toEqual({ table: 'parked', count: 0, capped: false, byCode: {} });
     await table.createTable();
-    for (let i = 0; i < 7; i++) await table.createEntity({ partitionKey: 'EVENT_INVALID', rowKey: `r${i}` });
-    expect(await new ParkedCountSource(table).read()).toEqual({ table: 'parked', count: 7, capped: false });
-    expect(await new ParkedCountSource(table, 5).read()).toEqual({ table: 'parked', count: 5, capped: true });
+    for (let i = 0; i < 7; i++) await table.createEntity({ partitionKey: i < 5 ? 'EVENT_INVALID' : 'STORE_REJECTED', rowKey: `r${i}` });
+    expect(await new ParkedCountSource(table).read()).toEqual({ table: 'parked', count: 7, capped: false, byCode: { EVENT_INVALID: 5, STORE_REJECTED: 2 } });
+    expect(await new ParkedCountSource(table, 5).read()).toMatchObject({ table: 'parked', count: 5, capped: true });
   });
 
-  it('breaker: state and history newest first; resume follows the signed approval link on the breaker origin only', async () => {
-    const state: { state: string; approvalUrl?: string } = { state: 'open' };
+  it('breaker: state and transitions newest first; resume submits the signed approval link, on the breaker origin only', async () => {
+    const state: { status: string; approveUrl?: string } = { status: 'open' };
     const breaker = await fakeBreaker(state);
     closers.push(breaker.close);
-    state.approvalUrl = `${breaker.url}/api/breaker/approve?sig=abc`;
+    state.approveUrl = `${breaker.url}/api/breaker/approve?token=signed.token`;
     const client = new BreakerClient({ statusUrl: `${breaker.url}/api/breaker`, key: 'k1' });
     expect(await client.status()).toEqual({
-      state: 'open', since: '2026-01-01T00:05:00Z', canResume: true,
-      history: [{ state: 'open', at: '2026-01-01T00:05:00Z', reason: 'failures over threshold' }, { state: 'closed', at: '2026-01-01T00:00:00Z' }],
+      state: 'open', since: '2026-01-01T00:05:00Z', reason: 'failures over threshold', canResume: true,
+      history: [{ state: 'open', at: '2026-01-01T00:05:00Z', reason: 'failures over threshold', by: 'monitor' }, { state: 'closed', at: '2026-01-01T00:00:00Z', reason: 'approved', by: 'x' }],
     });
-    expect(await client.resume()).toEqual({ accepted: true, status: 202, message: 'resume approved' });
-    expect(breaker.calls).toContain('POST /api/breaker/approve?sig=abc key=k1');
+    expect(breaker.calls).toContain('GET /api/breaker key=k1');
+    expect(await client.resume('ops person')).toEqual({ accepted: true, status: 200, message: expect.stringContaining('resume approved') });
+    // The approve endpoint is anonymous (the token is the credential): no key, the approver's name as the form does.
+    expect(breaker.calls).toContain('POST /api/breaker/approve?token=signed.token key= name=ops+person');
+    expect(await client.status()).toMatchObject({ state: 'closed', canResume: false });
+    expect(await client.resume('ops person')).toMatchObject({ accepted: false, status: 409 });
 
-    state.state = 'open';
-    state.approvalUrl = 'http://169.254.169.254/evil';
+    state.status = 'open';
+    state.approveUrl = 'http://169.254.169.254/evil?token=x';
     expect((await client.status()).canResume).toBe(false);
-    expect(await client.resume()).toMatchObject({ accepted: false, status: 409 });
+    expect(await client.resume('ops person')).toMatchObject({ accepted: false, status: 409 });
     expect(breaker.calls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
   });
 

@@ -6,10 +6,13 @@ export interface ParkedCount {
   count: number;
   /** True when counting stopped at the cap (the real count is higher). */
   capped: boolean;
+  /** By PartitionKey, which the reprocessor's parking table sets to the issue code. */
+  byCode: Record<string, number>;
 }
 
 /**
- * Counts parked dead letters (the reprocessor's parking table, one entity per parked letter).
+ * Counts parked dead letters (the reprocessor's parking table `PARKING_TABLE`, default
+ * `deadletterparking`: PartitionKey = issue code, RowKey = dead-letter id).
  * Table storage has no count operation: entities are listed keys-only, up to a cap.
  */
 export class ParkedCountSource {
@@ -20,17 +23,23 @@ export class ParkedCountSource {
 
   async read(signal?: AbortSignal): Promise<ParkedCount> {
     let count = 0;
+    const byCode: Record<string, number> = {};
+    const table = this.table.tableName;
     try {
       const pages = this.table.listEntities({ queryOptions: { select: ['PartitionKey'] }, abortSignal: signal }).byPage({ maxPageSize: 1000 });
       for await (const page of pages) {
-        count += page.length;
-        if (count >= this.cap) return { table: this.table.tableName, count: this.cap, capped: true };
+        for (const entity of page) {
+          if (count >= this.cap) return { table, count, capped: true, byCode };
+          const code = entity.partitionKey ?? 'UNKNOWN';
+          byCode[code] = (byCode[code] ?? 0) + 1;
+          count++;
+        }
       }
     } catch (error) {
       // No table yet: the reprocessor has parked nothing.
-      if ((error as { statusCode?: number }).statusCode === 404) return { table: this.table.tableName, count: 0, capped: false };
+      if ((error as { statusCode?: number }).statusCode === 404) return { table, count: 0, capped: false, byCode: {} };
       throw error;
     }
-    return { table: this.table.tableName, count, capped: false };
+    return { table, count, capped: false, byCode };
   }
 }
