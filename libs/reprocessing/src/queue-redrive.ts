@@ -10,6 +10,8 @@ export interface QueueRedriveOptions {
   /** Loads the full letter behind a claim check (DeadLetterQueue.resolve). */
   resolve: (letter: DeadLetter) => Promise<DeadLetter>;
   redrive: RedriveOptions;
+  /** Further selection (e.g. by letter id), on top of the query. */
+  select?: (letter: DeadLetter) => boolean;
   /** How long messages stay invisible while the scan holds them, in seconds. */
   holdSeconds?: number;
   onProgress?: (handled: number) => void;
@@ -40,7 +42,8 @@ export async function redriveQueue(source: QueueClient, options: QueueRedriveOpt
       for (const m of fresh) {
         seen.add(m.messageId);
         const letter = tryDecodeLetter(Buffer.from(m.messageText, 'base64').toString('utf8'));
-        const wanted = letter && result.redriven.length < limit && matchesQuery({ code: letter.issue.code, deviceId: letter.deviceId, failedAt: letter.failedAt }, options.query);
+        const wanted = letter && result.redriven.length < limit && matchesQuery({ code: letter.issue.code, deviceId: letter.deviceId, failedAt: letter.failedAt }, options.query) &&
+          (options.select?.(letter) ?? true);
         if (!letter || !wanted) {
           held.push({ messageId: m.messageId, popReceipt: m.popReceipt });
           result.skipped++;

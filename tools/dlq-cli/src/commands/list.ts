@@ -1,0 +1,43 @@
+import { PEEK_LIMIT, peekPending, type ParkedSummary, type PendingLetter } from '@telemetry/reprocessing';
+import type { CliIo } from '../io';
+import type { DlqTarget } from '../target';
+import { ageOf } from '../time-filter';
+import { toQuery, type FilterOptions } from './filters';
+
+export type LetterState = 'parked' | 'pending' | 'poison';
+
+export interface ListOptions extends FilterOptions {
+  state: LetterState;
+  json: boolean;
+}
+
+export type ListResult = { state: 'parked'; items: ParkedSummary[] } | { state: 'pending' | 'poison'; items: PendingLetter[]; peekLimit: number };
+
+/**
+ * `list`: parked letters (all of them, filtered in the table), or the visible head of the queue or
+ * poison queue (peek: at most 32, without disturbing the reprocessor).
+ */
+export async function listCommand(target: DlqTarget, io: CliIo, options: ListOptions): Promise<ListResult> {
+  const query = toQuery(options);
+  let result: ListResult;
+  if (options.state === 'parked') {
+    const items: ParkedSummary[] = [];
+    for await (const s of target.parking.list(query)) items.push(s);
+    result = { state: 'parked', items };
+  } else {
+    const queue = options.state === 'pending' ? target.deadLetterQueue : target.poisonQueue;
+    result = { state: options.state, items: await peekPending(queue, query), peekLimit: PEEK_LIMIT };
+  }
+  if (options.json) {
+    io.out(JSON.stringify(result, null, 2));
+    return result;
+  }
+  if (result.state === 'parked') {
+    for (const s of result.items) io.out(`${s.id}  ${s.code.padEnd(18)} ${(s.deviceId ?? '-').padEnd(16)} failed ${ageOf(s.failedAt)} ago  parked by ${s.by} after ${s.attempts} attempts: ${s.reason}`);
+  } else {
+    for (const p of result.items) io.out(`${p.id ?? `(message ${p.messageId})`}  ${p.code.padEnd(18)} ${(p.deviceId ?? '-').padEnd(16)} queued ${ageOf(p.insertedOn)} ago  attempts ${p.attempts}  redrives ${p.redriveCount}`);
+    io.err(`(the first ${result.peekLimit} visible messages at most; scheduled retries are invisible until due)`);
+  }
+  io.err(`${result.items.length} ${result.state}`);
+  return result;
+}

@@ -1,0 +1,10 @@
+export { createProgram } from './program';
+export type { CliIo } from './io';
+export { terminalIo } from './io';
+export { resolveTarget, DEFAULTS, type DlqTarget, type TargetOptions } from './target';
+export { statsCommand } from './commands/stats';
+export { listCommand, type ListOptions, type ListResult, type LetterState } from './commands/list';
+export { showCommand, type ShowResult } from './commands/show';
+export { redriveCommand, type RedriveCommandOptions, type RedriveResult } from './commands/redrive';
+export { purgeCommand, type PurgeOptions, type PurgeResult } from './commands/purge';
+export { eventHubsTarget } from './event-hubs-target';

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { TableClient } from '@azure/data-tables';
+import { EventHubProducerClient } from '@azure/event-hubs';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { QueueClient } from '@azure/storage-queue';
+import { connectStorage, type StorageConnection } from '@telemetry/dead-letter';
+import { StorageDeadLetterQueue, TableParkingStore } from '@telemetry/reprocessing';
+
+/** Global options that say which deployment to act on. */
+export interface TargetOptions {
+  stack?: string;
+  storageConnectionString?: string;
+  storageAccount?: string;
+  queue?: string;
+  claimCheckContainer?: string;
+  parkingTable?: string;
+  eventHubsConnectionString?: string;
+  eventHubsNamespace?: string;
+  hub?: string;
+}
+
+/** The parts of `.local/stack.json` the CLI reads (queues.parkingTable is optional, default below). */
+interface StackFile {
+  eventHubs?: { connectionString?: string; hubName?: string };
+  storage?: { connectionString?: string };
+  queues?: { deadLetter?: string; claimCheckContainer?: string; parkingTable?: string };
+}
+
+export const DEFAULTS = { queue: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies', parkingTable: 'deadletterparking' } as const;
+
+export interface DlqTarget {
+  description: string;
+  deadLetterQueue: QueueClient;
+  poisonQueue: QueueClient;
+  dlq: StorageDeadLetterQueue;
+  parking: TableParkingStore;
+  /** The Event Hubs producer for redrives to the hub (created on first use). */
+  eventHubs(): EventHubProducerClient;
+  close(): Promise<void>;
+}
+
+function readStack(file: string): StackFile | undefined {
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+}
+
+/**
+ * Azure settings (flags, or DLQ_* environment variables) win; otherwise the local stack's
+ * `.local/stack.json`. With an account name rather than a connection string, the signed-in
+ * identity is used (DefaultAzureCredential: az login, managed identity).
+ */
+export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): DlqTarget {
+  const connectionString = options.storageConnectionString ?? env['DLQ_STORAGE_CONNECTION_STRING'];
+  const account = options.storageAccount ?? env['DLQ_STORAGE_ACCOUNT'];
+  const stackFile = path.resolve(options.stack ?? '.local/stack.json');
+  const stack = connectionString || account ? undefined : readStack(stackFile);
+  let storage: StorageConnection;
+  let table: TableClient;
+  let description: string;
+  const tableName = options.parkingTable ?? env['DLQ_PARKING_TABLE'] ?? stack?.queues?.parkingTable ?? DEFAULTS.parkingTable;
+  const local = connectionString ?? stack?.storage?.connectionString;
+  if (local) {
+    storage = { connectionString: local };
+    table = TableClient.fromConnectionString(local, tableName, { allowInsecureConnection: /DefaultEndpointsProtocol=http;|UseDevelopmentStorage/.test(local) });
+    description = connectionString ? 'storage connection string' : `local stack (${path.relative(process.cwd(), stackFile)})`;
+  } else if (account) {
+    const credential = new DefaultAzureCredential();
+    storage = { queueServiceUri: `https://${account}.queue.core.windows.net`, blobServiceUri: `https://${account}.blob.core.windows.net` };
+    table = new TableClient(`https://${account}.table.core.windows.net`, tableName, credential);
+    description = `storage account ${account}`;
+  } else {
+    throw new Error(`no target: ${stackFile} not found (start the local stack with npm run dev) and no --storage-connection-string / --storage-account given`);
+  }
+  const queueName = options.queue ?? env['DLQ_QUEUE'] ?? stack?.queues?.deadLetter ?? DEFAULTS.queue;
+  const containerName = options.claimCheckContainer ?? env['DLQ_CLAIM_CHECK_CONTAINER'] ?? stack?.queues?.claimCheckContainer ?? DEFAULTS.claimCheckContainer;
+  const { queues, blobs } = connectStorage(storage);
+  const container = blobs.getContainerClient(containerName);
+  const deadLetterQueue = queues.getQueueClient(queueName);
+  let producer: EventHubProducerClient | undefined;
+  return {
+    description,
+    deadLetterQueue,
+    poisonQueue: queues.getQueueClient(`${queueName}-poison`),
+    dlq: new StorageDeadLetterQueue(deadLetterQueue, container),
+    parking: new TableParkingStore(table, container),
+    eventHubs() {
+      if (producer) return producer;
+      const hub = options.hub ?? env['DLQ_EVENTHUB_NAME'] ?? stack?.eventHubs?.hubName;
+      const ehConnection = options.eventHubsConnectionString ?? env['DLQ_EVENTHUBS_CONNECTION_STRING'] ?? stack?.eventHubs?.connectionString;
+      const namespace = options.eventHubsNamespace ?? env['DLQ_EVENTHUBS_NAMESPACE'];
+      if (!hub) throw new Error('redrive to Event Hubs needs --hub (or the local stack)');
+      if (ehConnection) producer = new EventHubProducerClient(ehConnection.replace(/;EntityPath=[^;]*/i, ''), hub);
+      else if (namespace) producer = new EventHubProducerClient(`${namespace.replace(/^sb:\/\/|\/$/g, '')}`, hub, new DefaultAzureCredential());
+      else throw new Error('redrive to Event Hubs needs --event-hubs-connection-string or --event-hubs-namespace (or the local stack)');
+      return producer;
+    },
+    close: async () => producer?.close(),
+  };
+}
