@@ -116,7 +116,7 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     };
     const [ingestion, status] = await Promise.all([
       spawnHost({ app: ingestionBundle, settings: { ...common, EventHubConsumerGroup: '$Default', STORE_CALL_TIMEOUT_MS: '2000' } }),
-      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_KEY: 'breaker-key', PARKED_TABLE: 'deadletterparking' } }),
+      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_STATUS_KEY: 'breaker-key' } }),
     ]);
     hosts.push(ingestion, status);
     dashboard = await serveDashboard({ apiBaseUrl: status.baseUrl, functionKey: KEY, refreshMs: 500, files });

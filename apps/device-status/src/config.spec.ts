@@ -3,9 +3,9 @@ import { loadDeviceStatusSettings } from './config';
 
 describe('device-status settings', () => {
   it('defaults, and empty optional settings count as unset', () => {
-    const s = loadDeviceStatusSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', PARKED_TABLE: '', BREAKER_STATUS_URL: '' });
-    expect(s).toMatchObject({ COSMOS_DATABASE: 'telemetry', COSMOS_CONTAINER: 'devices', DEAD_LETTER_QUEUE: 'telemetry-deadletter', DEAD_LETTER_SAMPLE: 32, INGESTION_CONSUMER_GROUP: '$Default' });
-    expect(s.PARKED_TABLE).toBeUndefined();
+    const s = loadDeviceStatusSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', BREAKER_STATUS_KEY: '', BREAKER_STATUS_URL: '' });
+    expect(s).toMatchObject({ COSMOS_DATABASE: 'telemetry', COSMOS_CONTAINER: 'devices', DEAD_LETTER_QUEUE: 'telemetry-deadletter', DEAD_LETTER_SAMPLE: 32, EventHubConsumerGroup: '$Default', PARKING_TABLE: 'deadletterparking' });
+    expect(s.BREAKER_STATUS_KEY).toBeUndefined();
     expect(s.BREAKER_STATUS_URL).toBeUndefined();
     expect(Object.isFrozen(s)).toBe(true);
   });

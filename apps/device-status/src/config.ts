@@ -6,7 +6,8 @@ const int = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => z.coer
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
 
 /**
- * Every app setting the device-status app reads. Connection-style settings (read through a
+ * Every app setting the device-status app reads. Names shared with other apps (EventHubName,
+ * EventHubConsumerGroup, DEAD_LETTER_QUEUE, PARKING_TABLE, BREAKER_STATUS_URL/KEY) mean the same there. Connection-style settings (read through a
  * prefix) are listed in CONNECTION_SETTINGS.
  */
 export const deviceStatusSettingsSchema = z.object({
@@ -24,14 +25,17 @@ export const deviceStatusSettingsSchema = z.object({
   DEAD_LETTER_SAMPLE: int(32, 1, 32),
   /** The hub ingestion reads (also a binding setting of the ingestion app). */
   EventHubName: optional(z.string().min(1)),
-  /** The consumer group of the ingestion trigger, whose checkpoints give the lag. */
-  INGESTION_CONSUMER_GROUP: z.string().min(1).default('$Default'),
-  /** The reprocessor's parking table (on ParkedStorage, else DeadLetterStorage); unset = not shown. */
-  PARKED_TABLE: optional(z.string().min(3)),
+  /** The ingestion trigger's consumer group (the same setting the ingestion app binds), whose checkpoints give the lag. */
+  EventHubConsumerGroup: z.string().min(1).default('$Default'),
+  /**
+   * The reprocessor's parking table (same setting and default as the reprocessor), on
+   * ParkedStorage else DeadLetterStorage. A table that does not exist counts as 0 parked.
+   */
+  PARKING_TABLE: z.string().min(3).default('deadletterparking'),
   /** The breaker app's status endpoint, e.g. https://<breaker>.azurewebsites.net/api/breaker; unset = not shown. */
   BREAKER_STATUS_URL: optional(z.url()),
-  /** Function key for the breaker app (a Key Vault reference in Azure). */
-  BREAKER_KEY: optional(z.string().min(1)),
+  /** Function key for BREAKER_STATUS_URL (a Key Vault reference in Azure). */
+  BREAKER_STATUS_KEY: optional(z.string().min(1)),
   /** Deadline for each part of the ops summary, ms. */
   OPS_PROBE_TIMEOUT_MS: int(4_000),
   AZURE_CLIENT_ID: optional(z.string()),

@@ -122,6 +122,8 @@ describe('device status API under the local host, on the Cosmos server and Azuri
     expect(summary['deadLetters']).toMatchObject({ status: 'ok', data: { depth: 1, sampled: 1, byCode: { EVENT_MALFORMED: 1 } } });
     expect(summary['eventHub']).toMatchObject({ status: 'not-configured' });
     expect(summary['breaker']).toMatchObject({ status: 'not-configured' });
+    // The reprocessor's parking table does not exist yet: nothing parked.
+    expect(summary['parked']).toEqual({ status: 'ok', data: { table: 'deadletterparking', count: 0, capped: false, byCode: {} } });
     const resume = await fetch(`${host.baseUrl}/api/ops/breaker/resume`, { method: 'POST', headers: { 'x-functions-key': KEY } });
     expect(resume.status).toBe(404);
   });

@@ -58,7 +58,7 @@ function parkedTable(env: Env, table: string): TableClient {
     const uri = env[`${name}__tableServiceUri`];
     if (uri) return new TableClient(uri, table, credential(env, name));
   }
-  throw new ConfigError(['PARKED_TABLE is set but neither ParkedStorage nor DeadLetterStorage (connection string or __tableServiceUri) is']);
+  throw new ConfigError(['ParkedStorage / DeadLetterStorage: set a connection string or __tableServiceUri for the parking table']);
 }
 
 export function createDeviceStatusServices(env: Env): DeviceStatusServices {
@@ -73,13 +73,13 @@ export function createDeviceStatusServices(env: Env): DeviceStatusServices {
   });
   const devices = new CosmosDeviceReader(container, { callTimeoutMs: settings.COSMOS_CALL_TIMEOUT_MS });
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
-  const breaker = settings.BREAKER_STATUS_URL ? new BreakerClient({ statusUrl: settings.BREAKER_STATUS_URL, key: settings.BREAKER_KEY }) : undefined;
+  const breaker = settings.BREAKER_STATUS_URL ? new BreakerClient({ statusUrl: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY }) : undefined;
   const ops: OpsSources = {
     devices,
     deadlineMs: settings.OPS_PROBE_TIMEOUT_MS,
-    eventHub: eventHubLag(env, settings.EventHubName, settings.INGESTION_CONSUMER_GROUP),
+    eventHub: eventHubLag(env, settings.EventHubName, settings.EventHubConsumerGroup),
     deadLetters: storage ? new DeadLetterStatsSource(connectStorage(storage).queues.getQueueClient(settings.DEAD_LETTER_QUEUE), settings.DEAD_LETTER_SAMPLE) : undefined,
-    parked: settings.PARKED_TABLE ? new ParkedCountSource(parkedTable(env, settings.PARKED_TABLE)) : undefined,
+    parked: storage || env['ParkedStorage'] || env['ParkedStorage__tableServiceUri'] ? new ParkedCountSource(parkedTable(env, settings.PARKING_TABLE)) : undefined,
     breaker,
   };
   return { devices, ops, breaker };

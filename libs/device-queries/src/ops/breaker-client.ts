@@ -41,7 +41,7 @@ export interface BreakerStatus {
 export interface BreakerClientOptions {
   /** BREAKER_STATUS_URL: the breaker app's status endpoint (GET). */
   statusUrl: string;
-  /** BREAKER_KEY: function key for the breaker app; sent as x-functions-key, never to browsers. */
+  /** BREAKER_STATUS_KEY: function key for the breaker app; sent as x-functions-key, never to browsers. */
   key?: string;
   fetch?: typeof fetch;
 }

@@ -32,7 +32,7 @@ export class EventHubLagSource {
   constructor(
     private readonly client: EventHubConsumerClient,
     private readonly checkpoints: CheckpointStore,
-    /** The consumer group the ingestion trigger reads with (INGESTION_CONSUMER_GROUP). */
+    /** The consumer group the ingestion trigger reads with (setting EventHubConsumerGroup). */
     private readonly consumerGroup: string,
   ) {}
 

@@ -36,7 +36,7 @@ export async function collectOpsSummary(sources: OpsSources, now: () => Date = (
     probe(async () => ({ count: await sources.devices.count() }), deadlineMs),
     sources.eventHub ? probe((s) => sources.eventHub!.read(s), deadlineMs) : notConfigured('EventHubConnection / EventHubName not set'),
     sources.deadLetters ? probe((s) => sources.deadLetters!.read(s), deadlineMs) : notConfigured('DeadLetterStorage not set'),
-    sources.parked ? probe((s) => sources.parked!.read(s), deadlineMs) : notConfigured('PARKED_TABLE not set'),
+    sources.parked ? probe((s) => sources.parked!.read(s), deadlineMs) : notConfigured('no storage for the parking table (ParkedStorage / DeadLetterStorage)'),
     sources.breaker ? probe((s) => sources.breaker!.status(s), deadlineMs) : notConfigured('BREAKER_STATUS_URL not set'),
   ]);
   return { generatedAt: now().toISOString(), devices, eventHub, deadLetters, parked, breaker };
