@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { LocalHostSwitch } from './local-host-switch';
@@ -7,10 +9,15 @@ const FIXTURE = path.join(__dirname, '../../../tools/local-host/src/testing/fixt
 
 describe('LocalHostSwitch against the local host', () => {
   let host: SpawnedHost;
+  // The fixture also registers a Durable function: its task hub goes to a temp folder.
+  const store = mkdtempSync(path.join(os.tmpdir(), 'switch-hub-'));
   beforeAll(async () => {
-    host = await spawnHost({ app: FIXTURE, masterKey: 'master-key-for-tests-0123456789' });
+    host = await spawnHost({ app: FIXTURE, masterKey: 'master-key-for-tests-0123456789', settings: { LOCAL_DURABLE_STORE_DIR: store } });
   });
-  afterAll(async () => host?.stop());
+  afterAll(async () => {
+    await host?.stop();
+    rmSync(store, { recursive: true, force: true });
+  });
 
   it('pauses and resumes a function through the admin API', async () => {
     const toggle = new LocalHostSwitch({ adminUrl: host.baseUrl, masterKey: 'master-key-for-tests-0123456789', functionNames: ['hello'] });

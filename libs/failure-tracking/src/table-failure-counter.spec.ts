@@ -41,7 +41,7 @@ describe('TableFailureCounter on Azurite', () => {
     const now = 1_800_000_100_000;
     const table = await newTable();
     // 6 writers on 2 shards, 20 records each, all at once: ETag conflicts are certain.
-    const writers = Array.from({ length: 6 }, () => new TableFailureCounter(table, { clock: () => now, shards: 2, maxAttempts: 50 }));
+    const writers = Array.from({ length: 6 }, () => new TableFailureCounter(table, { clock: () => now, shards: 2, maxAttempts: 100, callTimeoutMs: 20_000 }));
     await Promise.all(writers.flatMap((w) => Array.from({ length: 20 }, () => w.record({ STORE_UNAVAILABLE: 1 }))));
     const window = await writers[0]!.windowTotal(30_000);
     expect(window.total).toBe(120);
