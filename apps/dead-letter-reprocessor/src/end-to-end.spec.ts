@@ -10,8 +10,9 @@ import { comparableState, expectedStates, makeTelemetry } from '@telemetry/devic
 import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, startCosmosServer, startFaultProxy, waitUntil, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
-import { redriveParked, reprocessorTarget, StorageDeadLetterQueue, TableParkingStore, type ParkedSummary, type ReprocessorMetricsSnapshot } from '@telemetry/reprocessing';
+import { StorageDeadLetterQueue, TableParkingStore, type ParkedSummary, type ReprocessorMetricsSnapshot } from '@telemetry/reprocessing';
 import { deadLetterFor } from '@telemetry/reprocessing/testing';
+import { redriveCommand, resolveTarget, type CliIo } from '@telemetry/dlq-cli';
 import { startBreakerStub, type BreakerStub } from './testing/breaker-stub';
 import { buildAppCopy } from './testing/built-app';
 
@@ -149,7 +150,13 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     const malformed = entries.find((e) => e.code === 'EVENT_MALFORMED')!;
     const full = (await parking.get(malformed.id))!;
     const source = bad.find((b) => sha(b.body) === full.letter.bodySha256)!;
-    await redriveParked(full, reprocessorTarget(dlq), parking, { by: 'e2e', reason: 'closed the JSON', body: Buffer.from(JSON.stringify(source.intended)) });
+    // through the operator CLI's command function, as `npm run dlq -- redrive <id> --body-file fixed.json` runs it
+    const cli = resolveTarget({ storageConnectionString: azurite.connectionString, queue: QUEUE, claimCheckContainer: 'bodies', parkingTable: 'parking' }, {});
+    const quiet: CliIo = { out: () => undefined, err: () => undefined, confirm: async () => false, interactive: false, stderr: process.stderr, fail: () => undefined };
+    const redriven = await redriveCommand(cli, quiet, [malformed.id], {
+      from: 'parked', to: 'reprocessor', body: Buffer.from(JSON.stringify(source.intended)), reason: 'closed the JSON', by: 'e2e', dryRun: false, json: true,
+    });
+    expect(redriven).toMatchObject({ redriven: [malformed.id], failed: [] });
     const withFix = [...valid, source.intended];
     await waitUntil(async () => canon(await stored()) === canon(expectedStates(withFix)), { timeoutMs: 20_000, intervalMs: 250, description: 'redriven event applied' });
     expect(await parking.get(malformed.id)).toBeUndefined();

@@ -53,15 +53,16 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
   });
 
   /** Runs one command line; returns what it printed on stdout (parsed when --json). */
-  async function dlqCli(args: string[], answer = false): Promise<{ out: string; err: string; json: () => unknown }> {
+  async function dlqCli(args: string[], answer = false): Promise<{ out: string; err: string; failed: boolean; json: () => unknown }> {
     let out = '';
     let err = '';
+    let failed = false;
     const io: CliIo = {
-      out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), confirm: async () => answer, interactive: false, stderr: process.stderr,
+      out: (t) => void (out += `${t}\n`), err: (t) => void (err += `${t}\n`), confirm: async () => answer, interactive: false, stderr: process.stderr, fail: () => void (failed = true),
     };
     const program = createProgram(io, {}).exitOverride();
     await program.parseAsync(['--stack', stackFile, ...args], { from: 'user' });
-    return { out, err, json: () => JSON.parse(out) as unknown };
+    return { out, err, failed, json: () => JSON.parse(out) as unknown };
   }
   const parkedIds = async (): Promise<string[]> => {
     const ids: string[] = [];
@@ -113,6 +114,8 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
     expect(dry).toMatchObject({ dryRun: true, redriven: expect.arrayContaining([letters['invalid1']!.id, letters['invalid2']!.id]) });
     expect(await parkedIds()).toEqual(before);
     expect((await drainQueue()).map((l) => l.issue.code)).toEqual(['STORE_TIMEOUT']); // only what was there
+    const missing = await dlqCli(['redrive', 'no-such-id']);
+    expect(missing).toMatchObject({ failed: true, err: expect.stringContaining('failed no-such-id: not parked') });
 
     const done = (await dlqCli(['--json', 'redrive', '--code', 'EVENT_INVALID', '--reason', 'schema widened', '--by', 'ops'])).json() as { redriven: string[] };
     expect(done.redriven).toHaveLength(2);

@@ -9,6 +9,8 @@ export interface CliIo {
   /** Progress bars only on an interactive terminal. */
   interactive: boolean;
   stderr: NodeJS.WritableStream;
+  /** Some items failed: the process should exit non-zero (tests just record it). */
+  fail(): void;
 }
 
 export function terminalIo(): CliIo {
@@ -17,6 +19,7 @@ export function terminalIo(): CliIo {
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     interactive: Boolean(process.stderr.isTTY),
     stderr: process.stderr,
+    fail: () => void (process.exitCode = 1),
     async confirm(question) {
       if (!process.stdin.isTTY) return false;
       const rl = createInterface({ input: process.stdin, output: process.stderr });

@@ -50,6 +50,6 @@ export async function purgeCommand(target: DlqTarget, io: CliIo, ids: string[], 
     for (const id of result.purged) io.out(`${options.dryRun ? 'would purge' : 'purged'} ${id}`);
     io.err(result.cancelled ? 'cancelled: nothing deleted' : `${options.dryRun ? 'dry run: ' : ''}${result.purged.length} ${options.dryRun ? 'to purge' : 'purged'}, ${result.failed.length} failed`);
   }
-  if (result.failed.length > 0) process.exitCode = 1;
+  if (result.failed.length > 0) io.fail();
   return result;
 }

@@ -92,7 +92,7 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
     }
   }
   report(io, result, options.json);
-  if (result.failed.length > 0) process.exitCode = 1;
+  if (result.failed.length > 0) io.fail();
   return result;
 }
 
