@@ -1,17 +1,37 @@
-// Serve the dashboard alone: tsx apps/dashboard/src/serve-cli.ts --api http://127.0.0.1:7071 [--port 0]
-// The function key comes from DEVICE_STATUS_FUNCTION_KEY (never a command-line argument).
+// Serve the dashboard on loopback:
+//   npm run dashboard                       (reads .local/stack.json written by `npm run dev` / `npm start`)
+//   tsx apps/dashboard/src/serve-cli.ts --api http://127.0.0.1:7071 [--port 0]
+// With --api the function key comes from DEVICE_STATUS_FUNCTION_KEY (never a command-line argument).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { serveDashboard } from './serve';
 
-const { values } = parseArgs({ options: { api: { type: 'string' }, port: { type: 'string', default: '0' } } });
-if (!values.api) {
-  console.error('usage: serve-cli.ts --api <device-status base URL> [--port N]');
-  process.exit(2);
+interface StackFile {
+  apps?: Record<string, { baseUrl: string; functionKey?: string }>;
 }
-serveDashboard({ apiBaseUrl: values.api, port: Number(values.port), functionKey: process.env['DEVICE_STATUS_FUNCTION_KEY'] }).then(
-  (server) => console.log(JSON.stringify({ ready: true, url: server.url })),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { api: { type: 'string' }, stack: { type: 'string' }, port: { type: 'string', default: '0' } } });
+  let apiBaseUrl = values.api;
+  let functionKey = process.env['DEVICE_STATUS_FUNCTION_KEY'];
+  if (!apiBaseUrl && values.stack) {
+    const file = path.resolve(values.stack);
+    const stack = JSON.parse(await readFile(file, 'utf8').catch(() => { throw new Error(`no ${file}: start the stack first (npm run dev)`); })) as StackFile;
+    const app = stack.apps?.['device-status'];
+    if (!app) throw new Error(`${file} lists no device-status app`);
+    apiBaseUrl = app.baseUrl;
+    functionKey ??= app.functionKey;
+  }
+  if (!apiBaseUrl) throw new Error('usage: serve-cli.ts (--stack .local/stack.json | --api <device-status base URL>) [--port N]');
+  const server = await serveDashboard({ apiBaseUrl, functionKey, port: Number(values.port) });
+  console.log(`dashboard: ${server.url}  (API ${apiBaseUrl}; Ctrl-C stops)`);
+  const stop = () => void server.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
