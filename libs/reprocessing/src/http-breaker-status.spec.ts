@@ -10,6 +10,9 @@ describe('breaker status over HTTP', () => {
     [{ state: 'half_open' }, { state: 'half-open' }],
     [{ state: { state: 'open', retryAt: '2026-11-21T22:00:30Z' } }, { state: 'open', retryAfterMs: 30_000 }],
     [{ status: 'open', openUntil: '2026-11-21T22:01:00Z' }, { state: 'open', retryAfterMs: 60_000 }],
+    // apps/circuit-breaker's GET /api/breaker (BreakerState + extras): no retry time in it
+    [{ status: 'open', episode: 2, since: '2026-11-21T21:59:00Z', approval: { expiresAt: '2026-11-21T23:00:00Z', approveUrl: 'x' } }, { state: 'open' }],
+    [{ status: 'half-open', episode: 2 }, { state: 'half-open' }],
     [{}, { state: 'closed' }],
     ['garbage', { state: 'closed' }],
   ])('%j -> %j', (body, expected) => {

@@ -11,8 +11,8 @@ export interface BreakerStub {
 }
 
 /**
- * Stands in for apps/circuit-breaker's `GET /api/breaker` (function key auth) so the reprocessor's
- * HTTP adapter is exercised without depending on that app.
+ * Stands in for apps/circuit-breaker's `GET /api/breaker` (function key auth; `{ status, ... }` as
+ * that app answers) so the reprocessor's HTTP adapter is exercised without running the breaker.
  */
 export async function startBreakerStub(): Promise<BreakerStub> {
   let state: 'open' | 'closed' = 'closed';
@@ -21,7 +21,7 @@ export async function startBreakerStub(): Promise<BreakerStub> {
   const server = http.createServer((req, res) => {
     if (req.headers['x-functions-key'] !== key) return void res.writeHead(401).end();
     reads++;
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ state }));
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ status: state, episode: state === 'open' ? 1 : 0 }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
