@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
+import { observabilitySettingsSchema } from '@telemetry/observability';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
@@ -36,7 +37,7 @@ export const ingestionSettingsSchema = z.object({
   FAILURE_TABLE: z.string().min(3).default('failurewindow'),
   /** User-assigned managed identity client id (Azure only). */
   AZURE_CLIENT_ID: z.string().optional(),
-});
+}).extend(observabilitySettingsSchema.shape);
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;
 

@@ -1,1 +1,5 @@
+import { app } from '@azure/functions';
 import './functions/ingestTelemetry';
+import { shutdownIngestionServices } from './services';
+
+app.hook.appTerminate(() => shutdownIngestionServices());

@@ -2,7 +2,9 @@ import { toPipelineError, type IssueCode, type Logger, type PipelineError } from
 import type { DeviceStateStore } from '@telemetry/cosmos-repository';
 import { buildDeadLetter, type DeadLetter, type DeadLetterSink, type SourceContext, type SourceEvent } from '@telemetry/dead-letter';
 import { coalesce, decodeTelemetry, type DecodedTelemetry } from '@telemetry/device-state';
+import type { Metrics } from '@telemetry/observability';
 import type { BatchReport } from './batch-report';
+import { recordBatchMetrics } from './record-batch-metrics';
 import { noFailureReporter, type FailureReporter } from './failure-reporter';
 
 export interface IngestionDeps {
@@ -12,6 +14,8 @@ export interface IngestionDeps {
   logger: Logger;
   /** Recorded in dead letters as their producer. */
   app: string;
+  /** Batch size, applied, dead-lettered by code, store retries and throttles. */
+  metrics?: Metrics;
 }
 
 export interface BatchInput {
@@ -101,6 +105,7 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
     await recordFailures(deps, byCode);
   }
   deps.logger.info('batch processed', { partitionId, ...report });
+  if (deps.metrics) recordBatchMetrics(deps.metrics, report, deps.store);
   return report;
 }
 

@@ -1,8 +1,12 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { HostAdminClient } from '@telemetry/local-host';
+import { emptySnapshot, mergeSnapshots, readMetricsSnapshotFile, type MetricsSnapshot } from '@telemetry/observability';
+import { waitUntil } from '@telemetry/local-services';
 import { simulate, type SimulateOptions, type SimulationSummary } from '@telemetry/simulator';
 import { waitForDrain } from './drain';
 import { queueDeadLetters, reconcile, type DeadLetterSource, type Reconciliation } from './reconcile';
-import type { LocalStack } from './start-stack';
+import { metricsDir, type LocalStack } from './start-stack';
 
 export interface ScenarioOptions {
   devices: number;
@@ -28,6 +32,17 @@ export interface ScenarioSummary {
   latencyMs: { p50: number | null; p99: number | null; max: number | null; count: number };
   ingestion: { invocations: number; failures: number; retries: number; eventsProcessed: number };
   reconciliation: Reconciliation;
+  /** The apps' own metrics (the numbers Azure Monitor gets in Azure), merged over instances. */
+  metrics: MetricsSnapshot;
+}
+
+/** Merges every app instance's metrics snapshot file (written every 2 s and on shutdown). */
+export async function stackMetrics(stack: LocalStack): Promise<MetricsSnapshot> {
+  const dir = metricsDir(stack.descriptor.dataDir);
+  const files = await readdir(dir).catch(() => [] as string[]);
+  const snapshots = await Promise.all(files.filter((f) => f.endsWith('.json')).map((f) => readMetricsSnapshotFile(path.join(dir, f))));
+  const present = snapshots.flatMap((s) => (s ? [s.snapshot] : []));
+  return present.length ? mergeSnapshots(present) : emptySnapshot();
 }
 
 async function ingestionMetrics(admin: HostAdminClient | undefined) {
@@ -59,11 +74,22 @@ export async function runScenario(stack: LocalStack, options: ScenarioOptions): 
   await waitForDrain(d, { timeoutMs: options.drainTimeoutMs, waitForDeadLetterQueue: false });
   const endToEndMs = Date.now() - started;
   const reconciliation = await reconcile(d, events, [queueDeadLetters(d), ...(options.extraDeadLetterSources ?? [])]);
+  const host = await ingestionMetrics(stack.hosts.get('ingestion')?.admin);
+  // Snapshot files are rewritten every 2 s: wait until they account for every event processed.
+  const metrics = await waitUntil(
+    async () => {
+      const snapshot = await stackMetrics(stack);
+      const received = snapshot.histograms.filter((h) => h.name === 'telemetry.batch.size').reduce((n, h) => n + h.sum, 0);
+      return received >= host.ingestion.eventsProcessed ? snapshot : undefined;
+    },
+    { timeoutMs: 10_000, intervalMs: 250, description: 'the apps\' metrics snapshots to include the run' },
+  ).catch(() => stackMetrics(stack));
   return {
     simulation: summary,
     endToEndMs,
     endToEndEventsPerSecond: Math.round((summary.sent / endToEndMs) * 1000),
-    ...(await ingestionMetrics(stack.hosts.get('ingestion')?.admin)),
+    ...host,
     reconciliation,
+    metrics,
   };
 }

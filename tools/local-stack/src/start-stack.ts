@@ -68,7 +68,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const apps = (options.apps ?? discoverFunctionApps()).sort((a, b) => rank(a) - rank(b));
   const hubName = options.hubName ?? 'telemetry';
   const consumerGroup = options.consumerGroup ?? 'ingestion';
-  await mkdir(options.dataDir, { recursive: true });
+  await mkdir(metricsDir(options.dataDir), { recursive: true });
   const cleanup: (() => Promise<unknown>)[] = [];
   const hosts = new Map<string, SpawnedHost>();
   try {
@@ -109,10 +109,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const appDirs = new Map<string, string>();
     for (const app of apps) appDirs.set(app, await patchedAppDir(app, options.dataDir, options.hostJsonExtensions?.[app]));
+    let instance = 0;
     const startHost = async (app: string, port = 0): Promise<SpawnedHost> => {
+      // Each instance writes its metrics snapshot here; the npm start summary merges them.
+      const metricsFile = path.join(metricsDir(options.dataDir), `${app}-${++instance}.json`);
       const host = await spawnHost({
         app: appDirs.get(app) ?? builtAppDir(app),
-        settings: { ...settings, ...options.settingsOverrides?.[app] },
+        settings: { ...settings, METRICS_SNAPSHOT_FILE: metricsFile, ...options.settingsOverrides?.[app] },
         port,
         masterKey,
         functionKey,
@@ -142,6 +145,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     throw error;
   }
 }
+
+export const metricsDir = (dataDir: string): string => path.join(dataDir, 'metrics');
 
 async function patchedAppDir(app: string, dataDir: string, extensions?: Record<string, Record<string, unknown>>): Promise<string> {
   if (!extensions) return builtAppDir(app);

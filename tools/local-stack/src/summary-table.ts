@@ -1,3 +1,4 @@
+import { formatMetricsSummary } from '@telemetry/observability';
 import type { ScenarioSummary } from './run-scenario';
 
 /** The human-readable summary `npm start` prints. */
@@ -18,5 +19,7 @@ export function formatSummary(s: ScenarioSummary): string {
     ['reconciled', r.ok ? 'YES: every event is applied, superseded or dead-lettered' : `NO: ${r.lost} lost, ${r.devicesMismatched.length} devices mismatched`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  const table = rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`).join('\n');
+  const metrics = formatMetricsSummary(s.metrics);
+  return metrics.length ? `${table}\n\napp metrics (as exported to Azure Monitor)\n${metrics.map((l) => `  ${l}`).join('\n')}` : table;
 }

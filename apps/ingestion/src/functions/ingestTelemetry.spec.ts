@@ -43,7 +43,7 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
       COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `db${run}`, COSMOS_CONTAINER: 'devices',
       COSMOS_REQUEST_TIMEOUT_MS: '2000', DeadLetterStorage: azurite.connectionString, DEAD_LETTER_QUEUE: `deadletter${run}`,
       CLAIM_CHECK_CONTAINER: `bodies${run}`, STORE_MAX_ATTEMPTS: '3', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50',
-      DEAD_LETTER_MAX_ATTEMPTS: '2', STORE_CALL_TIMEOUT_MS: '1000', ...overrides,
+      DEAD_LETTER_MAX_ATTEMPTS: '2', STORE_CALL_TIMEOUT_MS: '15000', ...overrides,
     };
     const container = await ensureDeviceStateContainer(direct, env.COSMOS_DATABASE, 'devices');
     const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
@@ -100,7 +100,7 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
   });
 
   it('Cosmos unavailable: valid events are dead-lettered as retryable after bounded retries, with their decoded state', async () => {
-    const { queue, handler } = await setup();
+    const { queue, handler } = await setup({ STORE_CALL_TIMEOUT_MS: '1000' });
     const batch = generateBatch({ count: 40, devices: 5, duplicateRatio: 0, badRatio: 0, seed: 3 });
     proxy.setMode({ kind: 'down' });
     const report = await handler(...eventHubInvocation(batch.events));
@@ -116,7 +116,7 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
 
   it('Cosmos and the dead-letter queue both unavailable: the handler throws, so the batch is retried', async () => {
     const deadStorage = azurite.connectionString.replace(`:${azurite.queuePort}/`, ':1/').replace(`:${azurite.blobPort}/`, ':1/');
-    const { handler } = await setup({ DeadLetterStorage: deadStorage });
+    const { handler } = await setup({ DeadLetterStorage: deadStorage, STORE_CALL_TIMEOUT_MS: '1000' });
     proxy.setMode({ kind: 'down' });
     const batch = generateBatch({ count: 10, devices: 2, duplicateRatio: 0, badRatio: 0, seed: 5 });
     await expect(handler(...eventHubInvocation(batch.events))).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
@@ -126,7 +126,7 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
     const { container, handler: first } = await setup();
     const secondServices = createIngestionServices({
       COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `db${run}`, DeadLetterStorage: azurite.connectionString,
-      DEAD_LETTER_QUEUE: `deadletter${run}`, CLAIM_CHECK_CONTAINER: `bodies${run}`,
+      DEAD_LETTER_QUEUE: `deadletter${run}`, CLAIM_CHECK_CONTAINER: `bodies${run}`, STORE_CALL_TIMEOUT_MS: '15000',
     }, { logger: silentLogger });
     const second = createIngestTelemetryHandler(() => secondServices);
     const batch = generateBatch({ count: 600, devices: 10, duplicateRatio: 0.05, badRatio: 0, seed: 11 });

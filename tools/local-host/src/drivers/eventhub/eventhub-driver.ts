@@ -66,7 +66,9 @@ export class EventHubDriver implements TriggerDriver {
     const options = hostJson.extensions.eventHubs;
     const clientOptions = {
       loadBalancingOptions: {
-        strategy: 'balanced' as const,
+        // Greedy: a lone host claims every free partition in one cycle instead of one per
+        // loadBalancingUpdateInterval; hosts still converge to an even split.
+        strategy: 'greedy' as const,
         updateIntervalInMs: parseTimeSpan(options.loadBalancingUpdateInterval, 'eventHubs.loadBalancingUpdateInterval'),
         partitionOwnershipExpirationIntervalInMs: parseTimeSpan(options.partitionOwnershipExpirationInterval, 'eventHubs.partitionOwnershipExpirationInterval'),
       },
