@@ -30,6 +30,7 @@ export function stackAppSettings(input: StackSettingsInput): Record<string, stri
     DeadLetterStorage: d.storage.connectionString,
     DEAD_LETTER_QUEUE: d.queues.deadLetter,
     CLAIM_CHECK_CONTAINER: d.queues.claimCheckContainer,
+    PARKING_TABLE: d.queues.parkingTable,
     FailureTracking: d.storage.connectionString,
     // The breaker pauses ingestion through the local host's admin API (in Azure: ARM).
     BREAKER_SWITCH: 'local-host',

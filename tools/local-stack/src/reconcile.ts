@@ -1,8 +1,9 @@
 import { CosmosClient } from '@azure/cosmos';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
+import { TableClient } from '@azure/data-tables';
 import { decodeDeadLetter, resolveDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
-import { comparableState, expectedStates, type ExpectedDevice } from '@telemetry/device-state/testing';
+import { TableParkingStore } from '@telemetry/reprocessing';
 import type { SentEvent } from '@telemetry/simulator';
 import type { StackDescriptor } from './stack-descriptor';
 
@@ -63,51 +64,114 @@ export function queueDeadLetters(d: StackDescriptor): DeadLetterSource {
   };
 }
 
+/** Dead letters the reprocessor parked (Table storage), full letters with their original bytes. */
+export function parkedDeadLetters(d: StackDescriptor): DeadLetterSource {
+  return async () => {
+    const table = TableClient.fromConnectionString(d.storage.connectionString, d.queues.parkingTable ?? 'deadletterparking', { allowInsecureConnection: true });
+    const store = new TableParkingStore(table, new ContainerClient(d.storage.connectionString, d.queues.claimCheckContainer));
+    const letters: DeadLetter[] = [];
+    try {
+      for await (const summary of store.list()) {
+        const entry = await store.get(summary.id);
+        if (entry) letters.push(entry.letter);
+      }
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error; // no table yet: nothing parked
+    }
+    return letters;
+  };
+}
+
+/** Every place a dead letter can rest in the local stack. */
+export const allDeadLetterSources = (d: StackDescriptor): DeadLetterSource[] => [queueDeadLetters(d), parkedDeadLetters(d)];
+
 const FIELDS = ['battery', 'flightMode', 'position', 'health'] as const;
+type Field = (typeof FIELDS)[number];
+interface Stamp {
+  at: number;
+  key: string;
+}
+
+// The merge rule's order, written independently of libs/device-state: newer timestamp wins,
+// equal timestamps are ordered by the value's canonical form.
+function canonical(value: unknown): string {
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, unknown>;
+    if ('latitude' in v) return `${v['latitude']}|${v['longitude']}|${v['altitude']}`;
+    return `${+!!v['gyrometerOK']}${+!!v['accelerometerOK']}${+!!v['magnetometerOK']}`;
+  }
+  return String(value);
+}
+const compare = (a: Stamp, b: Stamp): number => a.at - b.at || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+const maxStamp = (stamps: Stamp[]): Stamp | undefined => stamps.reduce<Stamp | undefined>((m, s) => (!m || compare(s, m) > 0 ? s : m), undefined);
+
+type StoredDoc = Record<string, unknown> & { fieldTimes?: Partial<Record<Field, string>>; lastEventTime?: string };
+
+/**
+ * A device document is consistent with what was sent when, for every field, its value is one
+ * that some sent event carried, no older than the newest event that was not dead-lettered (so no
+ * applied event was lost), and no newer than the newest event sent. Dead-lettered events may or
+ * may not have reached the store (a timed-out write can still land): both are accepted.
+ */
+export function deviceConsistent(doc: StoredDoc | undefined, events: SentEvent[], dead: Set<string>): boolean {
+  const live = events.filter((e) => !dead.has(e.sha256));
+  if (!doc) return live.length === 0;
+  const time = (e: SentEvent): number => Date.parse(e.telemetry!.timestamp);
+  for (const field of FIELDS) {
+    const stampOf = (e: SentEvent): Stamp => ({ at: time(e), key: canonical(e.telemetry![field]) });
+    const carriers = events.filter((e) => e.telemetry![field] !== undefined);
+    const lower = maxStamp(live.filter((e) => e.telemetry![field] !== undefined).map(stampOf));
+    const upper = maxStamp(carriers.map(stampOf));
+    const value = doc[field];
+    const at = doc.fieldTimes?.[field];
+    if (value === undefined || at === undefined) {
+      if (lower) return false;
+      continue;
+    }
+    const stored: Stamp = { at: Date.parse(at), key: canonical(value) };
+    if (!carriers.some((e) => compare(stampOf(e), stored) === 0)) return false;
+    if ((lower && compare(stored, lower) < 0) || (upper && compare(stored, upper) > 0)) return false;
+  }
+  const last = Date.parse(String(doc.lastEventTime));
+  const liveMax = Math.max(-Infinity, ...live.map(time));
+  return events.some((e) => time(e) === last) && last >= liveMax;
+}
 
 /**
  * Accounts for every event the simulator sent: applied, superseded by a newer event of the same
- * device, or dead-lettered; and checks each device document against an independent model of the
- * merge rule. An event that is none of these is lost.
+ * device, or dead-lettered (queue, poison queue or parking store); and audits each device
+ * document against an independent model of the merge rule. An event that is none of these is lost.
  */
 export async function reconcile(d: StackDescriptor, sent: SentEvent[], sources: DeadLetterSource[]): Promise<Reconciliation> {
   const cosmos = new CosmosClient({ endpoint: d.cosmos.endpoint, key: d.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-  const { resources } = await cosmos.database(d.cosmos.database).container(d.cosmos.container).items.readAll().fetchAll();
-  const stored = new Map(resources.map((doc) => [doc.id as string, comparableState(doc)]));
+  const { resources } = await cosmos.database(d.cosmos.database).container(d.cosmos.container).items.readAll<StoredDoc>().fetchAll();
+  const stored = new Map(resources.map((doc) => [String(doc['id']), doc]));
   const letters = (await Promise.all(sources.map((s) => s()))).flat();
-  const deadShas = new Set(letters.map((l) => l.bodySha256));
+  const dead = new Set(letters.map((l) => l.bodySha256));
   const byCode: Record<string, number> = {};
   for (const l of letters) byCode[l.issue.code] = (byCode[l.issue.code] ?? 0) + 1;
 
-  const valid = sent.filter((e) => e.kind === 'valid' && e.telemetry);
-  // Events dead-lettered (e.g. during a store outage) and not yet reprocessed are accounted for
-  // there; the model of each device is then built from the events that were not.
-  // A duplicate of a dead-lettered event may have been applied in another delivery: a device
-  // matches when its document equals the model with or without its dead-lettered events.
-  const expected = expectedStates(valid.filter((e) => !deadShas.has(e.sha256)).map((e) => e.telemetry!));
-  const expectedWithAll = expectedStates(valid.map((e) => e.telemetry!));
-  const same = (a: unknown, b: unknown): boolean => JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
-  const mismatched: string[] = [];
-  for (const [deviceId, model] of expected) {
-    const doc = stored.get(deviceId);
-    if (!same(doc, model) && !same(doc, expectedWithAll.get(deviceId))) mismatched.push(deviceId);
-  }
+  const validByDevice = new Map<string, SentEvent[]>();
+  for (const e of sent) if (e.kind === 'valid' && e.telemetry) validByDevice.set(e.deviceId, [...(validByDevice.get(e.deviceId) ?? []), e]);
+  const mismatched = [...validByDevice].filter(([id, events]) => !deviceConsistent(stored.get(id), events, dead)).map(([id]) => id);
   const mismatchedSet = new Set(mismatched);
+  const expectedDevices = [...validByDevice].filter(([, events]) => events.some((e) => !dead.has(e.sha256))).length;
 
   let applied = 0;
   let superseded = 0;
   let deadLettered = 0;
   const lost: SentEvent[] = [];
   for (const event of sent) {
-    if (deadShas.has(event.sha256)) {
+    if (dead.has(event.sha256)) {
       deadLettered++;
       continue;
     }
-    if (event.kind !== 'valid' || !event.telemetry || mismatchedSet.has(event.deviceId) || !stored.has(event.deviceId)) {
+    const doc = stored.get(event.deviceId);
+    if (event.kind !== 'valid' || !event.telemetry || mismatchedSet.has(event.deviceId) || !doc) {
       lost.push(event);
       continue;
     }
-    if (carriesStoredValue(event, stored.get(event.deviceId)!)) applied++;
+    if (carriesStoredValue(event, doc)) applied++;
     else superseded++;
   }
   return {
@@ -117,7 +181,7 @@ export async function reconcile(d: StackDescriptor, sent: SentEvent[], sources: 
     deadLettered,
     lost: lost.length,
     lostSamples: lost.slice(0, 10).map((e) => ({ index: e.index, deviceId: e.deviceId, kind: e.kind })),
-    devicesExpected: expected.size,
+    devicesExpected: expectedDevices,
     devicesStored: stored.size,
     devicesMismatched: mismatched,
     deadLettersByCode: byCode,
@@ -125,16 +189,10 @@ export async function reconcile(d: StackDescriptor, sent: SentEvent[], sources: 
   };
 }
 
-function carriesStoredValue(event: SentEvent, doc: ExpectedDevice): boolean {
+/** True when the event is what its device document holds for some field, or its newest time. */
+function carriesStoredValue(event: SentEvent, doc: StoredDoc): boolean {
   const t = event.telemetry!;
-  if (new Date(Date.parse(t.timestamp)).toISOString() === doc.lastEventTime) return true;
-  return FIELDS.some((f) => t[f] !== undefined && JSON.stringify(sortKeys(t[f])) === JSON.stringify(sortKeys(doc[f])));
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
-  }
-  return value;
+  const at = Date.parse(t.timestamp);
+  if (Date.parse(String(doc.lastEventTime)) === at) return true;
+  return FIELDS.some((f) => t[f] !== undefined && doc.fieldTimes?.[f] !== undefined && Date.parse(doc.fieldTimes[f]!) === at && canonical(doc[f]) === canonical(t[f]));
 }

@@ -5,7 +5,7 @@ import { emptySnapshot, mergeSnapshots, readMetricsSnapshotFile, type MetricsSna
 import { waitUntil } from '@telemetry/local-services';
 import { simulate, type SimulateOptions, type SimulationSummary } from '@telemetry/simulator';
 import { waitForDrain } from './drain';
-import { queueDeadLetters, reconcile, type DeadLetterSource, type Reconciliation } from './reconcile';
+import { allDeadLetterSources, reconcile, type DeadLetterSource, type Reconciliation } from './reconcile';
 import { metricsDir, type LocalStack } from './start-stack';
 
 export interface ScenarioOptions {
@@ -71,9 +71,10 @@ export async function runScenario(stack: LocalStack, options: ScenarioOptions): 
     recordFile: options.recordFile,
     onProgress: options.onProgress,
   });
-  await waitForDrain(d, { timeoutMs: options.drainTimeoutMs, waitForDeadLetterQueue: false });
+  // With a reprocessor running, drained also means the dead-letter queue is empty (parked or applied).
+  await waitForDrain(d, { timeoutMs: options.drainTimeoutMs, waitForDeadLetterQueue: stack.hosts.has('dead-letter-reprocessor') });
   const endToEndMs = Date.now() - started;
-  const reconciliation = await reconcile(d, events, [queueDeadLetters(d), ...(options.extraDeadLetterSources ?? [])]);
+  const reconciliation = await reconcile(d, events, [...allDeadLetterSources(d), ...(options.extraDeadLetterSources ?? [])]);
   const host = await ingestionMetrics(stack.hosts.get('ingestion')?.admin);
   // Snapshot files are rewritten every 2 s: wait until they account for every event processed.
   const metrics = await waitUntil(

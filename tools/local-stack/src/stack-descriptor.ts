@@ -6,8 +6,10 @@ export interface StackDescriptor {
   eventHubs: { connectionString: string; hubName: string; consumerGroup: string; partitions: number };
   storage: { connectionString: string };
   cosmos: { endpoint: string; key: string; database: string; container: string };
-  queues: { deadLetter: string; claimCheckContainer: string };
+  queues: { deadLetter: string; claimCheckContainer: string; parkingTable: string };
   apps: Record<string, { baseUrl: string; functionKey: string; masterKey: string }>;
+  /** The operations dashboard, when device-status runs. */
+  dashboard?: { url: string };
   /** Where the stack keeps its data and logs. */
   dataDir: string;
   startedAt: string;

@@ -6,8 +6,10 @@ import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
 import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import { pathToFileURL } from 'node:url';
 import {
   freePort,
+  ManagedProcess,
   startAzurite,
   startCosmosServer,
   startFaultProxy,
@@ -16,7 +18,7 @@ import {
   type FaultProxy,
 } from '@telemetry/local-services';
 import { stackAppSettings } from './app-settings';
-import { buildApps, builtAppDir, discoverFunctionApps } from './build-apps';
+import { buildApps, builtAppDir, discoverFunctionApps, WORKSPACE_ROOT } from './build-apps';
 import type { StackDescriptor } from './stack-descriptor';
 import { startWebhookSink } from './webhook-sink';
 
@@ -33,6 +35,8 @@ export interface LocalStackOptions {
   /** Write the descriptor here (e.g. .local/stack.json). */
   descriptorFile?: string;
   echo?: boolean;
+  /** Serve the operations dashboard when device-status runs (default true). */
+  dashboard?: boolean;
   /** Extra settings per app (tests: fast retries, small thresholds). */
   settingsOverrides?: Record<string, Record<string, string>>;
   /**
@@ -51,6 +55,8 @@ export interface LocalStack {
   cosmos: CosmosServerInstance;
   emulator: SpawnedEmulator;
   notifications: unknown[];
+  /** The operations dashboard (same-origin proxy to device-status), when served. */
+  dashboardUrl?: string;
   /** Starts another host process for an app (e.g. a second ingestion instance). */
   startHost(app: string, name?: string): Promise<SpawnedHost>;
   stop(): Promise<void>;
@@ -88,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       eventHubs: { connectionString: emulator.connectionString.replace(/;EntityPath=[^;]*/, ''), hubName, consumerGroup, partitions: options.partitions ?? 4 },
       storage: { connectionString: azurite.connectionString },
       cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices' },
-      queues: { deadLetter: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies' },
+      queues: { deadLetter: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies', parkingTable: 'deadletterparking' },
       dataDir: options.dataDir,
       startedAt: new Date().toISOString(),
     };
@@ -127,16 +133,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     for (const app of apps) hosts.set(app, await startHost(app, ports.get(app)));
 
+    const status = hosts.get('device-status');
+    let dashboardUrl: string | undefined;
+    if (status && options.dashboard !== false) {
+      // Its own process (apps are not imported by tools): a same-origin proxy to the API that adds
+      // the function key server-side, so the key never reaches the browser.
+      const dashboard = new ManagedProcess({
+        name: 'dashboard',
+        command: process.execPath,
+        args: ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(WORKSPACE_ROOT, 'apps/dashboard/src/serve-cli.ts'), '--api', status.baseUrl, '--port', '0'],
+        env: { DEVICE_STATUS_FUNCTION_KEY: functionKey },
+        readyPattern: /^dashboard: http/,
+        readyTimeoutMs: 60_000,
+        echo: options.echo,
+      });
+      cleanup.push(() => dashboard.stop());
+      dashboardUrl = /^dashboard: (\S+)/.exec(await dashboard.start())?.[1];
+    }
     const descriptor: StackDescriptor = {
       ...base,
       apps: Object.fromEntries([...hosts].map(([app, h]) => [app, { baseUrl: h.baseUrl, functionKey, masterKey }])),
+      ...(dashboardUrl ? { dashboard: { url: dashboardUrl } } : {}),
     };
     if (options.descriptorFile) {
       await mkdir(path.dirname(options.descriptorFile), { recursive: true });
       await writeFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n', { mode: 0o600 });
     }
     return {
-      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received,
+      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received, dashboardUrl,
       startHost: (app) => startHost(app),
       stop: () => stopAll(cleanup),
     };

@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   const live = started;
   console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
   for (const [app, h] of live.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
+  if (live.dashboardUrl) console.log(`  ${'dashboard'.padEnd(24)} ${live.dashboardUrl}`);
   console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${live.descriptor.cosmos.endpoint}`);
   console.log(`  ${'event hubs'.padEnd(24)} ${live.descriptor.eventHubs.hubName} (${live.descriptor.eventHubs.partitions} partitions)`);
 
