@@ -1,6 +1,6 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { coalesce, type DecodedTelemetry, type Telemetry } from '@telemetry/device-state';
-import { startCosmosServer, startFaultProxy, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import { documentWrites, startCosmosServer, startFaultProxy, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
 import { connectCosmos, ensureDeviceStateContainer } from './cosmos-connection';
 import { CosmosDeviceStateStore } from './cosmos-device-state-store';
 
@@ -90,6 +90,44 @@ describe('CosmosDeviceStateStore against the Cosmos server', () => {
     expect(outcome).toMatchObject({ status: 'failed', attempts: 3, error: { code: 'STORE_THROTTLED', retryable: true } });
     expect(Date.now() - started).toBeGreaterThanOrEqual(2 * 40);
     expect(store.stats().throttles).toBe(3);
+  });
+
+  it('writes a multi-device batch as bulk requests: one round trip per 100 devices, conditional on cached ETags', async () => {
+    const store = newStore();
+    const ids = Array.from({ length: 150 }, (_, i) => `bulk-${n}-${i}`);
+    const first = await store.apply(patchesOf(...ids.map((id) => ({ deviceId: id, timestamp: at(1), battery: 0.5 }))));
+    expect(first.every((o) => o.status === 'written')).toBe(true);
+    expect(proxy.requests().filter((r) => r.isDocumentWrite)).toHaveLength(2); // 100 + 50 operations
+    expect(documentWrites(proxy.requests())).toBe(150);
+    proxy.resetCounts();
+    const second = await store.apply(patchesOf(...ids.map((id) => ({ deviceId: id, timestamp: at(2), flightMode: 4 }))));
+    expect(second.every((o) => o.status === 'written')).toBe(true);
+    expect(proxy.requests().filter((r) => r.isDocumentRead)).toHaveLength(0);
+    expect(await store.get(ids[149]!)).toMatchObject({ battery: 0.5, flightMode: 4, lastEventTime: at(2) });
+  });
+
+  it('bulk conflicts (a cold instance, a stale ETag) fall back to re-read and merge, losing nothing', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `conf-${n}-${i}`);
+    const warm = newStore();
+    await warm.apply(patchesOf(...ids.map((id) => ({ deviceId: id, timestamp: at(5), battery: 0.1 }))));
+    const other = newStore();
+    // other is cold: its creates get 409 -> read -> conditional replace
+    const coldOutcomes = await other.apply(patchesOf(...ids.map((id) => ({ deviceId: id, timestamp: at(6), flightMode: 2 }))));
+    expect(coldOutcomes.every((o) => o.status === 'written')).toBe(true);
+    // warm now holds stale ETags: its replaces get 412 -> read -> merge -> replace
+    const staleOutcomes = await warm.apply(patchesOf(...ids.map((id) => ({ deviceId: id, timestamp: at(7), position: { latitude: 1, longitude: 2, altitude: 3 } }))));
+    expect(staleOutcomes.every((o) => o.status === 'written')).toBe(true);
+    expect(warm.stats().conflicts).toBeGreaterThanOrEqual(20);
+    for (const id of ids) {
+      expect(await warm.get(id)).toMatchObject({ battery: 0.1, flightMode: 2, position: { latitude: 1, longitude: 2, altitude: 3 }, lastEventTime: at(7) });
+    }
+  });
+
+  it('a bulk request against a store that is down fails every device in it, retryable', async () => {
+    proxy.setMode({ kind: 'down' });
+    const outcomes = await newStore().apply(patchesOf(...Array.from({ length: 5 }, (_, i) => ({ deviceId: `down-${n}-${i}`, timestamp: at(1) }))));
+    expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('failed'));
+    expect(outcomes[0]).toMatchObject({ attempts: 3, error: { retryable: true } });
   });
 
   it('recovers once the store is back', async () => {

@@ -1,4 +1,4 @@
-import type { Container, ItemDefinition } from '@azure/cosmos';
+import { BulkOperationType, type Container, type ItemDefinition, type JSONObject, type OperationInput, type OperationResponse } from '@azure/cosmos';
 import {
   BrokenCircuitError,
   bulkhead,
@@ -40,8 +40,17 @@ export interface CosmosDeviceStateStoreOptions {
   breakerThreshold?: number;
   /** How long the local circuit stays open before one trial call, in ms. */
   breakerHalfOpenMs?: number;
+  /**
+   * Send a batch's writes as Cosmos bulk requests (up to 100 conditional operations per round
+   * trip) instead of one request per device. Default true. Devices whose operation conflicts
+   * (409/412) or fails transiently take the one-by-one path, with its re-read and retries.
+   */
+  bulk?: boolean;
   clock?: () => Date;
 }
+
+/** Cosmos accepts at most 100 operations per bulk request. */
+const BULK_LIMIT = 100;
 
 interface Known {
   etag: string;
@@ -85,7 +94,65 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
 
   async apply(patches: Iterable<DeviceStatePatch>): Promise<ApplyOutcome[]> {
     const limiter = bulkhead(this.options.concurrency, Number.POSITIVE_INFINITY);
-    return Promise.all([...patches].map((patch) => limiter.execute(() => this.applyOne(patch))));
+    const all = [...patches];
+    if (this.options.bulk === false || all.length < 2) {
+      return Promise.all(all.map((patch) => limiter.execute(() => this.applyOne(patch))));
+    }
+    const outcomes = new Map<string, ApplyOutcome>();
+    const pending: { patch: DeviceStatePatch; op: OperationInput; next: DeviceStatePatch }[] = [];
+    for (const patch of all) {
+      const known = this.cache.get(patch.deviceId);
+      const { next, changed } = applyPatch(known?.state, patch);
+      if (!changed) {
+        outcomes.set(patch.deviceId, { deviceId: patch.deviceId, status: 'unchanged', attempts: 0 });
+        continue;
+      }
+      const resourceBody = documentFromPatch(next, this.now()) as unknown as JSONObject;
+      const op: OperationInput = known
+        ? { operationType: BulkOperationType.Replace, id: patch.deviceId, partitionKey: patch.deviceId, resourceBody, ifMatch: known.etag }
+        : { operationType: BulkOperationType.Create, partitionKey: patch.deviceId, resourceBody };
+      pending.push({ patch, op, next });
+    }
+    const slow: DeviceStatePatch[] = [];
+    const chunks: (typeof pending)[] = [];
+    for (let i = 0; i < pending.length; i += BULK_LIMIT) chunks.push(pending.slice(i, i + BULK_LIMIT));
+    await Promise.all(
+      chunks.map((chunk) =>
+        limiter.execute(async () => {
+          let responses: OperationResponse[];
+          let attempts = 0;
+          try {
+            responses = await this.retry.execute(() => {
+              attempts++;
+              return this.call((abortSignal) => this.container.items.bulk(chunk.map((c) => c.op), { continueOnError: true }, { abortSignal }));
+            });
+          } catch (error) {
+            // The whole request failed after its retries: every device in it failed the same way.
+            const failure = toPipelineError(error, 'store');
+            for (const { patch } of chunk) outcomes.set(patch.deviceId, { deviceId: patch.deviceId, status: 'failed', error: failure, attempts });
+            return;
+          }
+          chunk.forEach(({ patch, op, next }, i) => {
+            const response = responses[i];
+            const status = response?.statusCode ?? 0;
+            if ((status === 200 || status === 201) && response?.eTag) {
+              if (op.operationType === BulkOperationType.Create) this.counts.creates++;
+              else this.counts.replaces++;
+              this.cache.set(patch.deviceId, { etag: response.eTag, state: next });
+              outcomes.set(patch.deviceId, { deviceId: patch.deviceId, status: 'written', attempts: 1 });
+              return;
+            }
+            if (status === 409 || status === 412 || status === 404) this.counts.conflicts++;
+            if (status === 429) this.counts.throttles++;
+            slow.push(patch);
+          });
+        }),
+      ),
+    );
+    // Conflicts and per-operation faults: the one-by-one path re-reads, re-merges and retries.
+    const retried = await Promise.all(slow.map((patch) => limiter.execute(() => this.applyOne(patch))));
+    for (const outcome of retried) outcomes.set(outcome.deviceId, { ...outcome, attempts: outcome.attempts + 1 });
+    return all.map((p) => outcomes.get(p.deviceId)!);
   }
 
   async get(deviceId: string): Promise<DeviceStateDocument | undefined> {

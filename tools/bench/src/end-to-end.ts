@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runScenario, startLocalStack, waitForDrain, type LocalStack } from '@telemetry/local-stack';
+import { documentWrites } from '@telemetry/local-services';
 import { simulate } from '@telemetry/simulator';
 import { sampleRss } from './rss';
 
@@ -18,7 +19,7 @@ async function withStack<T>(fn: (stack: LocalStack) => Promise<T>): Promise<T> {
 
 const storeOps = (stack: LocalStack) => {
   const requests = stack.cosmosProxy.requests();
-  return { writes: requests.filter((r) => r.isDocumentWrite).length, reads: requests.filter((r) => r.isDocumentRead).length };
+  return { writes: documentWrites(requests), reads: requests.filter((r) => r.isDocumentRead).length };
 };
 
 export interface ThroughputResult {

@@ -17,6 +17,8 @@ export interface ProxiedRequest {
   isDocumentWrite: boolean;
   /** Cosmos point reads: GET on `/docs/{id}`. */
   isDocumentRead: boolean;
+  /** Document operations carried: the number of operations of a bulk request, else 1. */
+  operations: number;
 }
 
 export interface FaultProxy {
@@ -37,7 +39,15 @@ function classify(method: string, path: string, headers: http.IncomingHttpHeader
     path,
     isDocumentWrite: onDocs && !isQuery && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method),
     isDocumentRead: onDocs && method === 'GET' && /\/docs\/[^/]+$/.test(path),
+    operations: 1,
   };
+}
+
+const isBulk = (headers: http.IncomingHttpHeaders): boolean => String(headers['x-ms-cosmos-is-batch-request'] ?? '').toLowerCase() === 'true';
+
+/** Store operations a client asked for: bulk requests count each operation they carry. */
+export function documentWrites(requests: ProxiedRequest[]): number {
+  return requests.filter((r) => r.isDocumentWrite).reduce((n, r) => n + r.operations, 0);
 }
 
 /**
@@ -55,6 +65,19 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const entry = classify(req.method ?? 'GET', req.url ?? '/', req.headers);
     log.push(entry);
+    if (isBulk(req.headers)) {
+      // Count the operations of a bulk request (a JSON array); the body is forwarded unchanged.
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        try {
+          const ops = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+          if (Array.isArray(ops)) entry.operations = ops.length;
+        } catch {
+          // not JSON: counted as one
+        }
+      });
+    }
     if (mode.kind === 'down') {
       req.socket.destroy();
       return;
