@@ -7,6 +7,7 @@
 // drift-check: not set in Azure: LOCAL_HOST_ADMIN_URL (local host switch only)
 // drift-check: not set in Azure: LOCAL_HOST_MASTER_KEY (local host switch only)
 // drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
+// drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 
 param shared object
 param identity object

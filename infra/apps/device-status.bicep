@@ -21,7 +21,7 @@ var appSettings = {
   EventHubConnection__credential: 'managedidentity'
   EventHubConnection__clientId: identity.clientId
   EventHubName: shared.eventHubs.hubName
-  INGESTION_CONSUMER_GROUP: shared.eventHubs.ingestionConsumerGroup
+  EventHubConsumerGroup: shared.eventHubs.ingestionConsumerGroup
   IngestionCheckpointStorage__blobServiceUri: shared.hostStorage.blobEndpoint
   IngestionCheckpointStorage__credential: 'managedidentity'
   IngestionCheckpointStorage__clientId: identity.clientId
@@ -35,10 +35,10 @@ var appSettings = {
   ParkedStorage__tableServiceUri: shared.dataStorage.tableEndpoint
   ParkedStorage__credential: 'managedidentity'
   ParkedStorage__clientId: identity.clientId
-  PARKED_TABLE: shared.names.parkingTable
+  PARKING_TABLE: shared.names.parkingTable
   // Breaker state
   BREAKER_STATUS_URL: 'https://${shared.siteNames.circuitBreaker}.azurewebsites.net/api/breaker'
-  BREAKER_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-status-key)'
+  BREAKER_STATUS_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-status-key)'
   OPS_PROBE_TIMEOUT_MS: '4000'
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
+import { observabilitySettingsSchema } from '@telemetry/observability';
 import { MIN_SIGNING_KEY_LENGTH, type BreakerPolicy } from '@telemetry/circuit-breaker';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -41,6 +42,7 @@ export const breakerSettingsSchema = z
     /** Set by App Service: the name of the app running this code. */
     WEBSITE_SITE_NAME: z.string().optional(),
   })
+  .extend(observabilitySettingsSchema.shape)
   .superRefine((s, ctx) => {
     const need = (keys: (keyof typeof s)[], why: string) => {
       for (const key of keys) if (!s[key]) ctx.addIssue({ code: 'custom', path: [key], message: `required when ${why}` });

@@ -8,3 +8,8 @@ import './functions/monitorFailures';
 import './functions/breakerStatus';
 import './functions/approveResume';
 import './functions/tripBreaker';
+
+import { app } from '@azure/functions';
+import { shutdownBreakerServices } from './services';
+
+app.hook.appTerminate(() => shutdownBreakerServices());

@@ -5,6 +5,7 @@ import {
 } from '@telemetry/circuit-breaker';
 import { connectFailureTable, TableFailureCounter, tableConnectionFromSettings, type FailureCounter } from '@telemetry/failure-tracking';
 import { DefaultAzureCredential } from '@azure/identity';
+import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadBreakerSettings, policyFrom, type BreakerSettings } from './config';
 
 export interface BreakerServices {
@@ -16,6 +17,13 @@ export interface BreakerServices {
   logger: Logger;
   /** Current time (epoch ms); tests may replace it. */
   clock: () => number;
+  /** breaker.state.changes and friends (Azure Monitor when configured; snapshot file locally). */
+  telemetry: TelemetryMetrics;
+}
+
+/** Flushes metrics on the way out (the app's terminate hook). */
+export async function shutdownBreakerServices(): Promise<void> {
+  await services?.telemetry.shutdown();
 }
 
 let services: BreakerServices | undefined;
@@ -39,6 +47,7 @@ export function createBreakerServices(env: Record<string, string | undefined>): 
     notifier: settings.BREAKER_WEBHOOK_URL ? new WebhookNotifier({ url: settings.BREAKER_WEBHOOK_URL }) : noOperatorNotifier,
     logger,
     clock: Date.now,
+    telemetry: createTelemetryMetrics({ app: 'circuit-breaker', settings, logger }),
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -43,7 +44,7 @@ export const reprocessorSettingsSchema = z.object({
   /** How long one breaker answer is reused (ms). */
   BREAKER_STATUS_CACHE_MS: int(5_000, 0),
   AZURE_CLIENT_ID: z.string().optional(),
-});
+}).extend(observabilitySettingsSchema.shape);
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;
 

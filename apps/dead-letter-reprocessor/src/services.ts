@@ -12,11 +12,18 @@ import {
   type ReprocessorDeps,
 } from '@telemetry/reprocessing';
 import type { QueueClient } from '@azure/storage-queue';
+import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadReprocessorSettings } from './config';
 
 export interface ReprocessorServices extends ReprocessorDeps {
   deadLetterQueue: QueueClient;
   poisonQueue: QueueClient;
+  telemetry: TelemetryMetrics;
+}
+
+/** Flushes metrics on the way out (the app's terminate hook). */
+export async function shutdownReprocessorServices(): Promise<void> {
+  await services?.telemetry.shutdown();
 }
 
 let services: ReprocessorServices | undefined;
@@ -53,7 +60,9 @@ export function createReprocessorServices(env: Record<string, string | undefined
   const { queues, blobs } = connectStorage(storage);
   const claimChecks = blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER);
   const deadLetterQueue = queues.getQueueClient(settings.DEAD_LETTER_QUEUE);
+  const telemetry = createTelemetryMetrics({ app: 'dead-letter-reprocessor', settings, logger: log });
   return {
+    telemetry,
     store: new CosmosDeviceStateStore(container, {
       retry: { maxAttempts: settings.STORE_MAX_ATTEMPTS, initialDelayMs: settings.STORE_RETRY_BASE_MS, maxDelayMs: settings.STORE_RETRY_MAX_MS },
       concurrency: settings.STORE_CONCURRENCY,
@@ -72,7 +81,7 @@ export function createReprocessorServices(env: Record<string, string | undefined
       backoffMaxSeconds: settings.REPROCESS_BACKOFF_MAX_SECONDS,
       breakerDeferSeconds: settings.BREAKER_DEFER_SECONDS,
     },
-    metrics: new ReprocessorMetrics(),
+    metrics: new ReprocessorMetrics(telemetry.metrics),
     logger: log,
     deadLetterQueue,
     poisonQueue: queues.getQueueClient(`${settings.DEAD_LETTER_QUEUE}-poison`),

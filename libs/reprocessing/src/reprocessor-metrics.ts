@@ -1,3 +1,4 @@
+import type { Metrics } from '@telemetry/observability';
 import type { ReprocessAction, ReprocessOutcome } from './reprocess-outcome';
 
 export type CountsByCode = Record<string, number>;
@@ -28,9 +29,13 @@ export class ReprocessorMetrics {
   private readonly since = new Date().toISOString();
   private readonly counts: Omit<ReprocessorMetricsSnapshot, 'since'> = { reprocessed: {}, parked: {}, retryScheduled: {}, deferred: {} };
 
+  /** `exported`: where the same outcomes go as `reprocessor.outcomes` (Azure Monitor, local snapshot). */
+  constructor(private readonly exported?: Metrics) {}
+
   record(outcome: ReprocessOutcome): void {
     const bucket = this.counts[KEY[outcome.action]];
     bucket[outcome.code] = (bucket[outcome.code] ?? 0) + 1;
+    this.exported?.count('reprocessor.outcomes', 1, { outcome: outcome.action, code: outcome.code });
   }
 
   snapshot(): ReprocessorMetricsSnapshot {

@@ -2,6 +2,7 @@ import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
 import { applyBreakerCommand, BREAKER_OPERATIONS, initialBreakerState, type BreakerCommand, type BreakerState } from '@telemetry/circuit-breaker';
 import { BREAKER_ENTITY } from '../names';
+import { breakerServices } from '../services';
 
 /**
  * The `breaker` entity: the one place the breaker's state lives (Durable persists it, so a
@@ -23,4 +24,12 @@ export function breakerEntity(context: EntityContext<BreakerState>): void {
   context.df.return(step.outcome);
 }
 
-df.app.entity(BREAKER_ENTITY, breakerEntity);
+/** The registered entity: the state machine, plus a `breaker.state.changes` count per transition. */
+export function observedBreakerEntity(context: EntityContext<BreakerState>): void {
+  const before = context.df.getState(() => initialBreakerState())?.status;
+  breakerEntity(context);
+  const after = context.df.getState(() => initialBreakerState())?.status;
+  if (after && after !== before) breakerServices().telemetry.metrics.count('breaker.state.changes', 1, { to: after });
+}
+
+df.app.entity(BREAKER_ENTITY, observedBreakerEntity);

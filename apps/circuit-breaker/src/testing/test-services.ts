@@ -1,4 +1,5 @@
 import { silentLogger } from '@telemetry/core';
+import { createTelemetryMetrics } from '@telemetry/observability';
 import { InMemoryIngestionSwitch, RecordingNotifier } from '@telemetry/circuit-breaker/testing';
 import { InMemoryFailureCounter } from '@telemetry/failure-tracking/testing';
 import { loadBreakerSettings, policyFrom } from '../config';
@@ -15,6 +16,7 @@ export function testServices(now: { ms: number }, env: Record<string, string> = 
   const failures = new InMemoryFailureCounter(() => now.ms);
   const ingestion = new InMemoryIngestionSwitch();
   const notifier = new RecordingNotifier();
-  const services: BreakerServices = { settings, policy: policyFrom(settings), failures, ingestion, notifier, logger: silentLogger, clock: () => now.ms };
+  const telemetry = createTelemetryMetrics({ app: 'circuit-breaker', settings: {} });
+  const services: BreakerServices = { settings, policy: policyFrom(settings), failures, ingestion, notifier, logger: silentLogger, clock: () => now.ms, telemetry };
   return { services, failures, ingestion, notifier };
 }
