@@ -1,6 +1,6 @@
 import type { DecodedTelemetry } from './decode-telemetry';
 import type { DeviceStatePatch } from './device-state';
-import { mergeInto, patchOf } from './merge';
+import { mergeEventInto, patchOf } from './merge';
 
 /**
  * Folds a batch of decoded events into one patch per device: at most one store write per
@@ -9,10 +9,9 @@ import { mergeInto, patchOf } from './merge';
 export function coalesce(events: Iterable<DecodedTelemetry>): Map<string, DeviceStatePatch> {
   const byDevice = new Map<string, DeviceStatePatch>();
   for (const event of events) {
-    const patch = patchOf(event);
-    const existing = byDevice.get(patch.deviceId);
-    if (existing) mergeInto(existing, patch);
-    else byDevice.set(patch.deviceId, patch);
+    const existing = byDevice.get(event.telemetry.deviceId);
+    if (existing) mergeEventInto(existing, event);
+    else byDevice.set(event.telemetry.deviceId, patchOf(event));
   }
   return byDevice;
 }

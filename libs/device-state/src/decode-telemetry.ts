@@ -1,7 +1,8 @@
 import { PipelineError } from '@telemetry/core';
+import { epochMillis } from './epoch-millis';
 import { MAX_EVENT_BYTES, telemetrySchema, type Telemetry } from './telemetry';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+import { telemetryFastPath } from './telemetry-fast-path';
+import { utf8Text } from './utf8-text';
 
 export interface DecodedTelemetry {
   telemetry: Telemetry;
@@ -54,21 +55,19 @@ export function decodeTelemetry(body: EventBody): DecodedTelemetry {
     if (size > MAX_EVENT_BYTES) {
       throw new PipelineError('EVENT_OVERSIZE', `event is ${size} bytes; the limit is ${MAX_EVENT_BYTES}`);
     }
-    let text: string;
-    if (raw instanceof Uint8Array) {
-      try {
-        text = utf8.decode(raw);
-      } catch (error) {
-        throw new PipelineError('EVENT_ENCODING', 'body is not valid UTF-8', { cause: error });
-      }
-    } else {
-      text = raw;
-    }
-    value = parseJson(text);
+    value = parseJson(raw instanceof Uint8Array ? utf8Text(raw) : raw);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new PipelineError('EVENT_MALFORMED', `body must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`);
   }
+  const telemetry = telemetryFastPath(value) ?? validateWithSchema(value);
+  const time = epochMillis(telemetry.timestamp);
+  if (!Number.isFinite(time)) throw new PipelineError('EVENT_INVALID', 'telemetry schema violation: timestamp: not a calendar date');
+  return { telemetry, time };
+}
+
+/** The schema itself: the verdict for what the fast path turned down, and the messages. */
+function validateWithSchema(value: object): Telemetry {
   const result = telemetrySchema.safeParse(value);
   if (!result.success) {
     const detail = result.error.issues
@@ -77,7 +76,5 @@ export function decodeTelemetry(body: EventBody): DecodedTelemetry {
       .join('; ');
     throw new PipelineError('EVENT_INVALID', `telemetry schema violation: ${detail}`);
   }
-  const time = Date.parse(result.data.timestamp);
-  if (!Number.isFinite(time)) throw new PipelineError('EVENT_INVALID', 'telemetry schema violation: timestamp: not a calendar date');
-  return { telemetry: result.data, time };
+  return result.data;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { coalesce } from './coalesce';
 import type { DecodedTelemetry } from './decode-telemetry';
 import type { DeviceStatePatch } from './device-state';
-import { applyPatch, documentFromPatch, mergePatches, patchFromDocument } from './merge';
+import { applyPatch, documentFromPatch, mergeEventInto, mergeInto, mergePatches, patchFromDocument, patchOf } from './merge';
 import type { Telemetry } from './telemetry';
 import { comparableState, expectedStates, telemetryArbitrary } from './testing';
 
@@ -54,6 +54,19 @@ describe('the merge rule', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it('folding an event in directly equals merging its patch', () => {
+    fc.assert(
+      fc.property(fc.array(telemetryArbitrary(1), { minLength: 1, maxLength: 6 }), telemetryArbitrary(1), (earlier, event) => {
+        const viaPatch = coalesce(earlier.map(decoded)).get('drone-00000')!;
+        const direct = structuredClone(viaPatch);
+        mergeInto(viaPatch, patchOf(decoded(event)));
+        mergeEventInto(direct, decoded(event));
+        expect(direct).toEqual(viaPatch);
+      }),
+      { numRuns: 1000 },
     );
   });
 

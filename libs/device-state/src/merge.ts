@@ -47,6 +47,18 @@ export function patchOf({ telemetry, time }: DecodedTelemetry): DeviceStatePatch
   return { deviceId: telemetry.deviceId, lastEventTime: time, fields };
 }
 
+/**
+ * Folds one event into `into` (mutating it): `mergeInto(into, patchOf(event))` without building
+ * the event's patch, which is the per-event cost of coalescing a batch.
+ */
+export function mergeEventInto(into: DeviceStatePatch, { telemetry, time }: DecodedTelemetry): void {
+  if (time > into.lastEventTime) into.lastEventTime = time;
+  if (telemetry.battery !== undefined) setIfNewer(into, 'battery', { value: telemetry.battery, at: time });
+  if (telemetry.flightMode !== undefined) setIfNewer(into, 'flightMode', { value: telemetry.flightMode, at: time });
+  if (telemetry.position !== undefined) setIfNewer(into, 'position', { value: telemetry.position, at: time });
+  if (telemetry.health !== undefined) setIfNewer(into, 'health', { value: telemetry.health, at: time });
+}
+
 /** Folds `incoming` into `into` (mutating it). Returns true when anything changed. */
 export function mergeInto(into: DeviceStatePatch, incoming: DeviceStatePatch): boolean {
   let changed = false;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 /** Maximum size of one telemetry event on the wire (bytes). Larger events are EVENT_OVERSIZE. */
 export const MAX_EVENT_BYTES = 64 * 1024;
 
-const DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+/** What a deviceId may be (also the partition key and the document id). */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 
 export const positionSchema = z.object({
   latitude: z.number().min(-90).max(90),
@@ -23,8 +24,8 @@ export const healthSchema = z.object({
  * compatibility, never stored. Documented in the README; extend, never rename.
  */
 export const telemetrySchema = z.object({
-  deviceId: z.string().regex(DEVICE_ID, 'deviceId must be 1-64 chars of [A-Za-z0-9._:-]'),
-  // Calendar validity (e.g. no 30 February) is checked by decodeTelemetry, which needs the epoch anyway.
+  deviceId: z.string().regex(DEVICE_ID_PATTERN, 'deviceId must be 1-64 chars of [A-Za-z0-9._:-]'),
+  // zod's pattern already rejects impossible dates (30 February); decodeTelemetry still checks Date.parse, which it needs for the epoch.
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 instant with a zone' }),
   keyFrame: z.boolean().optional(),
   battery: z.number().min(0).max(1).optional(),
