@@ -1,0 +1,30 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Command } from 'commander';
+import type { StackDescriptor } from '@telemetry/local-stack';
+import { auditRun } from './audit';
+import { formatAudit } from './format-audit';
+import { readRecordFile } from './record-file';
+
+const program = new Command()
+  .name('npm run audit --')
+  .description('Accounts for every event of a run from what the stores hold: applied, superseded, dead-lettered, parked, or lost (listed).')
+  .requiredOption('--record <file>', 'the simulator record of what was sent (NDJSON of SentEvent; npm start writes <data dir>/sent.ndjson)')
+  .option('--stack <file>', 'the running stack descriptor', '.local/stack.json')
+  .option('--dead-letter-storage <connection>', 'storage account of the dead letters when it is not the stack\'s (connection string)')
+  .option('--json', 'print the report as JSON')
+  .option('--max-lost <n>', 'lost events listed in the text output', (v) => parseInt(v, 10), 50);
+
+async function main(): Promise<void> {
+  const o = program.parse().opts<{ record: string; stack: string; deadLetterStorage?: string; json?: boolean; maxLost: number }>();
+  const descriptor = JSON.parse(await readFile(path.resolve(o.stack), 'utf8')) as StackDescriptor;
+  const sent = await readRecordFile(path.resolve(o.record));
+  const report = await auditRun(descriptor, sent, o.deadLetterStorage ? { deadLetterStorage: o.deadLetterStorage } : {});
+  console.log(o.json ? JSON.stringify(report, null, 2) : formatAudit(report, o.maxLost));
+  process.exitCode = report.ok ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(2);
+});

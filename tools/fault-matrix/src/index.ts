@@ -1,0 +1,12 @@
+export * from './audit';
+export * from './format-audit';
+export * from './record-file';
+export * from './hostile-bodies';
+export * from './out-of-order-events';
+export * from './send-events';
+export * from './delivery-tracker';
+export * from './fault-scenario';
+export * from './matrix-stack';
+export * from './run-matrix';
+export * from './report';
+export { SCENARIOS } from './scenarios';

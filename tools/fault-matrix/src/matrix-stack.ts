@@ -1,0 +1,155 @@
+import path from 'node:path';
+import { BulkOperationType, CosmosClient, type OperationInput } from '@azure/cosmos';
+import { TableClient } from '@azure/data-tables';
+import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
+import type { SpawnedHost } from '@telemetry/local-host';
+import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { startLocalStack, type LocalStack, type StackDescriptor } from '@telemetry/local-stack';
+
+export interface MatrixStackOptions {
+  dataDir: string;
+  /** Run the circuit breaker app too (its scenario only: it would pause ingestion on every outage). */
+  withBreaker?: boolean;
+  /** Bundle the apps first. */
+  build?: boolean;
+  echo?: boolean;
+}
+
+/** Settings that make faults show within a scenario's time: short timeouts, fast reprocessing backoff, a small breaker. */
+const OVERRIDES = {
+  ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '2000', STORE_CALL_TIMEOUT_MS: '2000' },
+  'dead-letter-reprocessor': {
+    REPROCESS_BACKOFF_BASE_SECONDS: '1', REPROCESS_BACKOFF_MAX_SECONDS: '8', REPROCESS_MAX_ATTEMPTS: '20',
+    BREAKER_DEFER_SECONDS: '2', BREAKER_STATUS_CACHE_MS: '1000', COSMOS_REQUEST_TIMEOUT_MS: '2000', STORE_CALL_TIMEOUT_MS: '2000',
+  },
+  'circuit-breaker': { BREAKER_THRESHOLD: '20', BREAKER_WINDOW_SECONDS: '15', BREAKER_MODE: 'manual' },
+};
+
+/**
+ * The local stack as the fault matrix runs it: ingestion and the dead-letter reprocessor (plus the
+ * breaker when asked) under the local host, with the dead letters on a second Azurite (the apps'
+ * `DeadLetterStorage`) so the dead-letter queue can go down alone, and handles to inject faults.
+ */
+export class MatrixStack {
+  /** Ingestion host instances alive now (the first is the stack's). */
+  readonly ingestion: SpawnedHost[];
+  private extra: { stop(): Promise<void> }[] = [];
+
+  private constructor(
+    readonly stack: LocalStack,
+    private deadLetters: AzuriteInstance,
+    private emulator: SpawnedEmulator,
+    private readonly options: MatrixStackOptions,
+  ) {
+    this.ingestion = [stack.hosts.get('ingestion')!];
+  }
+
+  static async start(options: MatrixStackOptions): Promise<MatrixStack> {
+    const deadLetters = await startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters') });
+    try {
+      const { queues, blobs } = connectStorage({ connectionString: deadLetters.connectionString });
+      await ensureDeadLetterResources(queues.getQueueClient('telemetry-deadletter'), blobs.getContainerClient('telemetry-deadletter-bodies'));
+      const apps = ['ingestion', 'dead-letter-reprocessor', ...(options.withBreaker ? ['circuit-breaker'] : [])];
+      const dl = { DeadLetterStorage: deadLetters.connectionString };
+      const stack = await startLocalStack({
+        dataDir: options.dataDir,
+        apps,
+        build: options.build ?? true,
+        dashboard: false,
+        echo: options.echo,
+        settingsOverrides: {
+          ingestion: { ...OVERRIDES.ingestion, ...dl },
+          'dead-letter-reprocessor': { ...OVERRIDES['dead-letter-reprocessor'], ...dl },
+          'circuit-breaker': OVERRIDES['circuit-breaker'],
+        },
+        // A killed host's partitions move after 5 s instead of the default minute.
+        hostJsonExtensions: { ingestion: { eventHubs: { loadBalancingUpdateInterval: '00:00:01', partitionOwnershipExpirationInterval: '00:00:05' } } },
+      });
+      return new MatrixStack(stack, deadLetters, stack.emulator, options);
+    } catch (error) {
+      await deadLetters.stop();
+      throw error;
+    }
+  }
+
+  get descriptor(): StackDescriptor {
+    return this.stack.descriptor;
+  }
+
+  /** The dead letters' storage account (queue, poison queue, claim checks, parking table). */
+  get deadLetterStorage(): string {
+    return this.deadLetters.connectionString;
+  }
+
+  /** Takes the dead-letter storage account down (graceful stop: Azurite saves its data). */
+  async stopDeadLetterStorage(): Promise<void> {
+    await this.deadLetters.stop();
+  }
+
+  /** Brings it back on the same ports and data folder. */
+  async startDeadLetterStorage(): Promise<void> {
+    const d = this.deadLetters;
+    this.deadLetters = await startAzurite({ location: d.location, ports: { blob: d.blobPort, queue: d.queuePort, table: d.tablePort } });
+  }
+
+  /** Stops the Event Hubs emulator, waits, and starts it again on the same port and data. */
+  async restartEmulator(downMs: number): Promise<void> {
+    await this.emulator.stop();
+    await new Promise((r) => setTimeout(r, downMs));
+    const d = this.descriptor.eventHubs;
+    this.emulator = await spawnEmulator({
+      dataDir: path.join(this.options.dataDir, 'eventhubs'), port: this.emulator.port,
+      hubs: [{ name: d.hubName, partitions: d.partitions, consumerGroups: [d.consumerGroup] }],
+    });
+  }
+
+  /** Another ingestion instance on the same hub and consumer group (they share the partitions). */
+  async addIngestionHost(): Promise<SpawnedHost> {
+    const host = await this.stack.startHost('ingestion');
+    this.ingestion.push(host);
+    return host;
+  }
+
+  /** SIGKILL: no checkpoint, no ownership release. */
+  async killIngestionHost(host: SpawnedHost): Promise<void> {
+    await host.kill();
+    this.ingestion.splice(this.ingestion.indexOf(host), 1);
+  }
+
+  /** Graceful stop: the in-flight batch is checkpointed and ownership released. */
+  async stopIngestionHost(host: SpawnedHost): Promise<void> {
+    await host.stop();
+    this.ingestion.splice(this.ingestion.indexOf(host), 1);
+  }
+
+  /**
+   * Between scenarios: every device document deleted (straight on the Cosmos server, not through
+   * the fault proxy) and the parking table dropped, so each scenario is audited on its own. The
+   * apps' caches recover by themselves (a replace of a deleted document is a 404: re-read, create).
+   */
+  async resetStores(): Promise<void> {
+    const d = this.descriptor.cosmos;
+    const container = new CosmosClient({ endpoint: this.stack.cosmos.endpoint, key: this.stack.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } })
+      .database(d.database).container(d.container);
+    const { resources } = await container.items.query<{ id: string; deviceId?: string }>('SELECT c.id, c.deviceId FROM c').fetchAll();
+    for (let i = 0; i < resources.length; i += 100) {
+      const ops: OperationInput[] = resources.slice(i, i + 100).map((r) => ({ operationType: BulkOperationType.Delete, id: r.id, partitionKey: r.deviceId ?? r.id }));
+      await container.items.bulk(ops);
+    }
+    const table = TableClient.fromConnectionString(this.deadLetterStorage, this.descriptor.queues.parkingTable, { allowInsecureConnection: true });
+    await table.deleteTable().catch(() => undefined);
+  }
+
+  /** Keeps something to stop with the stack (e.g. a restarted service). */
+  track(stoppable: { stop(): Promise<void> }): void {
+    this.extra.push(stoppable);
+  }
+
+  async stop(): Promise<void> {
+    await this.stack.stop();
+    for (const s of this.extra) await s.stop().catch(() => undefined);
+    await this.emulator.stop().catch(() => undefined);
+    await this.deadLetters.stop().catch(() => undefined);
+  }
+}

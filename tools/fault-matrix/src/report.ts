@@ -1,0 +1,71 @@
+import type { ScenarioResult } from './run-matrix';
+
+const COLUMNS: [string, (r: ScenarioResult) => string | number][] = [
+  ['scenario', (r) => r.id],
+  ['sent', (r) => r.sent],
+  ['applied', (r) => r.applied],
+  ['superseded', (r) => r.superseded],
+  ['dead-lettered', (r) => r.deadLettered],
+  ['parked', (r) => r.parked],
+  ['lost', (r) => r.lost],
+  ['duplicates absorbed', (r) => r.duplicatesAbsorbed],
+  ['letters written', (r) => Object.values(r.deadLettersWritten).reduce((a, b) => a + b, 0)],
+  ['reprocessed', (r) => r.reprocessor['applied'] ?? 0],
+  ['seconds', (r) => r.seconds.toFixed(1)],
+  ['result', (r) => (r.passed ? 'pass' : 'FAIL')],
+];
+
+/** The matrix as a fixed-width text table (the CLI prints it). */
+export function formatMatrixTable(results: ScenarioResult[]): string {
+  const rows = [COLUMNS.map(([h]) => h), ...results.map((r) => COLUMNS.map(([, f]) => String(f(r))))];
+  const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
+}
+
+export interface MatrixRunInfo {
+  size: number;
+  outageSeconds: number;
+  startedAt: string;
+  finishedAt: string;
+  /** 1-minute load average at the start and the end (the machine is shared). */
+  loadAverage: { start: number; end: number };
+  cpus: number;
+  node: string;
+}
+
+/** The matrix as a markdown document (docs/fault-matrix.md). */
+export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunInfo): string {
+  const header = `| ${COLUMNS.map(([h]) => h).join(' | ')} |\n|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
+  const rows = results.map((r) => `| ${COLUMNS.map(([, f]) => String(f(r))).join(' | ')} |`);
+  const details = results.map((r) => [
+    `### ${r.id}: ${r.title}`,
+    '',
+    `- sent ${r.sent} (${r.distinct} distinct bodies); applied ${r.applied}, superseded ${r.superseded}, dead-lettered (still queued) ${r.deadLettered}, parked ${r.parked} ${JSON.stringify(r.audit.parkedByCode)}, lost ${r.lost}; devices not matching the model: ${r.devicesMismatched}`,
+    `- deliveries to the ingestion function ${String(r.facts['delivered'])}; duplicates absorbed ${r.duplicatesAbsorbed} (of which redelivered ${r.redelivered})`,
+    `- dead letters written by ingestion ${JSON.stringify(r.deadLettersWritten)}; reprocessor outcomes ${JSON.stringify(r.reprocessor)}`,
+    `- facts: ${JSON.stringify(Object.fromEntries(Object.entries(r.facts).filter(([k]) => k !== 'delivered')))}`,
+    ...(r.failures.length ? [`- **failures**: ${r.failures.join('; ')}`] : []),
+    '',
+  ].join('\n'));
+  return [
+    '# Fault matrix',
+    '',
+    `\`npm run test:faults\` (tools/fault-matrix). Run ${info.startedAt} .. ${info.finishedAt}: ${info.size} events per scenario, outages of ${info.outageSeconds} s,`,
+    `${info.cpus} CPUs shared with other work (load average ${info.loadAverage.start.toFixed(2)} at the start, ${info.loadAverage.end.toFixed(2)} at the end), Node ${info.node}.`,
+    '',
+    header,
+    ...rows,
+    '',
+    'Columns: **applied** = the device document holds the event\'s value (or its time); **superseded** = every field it carried was overtaken by a newer event of the same device;',
+    '**dead-lettered** = its dead letter still waits in the dead-letter queue or `-poison` queue after the drain (must be 0: the reprocessor empties them);',
+    '**parked** = the reprocessor parked its dead letter with the reason (bad input); **lost** = none of these (must be 0);',
+    '**duplicates absorbed** = deliveries the ingestion function completed (local host `eventsProcessed`, summed over host instances) minus distinct bodies sent:',
+    'simulator duplicates plus redeliveries after a kill, rebalance or restart, all folded idempotently (a batch cut short by SIGKILL is not counted: a lower bound);',
+    '**letters written** = dead letters ingestion wrote (its metrics), **reprocessed** = letters the reprocessor applied to Cosmos.',
+    'Every scenario also checks each device document against an independent model of the merge rule.',
+    '',
+    '## Scenarios',
+    '',
+    ...details,
+  ].join('\n');
+}

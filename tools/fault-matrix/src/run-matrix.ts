@@ -1,0 +1,153 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { QueueClient } from '@azure/storage-queue';
+import { waitUntil } from '@telemetry/local-services';
+import { stackMetrics, waitForDrain } from '@telemetry/local-stack';
+import type { MetricsSnapshot } from '@telemetry/observability';
+import { auditRun, type AuditReport } from './audit';
+import { DeliveryTracker } from './delivery-tracker';
+import type { FaultScenario, ScenarioContext } from './fault-scenario';
+import { MatrixStack } from './matrix-stack';
+import { writeRecordFile } from './record-file';
+
+export interface MatrixOptions {
+  scenarios: FaultScenario[];
+  /** Events per scenario (100,000 at full size). */
+  size: number;
+  /** Outage length (ms); 30 s at full size. */
+  outageMs: number;
+  /** How long a scenario's load lasts around its fault (s); 30 at full size. */
+  loadSeconds?: number;
+  dataDir: string;
+  seed?: number;
+  /** Drain bound per scenario (ms). */
+  drainTimeoutMs?: number;
+  build?: boolean;
+  echo?: boolean;
+  log?: (message: string) => void;
+  onResult?: (result: ScenarioResult) => void;
+}
+
+export interface ScenarioResult {
+  id: string;
+  title: string;
+  sent: number;
+  distinct: number;
+  applied: number;
+  superseded: number;
+  deadLettered: number;
+  parked: number;
+  lost: number;
+  /** Deliveries to the ingestion function beyond the first of each distinct body (see README). */
+  duplicatesAbsorbed: number;
+  /** Of those, deliveries beyond the events sent: replays after a kill, rebalance, restart or retry. */
+  redelivered: number;
+  devicesMismatched: number;
+  /** Dead letters ingestion wrote during the scenario, by code (its metrics). */
+  deadLettersWritten: Record<string, number>;
+  /** What the reprocessor did with them, by action (its metrics). */
+  reprocessor: Record<string, number>;
+  seconds: number;
+  passed: boolean;
+  failures: string[];
+  facts: Record<string, unknown>;
+  audit: AuditReport;
+}
+
+const counters = (s: MetricsSnapshot, name: string, key: string): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const c of s.counters) if (c.name === name) out[c.attributes[key] ?? ''] = (out[c.attributes[key] ?? ''] ?? 0) + c.value;
+  return out;
+};
+const minus = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)] as const).filter(([, v]) => v > 0));
+
+/** Waits for every checkpoint to reach the end of its partition, then for the dead-letter queues to empty. */
+async function drain(matrix: MatrixStack, timeoutMs: number): Promise<void> {
+  await waitForDrain(matrix.descriptor, { timeoutMs });
+  const queue = matrix.descriptor.queues.deadLetter;
+  for (const name of [queue, `${queue}-poison`]) {
+    const client = new QueueClient(matrix.deadLetterStorage, name);
+    await waitUntil(
+      async () => ((await client.getProperties().catch(() => ({ approximateMessagesCount: 0 }))).approximateMessagesCount ?? 0) === 0,
+      { timeoutMs, intervalMs: 500, description: `dead-letter queue ${name} to be drained by the reprocessor` },
+    );
+  }
+}
+
+/** Runs one scenario on a running matrix stack: stores reset, fault under load, drain, audit, expectations. */
+export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScenario, options: Omit<MatrixOptions, 'scenarios'>, index: number): Promise<ScenarioResult> {
+  const log = options.log ?? (() => undefined);
+  await matrix.resetStores();
+  const deliveries = new DeliveryTracker();
+  await deliveries.start(matrix.ingestion);
+  const before = await stackMetrics(matrix.stack);
+  const ctx: ScenarioContext = {
+    matrix, size: options.size, outageMs: options.outageMs, loadSeconds: options.loadSeconds ?? 30, seed: (options.seed ?? 1) * 1000 + index,
+    recordFile: path.join(options.dataDir, 'records', `${scenario.id}.ndjson`),
+    deliveries, log: (m) => log(`[${scenario.id}] ${m}`),
+  };
+  const started = Date.now();
+  const failures: string[] = [];
+  ctx.log('running');
+  const outcome = await scenario.run(ctx);
+  await writeRecordFile(ctx.recordFile, outcome.sent);
+  ctx.log(`sent ${outcome.sent.length}; draining`);
+  await drain(matrix, options.drainTimeoutMs ?? 600_000);
+  const seconds = (Date.now() - started) / 1000;
+  await deliveries.refresh(matrix.ingestion);
+  const audit = await auditRun(matrix.descriptor, outcome.sent, { deadLetterStorage: matrix.deadLetterStorage });
+  // Snapshot files are rewritten every 2 s: give the last writes time to land.
+  await new Promise((r) => setTimeout(r, 2_500));
+  const after = await stackMetrics(matrix.stack);
+  const facts = outcome.facts ?? {};
+  if (audit.lost !== 0) failures.push(`${audit.lost} events lost`);
+  if (audit.devicesMismatched.length) failures.push(`${audit.devicesMismatched.length} devices differ from the model: ${audit.devicesMismatched.slice(0, 5).join(', ')}`);
+  if (audit.unexpectedCodes.length) failures.push(`dead letters with unexpected codes: ${JSON.stringify(audit.unexpectedCodes.slice(0, 3))}`);
+  if (audit.deadLettered !== 0) failures.push(`${audit.deadLettered} dead letters still queued after the drain`);
+  const delivered = deliveries.total();
+  const result: ScenarioResult = {
+    id: scenario.id, title: scenario.title,
+    sent: audit.sent, distinct: audit.distinct, applied: audit.applied, superseded: audit.superseded,
+    deadLettered: audit.deadLettered, parked: audit.parked, lost: audit.lost,
+    duplicatesAbsorbed: Math.max(0, delivered - audit.distinct),
+    redelivered: Math.max(0, delivered - audit.sent),
+    devicesMismatched: audit.devicesMismatched.length,
+    deadLettersWritten: minus(counters(after, 'telemetry.events.deadlettered', 'code'), counters(before, 'telemetry.events.deadlettered', 'code')),
+    reprocessor: minus(counters(after, 'reprocessor.outcomes', 'outcome'), counters(before, 'reprocessor.outcomes', 'outcome')),
+    seconds: Math.round(seconds * 10) / 10,
+    passed: false, failures, facts: { ...facts, delivered }, audit,
+  };
+  failures.push(...(outcome.expectations?.(audit, result.facts, result) ?? []), ...((await outcome.verify?.()) ?? []));
+  result.passed = failures.length === 0;
+  ctx.log(`${result.passed ? 'PASSED' : 'FAILED'} in ${result.seconds} s${failures.length ? `: ${failures.join('; ')}` : ''}`);
+  return result;
+}
+
+/**
+ * Runs the scenarios: those that can share a stack on one (stores reset between them), the
+ * breaker's on its own stack with the breaker app. Returns one result per scenario.
+ */
+export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[]> {
+  const results: ScenarioResult[] = [];
+  const groups = [options.scenarios.filter((s) => !s.breaker), options.scenarios.filter((s) => s.breaker)];
+  let built = options.build === false;
+  for (const [g, group] of groups.entries()) {
+    if (!group.length) continue;
+    const dataDir = path.join(options.dataDir, g === 0 ? 'stack' : 'stack-breaker');
+    await mkdir(dataDir, { recursive: true });
+    options.log?.(`starting the local stack${g === 1 ? ' with the circuit breaker' : ''}`);
+    const matrix = await MatrixStack.start({ dataDir, withBreaker: g === 1, build: !built, echo: options.echo });
+    built = true;
+    try {
+      for (const scenario of group) {
+        const result = await runFaultScenario(matrix, scenario, options, options.scenarios.indexOf(scenario));
+        results.push(result);
+        options.onResult?.(result);
+      }
+    } finally {
+      await matrix.stop();
+    }
+  }
+  return results;
+}

@@ -1,0 +1,63 @@
+import { waitUntil } from '@telemetry/local-services';
+import type { FaultScenario } from '../fault-scenario';
+import { rateOver, simulateLoad, waitForDeliveries } from './load';
+
+interface Notice {
+  kind: string;
+  approveUrl?: string;
+}
+
+const noticeOf = (body: unknown): Notice | undefined => (body as { breaker?: Notice } | null)?.breaker;
+
+/**
+ * The circuit breaker trips and resumes: Cosmos goes down under load, failures pass the breaker's
+ * threshold (20 in 15 s here), the breaker pauses ingestion (events wait in Event Hubs), Cosmos
+ * comes back, the operator approves through the signed link of the webhook notice, ingestion
+ * resumes from its checkpoints, and the reprocessor applies the outage's dead letters.
+ */
+export const breakerTrip: FaultScenario = {
+  id: 'breaker-trip',
+  title: 'circuit breaker trip, approval and resume',
+  breaker: true,
+  async run(ctx) {
+    const stack = ctx.matrix.stack;
+    const ingestion = ctx.matrix.ingestion[0]!;
+    const paused = async (): Promise<boolean> => (await ingestion.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
+    const noticesBefore = stack.notifications.length;
+    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds) });
+    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
+    const downAt = Date.now();
+    stack.cosmosProxy.setMode({ kind: 'down' });
+    ctx.log('Cosmos down: waiting for the breaker to pause ingestion');
+    await waitUntil(paused, { timeoutMs: 120_000, intervalMs: 250, description: 'ingestion paused by the breaker' });
+    const pausedAfterMs = Date.now() - downAt;
+    const tripped = await waitUntil(
+      () => stack.notifications.slice(noticesBefore).map(noticeOf).find((n) => n?.kind === 'tripped' && n.approveUrl),
+      { timeoutMs: 60_000, description: 'the trip notice with its approval link' },
+    );
+    await ctx.deliveries.refresh(ctx.matrix.ingestion);
+    const deliveredWhilePaused = ctx.deliveries.total();
+    // Keep the outage for its full length; the breaker holds ingestion meanwhile.
+    await new Promise((r) => setTimeout(r, Math.max(0, ctx.outageMs - (Date.now() - downAt))));
+    await ctx.deliveries.refresh(ctx.matrix.ingestion);
+    const deliveredDuringPause = ctx.deliveries.total() - deliveredWhilePaused;
+    stack.cosmosProxy.setMode({ kind: 'pass' });
+    ctx.log(`Cosmos back after ${(Date.now() - downAt) / 1000} s; approving`);
+    const approval = await fetch(tripped.approveUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=fault-matrix' });
+    await waitUntil(async () => !(await paused()), { timeoutMs: 60_000, intervalMs: 250, description: 'ingestion resumed after the approval' });
+    const resumedAfterMs = Date.now() - downAt;
+    const sent = await sending;
+    const facts = { pausedAfterMs, resumedAfterMs, approvalStatus: approval.status, deliveredDuringPause };
+    return {
+      sent,
+      facts,
+      expectations: (_audit, _facts, result) => {
+        const failures: string[] = [];
+        if (approval.status !== 200) failures.push(`approval answered ${approval.status}`);
+        if (deliveredDuringPause > 0) failures.push(`${deliveredDuringPause} events delivered while the breaker held ingestion paused`);
+        if ((result.reprocessor['applied'] ?? 0) === 0 && Object.keys(result.deadLettersWritten).some((c) => c.startsWith('STORE_'))) failures.push('outage dead letters were not reprocessed');
+        return failures;
+      },
+    };
+  },
+};

@@ -1,0 +1,68 @@
+import type { FaultScenario } from '../fault-scenario';
+import { rateOver, simulateLoad, sleep, waitForDeliveries } from './load';
+
+const storeCodes = (codes: Record<string, number>): number => Object.entries(codes).filter(([c]) => c.startsWith('STORE_')).reduce((n, [, v]) => n + v, 0);
+
+/**
+ * Cosmos down (connections reset at the fault proxy) for the outage length while the simulator
+ * sends: ingestion dead-letters what it cannot store (STORE_*), and the reprocessor applies those
+ * letters once Cosmos is back. Nothing may stay parked or queued.
+ */
+export const cosmosDown: FaultScenario = {
+  id: 'cosmos-down',
+  title: 'Cosmos down (fault proxy resets connections)',
+  async run(ctx) {
+    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds / 2) });
+    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
+    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'down' });
+    ctx.log(`Cosmos down for ${ctx.outageMs / 1000} s`);
+    await sleep(ctx.outageMs);
+    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
+    ctx.log('Cosmos back');
+    const sent = await sending;
+    return {
+      sent,
+      facts: { outageSeconds: ctx.outageMs / 1000 },
+      expectations: (audit, _facts, result) => {
+        const failures: string[] = [];
+        if (storeCodes(result.deadLettersWritten) === 0) failures.push('no STORE_* dead letter written during the outage');
+        if ((result.reprocessor['applied'] ?? 0) === 0) failures.push('the reprocessor applied no dead letter after recovery');
+        if (storeCodes(audit.parkedByCode) > 0) failures.push(`STORE_* letters parked instead of reprocessed: ${JSON.stringify(audit.parkedByCode)}`);
+        return failures;
+      },
+    };
+  },
+};
+
+/**
+ * A 429 storm: the fault proxy answers every Cosmos request 429 with x-ms-retry-after-ms for the
+ * outage length. Ingestion honours retry-after, then dead-letters (STORE_THROTTLED); the
+ * reprocessor applies the letters after the storm.
+ */
+export const throttleStorm: FaultScenario = {
+  id: 'throttle-storm',
+  title: '429 storm with retry-after (fault proxy)',
+  async run(ctx) {
+    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds / 2) });
+    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
+    const throttledFrom = ctx.matrix.stack.cosmosProxy.requests().length;
+    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'throttle', retryAfterMs: 200 });
+    ctx.log(`429 storm for ${ctx.outageMs / 1000} s`);
+    await sleep(ctx.outageMs);
+    const throttled = ctx.matrix.stack.cosmosProxy.requests().length - throttledFrom;
+    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
+    ctx.log('storm over');
+    const sent = await sending;
+    return {
+      sent,
+      facts: { stormSeconds: ctx.outageMs / 1000, requestsThrottled: throttled },
+      expectations: (audit, _facts, result) => {
+        const failures: string[] = [];
+        if (throttled === 0) failures.push('no request reached the proxy during the storm');
+        if ((result.deadLettersWritten['STORE_THROTTLED'] ?? 0) === 0 && storeCodes(result.deadLettersWritten) === 0) failures.push('no store dead letter during the storm');
+        if (storeCodes(audit.parkedByCode) > 0) failures.push(`STORE_* letters parked instead of reprocessed: ${JSON.stringify(audit.parkedByCode)}`);
+        return failures;
+      },
+    };
+  },
+};

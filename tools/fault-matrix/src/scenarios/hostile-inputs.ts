@@ -1,0 +1,54 @@
+import { CosmosClient } from '@azure/cosmos';
+import type { FaultScenario } from '../fault-scenario';
+import { hostileBodies } from '../hostile-bodies';
+import { sendEvents } from '../send-events';
+import { concatRuns, rateOver, simulateLoad } from './load';
+
+/** Keys a stored device document may have: the contract's fields and Cosmos' own. */
+const DOCUMENT_KEYS = new Set(['id', 'deviceId', 'battery', 'flightMode', 'position', 'health', 'fieldTimes', 'lastEventTime', 'updatedAt', 'schemaVersion', 'keyFrame', '_rid', '_self', '_etag', '_attachments', '_ts']);
+
+/**
+ * Corrupt and hostile inputs under load: the simulator's corrupt events plus fast-check bodies
+ * (bad UTF-8, deep nesting, huge numbers, prototype-pollution keys, not-an-object, oversize) and
+ * valid telemetry wrapped in hostile extras. Every bad one must be parked with its code; the
+ * valid ones applied with nothing but the contract's fields stored.
+ */
+export const hostileInputs: FaultScenario = {
+  id: 'hostile-inputs',
+  title: 'corrupt and hostile inputs (fast-check)',
+  async run(ctx) {
+    const hostileCount = Math.max(300, Math.round(ctx.size * 0.05));
+    const bodies = hostileBodies({ count: hostileCount, seed: ctx.seed, startTime: Date.now(), devices: 50, maxOversize: Math.max(5, Math.round(hostileCount / 100)) });
+    const d = ctx.matrix.descriptor.eventHubs;
+    const [load, hostile] = await Promise.all([
+      simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.loadSeconds), corruptRatio: 0.02 }),
+      sendEvents(bodies, { connectionString: d.connectionString, hubName: d.hubName, batchSize: 20, concurrency: 4 }),
+    ]);
+    const attacks: Record<string, number> = {};
+    for (const b of bodies) attacks[b.attack] = (attacks[b.attack] ?? 0) + 1;
+    const sent = concatRuns(load, hostile);
+    const corrupt = sent.filter((e) => e.kind === 'corrupt').length;
+    return {
+      sent,
+      facts: { hostile: bodies.length, attacks, corrupt },
+      expectations: (audit) => {
+        const failures: string[] = [];
+        if (audit.parked !== corrupt) failures.push(`${corrupt} corrupt or hostile events sent, ${audit.parked} parked`);
+        const codes = Object.keys(audit.parkedByCode).filter((c) => !c.startsWith('EVENT_'));
+        if (codes.length) failures.push(`parked with non-input codes: ${codes.join(', ')}`);
+        return failures;
+      },
+      verify: async () => {
+        // Prototype-pollution keys and other extras must never reach a stored document.
+        const cosmos = new CosmosClient({ endpoint: ctx.matrix.stack.cosmos.endpoint, key: ctx.matrix.stack.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+        const { resources } = await cosmos.database(ctx.matrix.descriptor.cosmos.database).container(ctx.matrix.descriptor.cosmos.container)
+          .items.query<Record<string, unknown>>({ query: 'SELECT * FROM c WHERE STARTSWITH(c.deviceId, @p)', parameters: [{ name: '@p', value: 'fuzz-' }] }).fetchAll();
+        const bad = resources.filter((doc) => Object.keys(doc).some((k) => !DOCUMENT_KEYS.has(k)));
+        return [
+          ...(resources.length === 0 ? ['no fuzz device document stored'] : []),
+          ...(bad.length ? [`documents with unexpected keys: ${bad.slice(0, 3).map((doc) => `${String(doc['id'])}: ${Object.keys(doc).join(',')}`).join('; ')}`] : []),
+        ];
+      },
+    };
+  },
+};

@@ -1,0 +1,49 @@
+import { waitUntil } from '@telemetry/local-services';
+import { simulate, type SentEvent } from '@telemetry/simulator';
+import type { ScenarioContext } from '../fault-scenario';
+
+export interface LoadOptions {
+  count: number;
+  /** events/s; 0 = as fast as possible. */
+  rate: number;
+  corruptRatio?: number;
+  duplicateRatio?: number;
+  seed?: number;
+}
+
+/** The simulator's drone fleet against the stack: ~100 events per device, 1% corrupt, 2% duplicated by default. */
+export async function simulateLoad(ctx: ScenarioContext, o: LoadOptions): Promise<SentEvent[]> {
+  const d = ctx.matrix.descriptor.eventHubs;
+  const { events } = await simulate({
+    connectionString: d.connectionString, hubName: d.hubName,
+    devices: Math.max(20, Math.round(o.count / 100)), count: o.count, rate: o.rate, keyFrameEvery: 10,
+    corruptRatio: o.corruptRatio ?? 0.01, duplicateRatio: o.duplicateRatio ?? 0.02, seed: o.seed ?? ctx.seed,
+  });
+  return events;
+}
+
+/** One record of several sends: indexes (and duplicate references) renumbered to follow each other. */
+export function concatRuns(...runs: SentEvent[][]): SentEvent[] {
+  const out: SentEvent[] = [];
+  for (const run of runs) {
+    const offset = out.length;
+    for (const e of run) out.push({ ...e, index: e.index + offset, ...(e.duplicateOf !== undefined ? { duplicateOf: e.duplicateOf + offset } : {}) });
+  }
+  return out;
+}
+
+/** Events/s that spread `count` events over `seconds`. */
+export const rateOver = (count: number, seconds: number): number => Math.max(1, Math.ceil(count / Math.max(1, seconds)));
+
+/** Waits until the ingestion instances have completed this many deliveries in the scenario. */
+export async function waitForDeliveries(ctx: ScenarioContext, count: number, timeoutMs = 300_000): Promise<void> {
+  await waitUntil(
+    async () => {
+      await ctx.deliveries.refresh(ctx.matrix.ingestion);
+      return ctx.deliveries.total() >= count;
+    },
+    { timeoutMs, intervalMs: 250, description: `${count} deliveries to the ingestion function` },
+  );
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,75 @@
+import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
+import { bulkhead } from 'cockatiel';
+import { sha256, type SentEvent } from '@telemetry/simulator';
+import type { Telemetry } from '@telemetry/device-state';
+
+/** A body to send and what the audit must know about it. */
+export interface OutgoingEvent {
+  deviceId: string;
+  body: Buffer;
+  kind: SentEvent['kind'];
+  expectedCode?: string;
+  telemetry?: Telemetry;
+  /** Index (in the same send) of the event whose body this repeats. */
+  duplicateOf?: number;
+}
+
+export interface SendOptions {
+  connectionString: string;
+  hubName: string;
+  /** Events per sendBatch call at most (consecutive events of one partition key). */
+  batchSize?: number;
+  /** sendBatch calls in flight. */
+  concurrency?: number;
+  /** Index of the first event in the run's record. */
+  firstIndex?: number;
+}
+
+/**
+ * Sends bodies exactly in the given order per partition key (partition key = deviceId), in
+ * batches of consecutive events of one device, and returns the simulator's record of each.
+ */
+export async function sendEvents(events: OutgoingEvent[], options: SendOptions): Promise<SentEvent[]> {
+  const producer = new EventHubProducerClient(options.connectionString, options.hubName);
+  const limiter = bulkhead(options.concurrency ?? 16, Number.POSITIVE_INFINITY);
+  const first = options.firstIndex ?? 0;
+  const records: SentEvent[] = events.map((e, i) => ({
+    index: first + i,
+    deviceId: e.deviceId,
+    kind: e.kind,
+    ...(e.duplicateOf !== undefined ? { duplicateOf: first + e.duplicateOf } : {}),
+    ...(e.expectedCode ? { expectedCode: e.expectedCode } : {}),
+    sha256: sha256(e.body),
+    bytes: e.body.byteLength,
+    ...(e.telemetry ? { telemetry: e.telemetry } : {}),
+    sentAt: 0,
+  }));
+  // Runs of one device, in order; a device's runs are sent one after another so its order holds.
+  const runs = new Map<string, number[][]>();
+  const max = options.batchSize ?? 50;
+  let current: { deviceId: string; run: number[] } | undefined;
+  events.forEach((e, i) => {
+    if (!current || current.deviceId !== e.deviceId || current.run.length >= max || e.body.byteLength > 60 * 1024) {
+      current = { deviceId: e.deviceId, run: [] };
+      runs.set(e.deviceId, [...(runs.get(e.deviceId) ?? []), current.run]);
+    }
+    current.run.push(i);
+  });
+  try {
+    await Promise.all(
+      [...runs].map(([deviceId, deviceRuns]) =>
+        limiter.execute(async () => {
+          for (const run of deviceRuns) {
+            const batch: EventData[] = run.map((i) => ({ body: events[i]!.body, contentType: 'application/json', properties: { source: 'fault-matrix', index: first + i } }));
+            await producer.sendBatch(batch, { partitionKey: deviceId });
+            const at = Date.now();
+            for (const i of run) records[i]!.sentAt = at;
+          }
+        }),
+      ),
+    );
+  } finally {
+    await producer.close();
+  }
+  return records;
+}
