@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
 import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { connectFailureTable, ensureFailureTable } from '@telemetry/failure-tracking';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { pathToFileURL } from 'node:url';
@@ -103,6 +104,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await Promise.all([
       ensureDeviceStateContainer(direct, base.cosmos.database, base.cosmos.container),
       ensureDeadLetterResources(queues.getQueueClient(base.queues.deadLetter), blobs.getContainerClient(base.queues.claimCheckContainer)),
+      // The breaker's shared failure window (Bicep creates it in Azure): without it no failure is counted and the breaker never trips.
+      ensureFailureTable(connectFailureTable({ connectionString: azurite.connectionString }, 'failurewindow')),
       building,
     ]);
 
