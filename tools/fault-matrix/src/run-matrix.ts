@@ -141,7 +141,11 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
     built = true;
     try {
       for (const scenario of group) {
-        const result = await runFaultScenario(matrix, scenario, options, options.scenarios.indexOf(scenario));
+        const result = await runFaultScenario(matrix, scenario, options, options.scenarios.indexOf(scenario)).catch((error: unknown) => {
+          // A scenario that could not finish is a failed row; the stack is put back in shape for the next one.
+          matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
+          return failedResult(scenario, error);
+        });
         results.push(result);
         options.onResult?.(result);
       }
@@ -150,4 +154,17 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
     }
   }
   return results;
+}
+
+function failedResult(scenario: FaultScenario, error: unknown): ScenarioResult {
+  const message = error instanceof Error ? error.message : String(error);
+  const audit: AuditReport = {
+    sent: 0, distinct: 0, applied: 0, superseded: 0, deadLettered: 0, parked: 0, lost: 0, lostEvents: [], devicesExpected: 0, devicesStored: 0,
+    devicesMismatched: [], queuedByCode: {}, parkedByCode: {}, unexpectedCodes: [], ok: false,
+  };
+  return {
+    id: scenario.id, title: scenario.title, sent: 0, distinct: 0, applied: 0, superseded: 0, deadLettered: 0, parked: 0, lost: 0,
+    duplicatesAbsorbed: 0, redelivered: 0, devicesMismatched: 0, deadLettersWritten: {}, reprocessor: {}, seconds: 0,
+    passed: false, failures: [`did not complete: ${message}`], facts: {}, audit,
+  };
 }
