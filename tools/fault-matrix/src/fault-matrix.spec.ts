@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { appendFile, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AuditReport } from './audit';
 import { MatrixStack } from './matrix-stack';
 import { runFaultScenario, type MatrixOptions, type ScenarioResult } from './run-matrix';
 import { SCENARIOS } from './scenarios';
@@ -43,4 +46,36 @@ describe.each([
     const result = await runFaultScenario(matrix!, scenario, options, SCENARIOS.indexOf(scenario));
     expectAccounted(result);
   }, SCENARIO_TIMEOUT);
+
+  if (!breaker) {
+    it('npm run audit accounts for the last scenario from its record file, and lists an event that was never stored', async () => {
+      const last = scenarios[scenarios.length - 1]!;
+      const record = path.join(dataDir, 'records', `${last.id}.ndjson`);
+      const stackFile = path.join(dataDir, 'stack.json');
+      await writeFile(stackFile, JSON.stringify(matrix!.descriptor));
+      const audit = (file: string) => new Promise<{ code: number; report: AuditReport }>((resolve, reject) => {
+        execFile(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(__dirname, 'audit-cli.ts'), '--record', file, '--stack', stackFile, '--dead-letter-storage', matrix!.deadLetterStorage, '--json'],
+          { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+            try {
+              resolve({ code: error ? Number(error.code ?? 1) : 0, report: JSON.parse(stdout) as AuditReport });
+            } catch (parseError) {
+              reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+            }
+          });
+      });
+      const good = await audit(record);
+      expect(good.code).toBe(0);
+      expect(good.report).toMatchObject({ lost: 0, devicesMismatched: [], ok: true });
+      expect(good.report.sent).toBeGreaterThanOrEqual(SIZE);
+
+      const tampered = path.join(dataDir, 'tampered.ndjson');
+      await copyFile(record, tampered);
+      const ghost = { index: 999_999, deviceId: 'ghost-001', kind: 'valid', sha256: 'f'.repeat(64), bytes: 80, sentAt: Date.now(), telemetry: { deviceId: 'ghost-001', timestamp: new Date().toISOString(), battery: 0.5 } };
+      await appendFile(tampered, JSON.stringify(ghost) + '\n');
+      const bad = await audit(tampered);
+      expect(bad.code).toBe(1);
+      expect(bad.report.lost).toBe(1);
+      expect(bad.report.lostEvents).toEqual([expect.objectContaining({ index: 999_999, deviceId: 'ghost-001', kind: 'valid' })]);
+    }, 120_000);
+  }
 });
