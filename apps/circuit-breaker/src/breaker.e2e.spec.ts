@@ -149,7 +149,9 @@ describe('circuit breaker end to end under the local host', () => {
     await waitUntil(ingestPaused, { timeoutMs: 90_000, intervalMs: 200, description: 'ingestion paused by the breaker' });
     const pausedAfterMs = Date.now() - outageAt;
     const tripped = await waitUntil(() => notices.find((n) => n.kind === 'tripped'), { timeoutMs: 30_000, description: 'trip notice' });
-    expect(tripped.counts.STORE_UNAVAILABLE).toBeGreaterThan(THRESHOLD);
+    // An outage shows as refused/reset connections or timed-out calls: any retryable store code.
+    const storeFailures = Object.entries(tripped.counts as Record<string, number>).filter(([code]) => code.startsWith('STORE_')).reduce((n, [, c]) => n + c, 0);
+    expect(storeFailures).toBeGreaterThan(THRESHOLD);
     expect(tripped.approveUrl).toMatch(/\/api\/breaker\/approve\?token=v1\./);
     const state = await breakerState();
     expect(state).toMatchObject({ status: 'open', episode: 1 });

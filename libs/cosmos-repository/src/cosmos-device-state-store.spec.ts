@@ -127,7 +127,8 @@ describe('CosmosDeviceStateStore against the Cosmos server', () => {
     proxy.setMode({ kind: 'down' });
     const outcomes = await newStore().apply(patchesOf(...Array.from({ length: 5 }, (_, i) => ({ deviceId: `down-${n}-${i}`, timestamp: at(1) }))));
     expect(outcomes.map((o) => o.status)).toEqual(Array(5).fill('failed'));
-    expect(outcomes[0]).toMatchObject({ attempts: 3, error: { retryable: true } });
+    // one bulk request, then the one-by-one path's 3 attempts
+    expect(outcomes[0]).toMatchObject({ attempts: 4, error: { code: 'STORE_UNAVAILABLE', retryable: true } });
   });
 
   it('recovers once the store is back', async () => {

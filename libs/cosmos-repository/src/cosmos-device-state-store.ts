@@ -49,6 +49,9 @@ export interface CosmosDeviceStateStoreOptions {
   clock?: () => Date;
 }
 
+/** How @azure/cosmos reports a bulk request that failed as a whole (it drops the status code). */
+const BULK_FAILURE = /^Bulk request errored with/;
+
 /** Cosmos accepts at most 100 operations per bulk request. */
 const BULK_LIMIT = 100;
 
@@ -120,16 +123,13 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
       chunks.map((chunk) =>
         limiter.execute(async () => {
           let responses: OperationResponse[];
-          let attempts = 0;
           try {
-            responses = await this.retry.execute(() => {
-              attempts++;
-              return this.call((abortSignal) => this.container.items.bulk(chunk.map((c) => c.op), { continueOnError: true }, { abortSignal }));
-            });
-          } catch (error) {
-            // The whole request failed after its retries: every device in it failed the same way.
-            const failure = toPipelineError(error, 'store');
-            for (const { patch } of chunk) outcomes.set(patch.deviceId, { deviceId: patch.deviceId, status: 'failed', error: failure, attempts });
+            responses = await this.call((abortSignal) => this.container.items.bulk(chunk.map((c) => c.op), { continueOnError: true }, { abortSignal }));
+          } catch {
+            // The SDK reports a failed bulk request without its status (429? 503? reset?), so its
+            // devices take the one-by-one path, which classifies each failure, honours retry-after
+            // and retries; the local circuit breaker keeps that cheap during an outage.
+            slow.push(...chunk.map((c) => c.patch));
             return;
           }
           chunk.forEach(({ patch, op, next }, i) => {
@@ -185,7 +185,9 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
           const normalised =
             error instanceof TaskCancelledError
               ? new PipelineError('STORE_TIMEOUT', `store call exceeded ${this.options.callTimeoutMs ?? 5_000} ms`, { cause: error })
-              : toPipelineError(error, 'store');
+              : BULK_FAILURE.test(String((error as Error)?.message))
+                ? new PipelineError('STORE_UNAVAILABLE', String((error as Error).message), { cause: error })
+                : toPipelineError(error, 'store');
           if (normalised.code === 'STORE_THROTTLED') this.counts.throttles++;
           throw normalised;
         }
