@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
+import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/cosmos-repository';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
@@ -9,12 +10,7 @@ const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).defa
  * host (BINDING_SETTINGS); the storage connection by prefix (CONNECTION_SETTINGS).
  */
 export const reprocessorSettingsSchema = z.object({
-  COSMOS_ENDPOINT: z.url(),
-  /** Local emulator only; in Azure the managed identity is used. */
-  COSMOS_KEY: z.string().min(1).optional(),
-  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
-  COSMOS_CONTAINER: z.string().min(1).default('devices'),
-  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  ...cosmosSettingsShape,
   /** The dead-letter queue (trigger) on the DeadLetterStorage connection; `<queue>-poison` is drained too. */
   DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
   /** Claim-checked dead letters (written by ingestion); big parked letters go under `parked/`. */
@@ -22,12 +18,7 @@ export const reprocessorSettingsSchema = z.object({
   /** Table of parked letters (PartitionKey = issue code, RowKey = dead-letter id). */
   PARKING_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default('deadletterparking'),
   /** Store attempts within one reprocessing attempt (cockatiel, as ingestion). */
-  STORE_MAX_ATTEMPTS: int(3),
-  STORE_RETRY_BASE_MS: int(200),
-  STORE_RETRY_MAX_MS: int(2_000),
-  STORE_CALL_TIMEOUT_MS: int(5_000),
-  STORE_CONCURRENCY: int(4),
-  STORE_CACHE_SIZE: int(10_000),
+  ...storeSettingsShape({ maxAttempts: 3, retryBaseMs: 200, retryMaxMs: 2_000, callTimeoutMs: 5_000, concurrency: 4, cacheSize: 10_000 }),
   /** Reprocessing attempts for retryable codes before a letter is parked. */
   REPROCESS_MAX_ATTEMPTS: int(8),
   /** Reprocessing attempts for unknown codes before a letter is parked. */
@@ -43,7 +34,6 @@ export const reprocessorSettingsSchema = z.object({
   BREAKER_DEFER_SECONDS: int(60),
   /** How long one breaker answer is reused (ms). */
   BREAKER_STATUS_CACHE_MS: int(5_000, 0),
-  AZURE_CLIENT_ID: z.string().optional(),
 }).extend(observabilitySettingsSchema.shape);
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;

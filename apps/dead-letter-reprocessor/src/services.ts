@@ -1,7 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { ConfigError, jsonLogger, type Logger } from '@telemetry/core';
-import { connectCosmos, CosmosDeviceStateStore } from '@telemetry/cosmos-repository';
+import { deviceStateStoreFromSettings } from '@telemetry/cosmos-repository';
 import { connectStorage, storageConnectionFromSettings } from '@telemetry/dead-letter';
 import {
   alwaysClosedBreaker,
@@ -49,26 +49,13 @@ export function createReprocessorServices(env: Record<string, string | undefined
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri, __blobServiceUri and __tableServiceUri']);
   const log = logger ?? jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'dead-letter-reprocessor' });
-  const { container } = connectCosmos({
-    endpoint: settings.COSMOS_ENDPOINT,
-    key: settings.COSMOS_KEY,
-    database: settings.COSMOS_DATABASE,
-    container: settings.COSMOS_CONTAINER,
-    managedIdentityClientId: settings.AZURE_CLIENT_ID,
-    requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
-  });
   const { queues, blobs } = connectStorage(storage);
   const claimChecks = blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER);
   const deadLetterQueue = queues.getQueueClient(settings.DEAD_LETTER_QUEUE);
   const telemetry = createTelemetryMetrics({ app: 'dead-letter-reprocessor', settings, logger: log });
   return {
     telemetry,
-    store: new CosmosDeviceStateStore(container, {
-      retry: { maxAttempts: settings.STORE_MAX_ATTEMPTS, initialDelayMs: settings.STORE_RETRY_BASE_MS, maxDelayMs: settings.STORE_RETRY_MAX_MS },
-      concurrency: settings.STORE_CONCURRENCY,
-      cacheSize: settings.STORE_CACHE_SIZE,
-      callTimeoutMs: settings.STORE_CALL_TIMEOUT_MS,
-    }),
+    store: deviceStateStoreFromSettings(settings),
     queue: new StorageDeadLetterQueue(deadLetterQueue, claimChecks),
     parking: new TableParkingStore(parkingTable(env, settings.PARKING_TABLE, settings.AZURE_CLIENT_ID), claimChecks),
     breaker: settings.BREAKER_STATUS_URL

@@ -4,7 +4,7 @@ import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { ConfigError } from '@telemetry/core';
-import { connectCosmos } from '@telemetry/cosmos-repository';
+import { containerFromSettings } from '@telemetry/cosmos-repository';
 import { connectStorage, storageConnectionFromSettings } from '@telemetry/dead-letter';
 import {
   BreakerClient, CosmosDeviceReader, DeadLetterStatsSource, EventHubLagSource, ParkedCountSource, type DeviceReader, type OpsSources,
@@ -63,14 +63,7 @@ function parkedTable(env: Env, table: string): TableClient {
 
 export function createDeviceStatusServices(env: Env): DeviceStatusServices {
   const settings = loadDeviceStatusSettings(env);
-  const { container } = connectCosmos({
-    endpoint: settings.COSMOS_ENDPOINT,
-    key: settings.COSMOS_KEY,
-    database: settings.COSMOS_DATABASE,
-    container: settings.COSMOS_CONTAINER,
-    managedIdentityClientId: settings.AZURE_CLIENT_ID,
-    requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
-  });
+  const container = containerFromSettings(settings);
   const devices = new CosmosDeviceReader(container, { callTimeoutMs: settings.COSMOS_CALL_TIMEOUT_MS });
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   const breaker = settings.BREAKER_STATUS_URL ? new BreakerClient({ statusUrl: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY }) : undefined;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
+import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/cosmos-repository';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
@@ -10,33 +11,16 @@ const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).defa
  * and are listed in BINDING_SETTINGS.
  */
 export const ingestionSettingsSchema = z.object({
-  /** Cosmos DB account endpoint. */
-  COSMOS_ENDPOINT: z.url(),
-  /** Local emulator only; in Azure the managed identity is used. */
-  COSMOS_KEY: z.string().min(1).optional(),
-  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
-  COSMOS_CONTAINER: z.string().min(1).default('devices'),
-  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  ...cosmosSettingsShape,
   /** Queue for dead letters, on the DeadLetterStorage connection. */
   DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
   /** Blob container for claim-checked dead letters. */
   CLAIM_CHECK_CONTAINER: z.string().min(3).default('telemetry-deadletter-bodies'),
   /** Dead-letter write attempts before the batch fails (and the trigger retries it). */
   DEAD_LETTER_MAX_ATTEMPTS: int(5),
-  /** Store attempts per device per batch (first try included). */
-  STORE_MAX_ATTEMPTS: int(4),
-  STORE_RETRY_BASE_MS: int(100),
-  STORE_RETRY_MAX_MS: int(2_000),
-  /** Cap on one store call (ms); the SDK's own reconnect retries can otherwise take ~10 s. */
-  STORE_CALL_TIMEOUT_MS: int(5_000),
-  /** Devices written in parallel. */
-  STORE_CONCURRENCY: int(32),
-  /** Devices whose ETag + state each instance remembers (about 1 KB each). */
-  STORE_CACHE_SIZE: int(100_000),
+  ...storeSettingsShape({ maxAttempts: 4, retryBaseMs: 100, retryMaxMs: 2_000, callTimeoutMs: 5_000, concurrency: 32, cacheSize: 100_000 }),
   /** Table storage for the cross-instance failure window (FailureTracking connection). */
   FAILURE_TABLE: z.string().min(3).default('failurewindow'),
-  /** User-assigned managed identity client id (Azure only). */
-  AZURE_CLIENT_ID: z.string().optional(),
 }).extend(observabilitySettingsSchema.shape);
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;

@@ -1,5 +1,5 @@
 import { ConfigError, jsonLogger } from '@telemetry/core';
-import { connectCosmos, CosmosDeviceStateStore } from '@telemetry/cosmos-repository';
+import { deviceStateStoreFromSettings } from '@telemetry/cosmos-repository';
 import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/dead-letter';
 import { CoalescingFailureRecorder, connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/failure-tracking';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
@@ -34,15 +34,6 @@ export function createIngestionServices(
   const settings = loadIngestionSettings(env);
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri and __blobServiceUri']);
-  const retry = { maxAttempts: settings.STORE_MAX_ATTEMPTS, initialDelayMs: settings.STORE_RETRY_BASE_MS, maxDelayMs: settings.STORE_RETRY_MAX_MS };
-  const { container } = connectCosmos({
-    endpoint: settings.COSMOS_ENDPOINT,
-    key: settings.COSMOS_KEY,
-    database: settings.COSMOS_DATABASE,
-    container: settings.COSMOS_CONTAINER,
-    managedIdentityClientId: settings.AZURE_CLIENT_ID,
-    requestTimeoutMs: settings.COSMOS_REQUEST_TIMEOUT_MS,
-  });
   const { queues, blobs } = connectStorage(storage);
   // FailureTracking: connection string locally, FailureTracking__tableServiceUri + identity in Azure.
   // Without it the app still runs, but the circuit breaker cannot see this instance's failures.
@@ -55,12 +46,7 @@ export function createIngestionServices(
     app: 'ingestion',
     telemetry: telemetryMetrics,
     metrics: telemetryMetrics.metrics,
-    store: new CosmosDeviceStateStore(container, {
-      retry,
-      concurrency: settings.STORE_CONCURRENCY,
-      cacheSize: settings.STORE_CACHE_SIZE,
-      callTimeoutMs: settings.STORE_CALL_TIMEOUT_MS,
-    }),
+    store: deviceStateStoreFromSettings(settings),
     deadLetters: new QueueDeadLetterSink(queues.getQueueClient(settings.DEAD_LETTER_QUEUE), blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER), {
       // Dead letters are the last line: retry longer than store writes before failing the batch.
       retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },

@@ -2,3 +2,4 @@ export * from './device-state-store';
 export * from './cosmos-device-state-store';
 export * from './cosmos-connection';
 export * from './lru-cache';
+export * from './store-settings';

@@ -1,0 +1,71 @@
+import type { Container } from '@azure/cosmos';
+import { z } from 'zod';
+import { connectCosmos } from './cosmos-connection';
+import { CosmosDeviceStateStore } from './cosmos-device-state-store';
+
+const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+
+/** The Cosmos settings every app that reads or writes device state shares (same names everywhere). */
+export const cosmosSettingsShape = {
+  /** Cosmos DB account endpoint. */
+  COSMOS_ENDPOINT: z.url(),
+  /** Local emulator only; in Azure the managed identity is used. */
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
+  COSMOS_CONTAINER: z.string().min(1).default('devices'),
+  /** SDK request timeout (ms). */
+  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  /** User-assigned managed identity client id (Azure only). */
+  AZURE_CLIENT_ID: z.string().optional(),
+};
+
+export interface StoreDefaults {
+  maxAttempts: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  callTimeoutMs: number;
+  concurrency: number;
+  cacheSize: number;
+}
+
+/** The device-state store's tuning settings; each app picks defaults that fit its load. */
+export function storeSettingsShape(d: StoreDefaults) {
+  return {
+    /** Store attempts per device (first try included). */
+    STORE_MAX_ATTEMPTS: int(d.maxAttempts),
+    /** Backoff base and cap (ms); the cap also bounds a retry-after. */
+    STORE_RETRY_BASE_MS: int(d.retryBaseMs),
+    STORE_RETRY_MAX_MS: int(d.retryMaxMs),
+    /** Cap on one store call (ms); the SDK's own reconnect retries can otherwise take ~10 s. */
+    STORE_CALL_TIMEOUT_MS: int(d.callTimeoutMs),
+    /** Devices (or bulk requests) written in parallel. */
+    STORE_CONCURRENCY: int(d.concurrency),
+    /** Devices whose ETag + state an instance remembers (about 1 KB each). */
+    STORE_CACHE_SIZE: int(d.cacheSize),
+  };
+}
+
+type CosmosSettings = z.output<z.ZodObject<typeof cosmosSettingsShape>>;
+type StoreSettings = { [K in keyof ReturnType<typeof storeSettingsShape>]: number };
+
+/** The device-state container, from the shared settings. */
+export function containerFromSettings(s: CosmosSettings): Container {
+  return connectCosmos({
+    endpoint: s.COSMOS_ENDPOINT,
+    key: s.COSMOS_KEY,
+    database: s.COSMOS_DATABASE,
+    container: s.COSMOS_CONTAINER,
+    managedIdentityClientId: s.AZURE_CLIENT_ID,
+    requestTimeoutMs: s.COSMOS_REQUEST_TIMEOUT_MS,
+  }).container;
+}
+
+/** The device-state store, from the shared settings. */
+export function deviceStateStoreFromSettings(s: CosmosSettings & StoreSettings): CosmosDeviceStateStore {
+  return new CosmosDeviceStateStore(containerFromSettings(s), {
+    retry: { maxAttempts: s.STORE_MAX_ATTEMPTS, initialDelayMs: s.STORE_RETRY_BASE_MS, maxDelayMs: s.STORE_RETRY_MAX_MS },
+    concurrency: s.STORE_CONCURRENCY,
+    cacheSize: s.STORE_CACHE_SIZE,
+    callTimeoutMs: s.STORE_CALL_TIMEOUT_MS,
+  });
+}
