@@ -32,6 +32,15 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
     ]);
   });
 
+  it('runs with the heap limit of a default Flex Consumption instance and reports its memory in host status', async () => {
+    const { memory } = await host.admin.status();
+    // --max-old-space-size=512 (2048 MB / 4); V8 adds the young generation on top.
+    expect(memory.heapLimitMb).toBeGreaterThanOrEqual(512);
+    expect(memory.heapLimitMb).toBeLessThan(640);
+    expect(memory.rssMb).toBeGreaterThan(memory.heapUsedMb);
+    expect(memory.heapUsedMb).toBeGreaterThan(0);
+  });
+
   it('a plugin resolves extra input bindings (the durableClient extension point)', async () => {
     const body = (await (await get('/api/withClient')).json()) as { starter: { taskHubName: string; rpcBaseUrl: string } };
     expect(body.starter).toMatchObject({ taskHubName: 'local', rpcBaseUrl: `${host.baseUrl}/durabletask/` });

@@ -1,4 +1,4 @@
-export { spawnHost, type SpawnHostOptions, type SpawnedHost } from './spawn-host';
+export { spawnHost, heapLimitForInstance, INSTANCE_MEMORY_SETTING, DEFAULT_INSTANCE_MEMORY_MB, type SpawnHostOptions, type SpawnedHost } from './spawn-host';
 export { HostAdminClient } from './host-admin-client';
 export { runHost, SETTINGS_ENV, type RunHostOptions } from './host/run-host';
 export { LocalHost, LOCAL_HOST_VERSION, type LocalHostOptions } from './host/local-host';
@@ -6,6 +6,7 @@ export type { LocalHostPlugin } from './host/local-host-plugin';
 export { parseReadyLine, READY_LINE_PATTERN, type ReadyLine } from './host/ready-line';
 export type { FunctionInfo, FunctionRunState, HostControl, HostStatus } from './admin/host-control';
 export type { FunctionMetricsSnapshot } from './admin/function-metrics';
+export type { HostMemory } from './admin/host-memory';
 export type { TriggerDriver, TriggerDriverFactory, DriverContext, DriverState } from './drivers/trigger-driver';
 export { TriggerDriverRegistry } from './drivers/trigger-driver-registry';
 export { InputBindingResolvers, type InputBindingResolver, type InputBindingRequest } from './invocation/input-binding-resolvers';

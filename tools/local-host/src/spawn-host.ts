@@ -19,6 +19,13 @@ export interface SpawnHostOptions {
   readyTimeoutMs?: number;
   /** Extra environment for the host process (not app settings). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Memory of the Functions instance this host stands in for (MB). The host process gets the V8
+   * heap limit a default Node worker has there (see `heapLimitForInstance`). Default: app setting
+   * `LOCAL_HOST_INSTANCE_MEMORY_MB`, else 2048 (Flex Consumption's default, as in
+   * infra/modules/function-app.bicep `instanceMemoryMB`).
+   */
+  instanceMemoryMB?: number;
 }
 
 export interface SpawnedHost extends ReadyLine {
@@ -32,10 +39,34 @@ export interface SpawnedHost extends ReadyLine {
 
 const CLI = path.join(__dirname, 'cli.ts');
 
+/** App setting naming the instance memory (MB) the local host should behave like. */
+export const INSTANCE_MEMORY_SETTING = 'LOCAL_HOST_INSTANCE_MEMORY_MB';
+/** Flex Consumption's default instance memory (MB); 512 and 4096 are the other sizes. */
+export const DEFAULT_INSTANCE_MEMORY_MB = 2048;
+
+/**
+ * The old-space limit (MB) V8 gives a Node process by default on a machine of `instanceMemoryMB`:
+ * a quarter of physical memory (V8 Heap::HeapSizeFromPhysicalMemory). The real worker runs with
+ * these defaults; without the flag the local host would size its heap from the development machine
+ * (4 GB on a 24 GB box), collect lazily, and show an RSS no instance would have.
+ */
+export function heapLimitForInstance(instanceMemoryMB: number): number {
+  return Math.max(128, Math.floor(instanceMemoryMB / 4));
+}
+
+function instanceMemoryFromSettings(settings: Record<string, string> | undefined): number {
+  const raw = settings?.[INSTANCE_MEMORY_SETTING];
+  if (raw === undefined || raw === '') return DEFAULT_INSTANCE_MEMORY_MB;
+  const mb = Number(raw);
+  if (!Number.isInteger(mb) || mb < 256) throw new Error(`${INSTANCE_MEMORY_SETTING} must be an instance memory in MB (e.g. 2048), got "${raw}"`);
+  return mb;
+}
+
 /** Starts one app in its own host process (one app per OS process, as app settings are process.env). */
 export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
   // tsx resolved here, so the child does not depend on the caller's working directory.
-  const args = ['--import', pathToFileURL(require.resolve('tsx')).href, CLI, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
+  const instanceMemoryMB = options.instanceMemoryMB ?? instanceMemoryFromSettings(options.settings);
+  const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, '--import', pathToFileURL(require.resolve('tsx')).href, CLI, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
   if (options.masterKey) args.push('--master-key', options.masterKey);
   if (options.functionKey) args.push('--function-key', options.functionKey);

@@ -1,4 +1,5 @@
 import type { FunctionMetricsSnapshot } from './function-metrics';
+import type { HostMemory } from './host-memory';
 
 export type FunctionRunState = 'running' | 'paused' | 'stopped' | 'disabled' | 'unsupported';
 
@@ -19,6 +20,7 @@ export interface HostStatus {
   startedAt: string;
   uptimeMs: number;
   functionCount: number;
+  memory: HostMemory;
 }
 
 /** The admin surface; the HTTP admin API and `LocalHost` callers use the same operations. */

@@ -18,11 +18,19 @@ export async function loadApp(app: ResolvedApp, logger: Logger): Promise<Functio
       logger.log({ level: (level === 'none' ? 'trace' : level) as LogLevel, category: category === 'user' ? 'user' : 'system', message }),
     ),
   );
+  // The worker runs a built app without source maps (unless NODE_OPTIONS asks for them). tsx turns
+  // them on process-wide; left on, Node would parse the bundle's linked .map (tens of MB of JSON)
+  // and keep it for the life of the process.
+  const built = /\.[cm]?js$/i.test(app.entry);
+  const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
+  if (built) process.setSourceMapsEnabled(false);
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the worker loads CommonJS apps with require
     require(app.entry);
   } catch (thrown) {
     throw new LocalHostError('APP_LOAD_FAILED', `loading ${app.entry} failed: ${toError(thrown).message}`, 'load', false, { cause: thrown });
+  } finally {
+    if (built) process.setSourceMapsEnabled(sourceMaps);
   }
   const model = registry.programmingModel();
   // The worker asks for capabilities once loading is done; this locks the library's setup().

@@ -1,5 +1,6 @@
 import { FunctionMetrics, type FunctionMetricsSnapshot } from '../admin/function-metrics';
 import type { FunctionInfo, HostControl, HostStatus } from '../admin/host-control';
+import { hostMemory } from '../admin/host-memory';
 import { AppSettings } from '../config/app-settings';
 import { readHostJson, type HostJson } from '../config/host-json';
 import type { FunctionRegistry } from '../core/function-registry';
@@ -178,6 +179,7 @@ export class LocalHost implements HostControl {
       startedAt: this.startedAt.toISOString(),
       uptimeMs: Date.now() - this.startedAt.getTime(),
       functionCount: this.functions.size,
+      memory: hostMemory(),
     };
   }
 
