@@ -25,6 +25,11 @@ export class HostAdminClient {
     return this.call('GET', '/admin/host/status');
   }
 
+  /** Zeroes the host's metrics (DELETE /admin/host/metrics); returns the empty snapshot. */
+  resetMetrics(): Promise<Record<string, FunctionMetricsSnapshot>> {
+    return this.call('DELETE', '/admin/host/metrics');
+  }
+
   metrics(): Promise<Record<string, FunctionMetricsSnapshot>> {
     return this.call('GET', '/admin/host/metrics');
   }

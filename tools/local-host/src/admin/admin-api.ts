@@ -9,7 +9,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 /**
  * `/admin/*` (master key checked by the caller):
- * GET functions, POST functions/{name}/pause|resume, GET host/status, GET host/metrics.
+ * GET functions, POST functions/{name}/pause|resume, GET host/status, GET|DELETE host/metrics.
  */
 export async function handleAdminRequest(control: HostControl, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
@@ -23,6 +23,10 @@ export async function handleAdminRequest(control: HostControl, req: IncomingMess
     }
     if (method === 'GET' && parts[1] === 'host' && parts[2] === 'status') return sendJson(res, 200, control.status());
     if (method === 'GET' && parts[1] === 'host' && parts[2] === 'metrics') return sendJson(res, 200, control.metrics());
+    if (method === 'DELETE' && parts[1] === 'host' && parts[2] === 'metrics') {
+      control.resetMetrics();
+      return sendJson(res, 200, control.metrics());
+    }
     return sendJson(res, 404, { code: 'NOT_FOUND', message: `no admin endpoint ${method} ${path}` });
   } catch (thrown) {
     const error = toError(thrown);

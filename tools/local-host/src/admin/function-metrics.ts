@@ -21,6 +21,16 @@ export class FunctionMetrics {
 
   constructor(private readonly tracksLatency: boolean) {}
 
+  /** Starts counting afresh (benchmarks: measure a steady state after a warm-up). */
+  reset(): void {
+    this.invocations = 0;
+    this.successes = 0;
+    this.failures = 0;
+    this.retries = 0;
+    this.eventsProcessed = 0;
+    this.latency.reset();
+  }
+
   snapshot(): FunctionMetricsSnapshot {
     const base = { invocations: this.invocations, successes: this.successes, failures: this.failures, retries: this.retries, eventsProcessed: this.eventsProcessed };
     return this.tracksLatency ? { ...base, enqueueToCompletionMs: this.latency.summary() } : base;

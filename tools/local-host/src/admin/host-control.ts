@@ -30,4 +30,6 @@ export interface HostControl {
   resume(functionName: string): Promise<FunctionInfo>;
   status(): HostStatus;
   metrics(): Record<string, FunctionMetricsSnapshot>;
+  /** Zeroes every function's counters and latency samples. */
+  resetMetrics(): void;
 }

@@ -183,6 +183,10 @@ export class LocalHost implements HostControl {
     };
   }
 
+  resetMetrics(): void {
+    for (const f of this.functions.values()) f.metrics.reset();
+  }
+
   metrics(): Record<string, FunctionMetricsSnapshot> {
     return Object.fromEntries([...this.functions.values()].map((f) => [f.registration.name, f.metrics.snapshot()]));
   }
