@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { WORKSPACE_ROOT } from '@telemetry/local-stack';
 import { formatMatrixMarkdown, formatMatrixTable, type MatrixRunInfo } from './report';
+import type { MatrixStack } from './matrix-stack';
 import { runMatrix } from './run-matrix';
 import { SCENARIOS } from './scenarios';
 
@@ -28,7 +29,16 @@ async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;
   const t = (): string => `${((Date.now() - Date.parse(startedAt)) / 1000).toFixed(0).padStart(5)} s`;
+  let running: MatrixStack | undefined;
+  const interrupt = (code: number) => async (): Promise<void> => {
+    console.log('stopping the stack...');
+    await running?.stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void interrupt(130)());
+  process.once('SIGTERM', () => void interrupt(143)());
   const results = await runMatrix({
+    onStack: (m) => (running = m),
     scenarios, size: o.size, outageMs: o.outage * 1000, dataDir, seed: o.seed, echo: Boolean(o.verbose),
     log: (m) => console.log(`${t()}  ${m}`),
   });

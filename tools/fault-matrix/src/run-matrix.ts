@@ -26,6 +26,8 @@ export interface MatrixOptions {
   echo?: boolean;
   log?: (message: string) => void;
   onResult?: (result: ScenarioResult) => void;
+  /** Told of the stack running now (undefined once stopped), so a signal handler can stop it. */
+  onStack?: (stack: MatrixStack | undefined) => void;
 }
 
 export interface ScenarioResult {
@@ -139,6 +141,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
     options.log?.(`starting the local stack${g === 1 ? ' with the circuit breaker' : ''}`);
     const matrix = await MatrixStack.start({ dataDir, withBreaker: g === 1, build: !built, echo: options.echo });
     built = true;
+    options.onStack?.(matrix);
     try {
       for (const scenario of group) {
         const result = await runFaultScenario(matrix, scenario, options, options.scenarios.indexOf(scenario)).catch((error: unknown) => {
@@ -150,6 +153,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
         options.onResult?.(result);
       }
     } finally {
+      options.onStack?.(undefined);
       await matrix.stop();
     }
   }

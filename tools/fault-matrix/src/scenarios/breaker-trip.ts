@@ -1,6 +1,6 @@
 import { waitUntil } from '@telemetry/local-services';
 import type { FaultScenario } from '../fault-scenario';
-import { rateOver, simulateLoad, waitForDeliveries } from './load';
+import { concatRuns, rateOver, simulateLoad, waitForDeliveries } from './load';
 
 interface Notice {
   kind: string;
@@ -24,8 +24,13 @@ export const breakerTrip: FaultScenario = {
     const ingestion = ctx.matrix.ingestion[0]!;
     const paused = async (): Promise<boolean> => (await ingestion.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
     const noticesBefore = stack.notifications.length;
-    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds) });
-    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
+    // As around the other outages: most events before and after, a trickle while Cosmos is down.
+    const before = Math.round(ctx.size * 0.45);
+    const during = Math.max(60, Math.round(ctx.size * 0.03));
+    const first = await simulateLoad(ctx, { count: before, rate: rateOver(before, ctx.loadSeconds / 2) });
+    await waitForDeliveries(ctx, Math.round(ctx.size * 0.42));
+    // The trickle keeps arriving while the breaker holds ingestion: those events wait in Event Hubs.
+    const trickle = simulateLoad(ctx, { count: during, rate: rateOver(during, ctx.outageMs / 1000), seed: ctx.seed + 1 });
     const downAt = Date.now();
     stack.cosmosProxy.setMode({ kind: 'down' });
     ctx.log('Cosmos down: waiting for the breaker to pause ingestion');
@@ -46,7 +51,8 @@ export const breakerTrip: FaultScenario = {
     const approval = await fetch(tripped.approveUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=fault-matrix' });
     await waitUntil(async () => !(await paused()), { timeoutMs: 60_000, intervalMs: 250, description: 'ingestion resumed after the approval' });
     const resumedAfterMs = Date.now() - downAt;
-    const sent = await sending;
+    const rest = await simulateLoad(ctx, { count: ctx.size - before - during, rate: rateOver(ctx.size - before - during, ctx.loadSeconds / 2), seed: ctx.seed + 2 });
+    const sent = concatRuns(first, await trickle, rest);
     const facts = { pausedAfterMs, resumedAfterMs, approvalStatus: approval.status, deliveredDuringPause };
     return {
       sent,

@@ -1,5 +1,5 @@
 import type { FaultScenario } from '../fault-scenario';
-import { rateOver, simulateLoad, sleep, waitForDeliveries } from './load';
+import { loadAroundOutage } from './load';
 
 const storeCodes = (codes: Record<string, number>): number => Object.entries(codes).filter(([c]) => c.startsWith('STORE_')).reduce((n, [, v]) => n + v, 0);
 
@@ -12,14 +12,17 @@ export const cosmosDown: FaultScenario = {
   id: 'cosmos-down',
   title: 'Cosmos down (fault proxy resets connections)',
   async run(ctx) {
-    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds / 2) });
-    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
-    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'down' });
-    ctx.log(`Cosmos down for ${ctx.outageMs / 1000} s`);
-    await sleep(ctx.outageMs);
-    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
-    ctx.log('Cosmos back');
-    const sent = await sending;
+    const proxy = ctx.matrix.stack.cosmosProxy;
+    const sent = await loadAroundOutage(ctx, {
+      start: () => {
+        proxy.setMode({ kind: 'down' });
+        ctx.log(`Cosmos down for ${ctx.outageMs / 1000} s`);
+      },
+      end: () => {
+        proxy.setMode({ kind: 'pass' });
+        ctx.log('Cosmos back');
+      },
+    });
     return {
       sent,
       facts: { outageSeconds: ctx.outageMs / 1000 },
@@ -43,16 +46,21 @@ export const throttleStorm: FaultScenario = {
   id: 'throttle-storm',
   title: '429 storm with retry-after (fault proxy)',
   async run(ctx) {
-    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds / 2) });
-    await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));
-    const throttledFrom = ctx.matrix.stack.cosmosProxy.requests().length;
-    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'throttle', retryAfterMs: 200 });
-    ctx.log(`429 storm for ${ctx.outageMs / 1000} s`);
-    await sleep(ctx.outageMs);
-    const throttled = ctx.matrix.stack.cosmosProxy.requests().length - throttledFrom;
-    ctx.matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
-    ctx.log('storm over');
-    const sent = await sending;
+    const proxy = ctx.matrix.stack.cosmosProxy;
+    let throttledFrom = 0;
+    let throttled = 0;
+    const sent = await loadAroundOutage(ctx, {
+      start: () => {
+        throttledFrom = proxy.requests().length;
+        proxy.setMode({ kind: 'throttle', retryAfterMs: 200 });
+        ctx.log(`429 storm for ${ctx.outageMs / 1000} s`);
+      },
+      end: () => {
+        throttled = proxy.requests().length - throttledFrom;
+        proxy.setMode({ kind: 'pass' });
+        ctx.log('storm over');
+      },
+    });
     return {
       sent,
       facts: { stormSeconds: ctx.outageMs / 1000, requestsThrottled: throttled },

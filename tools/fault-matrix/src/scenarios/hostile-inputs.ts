@@ -8,7 +8,7 @@ import { concatRuns, rateOver, simulateLoad } from './load';
 const DOCUMENT_KEYS = new Set(['id', 'deviceId', 'battery', 'flightMode', 'position', 'health', 'fieldTimes', 'lastEventTime', 'updatedAt', 'schemaVersion', 'keyFrame', '_rid', '_self', '_etag', '_attachments', '_ts']);
 
 /**
- * Corrupt and hostile inputs under load: the simulator's corrupt events plus fast-check bodies
+ * Corrupt and hostile inputs under load: the simulator's corrupt events (1%) plus 2% of fast-check bodies
  * (bad UTF-8, deep nesting, huge numbers, prototype-pollution keys, not-an-object, oversize) and
  * valid telemetry wrapped in hostile extras. Every bad one must be parked with its code; the
  * valid ones applied with nothing but the contract's fields stored.
@@ -17,11 +17,11 @@ export const hostileInputs: FaultScenario = {
   id: 'hostile-inputs',
   title: 'corrupt and hostile inputs (fast-check)',
   async run(ctx) {
-    const hostileCount = Math.max(300, Math.round(ctx.size * 0.05));
+    const hostileCount = Math.max(300, Math.round(ctx.size * 0.02));
     const bodies = hostileBodies({ count: hostileCount, seed: ctx.seed, startTime: Date.now(), devices: 50, maxOversize: Math.max(5, Math.round(hostileCount / 100)) });
     const d = ctx.matrix.descriptor.eventHubs;
     const [load, hostile] = await Promise.all([
-      simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.loadSeconds), corruptRatio: 0.02 }),
+      simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.loadSeconds), corruptRatio: 0.01 }),
       sendEvents(bodies, { connectionString: d.connectionString, hubName: d.hubName, batchSize: 20, concurrency: 4 }),
     ]);
     const attacks: Record<string, number> = {};

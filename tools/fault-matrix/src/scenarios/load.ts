@@ -47,3 +47,28 @@ export async function waitForDeliveries(ctx: ScenarioContext, count: number, tim
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Outage {
+  start(): Promise<void> | void;
+  end(): Promise<void> | void;
+}
+
+/**
+ * Load around an outage, sized so the reprocessor's work stays bounded: 45% of the events at full
+ * speed; the outage begins once ingestion is close behind (42% delivered) so it hits a working
+ * pipeline with a backlog in flight; 3% trickle in during the outage; the rest follow right after.
+ */
+export async function loadAroundOutage(ctx: ScenarioContext, outage: Outage, o: { corruptRatio?: number } = {}): Promise<SentEvent[]> {
+  const before = Math.round(ctx.size * 0.45);
+  const during = Math.max(20, Math.round(ctx.size * 0.03));
+  const after = Math.max(0, ctx.size - before - during);
+  const first = await simulateLoad(ctx, { count: before, rate: rateOver(before, ctx.loadSeconds / 2), ...o });
+  await waitForDeliveries(ctx, Math.round(ctx.size * 0.42));
+  await outage.start();
+  const startedAt = Date.now();
+  const trickle = await simulateLoad(ctx, { count: during, rate: rateOver(during, ctx.outageMs / 1000), seed: ctx.seed + 1, ...o });
+  await sleep(ctx.outageMs - (Date.now() - startedAt));
+  await outage.end();
+  const rest = await simulateLoad(ctx, { count: after, rate: rateOver(after, ctx.loadSeconds / 2), seed: ctx.seed + 2, ...o });
+  return concatRuns(first, trickle, rest);
+}
