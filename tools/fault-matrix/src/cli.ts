@@ -1,9 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
 import { WORKSPACE_ROOT } from '@telemetry/local-stack';
-import { formatMatrixMarkdown, formatMatrixTable, type MatrixRunInfo } from './report';
+import { formatMatrixMarkdown, formatMatrixTable, fromJson, toJson, type MatrixDocument, type MatrixRunInfo } from './report';
 import type { MatrixStack } from './matrix-stack';
 import { runMatrix } from './run-matrix';
 import { SCENARIOS } from './scenarios';
@@ -18,10 +18,11 @@ const program = new Command()
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'fault-matrix'))
   .option('--out <dir>', 'write fault-matrix.json and fault-matrix.md here', path.join(WORKSPACE_ROOT, 'docs'))
   .option('--no-write', 'do not write the docs files')
+  .option('--merge', 'replace only the scenarios run in the existing docs files (e.g. after --only)')
   .option('--verbose', 'echo service and host logs');
 
 async function main(): Promise<void> {
-  const o = program.parse().opts<{ size: number; outage: number; only?: string; seed: number; data: string; out: string; write: boolean; verbose?: boolean }>();
+  const o = program.parse().opts<{ size: number; outage: number; only?: string; seed: number; data: string; out: string; write: boolean; merge?: boolean; verbose?: boolean }>();
   const only = o.only?.split(',').map((s) => s.trim());
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
   if (only && scenarios.length !== only.length) throw new Error(`unknown scenario in --only ${o.only}`);
@@ -50,8 +51,19 @@ async function main(): Promise<void> {
   };
   if (o.write) {
     await mkdir(o.out, { recursive: true });
-    await writeFile(path.join(o.out, 'fault-matrix.json'), JSON.stringify({ ...info, results: results.map(({ audit, ...r }) => ({ ...r, lostEvents: audit.lostEvents.slice(0, 100), parkedByCode: audit.parkedByCode, mismatchedDevices: audit.devicesMismatched.slice(0, 100) })) }, null, 2) + '\n');
-    await writeFile(path.join(o.out, 'fault-matrix.md'), formatMatrixMarkdown(results, info) + '\n');
+    const jsonFile = path.join(o.out, 'fault-matrix.json');
+    let rows = results;
+    let doc: MatrixDocument = { ...info, results: [] };
+    if (o.merge) {
+      const previous = JSON.parse(await readFile(jsonFile, 'utf8')) as MatrixDocument;
+      const fresh = new Map(results.map((r) => [r.id, r]));
+      const old = previous.results.map(fromJson).filter((r) => !fresh.has(r.id));
+      rows = [...old, ...results].sort((a, b) => SCENARIOS.findIndex((s) => s.id === a.id) - SCENARIOS.findIndex((s) => s.id === b.id));
+      doc = { ...previous, reruns: [...(previous.reruns ?? []), { ids: results.map((r) => r.id), ...info }] };
+    }
+    doc.results = rows.map(toJson);
+    await writeFile(jsonFile, JSON.stringify(doc, null, 2) + '\n');
+    await writeFile(path.join(o.out, 'fault-matrix.md'), formatMatrixMarkdown(rows, doc, doc.reruns) + '\n');
     console.log(`written ${path.relative(process.cwd(), path.join(o.out, 'fault-matrix.md'))} and fault-matrix.json`);
   }
   process.exitCode = results.every((r) => r.passed) ? 0 : 1;

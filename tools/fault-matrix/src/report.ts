@@ -33,8 +33,26 @@ export interface MatrixRunInfo {
   node: string;
 }
 
+/** docs/fault-matrix.json: the run and its rows (audits trimmed to 100 lost events / mismatched devices). */
+export interface MatrixDocument extends MatrixRunInfo {
+  results: unknown[];
+  /** Scenarios re-run later and merged in (`--only ... --merge`). */
+  reruns?: (MatrixRunInfo & { ids: string[] })[];
+}
+
+export const toJson = (r: ScenarioResult): unknown => ({
+  ...r,
+  audit: { ...r.audit, lostEvents: r.audit.lostEvents.slice(0, 100), devicesMismatched: r.audit.devicesMismatched.slice(0, 100) },
+});
+
+/** Reads a row back (older files kept parkedByCode and lostEvents beside the row). */
+export function fromJson(row: unknown): ScenarioResult {
+  const r = row as ScenarioResult & { parkedByCode?: Record<string, number>; lostEvents?: ScenarioResult['audit']['lostEvents']; mismatchedDevices?: string[] };
+  return r.audit ? r : { ...r, audit: { parkedByCode: r.parkedByCode ?? {}, lostEvents: r.lostEvents ?? [], devicesMismatched: r.mismatchedDevices ?? [] } as unknown as ScenarioResult['audit'] };
+}
+
 /** The matrix as a markdown document (docs/fault-matrix.md). */
-export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunInfo): string {
+export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunInfo, reruns: MatrixDocument['reruns'] = []): string {
   const header = `| ${COLUMNS.map(([h]) => h).join(' | ')} |\n|${COLUMNS.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
   const rows = results.map((r) => `| ${COLUMNS.map(([, f]) => String(f(r))).join(' | ')} |`);
   const details = results.map((r) => [
@@ -52,6 +70,7 @@ export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunI
     '',
     `\`npm run test:faults\` (tools/fault-matrix). Run ${info.startedAt} .. ${info.finishedAt}: ${info.size} events per scenario, outages of ${info.outageSeconds} s,`,
     `${info.cpus} CPUs shared with other work (load average ${info.loadAverage.start.toFixed(2)} at the start, ${info.loadAverage.end.toFixed(2)} at the end), Node ${info.node}.`,
+    ...reruns.map((x) => `Re-run and merged: ${x.ids.join(', ')} on ${x.startedAt} (${x.size} events, ${x.outageSeconds} s outages, load average ${x.loadAverage.start.toFixed(2)} .. ${x.loadAverage.end.toFixed(2)}).`),
     '',
     header,
     ...rows,

@@ -1,4 +1,5 @@
 import { waitUntil } from '@telemetry/local-services';
+import { partitionLag } from '@telemetry/local-stack';
 import type { FaultScenario } from '../fault-scenario';
 import { concatRuns, rateOver, simulateLoad, waitForDeliveries } from './load';
 
@@ -49,17 +50,40 @@ export const breakerTrip: FaultScenario = {
     stack.cosmosProxy.setMode({ kind: 'pass' });
     ctx.log(`Cosmos back after ${(Date.now() - downAt) / 1000} s; approving`);
     const approval = await fetch(tripped.approveUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=fault-matrix' });
+    await ctx.deliveries.refresh(ctx.matrix.ingestion);
     await waitUntil(async () => !(await paused()), { timeoutMs: 60_000, intervalMs: 250, description: 'ingestion resumed after the approval' });
     const resumedAfterMs = Date.now() - downAt;
     const rest = await simulateLoad(ctx, { count: ctx.size - before - during, rate: rateOver(ctx.size - before - during, ctx.loadSeconds / 2), seed: ctx.seed + 2 });
     const sent = concatRuns(first, await trickle, rest);
-    const facts = { pausedAfterMs, resumedAfterMs, approvalStatus: approval.status, deliveredDuringPause };
+    // The operator's side until the hub is drained: a re-trip (failures right after the resume)
+    // is approved again, as Cosmos is healthy by now. Each one is counted and reported.
+    const approve = (url: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=fault-matrix' });
+    const seen = new Set([tripped.approveUrl]);
+    const reTrips: { afterResumeMs: number; approval: number }[] = [];
+    for (;;) {
+      const next = await waitUntil(
+        async () => {
+          const notice = stack.notifications.slice(noticesBefore).map(noticeOf).find((n) => n?.kind === 'tripped' && n.approveUrl && !seen.has(n.approveUrl));
+          if (notice) return notice;
+          if (!(await paused()) && (await partitionLag(ctx.matrix.descriptor)).every((p) => p.lag === 0)) return 'drained' as const;
+          return undefined;
+        },
+        { timeoutMs: 300_000, intervalMs: 500, description: 'the hub drained with ingestion running (or another trip to approve)' },
+      );
+      if (next === 'drained' || reTrips.length >= 5) break;
+      seen.add(next.approveUrl);
+      const afterResumeMs = Date.now() - downAt - resumedAfterMs;
+      ctx.log(`breaker tripped again ${(afterResumeMs / 1000).toFixed(1)} s after the resume; approving`);
+      reTrips.push({ afterResumeMs, approval: (await approve(next.approveUrl!)).status });
+    }
+    const facts = { pausedAfterMs, resumedAfterMs, approvalStatus: approval.status, deliveredDuringPause, reTrips };
     return {
       sent,
       facts,
       expectations: (_audit, _facts, result) => {
         const failures: string[] = [];
         if (approval.status !== 200) failures.push(`approval answered ${approval.status}`);
+        if (reTrips.length >= 3) failures.push(`the breaker kept re-tripping after the resume (${reTrips.length} times)`);
         if (deliveredDuringPause > 0) failures.push(`${deliveredDuringPause} events delivered while the breaker held ingestion paused`);
         if ((result.reprocessor['applied'] ?? 0) === 0 && Object.keys(result.deadLettersWritten).some((c) => c.startsWith('STORE_'))) failures.push('outage dead letters were not reprocessed');
         return failures;
