@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ManagedProcess } from '@telemetry/local-services';
 import { HostAdminClient } from './host-admin-client';
+import { hostBundle } from './host-bundle';
 import { parseReadyLine, READY_LINE_PATTERN, type ReadyLine } from './host/ready-line';
 import { SETTINGS_ENV } from './host/run-host';
 
@@ -64,9 +65,13 @@ function instanceMemoryFromSettings(settings: Record<string, string> | undefined
 
 /** Starts one app in its own host process (one app per OS process, as app settings are process.env). */
 export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost> {
-  // tsx resolved here, so the child does not depend on the caller's working directory.
   const instanceMemoryMB = options.instanceMemoryMB ?? instanceMemoryFromSettings(options.settings);
-  const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, '--import', pathToFileURL(require.resolve('tsx')).href, CLI, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
+  // A built (JavaScript) app runs on the compiled host with plain node, as a worker would; .ts
+  // fixtures and plugins need the TypeScript loader (tsx, resolved here so the child does not
+  // depend on the caller's working directory).
+  const needsTypeScript = [options.app, ...(options.pluginModules ?? [])].some((p) => /\.[cm]?ts$/.test(p));
+  const entry = needsTypeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href, CLI] : [hostBundle()];
+  const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, ...entry, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
   if (options.masterKey) args.push('--master-key', options.masterKey);
   if (options.functionKey) args.push('--function-key', options.functionKey);
