@@ -34,12 +34,16 @@ const HUGE = ['1e400', '-1e400', '1e309', '1234567890123456789012345678901234567
 const json = (v: unknown): string => JSON.stringify(v);
 const nest = (depth: number, open: string, close: string, core: string): string => open.repeat(depth) + core + close.repeat(depth);
 
-/** Bytes that are never valid UTF-8 (0xFF, 0xFE; a lone continuation; a truncated or overlong sequence; a surrogate). */
+/**
+ * Byte sequences that are invalid UTF-8 when they stand between ASCII bytes (0xFF, 0xFE; a lone
+ * continuation; a truncated or overlong sequence; a surrogate). Random bytes around them could
+ * otherwise complete them into valid characters, so the generator puts an ASCII byte either side.
+ */
 const invalidUtf8 = fc.constantFrom([0xff], [0xfe], [0x80], [0xc3, 0x28], [0xe2, 0x28, 0xa1], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]);
 
 function corruptArbitrary(deviceId: () => string, timestamp: () => string): fc.Arbitrary<Omit<HostileBody, 'deviceId'> & { deviceId?: string }> {
   const badUtf8 = fc.tuple(fc.uint8Array({ maxLength: 200 }), invalidUtf8, fc.uint8Array({ maxLength: 50 })).map(([before, bad, after]) => ({
-    body: Buffer.concat([Buffer.from(`{"deviceId":"${deviceId()}","timestamp":"${timestamp()}","note":"`), Buffer.from(before), Buffer.from(bad), Buffer.from(after), Buffer.from('"}')]),
+    body: Buffer.concat([Buffer.from(`{"deviceId":"${deviceId()}","timestamp":"${timestamp()}","note":"`), Buffer.from(before), Buffer.from('A'), Buffer.from(bad), Buffer.from('A'), Buffer.from(after), Buffer.from('"}')]),
     kind: 'corrupt' as const, attack: 'bad-utf8', expectedCode: 'EVENT_ENCODING',
   }));
   const deepNesting = fc.tuple(fc.integer({ min: 50, max: 12_000 }), fc.constantFrom('array', 'object', 'position', 'battery')).map(([depth, where]) => {
