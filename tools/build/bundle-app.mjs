@@ -1,4 +1,6 @@
-// Bundles one function app into a deployable folder: dist/<projectRoot>/{main.js, host.json, package.json}.
+// Bundles one function app into a deployable folder: dist/<projectRoot>/{main.js, host.json, package.json},
+// or into [outDir] when given (the local stack builds into its own run folder, so parallel runs and
+// `nx build` never swap an app under a running host).
 // Libs and npm dependencies are inlined so the folder deploys as is (zip deploy, no npm install);
 // `@azure/functions-core` stays external because the Functions worker (or the local host) provides it.
 import { build } from 'esbuild';
@@ -7,10 +9,10 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 const projectRoot = process.argv[2];
-if (!projectRoot) throw new Error('usage: bundle-app.mjs <projectRoot>');
+if (!projectRoot) throw new Error('usage: bundle-app.mjs <projectRoot> [outDir]');
 const root = path.resolve(import.meta.dirname, '..', '..');
 const src = path.join(root, projectRoot);
-const out = path.join(root, 'dist', projectRoot);
+const out = process.argv[3] ? path.resolve(process.argv[3]) : path.join(root, 'dist', projectRoot);
 const tsconfig = JSON.parse(await readFile(path.join(root, 'tsconfig.base.json'), 'utf8'));
 const alias = Object.fromEntries(
   Object.entries(tsconfig.compilerOptions.paths).map(([k, [v]]) => [k, path.join(root, v)]),

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -26,11 +26,10 @@ const SIGNING_KEY = 'e2e-approval-signing-key-0123456789-abcdef';
 const THRESHOLD = 20;
 const WINDOW_S = 15;
 
-/** Bundles an app as it deploys (dist/apps/<app>) and copies it aside, so parallel builds cannot swap it under the host. */
+/** Bundles an app as it deploys, into a folder this test owns (parallel builds cannot swap it under the host). */
 function bundle(app: string, into: string): string {
-  execFileSync(process.execPath, [path.join(ROOT, 'tools/build/bundle-app.mjs'), `apps/${app}`], { cwd: ROOT, stdio: 'ignore' });
   const target = path.join(into, app);
-  cpSync(path.join(ROOT, 'dist/apps', app), target, { recursive: true });
+  execFileSync(process.execPath, [path.join(ROOT, 'tools/build/bundle-app.mjs'), `apps/${app}`, target], { cwd: ROOT, stdio: 'ignore' });
   return target;
 }
 

@@ -14,10 +14,16 @@ export function discoverFunctionApps(root = WORKSPACE_ROOT): string[] {
     .sort();
 }
 
-/** Bundles apps into dist/apps/<app> with the same script the `build` target runs. */
-export async function buildApps(apps: string[], root = WORKSPACE_ROOT): Promise<void> {
+/**
+ * Bundles apps with the same script the `build` target runs: into `<outDir>/<app>` when given
+ * (a stack's own folder: concurrent runs and `nx build` cannot swap an app under a running host),
+ * else dist/apps/<app>.
+ */
+export async function buildApps(apps: string[], outDir?: string, root = WORKSPACE_ROOT): Promise<void> {
   await Promise.all(
-    apps.map((app) => promisify(execFile)(process.execPath, [path.join(root, 'tools/build/bundle-app.mjs'), `apps/${app}`], { cwd: root })),
+    apps.map((app) =>
+      promisify(execFile)(process.execPath, [path.join(root, 'tools/build/bundle-app.mjs'), `apps/${app}`, ...(outDir ? [path.join(outDir, app)] : [])], { cwd: root }),
+    ),
   );
 }
 

@@ -79,7 +79,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const cleanup: (() => Promise<unknown>)[] = [];
   const hosts = new Map<string, SpawnedHost>();
   try {
-    const building = options.build === false ? Promise.resolve() : buildApps(apps);
+    const appsDir = path.join(options.dataDir, 'apps');
+    const building = options.build === false ? Promise.resolve() : buildApps(apps, appsDir);
     const [azurite, cosmos, emulator] = await Promise.all([
       startAzurite({ location: path.join(options.dataDir, 'azurite') }),
       startCosmosServer(),
@@ -117,7 +118,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const settings = stackAppSettings({ descriptor: base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: webhook.url });
 
     const appDirs = new Map<string, string>();
-    for (const app of apps) appDirs.set(app, await patchedAppDir(app, options.dataDir, options.hostJsonExtensions?.[app]));
+    // build: false runs what `nx build` put in dist/apps (benchmarks build once, then start many stacks).
+    for (const app of apps) {
+      const built = options.build === false ? builtAppDir(app) : path.join(appsDir, app);
+      appDirs.set(app, await patchHostJson(built, path.join(appsDir, app), options.hostJsonExtensions?.[app]));
+    }
     let instance = 0;
     const startHost = async (app: string, port = 0): Promise<SpawnedHost> => {
       // Each instance writes its metrics snapshot here; the npm start summary merges them.
@@ -175,10 +180,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 export const metricsDir = (dataDir: string): string => path.join(dataDir, 'metrics');
 
-async function patchedAppDir(app: string, dataDir: string, extensions?: Record<string, Record<string, unknown>>): Promise<string> {
-  if (!extensions) return builtAppDir(app);
-  const dir = path.join(dataDir, 'apps', app);
-  await cp(builtAppDir(app), dir, { recursive: true });
+/** Applies host.json changes in the stack's own copy of a built app (copied there from dist/ if needed). */
+async function patchHostJson(built: string, dir: string, extensions?: Record<string, Record<string, unknown>>): Promise<string> {
+  if (!extensions) return built;
+  if (dir !== built) await cp(built, dir, { recursive: true });
   const hostJson = JSON.parse(await readFile(path.join(dir, 'host.json'), 'utf8')) as { extensions?: Record<string, Record<string, unknown>> };
   hostJson.extensions ??= {};
   for (const [name, values] of Object.entries(extensions)) hostJson.extensions[name] = { ...hostJson.extensions[name], ...values };
