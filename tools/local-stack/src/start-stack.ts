@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, rmSync } from 'node:fs';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
@@ -80,7 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const hosts = new Map<string, SpawnedHost>();
   try {
     const appsDir = path.join(options.dataDir, 'apps');
-    const building = options.build === false ? Promise.resolve() : buildApps(apps, appsDir);
+    const building = options.build === false ? Promise.resolve() : buildApps(apps, processBuildDir());
     const [azurite, cosmos, emulator] = await Promise.all([
       startAzurite({ location: path.join(options.dataDir, 'azurite') }),
       startCosmosServer(),
@@ -118,9 +120,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const settings = stackAppSettings({ descriptor: base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: webhook.url });
 
     const appDirs = new Map<string, string>();
-    // build: false runs what `nx build` put in dist/apps (benchmarks build once, then start many stacks).
+    // build: false reuses this process's last build, else what `nx build` put in dist/apps.
     for (const app of apps) {
-      const built = options.build === false ? builtAppDir(app) : path.join(appsDir, app);
+      const own = path.join(processBuildDir(), app);
+      const built = options.build === false && !existsSync(own) ? builtAppDir(app) : own;
       appDirs.set(app, await patchHostJson(built, path.join(appsDir, app), options.hostJsonExtensions?.[app]));
     }
     let instance = 0;
@@ -179,6 +182,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 }
 
 export const metricsDir = (dataDir: string): string => path.join(dataDir, 'metrics');
+
+let buildDir: string | undefined;
+
+/**
+ * Where this process bundles apps: its own folder, so concurrent processes (parallel tests, an
+ * `nx build`) never rewrite an app under a running host. Removed when the process exits.
+ */
+function processBuildDir(): string {
+  if (!buildDir) {
+    const dir = path.join(tmpdir(), `telemetry-stack-apps-${process.pid}`);
+    buildDir = dir;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return buildDir;
+}
 
 /** Applies host.json changes in the stack's own copy of a built app (copied there from dist/ if needed). */
 async function patchHostJson(built: string, dir: string, extensions?: Record<string, Record<string, unknown>>): Promise<string> {
