@@ -23,6 +23,8 @@ export interface SendOptions {
   concurrency?: number;
   /** Index of the first event in the run's record. */
   firstIndex?: number;
+  /** Events/s: sent in 100 ms ticks; unset = as fast as possible. */
+  rate?: number;
 }
 
 /**
@@ -44,18 +46,32 @@ export async function sendEvents(events: OutgoingEvent[], options: SendOptions):
     ...(e.telemetry ? { telemetry: e.telemetry } : {}),
     sentAt: 0,
   }));
-  // Runs of one device, in order; a device's runs are sent one after another so its order holds.
-  const runs = new Map<string, number[][]>();
   const max = options.batchSize ?? 50;
-  let current: { deviceId: string; run: number[] } | undefined;
-  events.forEach((e, i) => {
-    if (!current || current.deviceId !== e.deviceId || current.run.length >= max || e.body.byteLength > 60 * 1024) {
-      current = { deviceId: e.deviceId, run: [] };
-      runs.set(e.deviceId, [...(runs.get(e.deviceId) ?? []), current.run]);
-    }
-    current.run.push(i);
-  });
+  const tick = options.rate ? Math.max(1, Math.round(options.rate / 10)) : events.length;
   try {
+    for (let from = 0; from < events.length; from += tick) {
+      const started = Date.now();
+      await sendChunk(from, Math.min(events.length, from + tick));
+      const wait = options.rate ? 100 - (Date.now() - started) : 0;
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    }
+  } finally {
+    await producer.close();
+  }
+  return records;
+
+  // Runs of one device, in order; a device's runs are sent one after another so its order holds.
+  async function sendChunk(from: number, to: number): Promise<void> {
+    const runs = new Map<string, number[][]>();
+    let current: { deviceId: string; run: number[] } | undefined;
+    for (let i = from; i < to; i++) {
+      const e = events[i]!;
+      if (!current || current.deviceId !== e.deviceId || current.run.length >= max || e.body.byteLength > 60 * 1024) {
+        current = { deviceId: e.deviceId, run: [] };
+        runs.set(e.deviceId, [...(runs.get(e.deviceId) ?? []), current.run]);
+      }
+      current.run.push(i);
+    }
     await Promise.all(
       [...runs].map(([deviceId, deviceRuns]) =>
         limiter.execute(async () => {
@@ -68,8 +84,5 @@ export async function sendEvents(events: OutgoingEvent[], options: SendOptions):
         }),
       ),
     );
-  } finally {
-    await producer.close();
   }
-  return records;
 }

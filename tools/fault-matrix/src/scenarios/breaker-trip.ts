@@ -1,7 +1,7 @@
 import { waitUntil } from '@telemetry/local-services';
 import { partitionLag } from '@telemetry/local-stack';
 import type { FaultScenario } from '../fault-scenario';
-import { concatRuns, rateOver, simulateLoad, waitForDeliveries } from './load';
+import { concatRuns, rateOver, simulateLoad, trickleLoad, waitForDeliveries } from './load';
 
 interface Notice {
   kind: string;
@@ -28,10 +28,13 @@ export const breakerTrip: FaultScenario = {
     // As around the other outages: most events before and after, a trickle while Cosmos is down.
     const before = Math.round(ctx.size * 0.45);
     const during = Math.max(60, Math.round(ctx.size * 0.03));
-    const first = await simulateLoad(ctx, { count: before, rate: rateOver(before, ctx.loadSeconds / 2) });
+    // No corrupt input here: the failure window counts bad input too, and 1% of a fast load trips
+    // a threshold of 20 in 15 s on its own (see the README); this scenario trips on the outage.
+    const clean = { corruptRatio: 0 };
+    const first = await simulateLoad(ctx, { count: before, rate: rateOver(before, ctx.loadSeconds / 2), ...clean });
     await waitForDeliveries(ctx, Math.round(ctx.size * 0.42));
     // The trickle keeps arriving while the breaker holds ingestion: those events wait in Event Hubs.
-    const trickle = simulateLoad(ctx, { count: during, rate: rateOver(during, ctx.outageMs / 1000), seed: ctx.seed + 1 });
+    const trickle = trickleLoad(ctx, during, ctx.outageMs / 1000);
     const downAt = Date.now();
     stack.cosmosProxy.setMode({ kind: 'down' });
     ctx.log('Cosmos down: waiting for the breaker to pause ingestion');
@@ -53,7 +56,7 @@ export const breakerTrip: FaultScenario = {
     await ctx.deliveries.refresh(ctx.matrix.ingestion);
     await waitUntil(async () => !(await paused()), { timeoutMs: 60_000, intervalMs: 250, description: 'ingestion resumed after the approval' });
     const resumedAfterMs = Date.now() - downAt;
-    const rest = await simulateLoad(ctx, { count: ctx.size - before - during, rate: rateOver(ctx.size - before - during, ctx.loadSeconds / 2), seed: ctx.seed + 2 });
+    const rest = await simulateLoad(ctx, { count: ctx.size - before - during, rate: rateOver(ctx.size - before - during, ctx.loadSeconds / 2), seed: ctx.seed + 2, ...clean });
     const sent = concatRuns(first, await trickle, rest);
     // The operator's side until the hub is drained: a re-trip (failures right after the resume)
     // is approved again, as Cosmos is healthy by now. Each one is counted and reported.

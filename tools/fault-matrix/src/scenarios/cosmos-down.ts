@@ -49,13 +49,19 @@ export const throttleStorm: FaultScenario = {
     const proxy = ctx.matrix.stack.cosmosProxy;
     let throttledFrom = 0;
     let throttled = 0;
+    let stopProgress = (): void => undefined;
     const sent = await loadAroundOutage(ctx, {
       start: () => {
         throttledFrom = proxy.requests().length;
+        const timer = setInterval(() => {
+          void ctx.deliveries.refresh(ctx.matrix.ingestion).then(() => ctx.log(`storm: ${proxy.requests().length - throttledFrom} requests answered 429, ${ctx.deliveries.total()} deliveries`));
+        }, 5_000);
+        stopProgress = () => clearInterval(timer);
         proxy.setMode({ kind: 'throttle', retryAfterMs: 200 });
         ctx.log(`429 storm for ${ctx.outageMs / 1000} s`);
       },
       end: () => {
+        stopProgress();
         throttled = proxy.requests().length - throttledFrom;
         proxy.setMode({ kind: 'pass' });
         ctx.log('storm over');

@@ -1,5 +1,6 @@
 import { waitUntil } from '@telemetry/local-services';
-import { simulate, type SentEvent } from '@telemetry/simulator';
+import { DroneFleet, seededRandom, simulate, type SentEvent } from '@telemetry/simulator';
+import { sendEvents } from '../send-events';
 import type { ScenarioContext } from '../fault-scenario';
 
 export interface LoadOptions {
@@ -54,9 +55,26 @@ export interface Outage {
 }
 
 /**
+ * Events that must be written during an outage: drones of their own (`outage-NNN`), so no newer
+ * event of the same device makes them a no-op (the simulator's clock runs ahead of the wall clock,
+ * so a second simulate() on the same drones would send events older than what is stored).
+ */
+export async function trickleLoad(ctx: ScenarioContext, count: number, seconds: number): Promise<SentEvent[]> {
+  const fleet = new DroneFleet({ devices: Math.max(10, Math.round(count / 100)), keyFrameEvery: 10, random: seededRandom(ctx.seed + 1), startTime: Date.now() });
+  const events = Array.from({ length: count }, () => {
+    const t = fleet.next();
+    const telemetry = { ...t, deviceId: t.deviceId.replace('drone-', 'outage-') };
+    return { deviceId: telemetry.deviceId, body: Buffer.from(JSON.stringify(telemetry)), kind: 'valid' as const, telemetry };
+  });
+  const d = ctx.matrix.descriptor.eventHubs;
+  return sendEvents(events, { connectionString: d.connectionString, hubName: d.hubName, rate: rateOver(count, seconds), batchSize: 10 });
+}
+
+/**
  * Load around an outage, sized so the reprocessor's work stays bounded: 45% of the events at full
  * speed; the outage begins once ingestion is close behind (42% delivered) so it hits a working
- * pipeline with a backlog in flight; 3% trickle in during the outage; the rest follow right after.
+ * pipeline with a backlog in flight; 3% trickle in during the outage (devices of their own, so each
+ * needs a write); the rest follow right after.
  */
 export async function loadAroundOutage(ctx: ScenarioContext, outage: Outage, o: { corruptRatio?: number } = {}): Promise<SentEvent[]> {
   const before = Math.round(ctx.size * 0.45);
@@ -66,7 +84,7 @@ export async function loadAroundOutage(ctx: ScenarioContext, outage: Outage, o: 
   await waitForDeliveries(ctx, Math.round(ctx.size * 0.42));
   await outage.start();
   const startedAt = Date.now();
-  const trickle = await simulateLoad(ctx, { count: during, rate: rateOver(during, ctx.outageMs / 1000), seed: ctx.seed + 1, ...o });
+  const trickle = await trickleLoad(ctx, during, ctx.outageMs / 1000);
   await sleep(ctx.outageMs - (Date.now() - startedAt));
   await outage.end();
   const rest = await simulateLoad(ctx, { count: after, rate: rateOver(after, ctx.loadSeconds / 2), seed: ctx.seed + 2, ...o });
