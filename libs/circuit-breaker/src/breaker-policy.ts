@@ -1,3 +1,4 @@
+import { ISSUE_CODES, isIssueCode } from '@telemetry/core';
 export type BreakerMode = 'manual' | 'auto-probe';
 
 /** The numbers that drive an episode; passed as orchestration input so replays stay deterministic. */
@@ -15,6 +16,20 @@ export interface BreakerPolicy {
   probeMs: number;
   /** The trial fails when more than this many failures occur during it (BREAKER_PROBE_THRESHOLD). */
   probeThreshold: number;
+}
+
+/**
+ * The failures that say something downstream is failing: retryable codes (store unavailable,
+ * throttled, timeouts, dead-letter queue down, unknown). Bad input (EVENT_*, STORE_REJECTED) is
+ * dead-lettered and parked, but a stream of corrupt events must not stop ingestion for everyone.
+ */
+export function downstreamFailures(byCode: Partial<Record<string, number>>): number {
+  let total = 0;
+  for (const [code, n] of Object.entries(byCode)) {
+    const known = isIssueCode(code) ? ISSUE_CODES[code] : undefined;
+    if (!known || known.retryable) total += n ?? 0;
+  }
+  return total;
 }
 
 /** "More than `threshold` failures in the window" (the issue: more than 100 in 30 s). */

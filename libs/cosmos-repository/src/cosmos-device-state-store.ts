@@ -86,7 +86,9 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     this.breaker = circuitBreaker(
       // Contention (STORE_CONFLICT) means the store is healthy: it must not open the circuit.
       handleWhen((error) => error instanceof PipelineError && error.retryable && error.code !== 'STORE_CONFLICT'),
-      { halfOpenAfter: options.breakerHalfOpenMs ?? 5_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 10) },
+      // Half-open after 2 s: short enough that a batch arriving just after an operator resumes
+      // ingestion probes the store instead of fast-failing on stale knowledge of an outage.
+      { halfOpenAfter: options.breakerHalfOpenMs ?? 2_000, breaker: new ConsecutiveBreaker(options.breakerThreshold ?? 10) },
     );
     this.timeout = timeout(options.callTimeoutMs ?? 5_000, TimeoutStrategy.Aggressive);
   }

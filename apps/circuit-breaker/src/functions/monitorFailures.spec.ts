@@ -15,9 +15,20 @@ describe('monitorFailures', () => {
     await failures.record({ STORE_TIMEOUT: 1 });
     expect(await monitor(control)).toMatchObject({ tripped: true, total: 101 });
     expect(control.started).toEqual([{
-      trip: { by: 'monitor', reason: '101 failures in the last 30 s (threshold 100)', counts: { STORE_UNAVAILABLE: 100, STORE_TIMEOUT: 1 } },
+      trip: { by: 'monitor', reason: '101 downstream failures in the last 30 s (threshold 100)', counts: { STORE_UNAVAILABLE: 100, STORE_TIMEOUT: 1 } },
       policy: services.policy,
     }]);
+  });
+
+  it('does not trip on bad input alone: only downstream (retryable) failures count', async () => {
+    const now = { ms: T0 };
+    const { services, failures } = testServices(now);
+    const control = new InMemoryBreakerControl(initialBreakerState(new Date(T0 - 3_600_000).toISOString()));
+    const monitor = createMonitorFailures(() => services);
+    await failures.record({ EVENT_MALFORMED: 400, EVENT_INVALID: 300, STORE_REJECTED: 50, STORE_THROTTLED: 60 });
+    expect(await monitor(control)).toMatchObject({ tripped: false, total: 60 });
+    await failures.record({ DEAD_LETTER_UNAVAILABLE: 41 });
+    expect(await monitor(control)).toMatchObject({ tripped: true, total: 101 });
   });
 
   it('does nothing while open, and ignores failures from before the last close', async () => {

@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { crossesThreshold } from '@telemetry/circuit-breaker';
+import { crossesThreshold, downstreamFailures } from '@telemetry/circuit-breaker';
 import { toPipelineError } from '@telemetry/core';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { MONITOR_FUNCTION } from '../names';
@@ -26,11 +26,13 @@ export function createMonitorFailures(services: () => BreakerServices) {
     }
     if (state.status !== 'closed') return { tripped: false, total: 0, status: state.status };
     const window = await failures.windowTotal(policy.windowMs, { now: clock(), notBefore: Date.parse(state.since) });
-    if (!crossesThreshold(window.total, policy.threshold)) return { tripped: false, total: window.total, status: state.status };
-    const reason = `${window.total} failures in the last ${policy.windowMs / 1_000} s (threshold ${policy.threshold})`;
+    // Only downstream failures count: bad input is parked, it does not mean the store is failing.
+    const total = downstreamFailures(window.byCode);
+    if (!crossesThreshold(total, policy.threshold)) return { tripped: false, total, status: state.status };
+    const reason = `${total} downstream failures in the last ${policy.windowMs / 1_000} s (threshold ${policy.threshold})`;
     const instanceId = await control.startEpisode({ trip: { reason, by: 'monitor', counts: window.byCode }, policy });
-    logger.warn('failure threshold crossed: breaker episode started', { total: window.total, counts: window.byCode, instanceId });
-    return { tripped: true, total: window.total, status: state.status };
+    logger.warn('failure threshold crossed: breaker episode started', { total, counts: window.byCode, instanceId });
+    return { tripped: true, total, status: state.status };
   };
 }
 
