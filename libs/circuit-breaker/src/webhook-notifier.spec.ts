@@ -6,7 +6,7 @@ import { WebhookNotifier } from './webhook-notifier';
 const notice: BreakerNotice = {
   kind: 'tripped', episode: 3, at: '2026-11-21T12:00:00.000Z', reason: '154 failures in the last 30 s (threshold 100)',
   counts: { STORE_UNAVAILABLE: 150, EVENT_INVALID: 4 }, approveUrl: 'https://breaker.example/api/breaker/approve?token=v1.abc.def',
-  expiresAt: '2026-11-21T13:00:00.000Z', statusUrl: 'https://breaker.example/api/breaker', target: 'local-host: http://127.0.0.1:7071 [ingestTelemetry]',
+  expiresAt: '2026-11-21T13:00:00.000Z', statusUrl: 'https://breaker.example/api/breaker', target: 'local-host: http://127.0.0.1:47071 [ingestTelemetry]',
 };
 
 describe('WebhookNotifier', () => {

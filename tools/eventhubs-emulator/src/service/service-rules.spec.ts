@@ -25,7 +25,7 @@ describe('service rules', () => {
 
   it('checks SAS signatures, key names and expiry', () => {
     const key = { keyName: 'root', key: 'secret' };
-    const audience = 'sb://127.0.0.1:5672/telemetry';
+    const audience = 'sb://127.0.0.1:45672/telemetry';
     const future = Math.floor(Date.now() / 1000) + 3600;
     expect(checkSasToken(token(audience, 'root', 'secret', future), key)).toEqual({ ok: true });
     expect(checkSasToken(token(audience, 'root', 'wrong', future), key)).toEqual({ ok: false, reason: 'bad-signature' });
