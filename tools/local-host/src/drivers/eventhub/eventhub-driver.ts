@@ -5,7 +5,7 @@ import type { EventHubsHostOptions } from '../../config/host-json';
 import { parseTimeSpan } from '../../config/timespan';
 import { toError } from '../../errors';
 import { connectionString } from '../connection-setting';
-import type { DriverContext, DriverState, TriggerDriver } from '../trigger-driver';
+import { PausableDriver } from '../pausable-driver';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
 import type { Cardinality } from './eventhub-trigger-data';
 
@@ -33,25 +33,14 @@ function startPosition(options: EventHubsHostOptions): EventPosition {
  * Pause stops taking batches, waits for in-flight ones to be checkpointed, then closes the
  * subscription (ownership is abandoned); resume subscribes again from the checkpoints.
  */
-export class EventHubDriver implements TriggerDriver {
+export class EventHubDriver extends PausableDriver {
   readonly triggerType = 'eventHubTrigger';
-  private currentState: DriverState = 'stopped';
   private client?: EventHubConsumerClient;
   private subscription?: Subscription;
   private processor?: EventHubBatchProcessor;
   private abort = new AbortController();
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
-
-  constructor(private readonly context: DriverContext) {}
-
-  get functionName(): string {
-    return this.context.registration.name;
-  }
-
-  get state(): DriverState {
-    return this.currentState;
-  }
 
   async start(): Promise<void> {
     const { registration, settings, executor, metrics, logger, hostJson } = this.context;
@@ -98,14 +87,12 @@ export class EventHubDriver implements TriggerDriver {
     this.currentState = 'stopped';
   }
 
-  async pause(): Promise<void> {
-    if (this.currentState !== 'running') return;
-    await this.unsubscribe();
-    this.currentState = 'paused';
+  protected halt(): Promise<void> {
+    return this.unsubscribe();
   }
 
-  async resume(): Promise<void> {
-    if (this.currentState === 'paused') this.subscribe();
+  protected restart(): void {
+    this.subscribe();
   }
 
   private subscribe(): void {

@@ -5,7 +5,7 @@ import { toError } from '../../errors';
 import { abortableDelay } from '../../invocation/abortable-delay';
 import { connectionString } from '../connection-setting';
 import { PollingBackoff } from '../polling-backoff';
-import type { DriverContext, DriverState, TriggerDriver } from '../trigger-driver';
+import { PausableDriver } from '../pausable-driver';
 import { QueueMessageProcessor } from './queue-message-processor';
 
 /** Messages are received with 10 minutes of visibility (the host's lease), renewed at half time. */
@@ -13,25 +13,14 @@ const LEASE_SECONDS = 600;
 const MIN_POLL_MS = 100;
 
 /** queueTrigger: polls one storage queue (host.json `extensions.queues`). */
-export class QueueDriver implements TriggerDriver {
+export class QueueDriver extends PausableDriver {
   readonly triggerType = 'queueTrigger';
-  private currentState: DriverState = 'stopped';
   private queue?: QueueClient;
   private processor?: QueueMessageProcessor;
   private loop?: Promise<void>;
   private abort = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private warnedMissing = false;
-
-  constructor(private readonly context: DriverContext) {}
-
-  get functionName(): string {
-    return this.context.registration.name;
-  }
-
-  get state(): DriverState {
-    return this.currentState;
-  }
 
   async start(): Promise<void> {
     const { registration, settings, hostJson, executor, logger } = this.context;
@@ -58,14 +47,8 @@ export class QueueDriver implements TriggerDriver {
     this.currentState = 'stopped';
   }
 
-  async pause(): Promise<void> {
-    if (this.currentState !== 'running') return;
-    await this.halt();
-    this.currentState = 'paused';
-  }
-
-  async resume(): Promise<void> {
-    if (this.currentState === 'paused') this.run();
+  protected restart(): void {
+    this.run();
   }
 
   private run(): void {
@@ -75,7 +58,7 @@ export class QueueDriver implements TriggerDriver {
   }
 
   /** Stops polling, then waits for in-flight messages to settle. */
-  private async halt(): Promise<void> {
+  protected async halt(): Promise<void> {
     this.abort.abort();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);

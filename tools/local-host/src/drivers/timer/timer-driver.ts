@@ -1,5 +1,5 @@
 import { abortableDelay } from '../../invocation/abortable-delay';
-import type { DriverContext, DriverState, TriggerDriver } from '../trigger-driver';
+import { PausableDriver } from '../pausable-driver';
 import { parseTimerSchedule, type TimerSchedule } from './timer-schedule';
 
 interface TimerTrigger {
@@ -13,25 +13,14 @@ interface TimerTrigger {
  * the next occurrence is computed after an invocation ends. Schedule status is kept in memory
  * only (no blob monitor), so a missed occurrence across restarts is not reported as past due.
  */
-export class TimerDriver implements TriggerDriver {
+export class TimerDriver extends PausableDriver {
   readonly triggerType = 'timerTrigger';
-  private currentState: DriverState = 'stopped';
   private schedule?: TimerSchedule;
   private useMonitor = true;
   private loop?: Promise<void>;
   private abort = new AbortController();
   private last?: Date;
   private started = false;
-
-  constructor(private readonly context: DriverContext) {}
-
-  get functionName(): string {
-    return this.context.registration.name;
-  }
-
-  get state(): DriverState {
-    return this.currentState;
-  }
 
   async start(): Promise<void> {
     const { registration, settings } = this.context;
@@ -43,20 +32,17 @@ export class TimerDriver implements TriggerDriver {
   }
 
   async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
+    await this.halt();
     this.currentState = 'stopped';
   }
 
-  async pause(): Promise<void> {
-    if (this.currentState !== 'running') return;
+  protected async halt(): Promise<void> {
     this.abort.abort();
     await this.loop;
-    this.currentState = 'paused';
   }
 
-  async resume(): Promise<void> {
-    if (this.currentState === 'paused') this.run(false);
+  protected restart(): void {
+    this.run(false);
   }
 
   private run(runNow: boolean): void {
