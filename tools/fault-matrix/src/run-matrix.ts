@@ -30,16 +30,10 @@ export interface MatrixOptions {
   onStack?: (stack: MatrixStack | undefined) => void;
 }
 
-export interface ScenarioResult {
+/** A scenario's row: the audit's accounting (sent .. lost) plus what the run itself observed. */
+export interface ScenarioResult extends Pick<AuditReport, 'sent' | 'distinct' | 'applied' | 'superseded' | 'deadLettered' | 'parked' | 'lost'> {
   id: string;
   title: string;
-  sent: number;
-  distinct: number;
-  applied: number;
-  superseded: number;
-  deadLettered: number;
-  parked: number;
-  lost: number;
   /** Deliveries to the ingestion function beyond the first of each distinct body (see README). */
   duplicatesAbsorbed: number;
   /** Of those, deliveries beyond the events sent: replays after a kill, rebalance, restart or retry. */
