@@ -33,8 +33,9 @@ describe.each([
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'fault-matrix-'));
     options.dataDir = dataDir;
-    // Bundle the apps once, for the first stack.
-    matrix = await MatrixStack.start({ dataDir: path.join(dataDir, 'stack'), withBreaker: breaker, build: !breaker });
+    // Each stack bundles its apps: jest may run the two groups in different worker processes,
+    // and a clean clone has no dist/ to fall back on.
+    matrix = await MatrixStack.start({ dataDir: path.join(dataDir, 'stack'), withBreaker: breaker, build: true });
   }, STACK_TIMEOUT);
 
   afterAll(async () => {
