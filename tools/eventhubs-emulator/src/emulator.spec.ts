@@ -156,7 +156,7 @@ describe('emulator with the real @azure/event-hubs clients', () => {
     expect((error as MessagingError).code).toBe('MessageTooLargeError');
   });
 
-  it('maps an unknown hub, partition or consumer group to MessagingEntityNotFoundError', async () => {
+  it('maps an unknown hub or consumer group to MessagingEntityNotFoundError', async () => {
     const missing = new EventHubProducerClient(emulatorConnectionString(emulator.port, 'missing'), noRetry);
     try {
       const props = await missing.getEventHubProperties().catch((e: MessagingError) => e);
@@ -166,8 +166,6 @@ describe('emulator with the real @azure/event-hubs clients', () => {
     } finally {
       await missing.close();
     }
-    const partition = await producer.getPartitionProperties('9').catch((e: MessagingError) => e);
-    expect((partition as MessagingError).code).toBe('MessagingEntityNotFoundError');
     const unknownGroup = new EventHubConsumerClient('nope', emulator.connectionString, noRetry);
     try {
       const error = await receiveEvents(unknownGroup, '0', earliestEventPosition, 1).catch((e: MessagingError) => e);
@@ -180,6 +178,31 @@ describe('emulator with the real @azure/event-hubs clients', () => {
       expect((await receiveEvents(audit, '0', earliestEventPosition, 1)).length).toBeGreaterThan(0);
     } finally {
       await audit.close();
+    }
+  });
+
+  // The service answers a partition id the hub does not have with com.microsoft:argument-out-of-range
+  // ("The specified partition is invalid for an EventHub partition sender or receiver."), which
+  // @azure/core-amqp maps to ArgumentOutOfRangeError (not retryable). Sources: @azure/event-hubs'
+  // own tests (test/public/node/client.spec.ts expect that message for getPartitionProperties,
+  // sendBatch and receive) and its mock hub (sdk/eventhub/mock-hub/src/messages/event-hubs/partitionInfo.ts).
+  it('maps a partition id the hub does not have to ArgumentOutOfRangeError (read, send, receive)', async () => {
+    const outOfRange = (e: unknown): void => {
+      expect(e).toMatchObject({ code: 'ArgumentOutOfRangeError', retryable: false });
+      expect((e as Error).message).toMatch(/The specified partition is invalid for an EventHub partition sender or receiver/);
+    };
+    outOfRange(await producer.getPartitionProperties('9').catch((e: unknown) => e));
+    const sender = new EventHubProducerClient(emulator.connectionString, noRetry);
+    try {
+      outOfRange(await sender.sendBatch([{ body: 'x' }], { partitionId: '9' }).catch((e: unknown) => e));
+    } finally {
+      await sender.close();
+    }
+    const receiver = new EventHubConsumerClient('$Default', emulator.connectionString, noRetry);
+    try {
+      outOfRange(await receiveEvents(receiver, '9', earliestEventPosition, 1).catch((e: unknown) => e));
+    } finally {
+      await receiver.close();
     }
   });
 

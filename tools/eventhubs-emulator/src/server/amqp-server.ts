@@ -2,7 +2,7 @@ import type { Server, Socket } from 'node:net';
 import { create_container, type Connection, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
 import type { EmulatorConfig } from '../config';
 import { parsePositionFilter, selectorExpression } from '../service/position-filter';
-import { amqpError, notFound } from './conditions';
+import { amqpError, invalidPartition, notFound } from './conditions';
 import { closeConnectionState, connectionState } from './connection-state';
 import { ConsumerLink } from './consumer-link';
 import { parseEntityAddress } from './entity-address';
@@ -92,7 +92,7 @@ export class AmqpServer {
     if (!hub) return receiver.close(notFound(this.namespace.host, hubName ?? receiver.target?.address ?? ''));
     if (!this.isAuthorized(connection, hub.name)) return receiver.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token on $cbs first.'));
     const partition = target.kind === 'partition' ? hub.partition(target.partition) : undefined;
-    if (target.kind === 'partition' && !partition) return receiver.close(notFound(this.namespace.host, `${hub.name}/Partitions/${target.partition}`));
+    if (target.kind === 'partition' && !partition) return receiver.close(invalidPartition());
     // max-message-size makes the SDK's createBatch enforce the same limit client side.
     setLocalAttach(receiver, { max_message_size: this.config.maxMessageBytes });
     const options = { hub, maxMessageBytes: this.config.maxMessageBytes, onError: this.log, ...(partition ? { partition } : {}) };
@@ -122,7 +122,7 @@ export class AmqpServer {
       return sender.close(notFound(this.namespace.host, `${hub.name}/ConsumerGroups/${source.consumerGroup}`));
     }
     const partition = hub.partition(source.partition);
-    if (!partition) return sender.close(notFound(this.namespace.host, `${hub.name}/ConsumerGroups/${source.consumerGroup}/Partitions/${source.partition}`));
+    if (!partition) return sender.close(invalidPartition());
     if (!this.isAuthorized(connection, hub.name)) return sender.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token on $cbs first.'));
     const expression = selectorExpression(remoteSourceFilter(sender));
     const position = expression === undefined ? { kind: 'earliest' as const } : parsePositionFilter(expression);

@@ -1,6 +1,7 @@
 import type { Message } from 'rhea';
 import type { EmulatorConfig } from '../config';
 import { checkSasToken } from '../service/sas';
+import { INVALID_PARTITION_DESCRIPTION } from './conditions';
 import type { Namespace } from './namespace';
 
 export interface Reply {
@@ -54,7 +55,8 @@ export function handleManagement(request: Message, namespace: Namespace, isAutho
     const partitionId = String(props.partition ?? '');
     const partition = hub.partition(partitionId);
     if (!partition) {
-      return { status: 404, condition: 'amqp:not-found', description: `The messaging entity '${namespace.host}/${name}/Partitions/${partitionId}' could not be found. status-code: 404` };
+      // The service's answer (argument-out-of-range, 400), which the SDK maps to ArgumentOutOfRangeError.
+      return { status: 400, condition: 'com.microsoft:argument-out-of-range', description: INVALID_PARTITION_DESCRIPTION };
     }
     const p = partition.properties();
     return {
