@@ -12,6 +12,11 @@ export const ISSUE_CODES = {
   EVENT_MALFORMED: { retryable: false, stage: 'decode' },
   /** The JSON object violates the telemetry schema (missing/wrong fields, out of range). Permanent. */
   EVENT_INVALID: { retryable: false, stage: 'validate' },
+  /**
+   * The device clock is wrong: the timestamp is ahead of the enqueued time by more than
+   * MAX_CLOCK_SKEW_SECONDS, or before 2000. Not applied (it would win or lose merges unfairly). Permanent.
+   */
+  EVENT_CLOCK_SKEW: { retryable: false, stage: 'validate' },
   /** The store could not be reached or answered 5xx / 503. Retryable. */
   STORE_UNAVAILABLE: { retryable: true, stage: 'store' },
   /** The store throttled (429) beyond the retry budget. Retryable. */

@@ -38,6 +38,17 @@ describe('decodeTelemetry', () => {
     ['missing deviceId', bytes({ timestamp: valid.timestamp }), 'EVENT_INVALID'],
     ['bad deviceId chars', bytes({ ...valid, deviceId: 'drone 42' }), 'EVENT_INVALID'],
     ['deviceId too long', bytes({ ...valid, deviceId: 'd'.repeat(65) }), 'EVENT_INVALID'],
+    // `.` and `..` are dot segments in the store's REST paths: a document with such an id can be
+    // created but never read, replaced or deleted by id (apps/ingestion/src/device-ids.spec.ts).
+    ['deviceId "."', bytes({ ...valid, deviceId: '.' }), 'EVENT_INVALID'],
+    ['deviceId ".."', bytes({ ...valid, deviceId: '..' }), 'EVENT_INVALID'],
+    ['deviceId "..."', bytes({ ...valid, deviceId: '...' }), 'EVENT_INVALID'],
+    ['deviceId with a trailing dot', bytes({ ...valid, deviceId: 'drone-42.' }), 'EVENT_INVALID'],
+    ['deviceId with a slash', bytes({ ...valid, deviceId: 'drone/42' }), 'EVENT_INVALID'],
+    ['deviceId with a backslash', bytes({ ...valid, deviceId: 'drone\\42' }), 'EVENT_INVALID'],
+    ['deviceId with ?', bytes({ ...valid, deviceId: 'drone?42' }), 'EVENT_INVALID'],
+    ['deviceId with #', bytes({ ...valid, deviceId: 'drone#42' }), 'EVENT_INVALID'],
+    ['deviceId ending with a space', bytes({ ...valid, deviceId: 'drone-42 ' }), 'EVENT_INVALID'],
     ['timestamp without zone', bytes({ ...valid, timestamp: '2026-11-21T22:00:00' }), 'EVENT_INVALID'],
     ['impossible date', bytes({ ...valid, timestamp: '2026-02-30T22:00:00Z' }), 'EVENT_INVALID'],
     ['battery out of range', bytes({ ...valid, battery: 1.5 }), 'EVENT_INVALID'],
@@ -48,6 +59,25 @@ describe('decodeTelemetry', () => {
     ['health partial', bytes({ ...valid, health: { gyrometerOK: true } }), 'EVENT_INVALID'],
   ])('rejects %s with a coded error', (_name, body, code) => {
     expect(codeOf(body)).toBe(code);
+  });
+
+  it.each(['.a', 'a..b', '...a', 'a.b.c', '-', '_', ':', 'drone-00042', 'd'.repeat(64)])('accepts the addressable deviceId %j', (deviceId) => {
+    expect(codeOf(bytes({ ...valid, deviceId }))).toBe('OK');
+  });
+
+  it('accepts exactly the device ids Cosmos DB can address (documented id rules + dot segments), within the product charset', () => {
+    // Written from the rules, not from the pattern: https://learn.microsoft.com/azure/cosmos-db/concepts-limits#per-item-limits
+    // (id <= 1,023 bytes), https://learn.microsoft.com/dotnet/api/microsoft.azure.documents.resource.id#remarks (no / \\ ? #).
+    const addressable = (id: string): boolean =>
+      Buffer.byteLength(id, 'utf8') <= 1023 && !/[/\\?#]/.test(id) && id !== '.' && id !== '..' && !id.endsWith('.') && !id.endsWith(' ');
+    const productCharset = (id: string): boolean => id.length >= 1 && id.length <= 64 && [...id].every((c) => /[A-Za-z0-9._:-]/.test(c));
+    const ids = fc.oneof(fc.stringMatching(/^[A-Za-z0-9._:/\\?# -]{0,66}$/), fc.stringMatching(/^[.a]{1,4}$/), fc.string({ maxLength: 70 }));
+    fc.assert(
+      fc.property(ids, (deviceId) => {
+        expect([deviceId, codeOf(bytes({ ...valid, deviceId }))]).toEqual([deviceId, addressable(deviceId) && productCharset(deviceId) ? 'OK' : 'EVENT_INVALID']);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('never throws anything but a coded PipelineError, whatever the bytes', () => {

@@ -3,3 +3,4 @@ export * from './decode-telemetry';
 export * from './device-state';
 export * from './merge';
 export * from './coalesce';
+export * from './device-clock';

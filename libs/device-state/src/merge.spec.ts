@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { coalesce } from './coalesce';
+import { checkDeviceClock } from './device-clock';
 import type { DecodedTelemetry } from './decode-telemetry';
 import type { DeviceStatePatch } from './device-state';
 import { applyPatch, documentFromPatch, mergeEventInto, mergeInto, mergePatches, patchFromDocument, patchOf } from './merge';
@@ -92,5 +93,47 @@ describe('the merge rule', () => {
     const r = applyPatch(state, coalesce([olderWithNewField]).get('d')!);
     expect(r.changed).toBe(true);
     expect(documentFromPatch(r.next, new Date())).toMatchObject({ battery: 0.5, flightMode: 2, lastEventTime: '2026-11-21T22:00:05.000Z' });
+  });
+
+  describe('with the device-clock rule in front (it filters merge inputs)', () => {
+    const BASE = Date.parse('2026-11-21T22:00:00.000Z');
+    const LIMIT_S = 300;
+    const admitted = (t: Telemetry, enqueuedAt: number): boolean => {
+      try {
+        checkDeviceClock(decoded(t), enqueuedAt, LIMIT_S);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    // Events over ~1 h, enqueued within ~1 h around them: some far ahead of their enqueued time.
+    const delivery = fc.record({ event: telemetryArbitrary(4, 3_600_000), enqueuedAt: fc.integer({ min: BASE - 1_800_000, max: BASE + 1_800_000 }) });
+
+    it('the stored state equals the model over the admitted events, whatever the order, duplicates and batches', () => {
+      fc.assert(
+        fc.property(fc.array(delivery, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 10 }), fc.integer(), (deliveries, cuts, dupIdx, seed) => {
+          const all = [...deliveries, ...dupIdx.map((i) => deliveries[i % deliveries.length]!)];
+          const shuffled = fc.sample(fc.shuffledSubarray(all, { minLength: all.length, maxLength: all.length }), { seed, numRuns: 1 })[0]!;
+          const stored = storeInBatches(split(shuffled, cuts).map((batch) => batch.filter((d) => admitted(d.event, d.enqueuedAt)).map((d) => d.event)));
+          const expected = expectedStates(deliveries.filter((d) => admitted(d.event, d.enqueuedAt)).map((d) => d.event));
+          expect(new Map([...stored].sort())).toEqual(new Map([...expected].sort().map(([k, v]) => [k, { ...v }])));
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('no admitted event can hold a field against an honest event stamped more than the limit after its enqueued time', () => {
+      fc.assert(
+        fc.property(delivery, fc.integer({ min: 1, max: 86_400_000 }), fc.double({ min: 0, max: 1, noNaN: true }), ({ event, enqueuedAt }, laterMs, battery) => {
+          fc.pre(admitted(event, enqueuedAt));
+          const honestTime = enqueuedAt + LIMIT_S * 1000 + laterMs;
+          const honest: Telemetry = { deviceId: event.deviceId, timestamp: new Date(honestTime).toISOString(), battery };
+          fc.pre(admitted(honest, honestTime));
+          const state = coalesce([decoded(event), decoded(honest)]).get(event.deviceId)!;
+          expect(state.fields.battery).toEqual({ value: battery, at: honestTime });
+        }),
+        { numRuns: 1000 },
+      );
+    });
   });
 });

@@ -3,8 +3,18 @@ import { z } from 'zod';
 /** Maximum size of one telemetry event on the wire (bytes). Larger events are EVENT_OVERSIZE. */
 export const MAX_EVENT_BYTES = 64 * 1024;
 
-/** What a deviceId may be (also the partition key and the document id). */
-export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/**
+ * What a deviceId may be. It is also the partition key and the Cosmos DB document id, and ids
+ * travel in REST paths (`.../docs/{id}`), so it must be an id the store can address, not only
+ * store. Cosmos DB: at most 1,023 bytes, no `/`, `\\`, `?` or `#` (the character class excludes
+ * them). Dot segments are not in those documented rules, but HTTP stacks resolve them (RFC 3986
+ * 5.2.4): `.../docs/.` addresses the feed and `.../docs/..` the container, so a document created
+ * as `.` or `..` (a create carries the id in the body) can never be read, replaced or deleted by
+ * id. A trailing dot is refused as a precaution (Windows-derived URL handling trims it), which
+ * also covers `.`, `..` and `...`. Argued in docs/security.md ("Data integrity").
+ */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{0,63}[A-Za-z0-9_:-]$/;
+export const DEVICE_ID_RULE = 'deviceId must be 1-64 chars of [A-Za-z0-9._:-], not ending with "."';
 
 export const positionSchema = z.object({
   latitude: z.number().min(-90).max(90),
@@ -24,7 +34,7 @@ export const healthSchema = z.object({
  * compatibility, never stored. Documented in the README; extend, never rename.
  */
 export const telemetrySchema = z.object({
-  deviceId: z.string().regex(DEVICE_ID_PATTERN, 'deviceId must be 1-64 chars of [A-Za-z0-9._:-]'),
+  deviceId: z.string().regex(DEVICE_ID_PATTERN, DEVICE_ID_RULE),
   // zod's pattern already rejects impossible dates (30 February); decodeTelemetry still checks Date.parse, which it needs for the epoch.
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 instant with a zone' }),
   keyFrame: z.boolean().optional(),

@@ -15,6 +15,7 @@ const CLASSES: Record<IssueCode, IssueClass> = {
   EVENT_ENCODING: 'permanent',
   EVENT_MALFORMED: 'permanent',
   EVENT_INVALID: 'permanent',
+  EVENT_CLOCK_SKEW: 'permanent',
   STORE_REJECTED: 'permanent',
   UNKNOWN: 'unknown',
 };

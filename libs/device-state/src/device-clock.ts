@@ -1,0 +1,48 @@
+import { PipelineError } from '@telemetry/core';
+import type { DecodedTelemetry } from './decode-telemetry';
+
+/**
+ * Default of the setting MAX_CLOCK_SKEW_SECONDS: how far (seconds) an event's timestamp may be
+ * ahead of the time Event Hubs enqueued it. It is also the longest an event from a fast clock
+ * can hold a field against honest later events, so it is kept small: 5 minutes absorbs RTC
+ * drift between syncs and the device's own queueing, not a clock set years ahead.
+ */
+export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
+/** Largest accepted MAX_CLOCK_SKEW_SECONDS (1 day): beyond that the rule stops protecting. */
+export const MAX_CLOCK_SKEW_LIMIT_SECONDS = 86_400;
+
+/**
+ * Earliest accepted timestamp, 2000-01-01T00:00:00Z (epoch ms). Older events could never freeze
+ * a field (they lose every merge), but a clock reset to 1970 or a GPS week rollover (1999) would
+ * otherwise make a device's real readings lose silently to its stale state; refused, they are
+ * counted and visible. It also keeps every stored time a 4-digit-year ISO string (the schema's
+ * year 0000 with a positive offset is year -1, which `toISOString` writes as `-000001-...`).
+ */
+export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/**
+ * The device-clock rule: an event is applied only when its timestamp is at or after 2000 and at
+ * most `maxSkewSeconds` ahead of `enqueuedAt` (epoch ms: when Event Hubs accepted it, never when
+ * it is processed or reprocessed). Otherwise throws PipelineError EVENT_CLOCK_SKEW (permanent)
+ * with the timestamp, the enqueued time, the skew and the limit. The rule looks at one event
+ * only, so filtering by it commutes with the merge: order, duplicates and batches still do not
+ * matter (merge.spec.ts).
+ */
+export function checkDeviceClock(event: DecodedTelemetry, enqueuedAt: number, maxSkewSeconds: number): void {
+  const { timestamp } = event.telemetry;
+  if (event.time < EARLIEST_EVENT_TIME) {
+    throw new PipelineError('EVENT_CLOCK_SKEW', `timestamp ${timestamp} is before ${iso(EARLIEST_EVENT_TIME)}, the earliest accepted: the device clock is not set`);
+  }
+  if (!Number.isFinite(enqueuedAt)) {
+    throw new PipelineError('EVENT_CLOCK_SKEW', `timestamp ${timestamp} cannot be checked: the event has no enqueued time`);
+  }
+  const skewMs = event.time - enqueuedAt;
+  if (skewMs > maxSkewSeconds * 1000) {
+    throw new PipelineError(
+      'EVENT_CLOCK_SKEW',
+      `timestamp ${timestamp} is ${skewMs / 1000} s ahead of the enqueued time ${iso(enqueuedAt)}; the limit is ${maxSkewSeconds} s (MAX_CLOCK_SKEW_SECONDS)`,
+    );
+  }
+}
