@@ -3,12 +3,11 @@ import type { Logger } from '../logging/logger';
 import type { DurableClock } from './durable-clock';
 import type { DurableFunctionTable } from './durable-function-table';
 import { EntityProcessor } from './entity-processor';
-import { eventRaised, executionStarted, historyEvent } from './history-events';
+import { eventRaised, EventType, executionStarted, historyEvent, TERMINAL_STATUSES } from '@telemetry/durable-internals';
 import { entitySchedulerId, newInstanceRecord, type EntityRecord, type InstanceRecord } from './instance-record';
 import { OrchestrationProcessor } from './orchestration-processor';
 import { TaskHub } from './task-hub';
 import type { TaskHubStore } from './task-hub-store';
-import { EventType, TERMINAL_STATUSES } from './wire';
 
 export type InstanceOpResult = 'accepted' | 'notFound' | 'gone' | 'conflict' | 'noSuchOrchestrator';
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthLevel } from '../drivers/http/host-keys';
 import type { DurableEngine, InstanceOpResult } from './durable-engine';
 import type { InstanceRecord } from './instance-record';
-import { EventType, TERMINAL_STATUSES, type RuntimeStatus } from './wire';
+import { EventType, type RuntimeStatus, TERMINAL_STATUSES } from '@telemetry/durable-internals';
 
 /** Path of the client RPC API the durable-functions library calls (`rpcBaseUrl`; loopback, no key, as in the real host). */
 export const RPC_PATH = '/durabletask/';

@@ -2,11 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger';
 import type { DurableClock } from './durable-clock';
 import type { DurableFunctionTable } from './durable-function-table';
-import { eventRaised } from './history-events';
+import { type EntityStateWire, type EntityTriggerInput, eventRaised } from '@telemetry/durable-internals';
 import { entitySchedulerId, type EntityOperation, type EntityRecord, type OutboxPayload } from './instance-record';
 import type { TaskHub } from './task-hub';
 import { fromTypedData } from './typed-data';
-import type { EntityStateWire, EntityTriggerInput } from './wire';
 
 /** Operations per entity invocation (the library runs a batch in order). */
 const MAX_BATCH = 20;

@@ -1,4 +1,4 @@
-import type { EntityOperationWire, HistoryEvent, RetryOptionsWire, RuntimeStatus } from './wire';
+import type { EntityOperationWire, HistoryEvent, RetryOptionsWire, RuntimeStatus } from '@telemetry/durable-internals';
 
 /** Work the engine owes an orchestration: an activity attempt to run. */
 export interface PendingActivity {

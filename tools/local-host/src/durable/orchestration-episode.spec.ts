@@ -1,10 +1,8 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext } from 'durable-functions';
-import { createOrchestrator, dummyContext } from '../testing/durable-internals';
-import { eventRaised, executionStarted, taskCompleted, taskFailed, timerFired } from './history-events';
+import { ActionType, createOrchestrator, dummyContext, eventRaised, EventType, executionStarted, flattenActions, type HistoryEvent, type OrchestratorStateWire, OUT_OF_PROC_DATA_LABEL, taskCompleted, taskFailed, timerFired, UPPER_SCHEMA_VERSION } from '@telemetry/durable-internals';
 import { newInstanceRecord, type InstanceRecord } from './instance-record';
 import { applyEpisode, type EpisodeOutcome } from './orchestration-episode';
-import { ActionType, EventType, flattenActions, OUT_OF_PROC_DATA_LABEL, UPPER_SCHEMA_VERSION, type HistoryEvent, type OrchestratorStateWire } from './wire';
 
 type Orchestrator = (context: OrchestrationContext) => Generator<unknown, unknown, unknown>;
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { historyEvent, orchestratorCompleted, orchestratorStarted, subOrchestrationCompleted, subOrchestrationFailed } from './history-events';
+import { ActionType, type ActionWire, EventType, flattenActions, historyEvent, type HistoryEvent, orchestratorCompleted, orchestratorStarted, type OrchestratorStateWire, type RetryOptionsWire, subOrchestrationCompleted, subOrchestrationFailed } from '@telemetry/durable-internals';
 import type { InstanceRecord, OutboxPayload, RetryState } from './instance-record';
-import { ActionType, EventType, flattenActions, type ActionWire, type HistoryEvent, type OrchestratorStateWire, type RetryOptionsWire } from './wire';
 
 /** What one orchestrator execution produced: its state, or a failure (with the state when the library gave one). */
 export type EpisodeOutcome = { kind: 'state'; state: OrchestratorStateWire } | { kind: 'failed'; message: string; details: string; state?: OrchestratorStateWire };

@@ -3,12 +3,11 @@ import { toError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { DurableClock } from './durable-clock';
 import type { DurableFunctionTable } from './durable-function-table';
-import { orchestratorStarted, taskCompleted, taskFailed, timerFired } from './history-events';
+import { type HistoryEvent, type OrchestrationTriggerInput, orchestratorStarted, type OrchestratorStateWire, OUT_OF_PROC_DATA_LABEL, taskCompleted, taskFailed, TERMINAL_STATUSES, timerFired, UPPER_SCHEMA_VERSION } from '@telemetry/durable-internals';
 import type { InstanceRecord, PendingActivity, PendingTimer } from './instance-record';
 import { applyEpisode, finish, jsonText, type EpisodeOutcome } from './orchestration-episode';
 import type { TaskHub } from './task-hub';
 import { fromTypedData } from './typed-data';
-import { OUT_OF_PROC_DATA_LABEL, TERMINAL_STATUSES, UPPER_SCHEMA_VERSION, type HistoryEvent, type OrchestrationTriggerInput, type OrchestratorStateWire } from './wire';
 
 /** Timers are never split into "long timer" chunks locally (the library does so past this length). */
 const NO_LONG_TIMERS = '36500.00:00:00';

@@ -5,8 +5,7 @@ import { parseSchedulerId } from './instance-record';
 import { KeyedSerialQueue } from './keyed-serial-queue';
 import { documentKey, type TaskHubStore } from './task-hub-store';
 import { newInstanceRecord } from './instance-record';
-import { executionStarted } from './history-events';
-import { TERMINAL_STATUSES } from './wire';
+import { executionStarted, TERMINAL_STATUSES } from '@telemetry/durable-internals';
 
 /** How many delivered message ids a document remembers, to drop redeliveries after a crash. */
 const SEEN_LIMIT = 500;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OrchestrationHandler } from 'durable-functions';
-import { ActionType, durableTesting, HistoryEventType, ReplaySchema } from './durable-internals';
+import { eventRaised, executionStarted, historyEvent, orchestratorCompleted, orchestratorStarted, taskCompleted, timerFired } from './history-events';
+import { createOrchestrator, dummyContext } from './library-internals';
+import { ActionType, DEFAULT_TRIGGER_TIMINGS, EventType, flattenActions, UPPER_SCHEMA_VERSION, type ActionWire, type HistoryEvent, type OrchestrationTriggerInput, type OrchestratorStateWire } from './wire';
 
 /** The actions an execution asked for, simplified for assertions. */
 export type ReplayAction =
@@ -19,14 +21,13 @@ export interface ReplayStep {
   customStatus: unknown;
 }
 
-type HistoryEvent = Record<string, unknown> & { EventType: number };
-interface RawAction { actionType: number; [key: string]: unknown }
 interface Pending { eventId: number; action: ReplayAction; requestId?: string }
 
 /**
- * Plays the role of the Durable extension for one orchestration instance: keeps its history as
- * the host would (TaskScheduled / TimerCreated / EventSent for new actions, completions appended
- * on request), and re-runs the real orchestrator through the library's replay engine each turn.
+ * Plays the role of the Durable extension for one orchestration instance in a unit test: keeps its
+ * history as the host would (TaskScheduled / TimerCreated / EventSent for new actions, completions
+ * appended on request), and re-runs the real orchestrator through the library's replay engine each
+ * turn. (The local host's engine, orchestration-episode.ts there, does the same for running apps.)
  */
 export class OrchestrationReplay {
   readonly history: HistoryEvent[] = [];
@@ -37,7 +38,7 @@ export class OrchestrationReplay {
 
   constructor(
     private readonly handler: OrchestrationHandler,
-    private readonly options: { instanceId: string; input: unknown; startAt: Date; schema?: number },
+    private readonly options: { instanceId: string; input: unknown; startAt: Date; schema?: number; name?: string },
   ) {
     this.now = options.startAt.getTime();
   }
@@ -53,7 +54,7 @@ export class OrchestrationReplay {
   }
 
   start(): Promise<ReplayStep> {
-    this.history.push(this.started(), { EventType: HistoryEventType.ExecutionStarted, EventId: -1, IsPlayed: false, Timestamp: this.clock, Name: 'orchestrator', Input: JSON.stringify(this.options.input) });
+    this.history.push(orchestratorStarted(this.now), executionStarted(this.now, this.options.name ?? 'orchestrator', JSON.stringify(this.options.input)));
     return this.execute();
   }
 
@@ -64,12 +65,12 @@ export class OrchestrationReplay {
 
   respondEntity(result: unknown): Promise<ReplayStep> {
     const call = this.take((a) => a.type === 'callEntity');
-    return this.turn({ EventType: HistoryEventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.clock, Name: call.requestId, Input: JSON.stringify({ result: JSON.stringify(result) }) });
+    return this.turn(eventRaised(this.now, call.requestId!, JSON.stringify({ result: JSON.stringify(result) })));
   }
 
   completeActivity(name: string, result: unknown): Promise<ReplayStep> {
     const call = this.take((a) => a.type === 'callActivity' && a.name === name);
-    return this.turn({ EventType: HistoryEventType.TaskCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock, TaskScheduledId: call.eventId, Result: JSON.stringify(result) });
+    return this.turn(taskCompleted(this.now, call.eventId, JSON.stringify(result)));
   }
 
   /** Fires the pending (uncanceled) timer due first; the clock moves to its fireAt if earlier. */
@@ -77,11 +78,11 @@ export class OrchestrationReplay {
     const timer = this.take((a) => a.type === 'createTimer' && !a.canceled);
     const fireAt = Date.parse((timer.action as { fireAt: string }).fireAt);
     this.now = Math.max(this.now, fireAt);
-    return this.turn({ EventType: HistoryEventType.TimerFired, EventId: -1, IsPlayed: false, Timestamp: this.clock, TimerId: timer.eventId, FireAt: new Date(fireAt).toISOString() });
+    return this.turn(timerFired(this.now, timer.eventId, new Date(fireAt).toISOString()));
   }
 
   raiseEvent(name: string, input: unknown): Promise<ReplayStep> {
-    return this.turn({ EventType: HistoryEventType.EventRaised, EventId: -1, IsPlayed: false, Timestamp: this.clock, Name: name, Input: JSON.stringify(input) });
+    return this.turn(eventRaised(this.now, name, JSON.stringify(input)));
   }
 
   private take(match: (action: ReplayAction) => boolean): Pending {
@@ -90,12 +91,8 @@ export class OrchestrationReplay {
     return this.pending.splice(index, 1)[0]!;
   }
 
-  private started(): HistoryEvent {
-    return { EventType: HistoryEventType.OrchestratorStarted, EventId: -1, IsPlayed: false, Timestamp: this.clock };
-  }
-
   private turn(event: HistoryEvent): Promise<ReplayStep> {
-    this.history.push(this.started(), event);
+    this.history.push(orchestratorStarted(this.now), event);
     return this.execute();
   }
 
@@ -106,59 +103,52 @@ export class OrchestrationReplay {
    */
   async replayAll(): Promise<{ actions: ReplayAction[]; isDone: boolean }> {
     const state = await this.run();
-    return { actions: state.actions.flat().flatMap(flatten).map(simplify), isDone: state.isDone };
+    return { actions: flattenActions(state.actions).map(simplify), isDone: state.isDone };
   }
 
-  private async run(): Promise<{ isDone: boolean; actions: RawAction[][]; output: unknown; customStatus: unknown }> {
-    const run = durableTesting.createOrchestrator(this.handler);
-    const context = new durableTesting.DummyOrchestrationContext('breakerEpisode', randomUUID(), () => undefined);
-    const trigger = {
+  private async run(): Promise<OrchestratorStateWire> {
+    const run = createOrchestrator(this.handler);
+    const context = dummyContext('orchestration', this.options.name ?? 'orchestrator', randomUUID());
+    const trigger: OrchestrationTriggerInput = {
       history: this.history, input: this.options.input, instanceId: this.options.instanceId, isReplaying: false, parentInstanceId: '',
-      upperSchemaVersion: this.options.schema ?? ReplaySchema.V3,
-      maximumShortTimerDuration: '6.00:00:00', longRunningTimerIntervalDuration: '3.00:00:00', defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+      upperSchemaVersion: this.options.schema ?? UPPER_SCHEMA_VERSION,
+      ...DEFAULT_TRIGGER_TIMINGS,
     };
-    return (await run(trigger, context)) as { isDone: boolean; actions: RawAction[][]; output: unknown; customStatus: unknown };
+    return (await run(trigger, context)) as OrchestratorStateWire;
   }
 
   private async execute(): Promise<ReplayStep> {
     const state = await this.run();
-    const all = state.actions.flat().flatMap(flatten);
+    const all = flattenActions(state.actions);
     const fresh = all.slice(this.scheduledCount);
     this.scheduledCount = all.length;
     const newActions = fresh.map((raw) => this.schedule(raw));
-    this.history.push({ EventType: HistoryEventType.OrchestratorCompleted, EventId: -1, IsPlayed: false, Timestamp: this.clock });
+    this.history.push(orchestratorCompleted(this.now));
     return { newActions, isDone: state.isDone, output: state.output, customStatus: state.customStatus };
   }
 
   /** Records a new action in history the way the extension does, and returns its simplified form. */
-  private schedule(raw: RawAction): ReplayAction {
+  private schedule(raw: ActionWire): ReplayAction {
     const action = simplify(raw);
     if (action.type === 'waitForEvent' || action.type === 'continueAsNew' || action.type === 'signalEntity') return action;
     const eventId = this.nextEventId++;
     if (action.type === 'callActivity') {
-      this.history.push({ EventType: HistoryEventType.TaskScheduled, EventId: eventId, IsPlayed: false, Timestamp: this.clock, Name: action.name, Input: JSON.stringify(action.input) });
+      this.history.push(historyEvent(EventType.TaskScheduled, this.now, { EventId: eventId, Name: action.name, Input: JSON.stringify(action.input) }));
       this.pending.push({ eventId, action });
     } else if (action.type === 'createTimer') {
-      this.history.push({ EventType: HistoryEventType.TimerCreated, EventId: eventId, IsPlayed: false, Timestamp: this.clock, FireAt: action.fireAt });
+      this.history.push(historyEvent(EventType.TimerCreated, this.now, { EventId: eventId, FireAt: action.fireAt }));
       if (!action.canceled) this.pending.push({ eventId, action });
     } else {
       const requestId = randomUUID();
-      this.history.push({ EventType: HistoryEventType.EventSent, EventId: eventId, IsPlayed: false, Timestamp: this.clock, InstanceId: action.entity, Name: 'op',
-        Input: JSON.stringify({ id: requestId, op: action.operation, signal: false, input: JSON.stringify(action.input) }) });
+      this.history.push(historyEvent(EventType.EventSent, this.now, { EventId: eventId, InstanceId: action.entity, Name: 'op',
+        Input: JSON.stringify({ id: requestId, op: action.operation, signal: false, input: JSON.stringify(action.input) }) }));
       this.pending.push({ eventId, action, requestId });
     }
     return action;
   }
 }
 
-function flatten(action: RawAction): RawAction[] {
-  if (action.actionType === ActionType.WhenAny || action.actionType === ActionType.WhenAll) {
-    return (action['compoundActions'] as RawAction[]).flatMap(flatten);
-  }
-  return [action];
-}
-
-function simplify(raw: RawAction): ReplayAction {
+function simplify(raw: ActionWire): ReplayAction {
   const json = JSON.parse(JSON.stringify(raw)) as Record<string, unknown>;
   switch (raw.actionType) {
     case ActionType.CallEntity: return { type: 'callEntity', entity: String(json['instanceId']), operation: String(json['operation']), input: json['input'] };

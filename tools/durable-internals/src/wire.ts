@@ -1,7 +1,8 @@
 /**
  * The out-of-process Durable protocol as durable-functions 3.x speaks it (the library's internal
  * shapes, no .d.ts): history events the host sends, actions and OrchestratorState it returns,
- * and the entity batch. `durable-canary.spec.ts` checks these against the installed library.
+ * and the entity batch. Every constant here is a copy of one in the library's compiled JS;
+ * `durable-canary.spec.ts` checks each against the installed library.
  */
 
 /** HistoryEventType (durable-functions lib/src/history/HistoryEventType). */
@@ -42,8 +43,18 @@ export const ActionType = {
   ReleaseEntities: 14,
 } as const;
 
-/** ReplaySchema.V3: long timers and HTTP polling exist; `lock` (V4) is refused by the library. */
-export const UPPER_SCHEMA_VERSION = 2;
+/** ReplaySchema (lib/src/orchestrations/ReplaySchema): the OOProc schema the extension announces. */
+export const ReplaySchema = { V1: 0, V2: 1, V3: 2, V4: 3 } as const;
+
+/** ReplaySchema.V3 (extension 2.x in bundle v4): long timers and HTTP polling exist; `lock` (V4) is refused by the library. */
+export const UPPER_SCHEMA_VERSION = ReplaySchema.V3;
+
+/** Timer and HTTP polling settings as the library's own test input sends them (what a test replay passes). */
+export const DEFAULT_TRIGGER_TIMINGS = {
+  maximumShortTimerDuration: '6.00:00:00',
+  longRunningTimerIntervalDuration: '3.00:00:00',
+  defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
+} as const;
 
 /** Separator the library puts between an orchestrator's error and its state (OrchestrationFailureError). */
 export const OUT_OF_PROC_DATA_LABEL = '\n\n$OutOfProcData$:';
@@ -136,7 +147,10 @@ export interface EntityStateWire {
   signals: { target: { name: string; key: string }; name: string; input?: string; requestId?: string; requestTime?: number }[];
 }
 
-export type RuntimeStatus = 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Pending' | 'Suspended';
+/** OrchestrationRuntimeStatus (lib/src/orchestrations/OrchestrationRuntimeStatus). */
+export const RUNTIME_STATUSES = ['Running', 'Completed', 'ContinuedAsNew', 'Failed', 'Canceled', 'Terminated', 'Pending', 'Suspended'] as const;
+
+export type RuntimeStatus = (typeof RUNTIME_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set(['Completed', 'Failed', 'Canceled', 'Terminated']);
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityHandler } from 'durable-functions';
-import { durableTesting } from './durable-internals';
+import { createEntityFunction, dummyContext } from './library-internals';
+import type { EntityStateWire, EntityTriggerInput } from './wire';
 
 export interface EntityOperation {
   name: string;
@@ -19,15 +20,15 @@ export interface EntityBatchResult<T> {
  * model a breaker restart (Durable persists exactly that string).
  */
 export async function runEntityBatch<T>(handler: EntityHandler<T>, self: { name: string; key: string }, state: T | undefined, operations: EntityOperation[]): Promise<EntityBatchResult<T>> {
-  const run = durableTesting.createEntityFunction(handler);
-  const context = new durableTesting.DummyEntityContext(self.name, randomUUID(), () => undefined);
-  const trigger = {
+  const run = createEntityFunction(handler);
+  const context = dummyContext('entity', self.name, randomUUID());
+  const trigger: EntityTriggerInput = {
     self,
     exists: state !== undefined,
-    state: state === undefined ? undefined : JSON.stringify(state),
-    batch: operations.map((op) => ({ id: randomUUID(), name: op.name, signal: false, input: op.input === undefined ? undefined : JSON.stringify(op.input) })),
+    ...(state === undefined ? {} : { state: JSON.stringify(state) }),
+    batch: operations.map((op) => ({ id: randomUUID(), name: op.name, signal: false, ...(op.input === undefined ? {} : { input: JSON.stringify(op.input) }) })),
   };
-  const out = (await run(trigger, context)) as { entityExists: boolean; entityState?: string; results: Array<{ isError: boolean; result?: string }> };
+  const out = (await run(trigger, context)) as EntityStateWire;
   return {
     exists: out.entityExists,
     state: out.entityState === undefined ? undefined : (JSON.parse(out.entityState) as T),
