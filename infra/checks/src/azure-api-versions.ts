@@ -1,0 +1,69 @@
+import { at } from './bicep-parser';
+import { allResources, type BicepFile } from './bicep-file';
+
+const TEMPLATES = 'https://learn.microsoft.com/azure/templates';
+
+export interface PublishedType {
+  /** API versions Azure publishes for the type (those this repo may pin; extend from the page). */
+  versions: readonly string[];
+  /** The Azure resource reference page that lists them. */
+  source: string;
+}
+
+/**
+ * Resource types and API versions Azure publishes, as listed by the Azure resource reference
+ * (learn.microsoft.com/azure/templates/<provider>/<version>/<type>, "API versions" menu of each
+ * page). Checked 2026-12-01 with the search tool against the reference pages and the AVM module
+ * READMEs that link them (Microsoft.Web/2024-11-01/sites, Microsoft.DocumentDB/2024-11-15/...,
+ * Microsoft.EventHub/2024-01-01/namespaces/disasterrecoveryconfigs,
+ * Microsoft.Insights/2023-12-01/scheduledqueryrules, Microsoft.Storage 2023-05-01 containers).
+ * A version that is not here fails the test: add it only after reading its reference page.
+ */
+export const PUBLISHED_API_VERSIONS: Readonly<Record<string, PublishedType>> = Object.fromEntries(
+  ([
+    ['Microsoft.Authorization/roleAssignments', ['2022-04-01'], 'microsoft.authorization/2022-04-01/roleassignments'],
+    ['Microsoft.Authorization/roleDefinitions', ['2022-04-01'], 'microsoft.authorization/2022-04-01/roledefinitions'],
+    ['Microsoft.DocumentDB/databaseAccounts', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts'],
+    ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases'],
+    ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases/containers'],
+    ['Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqlroleassignments'],
+    ['Microsoft.EventHub/namespaces', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces'],
+    ['Microsoft.EventHub/namespaces/eventhubs', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces/eventhubs'],
+    ['Microsoft.EventHub/namespaces/eventhubs/consumergroups', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces/eventhubs/consumergroups'],
+    ['Microsoft.EventHub/namespaces/disasterRecoveryConfigs', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces/disasterrecoveryconfigs'],
+    ['Microsoft.Insights/actionGroups', ['2023-01-01'], 'microsoft.insights/2023-01-01/actiongroups'],
+    ['Microsoft.Insights/components', ['2020-02-02'], 'microsoft.insights/2020-02-02/components'],
+    ['Microsoft.Insights/metricAlerts', ['2018-03-01'], 'microsoft.insights/2018-03-01/metricalerts'],
+    ['Microsoft.Insights/scheduledQueryRules', ['2023-12-01'], 'microsoft.insights/2023-12-01/scheduledqueryrules'],
+    ['Microsoft.Insights/workbooks', ['2023-06-01'], 'microsoft.insights/2023-06-01/workbooks'],
+    ['Microsoft.KeyVault/vaults', ['2023-07-01'], 'microsoft.keyvault/2023-07-01/vaults'],
+    ['Microsoft.KeyVault/vaults/secrets', ['2023-07-01'], 'microsoft.keyvault/2023-07-01/vaults/secrets'],
+    ['Microsoft.ManagedIdentity/userAssignedIdentities', ['2023-01-31'], 'microsoft.managedidentity/2023-01-31/userassignedidentities'],
+    ['Microsoft.OperationalInsights/workspaces', ['2023-09-01'], 'microsoft.operationalinsights/2023-09-01/workspaces'],
+    ['Microsoft.Storage/storageAccounts', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts'],
+    ['Microsoft.Storage/storageAccounts/blobServices', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/blobservices'],
+    ['Microsoft.Storage/storageAccounts/blobServices/containers', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/blobservices/containers'],
+    ['Microsoft.Storage/storageAccounts/queueServices', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/queueservices'],
+    ['Microsoft.Storage/storageAccounts/queueServices/queues', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/queueservices/queues'],
+    ['Microsoft.Storage/storageAccounts/tableServices', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/tableservices'],
+    ['Microsoft.Storage/storageAccounts/tableServices/tables', ['2023-01-01', '2023-05-01'], 'microsoft.storage/2023-05-01/storageaccounts/tableservices/tables'],
+    ['Microsoft.Web/serverfarms', ['2024-11-01'], 'microsoft.web/2024-11-01/serverfarms'],
+    ['Microsoft.Web/sites', ['2024-11-01'], 'microsoft.web/2024-11-01/sites'],
+    ['Microsoft.Web/sites/config', ['2024-11-01'], 'microsoft.web/2024-11-01/sites/config-authsettingsv2'],
+    ['Microsoft.Web/sites/basicPublishingCredentialsPolicies', ['2024-11-01'], 'microsoft.web/2024-11-01/sites/basicpublishingcredentialspolicies-scm'],
+    ['Microsoft.Web/sites/host/functionKeys', ['2024-11-01'], 'microsoft.web/2024-11-01/sites/host/functionkeys'],
+  ] as const).map(([type, versions, page]) => [type.toLowerCase(), { versions, source: `${TEMPLATES}/${page}` }]),
+);
+
+/** Every resource declaration whose type or API version is not in the published table. */
+export function apiVersionErrors(file: BicepFile, table: Readonly<Record<string, PublishedType>> = PUBLISHED_API_VERSIONS): string[] {
+  const errors: string[] = [];
+  for (const r of allResources(file)) {
+    const where = `${file.file}:${at(r.node)}: ${r.symbol}`;
+    const published = table[r.type.toLowerCase()];
+    if (!r.apiVersion) errors.push(`${where}: ${r.type} has no API version`);
+    else if (!published) errors.push(`${where}: ${r.type} is not a resource type in the published table`);
+    else if (!published.versions.includes(r.apiVersion)) errors.push(`${where}: ${r.type}@${r.apiVersion} is not a published API version (${published.versions.join(', ')}; ${published.source})`);
+  }
+  return errors;
+}

@@ -1,0 +1,71 @@
+import path from 'node:path';
+import { apiVersionErrors } from './azure-api-versions';
+import { guidLiterals, roleIdErrors } from './azure-role-ids';
+import { readBicepFile } from './bicep-file';
+import { moduleErrors } from './bicep-modules';
+import { unresolvedReferences } from './bicep-references';
+import { syntaxErrors } from './bicep-syntax';
+
+const fixture = (name: string): string => path.join(__dirname, '..', 'fixtures', name);
+
+/** Every check on one file, as the infra spec runs them. */
+async function allErrors(name: string): Promise<string[]> {
+  const file = await readBicepFile(fixture(name));
+  return [
+    ...syntaxErrors(file),
+    ...unresolvedReferences(file),
+    ...(await moduleErrors(file, readBicepFile)),
+    ...apiVersionErrors(file),
+    ...roleIdErrors(guidLiterals(file)),
+  ];
+}
+
+describe('the Bicep checks bite', () => {
+  it('a valid file and module pass every check (the broken fixtures differ from it)', async () => {
+    expect(await allErrors('valid.bicep')).toEqual([]);
+    expect(await allErrors('valid-module.bicep')).toEqual([]);
+  });
+
+  it('a syntax error fails', async () => {
+    const errors = syntaxErrors(await readBicepFile(fixture('syntax-error.bicep')));
+    expect(errors).toEqual([expect.stringMatching(/syntax-error\.bicep:\d+:\d+: (missing|syntax error)/)]);
+  });
+
+  it('a dangling reference fails: parameter, variable, nested resource, function', async () => {
+    const errors = unresolvedReferences(await readBicepFile(fixture('dangling-reference.bicep')));
+    expect(errors).toEqual([
+      expect.stringContaining('unknown symbol storageName'),
+      expect.stringContaining('unknown symbol locaton'),
+      expect.stringContaining('account::queues: no nested resource queues in account'),
+      expect.stringContaining('unknown function uniqString()'),
+    ]);
+  });
+
+  it('a mismatched module call fails: unknown parameter, missing required parameter, missing output', async () => {
+    const errors = await moduleErrors(await readBicepFile(fixture('mismatched-module.bicep')), readBicepFile);
+    expect(errors).toEqual([
+      expect.stringContaining('valid-module.bicep declares no parameter containerName'),
+      expect.stringContaining('required parameter containerNames of valid-module.bicep is not passed'),
+      expect.stringContaining('child.outputs.lastContainer: valid-module.bicep has no output lastContainer'),
+    ]);
+    // publicAccess has a default: leaving it out is fine.
+    expect(errors.join('\n')).not.toContain('publicAccess');
+  });
+
+  it('an unknown API version or resource type fails', async () => {
+    const errors = apiVersionErrors(await readBicepFile(fixture('unknown-api-version.bicep')));
+    expect(errors).toEqual([
+      expect.stringContaining('Microsoft.Storage/storageAccounts@2023-13-01 is not a published API version'),
+      expect.stringContaining('Microsoft.Storage/storageAccounts/gadgets is not a resource type in the published table'),
+    ]);
+  });
+
+  it('a malformed GUID, an undocumented role id and a role id under the wrong name fail', async () => {
+    const errors = roleIdErrors(guidLiterals(await readBicepFile(fixture('bad-role-ids.bicep'))));
+    expect(errors).toEqual([
+      expect.stringContaining('0a9a7e1f-b9d0-4cc4-a60d-0319b160ff3 is not a GUID (35 characters'),
+      expect.stringContaining('11111111-2222-3333-4444-555555555555 is not a documented built-in role id'),
+      expect.stringContaining('storageBlobDataReader holds the id of Storage Blob Data Contributor'),
+    ]);
+  });
+});
