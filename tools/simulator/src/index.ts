@@ -3,3 +3,4 @@ export * from './sent-record';
 export * from './corrupt-event';
 export * from './drone-fleet';
 export * from './random';
+export * from './scenario-events';

@@ -2,10 +2,8 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { bulkhead } from 'cockatiel';
-import { corruptBody, CORRUPTIONS } from './corrupt-event';
-import { DroneFleet } from './drone-fleet';
-import { seededRandom } from './random';
-import { sha256, type SentEvent } from './sent-record';
+import { ScenarioEvents } from './scenario-events';
+import type { SentEvent } from './sent-record';
 
 export interface SimulateOptions {
   connectionString: string;
@@ -56,12 +54,11 @@ const MAX_TICK_EVENTS = 2_000;
  * records every event sent. Bodies are sent as raw bytes (JSON UTF-8) with content type.
  */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
-  const random = seededRandom(options.seed);
-  const fleet = new DroneFleet({ devices: options.devices, keyFrameEvery: options.keyFrameEvery, random, startTime: Date.now() });
+  const { devices, keyFrameEvery, corruptRatio, duplicateRatio, seed } = options;
+  const scenario = new ScenarioEvents({ devices, keyFrameEvery, corruptRatio, duplicateRatio, seed, startTime: Date.now() });
   const producer = new EventHubProducerClient(options.connectionString, options.hubName ?? '');
   const limiter = bulkhead(32, Number.POSITIVE_INFINITY);
   const sent: SentEvent[] = [];
-  const bodies: Buffer[] = [];
   const startedAt = Date.now();
   const deadline = options.durationSeconds ? startedAt + options.durationSeconds * 1000 : Number.POSITIVE_INFINITY;
   const total = options.count;
@@ -82,25 +79,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         byDevice.set(record.deviceId, list);
       };
       for (let i = 0; i < n; i++) {
-        const telemetry = fleet.next();
         distinct++;
-        if (random() < options.corruptRatio) {
-          const corruption = CORRUPTIONS[Math.floor(random() * CORRUPTIONS.length)]!;
-          const body = corruptBody(telemetry, corruption);
-          bodies.push(body);
-          queue({ index: sent.length, deviceId: telemetry.deviceId, kind: 'corrupt', expectedCode: corruption.code, sha256: sha256(body), bytes: body.byteLength, sentAt: Date.now() }, body);
-        } else {
-          const body = Buffer.from(JSON.stringify(telemetry));
-          bodies.push(body);
-          queue({ index: sent.length, deviceId: telemetry.deviceId, kind: 'valid', telemetry, sha256: sha256(body), bytes: body.byteLength, sentAt: Date.now() }, body);
-        }
-        if (sent.length > 1 && random() < options.duplicateRatio) {
-          // at-least-once from the device side: resend an earlier event, byte for byte
-          const original = sent[Math.floor(random() * (sent.length - 1))]!;
-          const body = bodies[original.index]!;
-          bodies.push(body);
-          queue({ ...original, index: sent.length, duplicateOf: original.duplicateOf ?? original.index, sentAt: Date.now() }, body);
-        }
+        for (const event of scenario.next()) queue(event.record, event.body);
       }
       await Promise.all(
         [...byDevice].map(([deviceId, events]) => limiter.execute(() => producer.sendBatch(events, { partitionKey: deviceId }))),
