@@ -9,18 +9,17 @@ const program = new Command()
   .requiredOption('--app <path>', 'built app folder (dist/apps/<app>) or an entry file (.js/.ts)')
   .option('--settings <file>', 'local.settings.json-style file ({ "Values": { ... } })')
   .option('--port <port>', 'HTTP port on 127.0.0.1 (0 = a free port)', '0')
-  .option('--master-key <key>', 'admin key (default: setting LOCAL_HOST_MASTER_KEY or generated)')
-  .option('--function-key <key>', 'host function key (default: setting LOCAL_HOST_FUNCTION_KEY or generated)')
+  // No key flags: a command line is readable by every user (/proc/<pid>/cmdline). Keys come from
+  // env LOCAL_HOST_KEYS ({"masterKey","functionKey"}), else settings LOCAL_HOST_MASTER_KEY /
+  // LOCAL_HOST_FUNCTION_KEY, else they are generated; the ready line on stdout reports them.
   .option('--plugin <module...>', 'modules registering extra trigger drivers / input bindings');
 
 async function main(): Promise<void> {
-  const opts = program.parse(process.argv).opts<{ app: string; settings?: string; port: string; masterKey?: string; functionKey?: string; plugin?: string[] }>();
+  const opts = program.parse(process.argv).opts<{ app: string; settings?: string; port: string; plugin?: string[] }>();
   await runHost({
     app: opts.app,
     settingsFile: opts.settings,
     port: Number(opts.port),
-    masterKey: opts.masterKey,
-    functionKey: opts.functionKey,
     pluginModules: opts.plugin,
     handleSignals: true,
   });

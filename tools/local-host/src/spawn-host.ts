@@ -4,7 +4,7 @@ import { ManagedProcess } from '@telemetry/local-services';
 import { HostAdminClient } from './host-admin-client';
 import { hostBundle } from './host-bundle';
 import { parseReadyLine, READY_LINE_PATTERN, type ReadyLine } from './host/ready-line';
-import { SETTINGS_ENV } from './host/run-host';
+import { KEYS_ENV, SETTINGS_ENV } from './host/run-host';
 
 export interface SpawnHostOptions {
   /** Built app folder or entry file (.ts fixtures run through tsx). */
@@ -73,14 +73,14 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
   const entry = needsTypeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href, CLI] : [hostBundle()];
   const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, ...entry, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
-  if (options.masterKey) args.push('--master-key', options.masterKey);
-  if (options.functionKey) args.push('--function-key', options.functionKey);
+  // Keys go through the environment (owner-only in /proc), never argv (world-readable).
+  const keys = { ...(options.masterKey ? { masterKey: options.masterKey } : {}), ...(options.functionKey ? { functionKey: options.functionKey } : {}) };
   for (const plugin of options.pluginModules ?? []) args.push('--plugin', path.resolve(plugin));
   const proc = new ManagedProcess({
     name: `local-host:${path.basename(options.app)}`,
     command: process.execPath,
     args,
-    env: { ...options.env, [SETTINGS_ENV]: JSON.stringify(options.settings ?? {}) },
+    env: { ...options.env, [SETTINGS_ENV]: JSON.stringify(options.settings ?? {}), [KEYS_ENV]: JSON.stringify(keys) },
     readyPattern: READY_LINE_PATTERN,
     readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
     echo: options.echo,

@@ -8,12 +8,12 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * `/admin/*` (master key checked by the caller):
+ * `/admin/*` (master key checked by the caller; `path` percent-decoded by the caller):
  * GET functions, POST functions/{name}/pause|resume, GET host/status, GET|DELETE host/metrics.
  */
 export async function handleAdminRequest(control: HostControl, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const method = (req.method ?? 'GET').toUpperCase();
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent); // ['admin', ...]
+  const parts = path.split('/').filter(Boolean); // ['admin', ...]; `path` is already decoded
   try {
     if (method === 'GET' && parts[1] === 'functions' && parts.length === 2) return sendJson(res, 200, control.listFunctions());
     if (method === 'POST' && parts[1] === 'functions' && parts.length === 4 && (parts[3] === 'pause' || parts[3] === 'resume')) {

@@ -13,6 +13,7 @@ import { DurableClock } from './durable-clock';
 import { DurableEngine } from './durable-engine';
 import { DURABLE_TRIGGER_KINDS, DurableFunctionTable } from './durable-function-table';
 import { DurableHttpApi } from './durable-http-api';
+import { DurableRpcListener } from './durable-rpc-listener';
 import { parseDurableSettings, type DurableSettings } from './durable-settings';
 import { DurableTriggerDriver } from './durable-trigger-driver';
 import { FileTaskHubStore } from './file-task-hub-store';
@@ -43,6 +44,7 @@ export class DurableExtension {
   readonly engine: DurableEngine;
   readonly api: DurableHttpApi;
   private readonly table = new DurableFunctionTable();
+  private readonly rpc: DurableRpcListener;
 
   constructor(private readonly options: DurableExtensionOptions) {
     this.settings = parseDurableSettings(options.settings, options.hostJson);
@@ -51,7 +53,20 @@ export class DurableExtension {
       ? new FileTaskHubStore(storeDir, hubName)
       : new BlobTaskHubStore(connectionString(options.settings, connectionName, 'AzureWebJobsStorage', 'Durable Functions task hub'), hubName);
     this.engine = new DurableEngine({ store, clock: new DurableClock(clock), functions: this.table, logger: options.logger, maxConcurrentActivities });
-    this.api = new DurableHttpApi({ engine: this.engine, hubName, connectionName: 'Storage', baseUrl: options.baseUrl, systemKey: () => options.keys.functionKey });
+    this.api = new DurableHttpApi({
+      engine: this.engine,
+      hubName,
+      connectionName: 'Storage',
+      baseUrl: options.baseUrl,
+      rpcBaseUrl: () => this.rpc.rpcBaseUrl,
+      systemKey: () => options.keys.functionKey,
+    });
+    this.rpc = new DurableRpcListener(this.api, options.logger);
+  }
+
+  /** Opens the worker-only RPC endpoint; before any function runs, so every durableClient binding has it. */
+  async listen(): Promise<void> {
+    await this.rpc.listen();
   }
 
   /** Adds the Durable trigger drivers and the durableClient input; plugins registered earlier win. */
@@ -72,10 +87,11 @@ export class DurableExtension {
 
   async stop(): Promise<void> {
     await this.engine.stop();
+    await this.rpc.close();
   }
 
-  /** `/durabletask/*`, `/runtime/webhooks/durabletask/*`, and `/admin/durable/*` (master key). */
-  async handleHttp(request: { req: IncomingMessage; res: ServerResponse; url: URL; granted: AuthLevel }): Promise<boolean> {
+  /** Public port: `/runtime/webhooks/durabletask/*` (function key) and `/admin/durable/*` (master key). */
+  async handleHttp(request: { req: IncomingMessage; res: ServerResponse; url: URL; granted: AuthLevel; maxBodyBytes: number }): Promise<boolean> {
     const { req, res, url, granted } = request;
     if (!url.pathname.startsWith('/admin/durable/')) return this.api.handle(request);
     if (granted !== 'admin') return void res.writeHead(401, { 'content-length': '0' }).end(), true;

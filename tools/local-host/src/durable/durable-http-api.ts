@@ -1,10 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthLevel } from '../drivers/http/host-keys';
+import { readRequestBody } from '../drivers/http/request-body';
+import { decodeRequestPath } from '../drivers/http/request-path';
 import type { DurableEngine, InstanceOpResult } from './durable-engine';
 import type { InstanceRecord } from './instance-record';
 import { EventType, type RuntimeStatus, TERMINAL_STATUSES } from '@telemetry/durable-internals';
 
-/** Path of the client RPC API the durable-functions library calls (`rpcBaseUrl`; loopback, no key, as in the real host). */
+/**
+ * Path of the client RPC API the durable-functions library calls (`rpcBaseUrl`). As in the
+ * Durable extension (LocalHttpListener: `http://127.0.0.1:{port}/durabletask/`), it is served
+ * without a key on a loopback listener of its own that only the host's worker is told about,
+ * never on the app's public port.
+ */
 export const RPC_PATH = '/durabletask/';
 /** Path of the public management webhooks (`statusQueryGetUri`...); a function or master key is required. */
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask/';
@@ -15,6 +22,8 @@ export interface DurableHttpApiOptions {
   hubName: string;
   connectionName: string;
   baseUrl: () => string;
+  /** The worker-only RPC listener's base URL, ending in RPC_PATH. */
+  rpcBaseUrl: () => string;
   /** Key put in management URLs (`code=`). */
   systemKey: () => string;
 }
@@ -24,6 +33,8 @@ interface ApiRequest {
   res: ServerResponse;
   url: URL;
   granted: AuthLevel;
+  /** Body limit of the port the request came in on (undefined: none, as on the RPC listener). */
+  maxBodyBytes?: number;
 }
 
 const EVENT_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
@@ -35,41 +46,55 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
-async function readText(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
+async function readText(req: IncomingMessage, limit: number | undefined): Promise<string | undefined> {
+  const text = (await readRequestBody(req, limit)).toString('utf8');
   return text.length ? text : undefined;
 }
 
 /**
  * The Durable extension's HTTP surface: the client RPC API under `/durabletask/` (what
- * `df.getClient(context)` calls) and the same operations as management webhooks under
- * `/runtime/webhooks/durabletask/` (the URLs in `createCheckStatusResponse`).
+ * `df.getClient(context)` calls; served by DurableRpcListener only) and the same operations as
+ * key-protected management webhooks under `/runtime/webhooks/durabletask/` on the public port
+ * (the URLs in `createCheckStatusResponse`).
  */
 export class DurableHttpApi {
   constructor(private readonly options: DurableHttpApiOptions) {}
 
-  /** Handles the request when its path is a durable one; false otherwise. */
-  async handle({ req, res, url, granted }: ApiRequest): Promise<boolean> {
+  /** Public port: the management webhooks (function or master key); false for any other path. */
+  async handle({ req, res, url, granted, maxBodyBytes }: ApiRequest): Promise<boolean> {
     const path = url.pathname;
-    let below: string;
-    if (path.startsWith(RPC_PATH)) below = path.slice(RPC_PATH.length);
-    else if (path.startsWith(WEBHOOK_PATH)) {
-      if (granted === 'anonymous') return send(res, 401), true;
-      below = path.slice(WEBHOOK_PATH.length);
-    } else return false;
-    const parts = below.split('/').map(decodeURIComponent);
-    await this.route((req.method ?? 'GET').toUpperCase(), parts, url, req, res);
+    if (!path.startsWith(WEBHOOK_PATH)) return false;
+    if (granted === 'anonymous') return send(res, 401), true;
+    await this.serve(path.slice(WEBHOOK_PATH.length), req, res, url, maxBodyBytes);
     return true;
   }
 
-  private async route(method: string, parts: string[], url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  /** The worker-only RPC listener: the client API under RPC_PATH, no key (404 elsewhere). */
+  async handleRpc(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (!url.pathname.startsWith(RPC_PATH)) return send(res, 404);
+    // No body limit here: the extension's listener removes Kestrel's (MaxRequestBodySize = null).
+    await this.serve(url.pathname.slice(RPC_PATH.length), req, res, url, undefined);
+  }
+
+  private async serve(below: string, req: IncomingMessage, res: ServerResponse, url: URL, maxBodyBytes: number | undefined): Promise<void> {
+    // Decoded once, leniently, as Kestrel decodes (a malformed escape is an id that does not exist, not a 500).
+    const parts = decodeRequestPath(below).split('/');
+    await this.route((req.method ?? 'GET').toUpperCase(), parts, url, req, res, (r) => readText(r, maxBodyBytes));
+  }
+
+  private async route(
+    method: string,
+    parts: string[],
+    url: URL,
+    req: IncomingMessage,
+    res: ServerResponse,
+    readBody: (req: IncomingMessage) => Promise<string | undefined>,
+  ): Promise<void> {
     const { engine } = this.options;
     const [head, a, b, c] = parts;
     const query = url.searchParams;
     if (head === 'orchestrators' && a && method === 'POST') {
-      const body = await readText(req);
+      const body = await readBody(req);
       const { result, instanceId } = await engine.startNew(a, b || undefined, body ?? null);
       if (result === 'noSuchOrchestrator') return send(res, 400, { message: `The function '${a}' doesn't exist, is disabled, or is not an orchestrator function.` });
       if (result === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists and is not in a terminal state.` });
@@ -88,7 +113,7 @@ export class DurableHttpApi {
       const deleted = await engine.purge(this.filter(query).map((r) => r.instanceId));
       return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
     }
-    if (head === 'instances' && a && b === 'raiseEvent' && c && method === 'POST') return this.reply(res, await engine.raiseEvent(a, c, await readText(req)));
+    if (head === 'instances' && a && b === 'raiseEvent' && c && method === 'POST') return this.reply(res, await engine.raiseEvent(a, c, await readBody(req)));
     if (head === 'instances' && a && b && parts.length === 3 && method === 'POST') {
       const reason = query.get('reason') ?? '';
       if (b === 'terminate') return this.reply(res, await engine.terminate(a, reason));
@@ -101,7 +126,7 @@ export class DurableHttpApi {
     }
     if (head === 'entities' && a && b !== undefined && parts.length === 3) {
       if (method === 'POST') {
-        await engine.signalEntity(a, b, query.get('op') ?? '', await readText(req));
+        await engine.signalEntity(a, b, query.get('op') ?? '', await readBody(req));
         return send(res, 202);
       }
       if (method === 'GET') {
@@ -207,7 +232,7 @@ export class DurableHttpApi {
       managementUrls: this.managementPayload('INSTANCEID'),
       baseUrl: `${base}${WEBHOOK_PATH.slice(0, -1)}`,
       requiredQueryStringParameters: `code=${encodeURIComponent(this.options.systemKey())}`,
-      rpcBaseUrl: `${base}${RPC_PATH}`,
+      rpcBaseUrl: this.options.rpcBaseUrl(),
     };
   }
 }

@@ -8,6 +8,7 @@ import type { Registration } from '../core/registration';
 import { createHostKeys, type HostKeys } from '../drivers/http/host-keys';
 import { HttpRouter } from '../drivers/http/http-router';
 import { HostHttpServer } from '../drivers/http/http-server';
+import { BODY_SIZE_LIMIT_SETTING, parseBodySizeLimit } from '../drivers/http/request-body';
 import type { TriggerDriver } from '../drivers/trigger-driver';
 import type { TriggerDriverRegistry } from '../drivers/trigger-driver-registry';
 import { DurableExtension, usesDurable } from '../durable/durable-extension';
@@ -97,7 +98,13 @@ export class LocalHost implements HostControl {
     const drivers = options.drivers ?? defaultDrivers();
     const inputResolvers = options.inputResolvers ?? new InputBindingResolvers();
     const router = new HttpRouter();
-    this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger });
+    let maxRequestBodyBytes: number;
+    try {
+      maxRequestBodyBytes = parseBodySizeLimit(this.settings.get(BODY_SIZE_LIMIT_SETTING));
+    } catch (thrown) {
+      throw new LocalHostError('SETTINGS_INVALID', toError(thrown).message, 'config');
+    }
+    this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger, maxRequestBodyBytes });
     await this.server.listen();
     for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, logger: this.logger, baseUrl: () => this.baseUrl });
     this.registry = await loadApp(app, this.logger);
@@ -105,6 +112,7 @@ export class LocalHost implements HostControl {
     if (usesDurable(registry.all())) {
       // Built in: an app with Durable functions gets the task hub, its drivers and the client API.
       this.durable = new DurableExtension({ settings: this.settings, hostJson: this.hostJson, logger: this.logger, keys: this.keys, baseUrl: () => this.baseUrl });
+      await this.durable.listen();
       this.durable.register(drivers, inputResolvers);
       this.server.addExtension((request) => this.durable!.handleHttp(request));
       // As Core Tools does; durable-functions otherwise rewrites management URLs to localhost:7071.

@@ -8,6 +8,23 @@ import type { ReadyLine } from './ready-line';
 
 /** Settings passed by `spawnHost` (JSON object), removed from the environment once read. */
 export const SETTINGS_ENV = 'LOCAL_HOST_SETTINGS';
+/**
+ * The host's keys, `{ "masterKey": "..", "functionKey": ".." }`, removed from the environment once
+ * read. Keys never travel on the command line: `/proc/<pid>/cmdline` is readable by every user of
+ * the machine, a process's environment only by its owner (like the 0600 `.local/stack.json`).
+ */
+export const KEYS_ENV = 'LOCAL_HOST_KEYS';
+
+function takeKeysFromEnv(): { masterKey?: string; functionKey?: string } {
+  const raw = process.env[KEYS_ENV];
+  delete process.env[KEYS_ENV];
+  if (!raw) return {};
+  const parsed = JSON.parse(raw) as { masterKey?: unknown; functionKey?: unknown };
+  return {
+    ...(typeof parsed.masterKey === 'string' && parsed.masterKey ? { masterKey: parsed.masterKey } : {}),
+    ...(typeof parsed.functionKey === 'string' && parsed.functionKey ? { functionKey: parsed.functionKey } : {}),
+  };
+}
 
 export interface RunHostOptions extends Omit<LocalHostOptions, 'plugins'> {
   settingsFile?: string;
@@ -30,12 +47,13 @@ export async function runHost(options: RunHostOptions): Promise<LocalHost> {
   const logger = options.logger ?? new JsonLogger();
   const fromEnv = process.env[SETTINGS_ENV];
   delete process.env[SETTINGS_ENV];
+  const keys = takeKeysFromEnv();
   const settings = {
     ...(options.settingsFile ? readSettingsFile(options.settingsFile) : {}),
     ...(fromEnv ? (JSON.parse(fromEnv) as Record<string, string>) : {}),
     ...options.settings,
   };
-  const host = await LocalHost.start({ ...options, settings, logger, plugins: (options.pluginModules ?? []).map(loadPlugin) });
+  const host = await LocalHost.start({ ...keys, ...options, settings, logger, plugins: (options.pluginModules ?? []).map(loadPlugin) });
   const ready: ReadyLine = {
     ready: true,
     baseUrl: host.baseUrl,

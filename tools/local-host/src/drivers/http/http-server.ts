@@ -6,6 +6,8 @@ import { toError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import { grantedLevel, isAuthorized, type AuthLevel, type HostKeys } from './host-keys';
 import type { HttpRouter } from './http-router';
+import { readRequestBody, refuseTooLarge, RequestBodyTooLargeError } from './request-body';
+import { decodeRequestPath, MalformedPathError } from './request-path';
 
 export interface HostHttpServerOptions {
   port: number;
@@ -14,19 +16,15 @@ export interface HostHttpServerOptions {
   router: HttpRouter;
   control: HostControl;
   logger: Logger;
+  /** Request body limit in bytes (setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, default 100 MB). */
+  maxRequestBodyBytes: number;
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
-  });
-}
-
-/** Serves extra host paths (e.g. Durable's `/durabletask/` and `/runtime/webhooks/durabletask/`); true when handled. */
-export type HttpServerExtension = (request: { req: IncomingMessage; res: ServerResponse; url: URL; granted: AuthLevel }) => Promise<boolean>;
+/**
+ * Serves extra host paths on the public port (e.g. Durable's `/runtime/webhooks/durabletask/`);
+ * true when handled. `maxBodyBytes` is the limit for any body it reads.
+ */
+export type HttpServerExtension = (request: { req: IncomingMessage; res: ServerResponse; url: URL; granted: AuthLevel; maxBodyBytes: number }) => Promise<boolean>;
 
 const empty = (res: ServerResponse, status: number): void => void res.writeHead(status, { 'content-length': '0' }).end();
 
@@ -49,6 +47,9 @@ export class HostHttpServer {
   async listen(): Promise<string> {
     const server = createServer((req, res) => {
       this.dispatch(req, res).catch((thrown: unknown) => {
+        // What Kestrel answers: 413 for a body over the limit, 400 for a path it cannot decode.
+        if (thrown instanceof RequestBodyTooLargeError) return refuseTooLarge(req, res);
+        if (thrown instanceof MalformedPathError) return res.headersSent ? void res.end() : empty(res, 400);
         this.options.logger.log({ level: 'error', message: 'http request failed', fields: { error: toError(thrown).message } });
         if (!res.headersSent) empty(res, 500);
         else res.end();
@@ -78,9 +79,11 @@ export class HostHttpServer {
     const url = new URL(req.url ?? '/', this.baseUrlValue);
     const header = req.headers['x-functions-key'];
     const granted = grantedLevel(keys, Array.isArray(header) ? header[0] : header, url.searchParams.get('code'));
-    const path = url.pathname;
+    // Decoded once, as Kestrel decodes the path before routing (malformed escapes stay literal).
+    const path = decodeRequestPath(url.pathname);
     if (path === '/' || path === '') return empty(res, 200);
-    for (const extension of this.extensions) if (await extension({ req, res, url, granted })) return;
+    const maxBodyBytes = this.options.maxRequestBodyBytes;
+    for (const extension of this.extensions) if (await extension({ req, res, url, granted, maxBodyBytes })) return;
     if (/^\/admin(\/|$)/i.test(path)) {
       if (granted !== 'admin') return empty(res, 401);
       return handleAdminRequest(control, req, res, path);
@@ -96,7 +99,7 @@ export class HostHttpServer {
     if (!found) return empty(res, 404);
     if ('methodMismatch' in found) return empty(res, 404);
     if (!isAuthorized(found.route.authLevel, granted)) return empty(res, 401);
-    const body = await readBody(req);
+    const body = await readRequestBody(req, maxBodyBytes);
     await found.route.handle({ req, res, url, params: found.params, body });
   }
 }

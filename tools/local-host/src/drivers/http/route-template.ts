@@ -51,7 +51,8 @@ export function parseRouteTemplate(text: string): RouteTemplate {
   return {
     text,
     match(path) {
-      const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+      // `path` is already percent-decoded (decodeRequestPath): decoding again would turn `%25xx` into an escape.
+      const parts = path.split('/').filter(Boolean);
       const params: Record<string, string> = {};
       for (let i = 0; i < segments.length; i++) {
         const segment = segments[i]!;

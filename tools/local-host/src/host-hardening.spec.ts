@@ -1,0 +1,115 @@
+import { request as httpRequest, type ClientRequest } from 'node:http';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnHost, type SpawnedHost } from './index';
+import { fixture } from './testing/records';
+
+const MASTER = 'hardening-master-key-0123456789abcdef';
+const FUNCTION = 'hardening-function-key-0123456789ab_-';
+const LIMIT = 1024;
+
+/**
+ * Sends a request whose body is written by `write` and never ended; resolves with the status as
+ * soon as a response arrives (so a host that waits for the whole body never answers: the bounded
+ * wait fails the test instead of hanging).
+ */
+function statusBeforeBodyEnds(url: string, headers: Record<string, string>, write: (req: ClientRequest) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error('no response while the body was still being sent'));
+    }, 30_000);
+    const req = httpRequest(url, { method: 'POST', headers }, (res) => {
+      clearTimeout(timer);
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    // Once answered, the host closes the connection under our feet: expected.
+    req.on('error', () => undefined);
+    write(req);
+  });
+}
+
+describe('local host hardening (spawned host, fixture app)', () => {
+  let host: SpawnedHost;
+  const get = (p: string, init?: RequestInit): Promise<Response> => fetch(host.baseUrl + p, init);
+  const withKey = (key: string): RequestInit => ({ headers: { 'x-functions-key': key } });
+
+  beforeAll(async () => {
+    host = await spawnHost({
+      app: fixture('http-app/main.ts'),
+      settings: { LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'hardening-durable-')), FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(LIMIT) },
+      masterKey: MASTER,
+      functionKey: FUNCTION,
+    });
+  });
+  afterAll(async () => host?.stop());
+
+  it('serves the Durable RPC API only on a loopback listener the worker is told about, not on the public port', async () => {
+    const { starter } = (await (await get('/api/withClient')).json()) as { starter: { rpcBaseUrl: string; requiredQueryStringParameters: string } };
+    expect(starter.rpcBaseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/durabletask\/$/);
+    expect(starter.rpcBaseUrl.startsWith(`${host.baseUrl}/`)).toBe(false);
+    // Anonymous on the public port: no entity read (the breaker's nonce), no raiseEvent (resume).
+    expect((await get('/durabletask/entities/breaker/ingestion')).status).toBe(404);
+    expect((await get('/durabletask/instances/breaker-1/raiseEvent/approval', { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await get('/durabletask/instances/')).status).toBe(404);
+    // The public webhook API needs a key.
+    expect((await get('/runtime/webhooks/durabletask/instances/')).status).toBe(401);
+    expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion')).status).toBe(401);
+    expect((await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: '{}' })).status).toBe(401);
+    expect((await get('/runtime/webhooks/durabletask/instances/', withKey(FUNCTION))).status).toBe(200);
+    expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion', withKey(FUNCTION))).status).toBe(404);
+    // The worker's endpoint answers without a key, as the durable-functions client expects.
+    expect((await fetch(`${starter.rpcBaseUrl}instances/`)).status).toBe(200);
+    // Not advertised: neither the ready line nor the admin API names it.
+    const port = new URL(starter.rpcBaseUrl).port;
+    expect(JSON.stringify(host.functions) + JSON.stringify(await host.admin.status())).not.toContain(`:${port}`);
+  });
+
+  it(`caps request bodies at FUNCTIONS_REQUEST_BODY_SIZE_LIMIT (${LIMIT} bytes here) and answers 413 without reading the rest`, async () => {
+    const post = (body: string): Promise<Response> => get('/api/items/5', { method: 'POST', body, headers: { 'x-functions-key': FUNCTION } });
+    expect((await post('x'.repeat(LIMIT))).status).toBe(201);
+    expect((await post('x'.repeat(LIMIT + 1))).status).toBe(413);
+    const headers = { 'x-functions-key': FUNCTION };
+    // A declared 200 MB body: refused on its Content-Length while only 1 KB has been sent.
+    const declared = await statusBeforeBodyEnds(`${host.baseUrl}/api/items/5`, { ...headers, 'content-length': String(200 * 1024 * 1024) }, (req) => req.write('y'.repeat(1024)));
+    expect(declared).toBe(413);
+    // A chunked body: refused once it passes the cap, while the sender is still sending.
+    const chunked = await statusBeforeBodyEnds(`${host.baseUrl}/api/items/5`, headers, (req) => {
+      for (let i = 0; i < 3; i++) req.write('z'.repeat(600));
+    });
+    expect(chunked).toBe(413);
+    // The Durable webhook API reads bodies under the same cap.
+    const webhook = await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: 'w'.repeat(LIMIT + 1), headers });
+    expect(webhook.status).toBe(413);
+    // The host keeps serving.
+    expect((await get('/api/hello/bob')).status).toBe(200);
+  });
+
+  it('answers what Kestrel answers for malformed percent-escapes: literal text (404 here), 400 for %00, never 500', async () => {
+    expect((await get('/api/hello/b%6Fb')).status).toBe(200); // valid escapes decode
+    expect((await get('/api/hello/%E0%A4%A')).status).toBe(404); // literal "%E0%A4%A" is not alpha
+    expect((await get('/api/hello/%zz')).status).toBe(404);
+    expect((await get('/api/items/%ff', withKey(FUNCTION))).status).toBe(404);
+    expect((await get('/api/hello/b%00b')).status).toBe(400);
+    expect((await get('/runtime/webhooks/durabletask/instances/%E0%A4%A', withKey(FUNCTION))).status).toBe(404);
+    expect((await get('/runtime/webhooks/durabletask/entities/breaker/%zz', withKey(FUNCTION))).status).toBe(404);
+    expect((await get('/admin/functions/%E0%A4%A/pause', { method: 'POST', ...withKey(MASTER) })).status).toBe(404);
+    const { starter } = (await (await get('/api/withClient')).json()) as { starter: { rpcBaseUrl: string } };
+    expect((await fetch(`${starter.rpcBaseUrl}instances/%E0%A4%A`)).status).toBe(404);
+    expect((await fetch(`${starter.rpcBaseUrl}instances/a%00b`)).status).toBe(400);
+  });
+
+  it('receives its keys outside the command line (/proc/<pid>/cmdline is world-readable)', async () => {
+    expect(host.masterKey).toBe(MASTER);
+    expect(host.functionKey).toBe(FUNCTION);
+    const cmdline = readFileSync(`/proc/${host.pid}/cmdline`, 'utf8');
+    expect(cmdline).toContain('--app');
+    expect(cmdline).not.toContain(MASTER);
+    expect(cmdline).not.toContain(FUNCTION);
+    // The key still works, so it did arrive.
+    expect((await get('/admin/functions', withKey(MASTER))).status).toBe(200);
+  });
+});
