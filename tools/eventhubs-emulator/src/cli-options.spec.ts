@@ -1,12 +1,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseCliOptions } from './cli-options';
+import { parseCliOptions, SAS_KEY_ENV } from './cli-options';
 import { resolveConfig } from './config';
 
 describe('CLI options and config', () => {
   it('parses repeatable hubs with consumer groups, SAS and retention flags', () => {
-    const options = parseCliOptions(['--port', '0', '--data', '/tmp/x', '--hub', 'telemetry:4', '--hub', 'alerts:2:ingest,audit', '--sas-key-name', 'root', '--sas-key', 'k', '--retention-hours', '2', '--retention-mb', '10']);
+    const options = parseCliOptions(['--port', '0', '--data', '/tmp/x', '--hub', 'telemetry:4', '--hub', 'alerts:2:ingest,audit', '--sas-key-name', 'root', '--retention-hours', '2', '--retention-mb', '10'], { [SAS_KEY_ENV]: 'k' });
     expect(options).toEqual({
       port: 0,
       dataDir: '/tmp/x',
@@ -16,6 +16,12 @@ describe('CLI options and config', () => {
       retentionMb: 10,
     });
     expect(resolveConfig(options).hubs[1]?.consumerGroups).toEqual(['$Default', 'ingest', 'audit']);
+  });
+
+  it('takes the SAS key from the environment, never from a flag (argv is world-readable in /proc)', () => {
+    expect(() => parseCliOptions(['--hub', 'h:1', '--sas-key-name', 'root', '--sas-key', 'k'])).toThrow(/sas-key/);
+    expect(() => parseCliOptions(['--hub', 'h:1', '--sas-key-name', 'root'])).toThrow(/go together/);
+    expect(parseCliOptions(['--hub', 'h:1', '--sas-key-name', 'root'], { [SAS_KEY_ENV]: 'k' }).sas).toEqual({ keyName: 'root', key: 'k' });
   });
 
   it('reads a config file, lets flags override it, and names every bad key', async () => {

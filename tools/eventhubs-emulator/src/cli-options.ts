@@ -15,16 +15,22 @@ function parseNumber(value: string): number {
   return n;
 }
 
-/** CLI flags (over an optional --config file) to emulator options. */
-export function parseCliOptions(argv: readonly string[]): EmulatorOptions {
+/**
+ * Environment variable carrying the SAS key (with `--sas-key-name` or the config file's
+ * `sasKeyName`). There is no key flag: a command line is readable by every user of the machine
+ * (`/proc/<pid>/cmdline`), an environment only by its owner.
+ */
+export const SAS_KEY_ENV = 'EVENTHUBS_EMULATOR_SAS_KEY';
+
+/** CLI flags (over an optional --config file, and env SAS_KEY_ENV for the key) to emulator options. */
+export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): EmulatorOptions {
   const program = new Command('eventhubs-emulator')
     .description('Local Azure Event Hubs (AMQP 1.0) for the real @azure/event-hubs clients')
     .option('--port <port>', 'port on 127.0.0.1 (0 = any free port)', parseNumber)
     .option('--data <dir>', 'data folder for partition logs (default: a temp folder)')
     .option('--hub <name:partitions[:cg1,cg2]>', 'an event hub (repeatable)', (v: string, all: HubOptions[]) => [...all, parseHubFlag(v)], [] as HubOptions[])
     .option('--config <file>', 'JSON config file (flags override it)')
-    .option('--sas-key-name <name>', 'require SAS tokens signed with this key name')
-    .option('--sas-key <key>', 'require SAS tokens signed with this key')
+    .option('--sas-key-name <name>', `require SAS tokens signed with this rule (its key in env ${SAS_KEY_ENV} or the config file)`)
     .option('--retention-hours <hours>', 'drop events older than this (default 24)', parseNumber)
     .option('--retention-mb <mb>', 'per partition: drop the oldest events beyond this size', parseNumber)
     .option('--fsync', 'fsync every write before acknowledging (survives power loss, slower)')
@@ -32,19 +38,19 @@ export function parseCliOptions(argv: readonly string[]): EmulatorOptions {
     .configureOutput({ writeOut: (s) => process.stderr.write(s), writeErr: (s) => process.stderr.write(s) });
   program.parse([...argv], { from: 'user' });
   const flags = program.opts<{
-    port?: number; data?: string; hub: HubOptions[]; config?: string; sasKeyName?: string; sasKey?: string;
+    port?: number; data?: string; hub: HubOptions[]; config?: string; sasKeyName?: string;
     retentionHours?: number; retentionMb?: number; fsync?: boolean;
   }>();
   const file = flags.config ? readConfigFile(flags.config) : undefined;
   const keyName = flags.sasKeyName ?? file?.sasKeyName;
-  const key = flags.sasKey ?? file?.sasKey;
-  if ((keyName === undefined) !== (key === undefined)) throw new ConfigError('--sas-key-name and --sas-key go together');
+  const key = env[SAS_KEY_ENV] || file?.sasKey;
+  if ((keyName === undefined) !== (key === undefined)) throw new ConfigError(`--sas-key-name (or sasKeyName) and the key (env ${SAS_KEY_ENV} or sasKey) go together`);
   const options: EmulatorOptions = { hubs: flags.hub.length > 0 ? flags.hub : (file?.hubs ?? []) };
   const port = flags.port ?? file?.port;
   if (port !== undefined) options.port = port;
   const dataDir = flags.data ?? file?.dataDir;
   if (dataDir !== undefined) options.dataDir = dataDir;
-  if (keyName !== undefined && key !== undefined) options.sas = { keyName, key };
+  if (keyName !== undefined && key !== undefined) options.sas = { keyName, key, ...(file?.sasSecondaryKey ? { secondaryKey: file.sasSecondaryKey } : {}) };
   const retentionHours = flags.retentionHours ?? file?.retentionHours;
   if (retentionHours !== undefined) options.retentionHours = retentionHours;
   const retentionMb = flags.retentionMb ?? file?.retentionMb;

@@ -1,4 +1,4 @@
-import { parseCliOptions } from './cli-options';
+import { parseCliOptions, SAS_KEY_ENV } from './cli-options';
 import { start } from './emulator';
 import { stderrLogger } from './log';
 
@@ -10,7 +10,9 @@ import { stderrLogger } from './log';
 async function main(): Promise<void> {
   let options;
   try {
-    options = parseCliOptions(process.argv.slice(2));
+    options = parseCliOptions(process.argv.slice(2), process.env);
+    // Read once; children and diagnostics need not see it.
+    delete process.env[SAS_KEY_ENV];
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { SasRule } from './service/sas';
 
 const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 
@@ -17,6 +18,7 @@ export const configFileSchema = z
     hubs: z.array(hubSchema).default([]),
     sasKeyName: z.string().min(1).optional(),
     sasKey: z.string().min(1).optional(),
+    sasSecondaryKey: z.string().min(1).optional(),
     retentionHours: z.number().positive().optional(),
     retentionMb: z.number().positive().optional(),
     fsync: z.boolean().optional(),
@@ -38,8 +40,11 @@ export interface EmulatorOptions {
   /** Where partition logs live; a fresh temp folder when omitted. */
   dataDir?: string;
   hubs: HubOptions[];
-  /** With a key, put-token requests must carry a valid, unexpired SAS for it. */
-  sas?: { keyName: string; key: string };
+  /**
+   * With a rule, put-token requests must carry a SAS signed with its key (or secondary key),
+   * unexpired, whose resource covers the claimed entity.
+   */
+  sas?: SasRule;
   /** Drop segments whose newest event is older than this (the service default is 24 h). */
   retentionHours?: number;
   /** Per partition: drop oldest segments beyond this size (an emulator knob; the service has none). */
@@ -62,7 +67,7 @@ export interface EmulatorConfig {
   readonly port: number;
   readonly dataDir?: string;
   readonly hubs: readonly Readonly<{ name: string; partitions: number; consumerGroups: readonly string[] }>[];
-  readonly sas?: Readonly<{ keyName: string; key: string }>;
+  readonly sas?: Readonly<SasRule>;
   readonly retentionMs?: number;
   readonly retentionBytes?: number;
   readonly fsync: boolean;

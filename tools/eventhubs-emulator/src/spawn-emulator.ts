@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ManagedProcess } from '@telemetry/local-services';
+import { SAS_KEY_ENV } from './cli-options';
 import type { HubOptions } from './config';
+import type { SasRule } from './service/sas';
 
 export interface SpawnEmulatorOptions {
   hubs: HubOptions[];
@@ -9,7 +11,8 @@ export interface SpawnEmulatorOptions {
   dataDir?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  sas?: { keyName: string; key: string };
+  /** The key reaches the process through its environment, never its command line. */
+  sas?: SasRule;
   retentionHours?: number;
   retentionMb?: number;
   fsync?: boolean;
@@ -37,7 +40,7 @@ function cliArgs(options: SpawnEmulatorOptions): string[] {
     const groups = hub.consumerGroups?.length ? `:${hub.consumerGroups.join(',')}` : '';
     args.push('--hub', `${hub.name}:${hub.partitions}${groups}`);
   }
-  if (options.sas) args.push('--sas-key-name', options.sas.keyName, '--sas-key', options.sas.key);
+  if (options.sas) args.push('--sas-key-name', options.sas.keyName);
   if (options.retentionHours !== undefined) args.push('--retention-hours', String(options.retentionHours));
   if (options.retentionMb !== undefined) args.push('--retention-mb', String(options.retentionMb));
   if (options.fsync) args.push('--fsync');
@@ -52,6 +55,7 @@ export async function spawnEmulator(options: SpawnEmulatorOptions): Promise<Spaw
     command: process.execPath,
     // tsx resolved here, so the child does not depend on the caller's working directory.
     args: ['--import', pathToFileURL(require.resolve('tsx')).href, CLI, ...cliArgs(options)],
+    ...(options.sas ? { env: { [SAS_KEY_ENV]: options.sas.key } } : {}),
     readyPattern: /^Endpoint=sb:\/\/127\.0\.0\.1:\d+;/,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
   });

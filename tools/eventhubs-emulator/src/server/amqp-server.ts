@@ -10,6 +10,7 @@ import type { Namespace } from './namespace';
 import { handleTransfer } from './producer-link';
 import { ReaderRegistry } from './reader-registry';
 import { handleManagement, handlePutToken, type Reply } from './request-nodes';
+import { entitySegments, grantCovers } from '../service/sas-audience';
 import { remoteSourceFilter, setLocalAttach } from './rhea-edge';
 
 const EPOCH = 'com.microsoft:epoch';
@@ -70,10 +71,10 @@ export class AmqpServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  private isAuthorized(connection: Connection, hub: string): boolean {
+  /** With SAS on: a put-token on this connection granted `entityPath` or a path above it. */
+  private isAuthorized(connection: Connection, entityPath: string): boolean {
     if (!this.config.sas) return true;
-    const granted = connectionState(connection).authorizedHubs;
-    return granted.has('*') || granted.has(hub.toLowerCase());
+    return grantCovers(connectionState(connection).grants, entitySegments(entityPath));
   }
 
   /** Our receiver: the peer sends to $cbs, $management, a hub or a partition. */
@@ -90,7 +91,8 @@ export class AmqpServer {
     const hubName = target.kind === 'hub' || target.kind === 'partition' ? target.hub : undefined;
     const hub = hubName === undefined ? undefined : this.namespace.hub(hubName);
     if (!hub) return receiver.close(notFound(this.namespace.host, hubName ?? receiver.target?.address ?? ''));
-    if (!this.isAuthorized(connection, hub.name)) return receiver.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token on $cbs first.'));
+    const entityPath = target.kind === 'partition' ? `${hub.name}/Partitions/${target.partition}` : hub.name;
+    if (!this.isAuthorized(connection, entityPath)) return receiver.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token for this entity on $cbs first.'));
     const partition = target.kind === 'partition' ? hub.partition(target.partition) : undefined;
     if (target.kind === 'partition' && !partition) return receiver.close(invalidPartition());
     // max-message-size makes the SDK's createBatch enforce the same limit client side.
@@ -123,7 +125,9 @@ export class AmqpServer {
     }
     const partition = hub.partition(source.partition);
     if (!partition) return sender.close(invalidPartition());
-    if (!this.isAuthorized(connection, hub.name)) return sender.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token on $cbs first.'));
+    if (!this.isAuthorized(connection, `${hub.name}/ConsumerGroups/${source.consumerGroup}/Partitions/${source.partition}`)) {
+      return sender.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token for this entity on $cbs first.'));
+    }
     const expression = selectorExpression(remoteSourceFilter(sender));
     const position = expression === undefined ? { kind: 'earliest' as const } : parsePositionFilter(expression);
     if (!position) return sender.close(amqpError('com.microsoft:argument-error', `Unsupported filter expression: ${expression}`));
@@ -169,10 +173,12 @@ export class AmqpServer {
     if (isCbs) {
       const result = handlePutToken(request, this.namespace, this.config);
       reply = result.reply;
-      if (result.grant) state.authorizedHubs.add(result.grant);
+      // Tokens are renewed on the same connection: keep each granted path once.
+      const grant = result.grant;
+      if (grant && !state.grants.some((g) => g.join('/') === grant.join('/'))) state.grants.push(grant);
       if (result.reply.status === 401) this.log('put-token refused', { status: result.reply.status });
     } else {
-      reply = handleManagement(request, this.namespace, (hub) => this.isAuthorized(connection, hub));
+      reply = handleManagement(request, this.namespace, (entityPath) => this.isAuthorized(connection, entityPath));
     }
     context.delivery?.accept();
     const replyTo = typeof request.reply_to === 'string' ? request.reply_to : '';

@@ -2,8 +2,8 @@ import type { Connection, Sender } from 'rhea';
 
 /** Per-connection state: claims granted through $cbs and the links replies go out on. */
 export interface ConnectionState {
-  /** Hub names (lower case) a put-token authorised; '*' for a namespace-wide token. */
-  authorizedHubs: Set<string>;
+  /** Entity paths (lower-case segments) put-token authorised; `[]` is the whole namespace. */
+  grants: (readonly string[])[];
   /** Request/response reply links by their target address (the request's reply_to). */
   replyLinks: Map<string, Sender>;
   /** Cleanups to run when the connection goes away. */
@@ -15,7 +15,7 @@ const states = new WeakMap<Connection, ConnectionState>();
 export function connectionState(connection: Connection): ConnectionState {
   let state = states.get(connection);
   if (!state) {
-    state = { authorizedHubs: new Set(), replyLinks: new Map(), onClose: new Set() };
+    state = { grants: [], replyLinks: new Map(), onClose: new Set() };
     states.set(connection, state);
   }
   return state;

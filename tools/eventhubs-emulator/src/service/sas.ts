@@ -1,13 +1,23 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type SasCheck = { ok: true } | { ok: false; reason: 'malformed' | 'unknown-key-name' | 'bad-signature' | 'expired' };
+/** A shared access authorization rule: its name and its keys (the service gives each rule a primary and a secondary key). */
+export interface SasRule {
+  keyName: string;
+  key: string;
+  secondaryKey?: string;
+}
+
+export type SasCheck =
+  | { ok: true; keyName: string; resource: string }
+  | { ok: false; reason: 'malformed' | 'unknown-key-name' | 'bad-signature' | 'expired' };
 
 /**
  * Checks a `SharedAccessSignature sr=..&sig=..&se=..&skn=..` token the way the service does:
- * HMAC-SHA256 with the key (as its UTF-8 string, like the SDK signs) over
- * `<url-encoded sr>\n<se>`, and `se` (seconds since epoch) not in the past.
+ * the rule named by `skn`, HMAC-SHA256 with one of its keys (as its UTF-8 string, like the SDK
+ * signs) over `<url-encoded sr>\n<se>`, and `se` (seconds since epoch) not in the past. On success
+ * returns the decoded resource URI (`sr`), which the caller must check covers the entity accessed.
  */
-export function checkSasToken(token: string, key: { keyName: string; key: string }, nowMs = Date.now()): SasCheck {
+export function checkSasToken(token: string, rules: SasRule | readonly SasRule[], nowMs = Date.now()): SasCheck {
   const prefix = 'SharedAccessSignature ';
   if (!token.startsWith(prefix)) return { ok: false, reason: 'malformed' };
   const fields = new Map<string, string>();
@@ -20,15 +30,24 @@ export function checkSasToken(token: string, key: { keyName: string; key: string
   const se = fields.get('se');
   const skn = fields.get('skn');
   if (!sr || !sig || !se || !skn || !/^\d+$/.test(se)) return { ok: false, reason: 'malformed' };
-  if (decodeURIComponent(skn) !== key.keyName) return { ok: false, reason: 'unknown-key-name' };
-  const expected = createHmac('sha256', key.key).update(`${sr}\n${se}`).digest();
+  let keyName: string;
+  let resource: string;
   let given: Buffer;
   try {
+    keyName = decodeURIComponent(skn);
+    resource = decodeURIComponent(sr);
     given = Buffer.from(decodeURIComponent(sig), 'base64');
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad-signature' };
+  const rule = ([] as SasRule[]).concat(rules).find((r) => r.keyName === keyName);
+  if (!rule) return { ok: false, reason: 'unknown-key-name' };
+  const keys = [rule.key, ...(rule.secondaryKey ? [rule.secondaryKey] : [])];
+  const signedWithRuleKey = keys.some((key) => {
+    const expected = createHmac('sha256', key).update(`${sr}\n${se}`).digest();
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  });
+  if (!signedWithRuleKey) return { ok: false, reason: 'bad-signature' };
   if (Number(se) * 1000 < nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true };
+  return { ok: true, keyName, resource };
 }

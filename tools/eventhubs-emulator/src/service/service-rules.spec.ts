@@ -3,6 +3,7 @@ import path from 'node:path';
 import { partitionForKey } from './partition-key';
 import { parsePositionFilter } from './position-filter';
 import { checkSasToken } from './sas';
+import { parseResource, resourceCovers } from './sas-audience';
 
 // The SDK's own mapper (used by its buffered producer): resolved by file path, it is not exported.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -27,11 +28,23 @@ describe('service rules', () => {
     const key = { keyName: 'root', key: 'secret' };
     const audience = 'sb://127.0.0.1:45672/telemetry';
     const future = Math.floor(Date.now() / 1000) + 3600;
-    expect(checkSasToken(token(audience, 'root', 'secret', future), key)).toEqual({ ok: true });
+    expect(checkSasToken(token(audience, 'root', 'secret', future), key)).toEqual({ ok: true, keyName: 'root', resource: audience });
+    expect(checkSasToken(token(audience, 'root', 'second', future), { ...key, secondaryKey: 'second' })).toMatchObject({ ok: true });
     expect(checkSasToken(token(audience, 'root', 'wrong', future), key)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(checkSasToken(token(audience, 'other', 'secret', future), key)).toEqual({ ok: false, reason: 'unknown-key-name' });
     expect(checkSasToken(token(audience, 'root', 'secret', 1000), key)).toEqual({ ok: false, reason: 'expired' });
     expect(checkSasToken('Bearer abc', key)).toEqual({ ok: false, reason: 'malformed' });
+  });
+
+  it('a token covers its resource and everything below it: same host, whole segments, any scheme or case', () => {
+    const covers = (sr: string, target: string): boolean => resourceCovers(parseResource(sr), parseResource(target));
+    expect(covers('sb://h:1/telemetry', 'sb://h:1/telemetry/ConsumerGroups/$default/Partitions/0')).toBe(true);
+    expect(covers('https://H:1/Telemetry/', 'sb://h:1/telemetry/$management')).toBe(true);
+    expect(covers('sb://h:1/', 'sb://h:1/anything')).toBe(true);
+    expect(covers('h:1/telemetry', 'sb://h:1/telemetry')).toBe(true);
+    expect(covers('sb://h:1/tele', 'sb://h:1/telemetry')).toBe(false);
+    expect(covers('sb://h:1/telemetry/Partitions/0', 'sb://h:1/telemetry')).toBe(false);
+    expect(covers('sb://other:1/telemetry', 'sb://h:1/telemetry')).toBe(false);
   });
 
   it('parses the start positions the SDK sends', () => {
