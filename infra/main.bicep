@@ -69,7 +69,18 @@ var names = {
   claimCheckContainer: 'telemetry-deadletter-bodies'
   parkingTable: 'deadletterparking'
   failureTable: 'failurewindow'
+  // apps/circuit-breaker/host.json extensions.durableTask.hubName
+  taskHub: 'TelemetryBreaker'
+  // The blob container the Functions host keeps Event Hubs trigger checkpoints in (device-status reads it for lag).
+  checkpointContainer: 'azure-webjobs-eventhub'
 }
+// The Functions host's own containers on AzureWebJobsStorage: host locks/leases and timer state,
+// and the host keys (secret storage type blob).
+var hostContainers = ['azure-webjobs-hosts', 'azure-webjobs-secrets']
+// The Durable Task Azure Storage provider's containers for the breaker's task hub (lease blobs,
+// the app lease, large messages); its queues and tables are created at run time by name and
+// partition count (see modules/rbac.bicep).
+var taskHubContainers = ['${toLower(names.taskHub)}-leases', '${toLower(names.taskHub)}-applease', '${toLower(names.taskHub)}-largemessages']
 var siteNames = {
   ingestion: 'func-ingestion-${resourceToken}'
   circuitBreaker: 'func-circuit-breaker-${resourceToken}'
@@ -94,6 +105,16 @@ module identities 'modules/identity.bicep' = [for app in apps: {
     location: location
     tags: tags
     name: 'id-${app}-${resourceToken}'
+  }
+}]
+
+// The identity the platform uses for each app's deployment package (and nothing else).
+module deployIdentities 'modules/identity.bicep' = [for app in apps: {
+  name: 'identity-deploy-${app}'
+  params: {
+    location: location
+    tags: tags
+    name: 'id-${app}-deploy-${resourceToken}'
   }
 }]
 
@@ -147,13 +168,33 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
-// AzureWebJobsStorage of every app: checkpoints, leases, Durable task hub, deployment packages.
-module hostStorage 'modules/storage.bicep' = {
-  name: 'storage-host'
+// AzureWebJobsStorage: one account per app (same order as `apps`), so no app can reach another's
+// host keys, locks, checkpoints or task hub. Deployment packages live apart (deployStorage).
+var hostAccounts = [
+  { app: 'ingestion', name: 'sthing${resourceToken}', containers: concat(hostContainers, [names.checkpointContainer]) }
+  { app: 'circuit-breaker', name: 'sthbrk${resourceToken}', containers: concat(hostContainers, taskHubContainers) }
+  { app: 'dead-letter-reprocessor', name: 'sthdlr${resourceToken}', containers: hostContainers }
+  { app: 'device-status', name: 'sthdst${resourceToken}', containers: hostContainers }
+]
+module hostStorage 'modules/storage.bicep' = [for h in hostAccounts: {
+  name: 'storage-host-${h.app}'
   params: {
     location: location
     tags: tags
-    name: 'sthost${resourceToken}'
+    name: h.name
+    skuName: 'Standard_LRS'
+    containers: h.containers
+  }
+}]
+
+// Flex Consumption deployment packages: one container per app, written only by that app's deploy
+// identity (the platform uses it for `az functionapp deploy` and to fetch the package).
+module deployStorage 'modules/storage.bicep' = {
+  name: 'storage-deploy'
+  params: {
+    location: location
+    tags: tags
+    name: 'stdeploy${resourceToken}'
     skuName: 'Standard_LRS'
     containers: [for app in apps: 'app-package-${app}']
   }
@@ -167,7 +208,9 @@ module dataStorage 'modules/storage.bicep' = {
     tags: tags
     name: 'stdata${resourceToken}'
     skuName: geoDr ? 'Standard_RAGRS' : 'Standard_LRS'
-    queues: [names.deadLetterQueue]
+    // The dead-letter queue, the queue the host moves poison letters to, and the poison queue of
+    // the reprocessor's poison drain (created here so each can be granted on its own).
+    queues: [names.deadLetterQueue, '${names.deadLetterQueue}-poison', '${names.deadLetterQueue}-poison-poison']
     containers: [names.claimCheckContainer]
     tables: [names.parkingTable, names.failureTable]
   }
@@ -225,10 +268,10 @@ var shared = {
     databaseName: names.cosmosDatabase
     containerName: names.cosmosContainer
   }
-  hostStorage: {
-    blobEndpoint: hostStorage.outputs.blobEndpoint
-    queueEndpoint: hostStorage.outputs.queueEndpoint
-    tableEndpoint: hostStorage.outputs.tableEndpoint
+  // Where the ingestion trigger keeps its checkpoints (ingestion's host account): device-status reads them for lag.
+  ingestionCheckpoints: {
+    blobEndpoint: hostStorage[0].outputs.blobEndpoint
+    containerName: names.checkpointContainer
   }
   dataStorage: {
     blobEndpoint: dataStorage.outputs.blobEndpoint
@@ -242,6 +285,10 @@ module ingestionApp 'apps/ingestion.bicep' = {
   params: {
     shared: shared
     identity: { id: identities[0].outputs.id, clientId: identities[0].outputs.clientId }
+    hosting: {
+      storage: { blobEndpoint: hostStorage[0].outputs.blobEndpoint, queueEndpoint: hostStorage[0].outputs.queueEndpoint, tableEndpoint: hostStorage[0].outputs.tableEndpoint }
+      deployment: { blobEndpoint: deployStorage.outputs.blobEndpoint, containerName: 'app-package-ingestion', identityId: deployIdentities[0].outputs.id }
+    }
     siteUpdateStrategy: siteUpdateStrategy
   }
 }
@@ -251,6 +298,10 @@ module breakerApp 'apps/circuit-breaker.bicep' = {
   params: {
     shared: shared
     identity: { id: identities[1].outputs.id, clientId: identities[1].outputs.clientId }
+    hosting: {
+      storage: { blobEndpoint: hostStorage[1].outputs.blobEndpoint, queueEndpoint: hostStorage[1].outputs.queueEndpoint, tableEndpoint: hostStorage[1].outputs.tableEndpoint }
+      deployment: { blobEndpoint: deployStorage.outputs.blobEndpoint, containerName: 'app-package-circuit-breaker', identityId: deployIdentities[1].outputs.id }
+    }
     breakerSwitch: breakerSwitch
     breakerMode: breakerMode
     hasWebhook: hasWebhook
@@ -262,6 +313,10 @@ module reprocessorApp 'apps/dead-letter-reprocessor.bicep' = {
   params: {
     shared: shared
     identity: { id: identities[2].outputs.id, clientId: identities[2].outputs.clientId }
+    hosting: {
+      storage: { blobEndpoint: hostStorage[2].outputs.blobEndpoint, queueEndpoint: hostStorage[2].outputs.queueEndpoint, tableEndpoint: hostStorage[2].outputs.tableEndpoint }
+      deployment: { blobEndpoint: deployStorage.outputs.blobEndpoint, containerName: 'app-package-dead-letter-reprocessor', identityId: deployIdentities[2].outputs.id }
+    }
     siteUpdateStrategy: siteUpdateStrategy
   }
 }
@@ -271,6 +326,10 @@ module deviceStatusApp 'apps/device-status.bicep' = {
   params: {
     shared: shared
     identity: { id: identities[3].outputs.id, clientId: identities[3].outputs.clientId }
+    hosting: {
+      storage: { blobEndpoint: hostStorage[3].outputs.blobEndpoint, queueEndpoint: hostStorage[3].outputs.queueEndpoint, tableEndpoint: hostStorage[3].outputs.tableEndpoint }
+      deployment: { blobEndpoint: deployStorage.outputs.blobEndpoint, containerName: 'app-package-device-status', identityId: deployIdentities[3].outputs.id }
+    }
     siteUpdateStrategy: siteUpdateStrategy
   }
 }
@@ -278,16 +337,28 @@ module deviceStatusApp 'apps/device-status.bicep' = {
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   params: {
+    // Runtime identities (the apps' code and host) and deploy identities (packages only), by Nx project name.
     principals: {
       ingestion: identities[0].outputs.principalId
-      circuitBreaker: identities[1].outputs.principalId
-      deadLetterReprocessor: identities[2].outputs.principalId
-      deviceStatus: identities[3].outputs.principalId
+      'circuit-breaker': identities[1].outputs.principalId
+      'dead-letter-reprocessor': identities[2].outputs.principalId
+      'device-status': identities[3].outputs.principalId
+      'deploy:ingestion': deployIdentities[0].outputs.principalId
+      'deploy:circuit-breaker': deployIdentities[1].outputs.principalId
+      'deploy:dead-letter-reprocessor': deployIdentities[2].outputs.principalId
+      'deploy:device-status': deployIdentities[3].outputs.principalId
     }
+    storageAccounts: {
+      'host:ingestion': hostStorage[0].outputs.name
+      'host:circuit-breaker': hostStorage[1].outputs.name
+      'host:dead-letter-reprocessor': hostStorage[2].outputs.name
+      'host:device-status': hostStorage[3].outputs.name
+      data: dataStorage.outputs.name
+      deploy: deployStorage.outputs.name
+    }
+    names: names
     eventHubsNamespaceName: eventHubs.outputs.namespaceName
     eventHubName: names.eventHub
-    hostStorageName: hostStorage.outputs.name
-    dataStorageName: dataStorage.outputs.name
     cosmosAccountName: cosmos.outputs.accountName
     cosmosDatabaseName: names.cosmosDatabase
     cosmosContainerName: names.cosmosContainer

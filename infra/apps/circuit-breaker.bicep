@@ -11,6 +11,8 @@
 
 param shared object
 param identity object
+@description('Host storage endpoints (the app\'s own account) and its deployment package: { storage, deployment } from main.bicep.')
+param hosting object
 @allowed(['arm-app', 'arm-function'])
 @description('arm-app stops/starts the ingestion app; arm-function flips AzureWebJobs_<fn>_Disabled (needs settings write).')
 param breakerSwitch string
@@ -55,10 +57,12 @@ module app '../modules/function-app.bicep' = {
     planName: 'plan-circuit-breaker-${shared.resourceToken}'
     identityId: identity.id
     identityClientId: identity.clientId
-    hostBlobEndpoint: shared.hostStorage.blobEndpoint
-    hostQueueEndpoint: shared.hostStorage.queueEndpoint
-    hostTableEndpoint: shared.hostStorage.tableEndpoint
-    deploymentContainerName: 'app-package-circuit-breaker'
+    hostBlobEndpoint: hosting.storage.blobEndpoint
+    hostQueueEndpoint: hosting.storage.queueEndpoint
+    hostTableEndpoint: hosting.storage.tableEndpoint
+    deploymentBlobEndpoint: hosting.deployment.blobEndpoint
+    deploymentContainerName: hosting.deployment.containerName
+    deploymentIdentityId: hosting.deployment.identityId
     appInsightsConnectionString: shared.appInsightsConnectionString
     appSettings: appSettings
     maximumInstanceCount: 4

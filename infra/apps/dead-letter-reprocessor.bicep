@@ -7,6 +7,8 @@
 
 param shared object
 param identity object
+@description('Host storage endpoints (the app\'s own account) and its deployment package: { storage, deployment } from main.bicep.')
+param hosting object
 @allowed(['Recreate', 'RollingUpdate'])
 param siteUpdateStrategy string
 
@@ -53,10 +55,12 @@ module app '../modules/function-app.bicep' = {
     planName: 'plan-dead-letter-reprocessor-${shared.resourceToken}'
     identityId: identity.id
     identityClientId: identity.clientId
-    hostBlobEndpoint: shared.hostStorage.blobEndpoint
-    hostQueueEndpoint: shared.hostStorage.queueEndpoint
-    hostTableEndpoint: shared.hostStorage.tableEndpoint
-    deploymentContainerName: 'app-package-dead-letter-reprocessor'
+    hostBlobEndpoint: hosting.storage.blobEndpoint
+    hostQueueEndpoint: hosting.storage.queueEndpoint
+    hostTableEndpoint: hosting.storage.tableEndpoint
+    deploymentBlobEndpoint: hosting.deployment.blobEndpoint
+    deploymentContainerName: hosting.deployment.containerName
+    deploymentIdentityId: hosting.deployment.identityId
     appInsightsConnectionString: shared.appInsightsConnectionString
     appSettings: appSettings
     // Replays are deliberately slow: a few instances keep Cosmos headroom for live ingestion.

@@ -6,6 +6,8 @@
 
 param shared object
 param identity object
+@description('Host storage endpoints (the app\'s own account) and its deployment package: { storage, deployment } from main.bicep.')
+param hosting object
 @allowed(['Recreate', 'RollingUpdate'])
 param siteUpdateStrategy string
 
@@ -22,7 +24,7 @@ var appSettings = {
   EventHubConnection__clientId: identity.clientId
   EventHubName: shared.eventHubs.hubName
   EventHubConsumerGroup: shared.eventHubs.ingestionConsumerGroup
-  IngestionCheckpointStorage__blobServiceUri: shared.hostStorage.blobEndpoint
+  IngestionCheckpointStorage__blobServiceUri: shared.ingestionCheckpoints.blobEndpoint
   IngestionCheckpointStorage__credential: 'managedidentity'
   IngestionCheckpointStorage__clientId: identity.clientId
   // Dead letters and parked letters (data account)
@@ -52,10 +54,12 @@ module app '../modules/function-app.bicep' = {
     planName: 'plan-device-status-${shared.resourceToken}'
     identityId: identity.id
     identityClientId: identity.clientId
-    hostBlobEndpoint: shared.hostStorage.blobEndpoint
-    hostQueueEndpoint: shared.hostStorage.queueEndpoint
-    hostTableEndpoint: shared.hostStorage.tableEndpoint
-    deploymentContainerName: 'app-package-device-status'
+    hostBlobEndpoint: hosting.storage.blobEndpoint
+    hostQueueEndpoint: hosting.storage.queueEndpoint
+    hostTableEndpoint: hosting.storage.tableEndpoint
+    deploymentBlobEndpoint: hosting.deployment.blobEndpoint
+    deploymentContainerName: hosting.deployment.containerName
+    deploymentIdentityId: hosting.deployment.identityId
     appInsightsConnectionString: shared.appInsightsConnectionString
     appSettings: appSettings
     maximumInstanceCount: 10

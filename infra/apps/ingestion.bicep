@@ -8,6 +8,8 @@
 @description('Shared values from main.bicep (see the `shared` variable there).')
 param shared object
 param identity object
+@description('Host storage endpoints (the app\'s own account) and its deployment package: { storage, deployment } from main.bicep.')
+param hosting object
 @allowed(['Recreate', 'RollingUpdate'])
 param siteUpdateStrategy string
 
@@ -54,10 +56,12 @@ module app '../modules/function-app.bicep' = {
     planName: 'plan-ingestion-${shared.resourceToken}'
     identityId: identity.id
     identityClientId: identity.clientId
-    hostBlobEndpoint: shared.hostStorage.blobEndpoint
-    hostQueueEndpoint: shared.hostStorage.queueEndpoint
-    hostTableEndpoint: shared.hostStorage.tableEndpoint
-    deploymentContainerName: 'app-package-ingestion'
+    hostBlobEndpoint: hosting.storage.blobEndpoint
+    hostQueueEndpoint: hosting.storage.queueEndpoint
+    hostTableEndpoint: hosting.storage.tableEndpoint
+    deploymentBlobEndpoint: hosting.deployment.blobEndpoint
+    deploymentContainerName: hosting.deployment.containerName
+    deploymentIdentityId: hosting.deployment.identityId
     appInsightsConnectionString: shared.appInsightsConnectionString
     appSettings: appSettings
     // One instance per partition at most: the trigger cannot use more.

@@ -1,5 +1,6 @@
 // One function app on its own Flex Consumption plan (FC1, Linux, Node 22): Flex allows one app
-// per plan. Identity-based everything: the deployment package container, AzureWebJobsStorage,
+// per plan. Identity-based everything: the deployment package container (its own deploy identity),
+// AzureWebJobsStorage (the app's own host account),
 // Application Insights. App settings = the base set below + the app's own set
 // (infra/apps/<app>.bicep). Keep both as plain object literals: tools/deploy-checks parses them
 // to check drift against each app's settings schema.
@@ -18,8 +19,12 @@ param identityClientId string
 param hostBlobEndpoint string
 param hostQueueEndpoint string
 param hostTableEndpoint string
-@description('Blob container (in the host account) Flex deploys packages to.')
+@description('Blob endpoint of the deployment account (packages live apart from host storage).')
+param deploymentBlobEndpoint string
+@description('The app\'s own package container in the deployment account.')
 param deploymentContainerName string
+@description('The identity the platform uses to write and read the package: the only writer of that container (rbac.bicep).')
+param deploymentIdentityId string
 param appInsightsConnectionString string
 @description('The app\'s own settings (object literal in infra/apps/<app>.bicep).')
 param appSettings object
@@ -66,7 +71,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
-    userAssignedIdentities: { '${identityId}': {} }
+    userAssignedIdentities: {
+      '${identityId}': {}
+      '${deploymentIdentityId}': {}
+    }
   }
   properties: {
     serverFarmId: plan.id
@@ -83,10 +91,10 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
       deployment: {
         storage: {
           type: 'blobContainer'
-          value: '${hostBlobEndpoint}${deploymentContainerName}'
+          value: '${deploymentBlobEndpoint}${deploymentContainerName}'
           authentication: {
             type: 'UserAssignedIdentity'
-            userAssignedIdentityResourceId: identityId
+            userAssignedIdentityResourceId: deploymentIdentityId
           }
         }
       }

@@ -24,6 +24,9 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: 7
+    // A deleted vault or secret cannot be purged before the retention ends, by anyone (issue 13
+    // item 11). Irreversible once on; a redeploy under the same name waits out the retention.
+    enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
   }
 }

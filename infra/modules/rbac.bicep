@@ -1,15 +1,18 @@
-// Every role assignment, data-plane only and scoped as tightly as the resource allows; names are
+// Every role assignment, data-plane only and scoped as tightly as the resource allows (storage:
+// one container, queue or table); names are
 // guid(scope, principal, role) so redeployments are idempotent. Built-in role ids:
 // https://learn.microsoft.com/azure/role-based-access-control/built-in-roles
 // Cosmos DB data-plane roles: https://learn.microsoft.com/azure/cosmos-db/how-to-setup-rbac
 // Docs: https://learn.microsoft.com/azure/templates/microsoft.authorization/2022-04-01/roleassignments
 //       https://learn.microsoft.com/azure/templates/microsoft.documentdb/2024-11-15/databaseaccounts/sqlroleassignments
-@description('Principal (object) ids of the app identities: { ingestion, circuitBreaker, deadLetterReprocessor, deviceStatus }.')
+@description('Principal (object) ids by Nx project name: the runtime identities (ingestion, circuit-breaker, dead-letter-reprocessor, device-status) and the deploy identities (deploy:<app>).')
 param principals object
+@description('Storage account names: host:<app> (each app\'s AzureWebJobsStorage), data, deploy.')
+param storageAccounts object
+@description('Resource names from main.bicep (queues, containers, tables, task hub).')
+param names object
 param eventHubsNamespaceName string
 param eventHubName string
-param hostStorageName string
-param dataStorageName string
 param cosmosAccountName string
 param cosmosDatabaseName string
 param cosmosContainerName string
@@ -34,41 +37,81 @@ var role = {
 var cosmosDataReader = '00000000-0000-0000-0000-000000000001'
 var cosmosDataContributor = '00000000-0000-0000-0000-000000000002'
 
-var allApps = [principals.ingestion, principals.circuitBreaker, principals.deadLetterReprocessor, principals.deviceStatus]
+var runtimeApps = ['ingestion', 'circuit-breaker', 'dead-letter-reprocessor', 'device-status']
+var taskHub = toLower(names.taskHub)
 
 var eventHubAssignments = [
   { principalId: principals.ingestion, roleId: role.eventHubsDataReceiver } // trigger
-  { principalId: principals.deviceStatus, roleId: role.eventHubsDataReceiver } // partition ends, for lag
+  { principalId: principals['device-status'], roleId: role.eventHubsDataReceiver } // partition ends, for lag
 ]
-// Host account: the Functions host (leases, checkpoints, deployment package) needs Blob Data Owner;
-// the Durable task hub (breaker) also needs queues and tables.
-var hostStorageAssignments = concat(map(allApps, p => { principalId: p, roleId: role.storageBlobDataOwner }), [
-  { principalId: principals.circuitBreaker, roleId: role.storageQueueDataContributor }
-  { principalId: principals.circuitBreaker, roleId: role.storageTableDataContributor }
-])
-var dataStorageAssignments = [
-  { principalId: principals.ingestion, roleId: role.storageQueueDataMessageSender } // dead letters
-  { principalId: principals.ingestion, roleId: role.storageBlobDataContributor } // claim-check bodies
-  { principalId: principals.ingestion, roleId: role.storageTableDataContributor } // failure window
-  { principalId: principals.circuitBreaker, roleId: role.storageTableDataContributor } // failure window
-  { principalId: principals.deadLetterReprocessor, roleId: role.storageQueueDataContributor } // trigger, -poison, re-queue
-  { principalId: principals.deadLetterReprocessor, roleId: role.storageBlobDataContributor } // claim-check bodies, parked bodies
-  { principalId: principals.deadLetterReprocessor, roleId: role.storageTableDataContributor } // parking table
-  { principalId: principals.deviceStatus, roleId: role.storageQueueDataReader } // peek dead letters
-  { principalId: principals.deviceStatus, roleId: role.storageTableDataReader } // parked letters
-  { principalId: principals.deviceStatus, roleId: role.storageBlobDataReader } // claim-checked bodies in samples
+
+// Every storage grant: who (identity), what (role), where (account + one container, queue or table;
+// `account` scope only where noted). Least privilege, from what each app's code and host use:
+// infra/checks/src/storage-grants.spec.ts asserts this table and how it is applied below.
+var storageGrants = [
+  // ingestion: its host (locks, keys) and the Event Hubs trigger's checkpoints on its own host account
+  { identity: 'ingestion', account: 'host:ingestion', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
+  { identity: 'ingestion', account: 'host:ingestion', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  { identity: 'ingestion', account: 'host:ingestion', container: names.checkpointContainer, role: 'storageBlobDataOwner' }
+  // ingestion: dead letters (send only), their claim-check bodies, the shared failure window
+  { identity: 'ingestion', account: 'data', queue: names.deadLetterQueue, role: 'storageQueueDataMessageSender' }
+  { identity: 'ingestion', account: 'data', container: names.claimCheckContainer, role: 'storageBlobDataContributor' }
+  { identity: 'ingestion', account: 'data', table: names.failureTable, role: 'storageTableDataContributor' }
+  // circuit-breaker: its host and the Durable task hub on its own host account. The task hub's
+  // queues (control-00..NN by partition count, workitems) and tables (History, Instances, and
+  // Partitions with the table partition manager) are created by the extension at run time, so
+  // queues and tables are granted on the account; it holds nothing but this app's host state.
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: '${taskHub}-leases', role: 'storageBlobDataOwner' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: '${taskHub}-applease', role: 'storageBlobDataOwner' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: '${taskHub}-largemessages', role: 'storageBlobDataOwner' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', scope: 'account', role: 'storageQueueDataContributor' }
+  { identity: 'circuit-breaker', account: 'host:circuit-breaker', scope: 'account', role: 'storageTableDataContributor' }
+  // circuit-breaker: reads and prunes the shared failure window
+  { identity: 'circuit-breaker', account: 'data', table: names.failureTable, role: 'storageTableDataContributor' }
+  // dead-letter-reprocessor: its host
+  { identity: 'dead-letter-reprocessor', account: 'host:dead-letter-reprocessor', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
+  { identity: 'dead-letter-reprocessor', account: 'host:dead-letter-reprocessor', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  // dead-letter-reprocessor: the queue trigger (+ re-queue), the host's poison queue and the poison
+  // drain's own poison queue, claim-check bodies (read, purge), the parking table
+  { identity: 'dead-letter-reprocessor', account: 'data', queue: names.deadLetterQueue, role: 'storageQueueDataContributor' }
+  { identity: 'dead-letter-reprocessor', account: 'data', queue: '${names.deadLetterQueue}-poison', role: 'storageQueueDataContributor' }
+  { identity: 'dead-letter-reprocessor', account: 'data', queue: '${names.deadLetterQueue}-poison-poison', role: 'storageQueueDataContributor' }
+  { identity: 'dead-letter-reprocessor', account: 'data', container: names.claimCheckContainer, role: 'storageBlobDataContributor' }
+  { identity: 'dead-letter-reprocessor', account: 'data', table: names.parkingTable, role: 'storageTableDataContributor' }
+  // device-status: its host
+  { identity: 'device-status', account: 'host:device-status', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
+  { identity: 'device-status', account: 'host:device-status', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  // device-status: ingestion's checkpoints (lag), read only
+  { identity: 'device-status', account: 'host:ingestion', container: names.checkpointContainer, role: 'storageBlobDataReader' }
+  // device-status: peeks every queue that can hold a letter; counts parked letters
+  { identity: 'device-status', account: 'data', queue: names.deadLetterQueue, role: 'storageQueueDataReader' }
+  { identity: 'device-status', account: 'data', queue: '${names.deadLetterQueue}-poison', role: 'storageQueueDataReader' }
+  { identity: 'device-status', account: 'data', queue: '${names.deadLetterQueue}-poison-poison', role: 'storageQueueDataReader' }
+  { identity: 'device-status', account: 'data', table: names.parkingTable, role: 'storageTableDataReader' }
+  // Deployment packages: each app's deploy identity writes its own container; nobody else has a role there.
+  { identity: 'deploy:ingestion', account: 'deploy', container: 'app-package-ingestion', role: 'storageBlobDataContributor' }
+  { identity: 'deploy:circuit-breaker', account: 'deploy', container: 'app-package-circuit-breaker', role: 'storageBlobDataContributor' }
+  { identity: 'deploy:dead-letter-reprocessor', account: 'deploy', container: 'app-package-dead-letter-reprocessor', role: 'storageBlobDataContributor' }
+  { identity: 'deploy:device-status', account: 'deploy', container: 'app-package-device-status', role: 'storageBlobDataContributor' }
 ]
+var containerGrants = filter(storageGrants, g => contains(g, 'container'))
+var queueGrants = filter(storageGrants, g => contains(g, 'queue'))
+var tableGrants = filter(storageGrants, g => contains(g, 'table'))
+var accountGrants = filter(storageGrants, g => contains(g, 'scope') && g.scope == 'account')
+
 var cosmosAssignments = [
   { principalId: principals.ingestion, roleDefinition: cosmosDataContributor }
-  { principalId: principals.deadLetterReprocessor, roleDefinition: cosmosDataContributor }
-  { principalId: principals.deviceStatus, roleDefinition: cosmosDataReader }
+  { principalId: principals['dead-letter-reprocessor'], roleDefinition: cosmosDataContributor }
+  { principalId: principals['device-status'], roleDefinition: cosmosDataReader }
 ]
 var secretReaders = concat([
-  { principalId: principals.circuitBreaker, secret: 'breaker-approval-signing-key' }
-  { principalId: principals.deadLetterReprocessor, secret: 'breaker-status-key' }
-  { principalId: principals.deviceStatus, secret: 'breaker-status-key' }
+  { principalId: principals['circuit-breaker'], secret: 'breaker-approval-signing-key' }
+  { principalId: principals['dead-letter-reprocessor'], secret: 'breaker-status-key' }
+  { principalId: principals['device-status'], secret: 'breaker-status-key' }
 ], hasWebhookSecret ? [
-  { principalId: principals.circuitBreaker, secret: 'breaker-webhook-url' }
+  { principalId: principals['circuit-breaker'], secret: 'breaker-webhook-url' }
 ] : [])
 
 resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
@@ -78,13 +121,22 @@ resource namespace 'Microsoft.EventHub/namespaces@2024-01-01' existing = {
   }
 }
 
-resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: hostStorageName
-}
+// The scopes of the storage grants: each container, queue, table (or account) by name.
+resource grantedContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' existing = [for g in containerGrants: {
+  name: '${storageAccounts[g.account]}/default/${g.container}'
+}]
 
-resource dataStorage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
-  name: dataStorageName
-}
+resource grantedQueues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' existing = [for g in queueGrants: {
+  name: '${storageAccounts[g.account]}/default/${g.queue}'
+}]
+
+resource grantedTables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' existing = [for g in tableGrants: {
+  name: '${storageAccounts[g.account]}/default/${g.table}'
+}]
+
+resource grantedAccounts 'Microsoft.Storage/storageAccounts@2023-05-01' existing = [for g in accountGrants: {
+  name: storageAccounts[g.account]
+}]
 
 resource cosmos 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' existing = {
   name: cosmosAccountName
@@ -108,32 +160,52 @@ resource eventHubRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [f
   }
 }]
 
-resource hostStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in hostStorageAssignments: {
-  name: guid(hostStorage.id, a.principalId, a.roleId)
-  scope: hostStorage
+resource containerRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (g, i) in containerGrants: {
+  name: guid(grantedContainers[i].id, principals[g.identity], role[g.role])
+  scope: grantedContainers[i]
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.roleId)
-    principalId: a.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role[g.role])
+    principalId: principals[g.identity]
     principalType: 'ServicePrincipal'
   }
 }]
 
-resource dataStorageRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for a in dataStorageAssignments: {
-  name: guid(dataStorage.id, a.principalId, a.roleId)
-  scope: dataStorage
+resource queueRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (g, i) in queueGrants: {
+  name: guid(grantedQueues[i].id, principals[g.identity], role[g.role])
+  scope: grantedQueues[i]
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', a.roleId)
-    principalId: a.principalId
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role[g.role])
+    principalId: principals[g.identity]
     principalType: 'ServicePrincipal'
   }
 }]
 
-resource metricsPublisherRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for p in allApps: {
-  name: guid(appInsights.id, p, role.monitoringMetricsPublisher)
+resource tableRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (g, i) in tableGrants: {
+  name: guid(grantedTables[i].id, principals[g.identity], role[g.role])
+  scope: grantedTables[i]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role[g.role])
+    principalId: principals[g.identity]
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource accountRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (g, i) in accountGrants: {
+  name: guid(grantedAccounts[i].id, principals[g.identity], role[g.role])
+  scope: grantedAccounts[i]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role[g.role])
+    principalId: principals[g.identity]
+    principalType: 'ServicePrincipal'
+  }
+}]
+
+resource metricsPublisherRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for app in runtimeApps: {
+  name: guid(appInsights.id, principals[app], role.monitoringMetricsPublisher)
   scope: appInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.monitoringMetricsPublisher)
-    principalId: p
+    principalId: principals[app]
     principalType: 'ServicePrincipal'
   }
 }]
