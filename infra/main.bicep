@@ -50,6 +50,13 @@ param breakerStatusKey string
 @description('Optional incoming-webhook URL for breaker notices (stored in Key Vault). Empty = notices are only logged.')
 param breakerWebhookUrl string = ''
 
+@description('Entra app registration (client id) operators sign in to on the breaker\'s approval pages (App Service Authentication). Empty = authentication off: approvals are recorded as unauthenticated.')
+param breakerAuthClientId string = ''
+@description('Tenant of that app registration.')
+param breakerAuthTenantId string = subscription().tenantId
+@description('Object ids (users or groups) allowed to sign in and approve a resume; others get 403 from the platform.')
+param breakerOperatorObjectIds array = []
+
 @description('E-mail receiving alerts; empty = no receiver.')
 param alertEmail string = ''
 
@@ -305,6 +312,11 @@ module breakerApp 'apps/circuit-breaker.bicep' = {
     breakerSwitch: breakerSwitch
     breakerMode: breakerMode
     hasWebhook: hasWebhook
+    operatorAuth: {
+      clientId: breakerAuthClientId
+      tenantId: breakerAuthTenantId
+      operatorObjectIds: breakerOperatorObjectIds
+    }
   }
 }
 

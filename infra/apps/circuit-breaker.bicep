@@ -20,6 +20,8 @@ param breakerSwitch string
 param breakerMode string
 @description('True when the breakerWebhookUrl secret exists in Key Vault.')
 param hasWebhook bool
+@description('App Service Authentication for the approval pages: { clientId, tenantId, operatorObjectIds }; empty clientId = off (approvers are then recorded as unauthenticated).')
+param operatorAuth object
 
 var appSettings = union({
   BREAKER_MODE: breakerMode
@@ -67,6 +69,17 @@ module app '../modules/function-app.bicep' = {
     appSettings: appSettings
     maximumInstanceCount: 4
     siteUpdateStrategy: 'Recreate'
+  }
+}
+
+// The platform, not the client, sets x-ms-client-principal-name on the approval pages.
+module easyAuth '../modules/easy-auth.bicep' = if (!empty(operatorAuth.clientId)) {
+  name: 'easy-auth-circuit-breaker'
+  params: {
+    siteName: app.outputs.name
+    clientId: operatorAuth.clientId
+    tenantId: operatorAuth.tenantId
+    allowedPrincipalObjectIds: operatorAuth.operatorObjectIds
   }
 }
 
