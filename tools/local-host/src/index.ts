@@ -10,6 +10,8 @@ export type { HostMemory } from './admin/host-memory';
 export type { TriggerDriver, TriggerDriverFactory, DriverContext, DriverState } from './drivers/trigger-driver';
 export { TriggerDriverRegistry } from './drivers/trigger-driver-registry';
 export { InputBindingResolvers, type InputBindingResolver, type InputBindingRequest } from './invocation/input-binding-resolvers';
+export { OutputBindingWriters, type OutputBindingWriter, type OutputBindingRequest } from './bindings/output-binding-writers';
+export type { BindingData } from './bindings/binding-data';
 export type { FunctionExecutor, ExecuteRequest, ExecuteOutcome } from './invocation/function-executor';
 export type { Registration } from './core/registration';
 export type { FunctionMetadata, RpcTypedData, RpcBindingInfo } from './core/core-types';

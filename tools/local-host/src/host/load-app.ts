@@ -3,7 +3,7 @@ import { FunctionRegistry } from '../core/function-registry';
 import { installCoreModule } from '../core/install-core-module';
 import { LocalHostError, toError } from '../errors';
 import { appHookDataOf } from '../invocation/invoke-function';
-import { runHooks } from '../invocation/run-hooks';
+import { runHooks, runLogHooks } from '../invocation/run-hooks';
 import type { Logger, LogLevel } from '../logging/logger';
 import type { ResolvedApp } from './resolve-app';
 
@@ -14,21 +14,30 @@ import type { ResolvedApp } from './resolve-app';
 export async function loadApp(app: ResolvedApp, logger: Logger): Promise<FunctionRegistry> {
   const registry = new FunctionRegistry();
   installCoreModule(
-    createFunctionsCoreApi(registry, (level, category, message) =>
-      logger.log({ level: (level === 'none' ? 'trace' : level) as LogLevel, category: category === 'user' ? 'user' : 'system', message }),
-    ),
+    createFunctionsCoreApi(registry, (level, category, message) => {
+      // Logs outside an invocation (the library's system logs, console in app start) reach log hooks too.
+      const hooked = runLogHooks(registry.hooksFor('log'), appHookDataOf(registry), { level, message, category }, (e) =>
+        logger.log({ level: 'error', category: 'system', message: 'log hook failed', fields: { error: toError(e).message } }),
+      );
+      logger.log({ level: (hooked.level === 'none' ? 'trace' : hooked.level) as LogLevel, category: category === 'user' ? 'user' : 'system', message: hooked.message });
+    }),
   );
   // The worker runs a built app without source maps (unless NODE_OPTIONS asks for them). tsx turns
   // them on process-wide; left on, Node would parse the bundle's linked .map (tens of MB of JSON)
   // and keep it for the life of the process.
-  const built = /\.[cm]?js$/i.test(app.entry);
+  const built = app.entries.every((entry) => /\.[cm]?js$/i.test(entry));
   const sourceMaps = (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ?? false;
   if (built) process.setSourceMapsEnabled(false);
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the worker loads CommonJS apps with require
-    require(app.entry);
-  } catch (thrown) {
-    throw new LocalHostError('APP_LOAD_FAILED', `loading ${app.entry} failed: ${toError(thrown).message}`, 'load', false, { cause: thrown });
+    // Every file `main` names, in order, as the worker loads them (src/startApp.ts).
+    for (const entry of app.entries) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- the worker loads CommonJS apps with require
+        require(entry);
+      } catch (thrown) {
+        throw new LocalHostError('APP_LOAD_FAILED', `Worker was unable to load entry point "${entry}": ${toError(thrown).message}`, 'load', false, { cause: thrown });
+      }
+    }
   } finally {
     if (built) process.setSourceMapsEnabled(sourceMaps);
   }

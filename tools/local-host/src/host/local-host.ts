@@ -13,6 +13,9 @@ import type { TriggerDriver } from '../drivers/trigger-driver';
 import type { TriggerDriverRegistry } from '../drivers/trigger-driver-registry';
 import { DurableExtension, usesDurable } from '../durable/durable-extension';
 import { LocalHostError, toError } from '../errors';
+import { BindingClients } from '../bindings/binding-clients';
+import { registerBuiltinBindings } from '../bindings/builtin-bindings';
+import { OutputBindingWriters } from '../bindings/output-binding-writers';
 import { FunctionExecutor } from '../invocation/function-executor';
 import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
 import { appHookDataOf } from '../invocation/invoke-function';
@@ -40,6 +43,7 @@ export interface LocalHostOptions {
   logger?: Logger;
   drivers?: TriggerDriverRegistry;
   inputResolvers?: InputBindingResolvers;
+  outputWriters?: OutputBindingWriters;
   plugins?: LocalHostPlugin[];
 }
 
@@ -61,6 +65,7 @@ export class LocalHost implements HostControl {
   private server?: HostHttpServer;
   private registry?: FunctionRegistry;
   private durable?: DurableExtension;
+  private bindingClients?: BindingClients;
 
   private constructor(
     readonly settings: AppSettings,
@@ -106,7 +111,10 @@ export class LocalHost implements HostControl {
     }
     this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger, maxRequestBodyBytes });
     await this.server.listen();
-    for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, logger: this.logger, baseUrl: () => this.baseUrl });
+    const outputWriters = options.outputWriters ?? new OutputBindingWriters();
+    for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, outputWriters, logger: this.logger, baseUrl: () => this.baseUrl });
+    this.bindingClients = new BindingClients(this.settings);
+    registerBuiltinBindings(inputResolvers, outputWriters, this.bindingClients);
     this.registry = await loadApp(app, this.logger);
     const registry = this.registry;
     if (usesDurable(registry.all())) {
@@ -129,7 +137,7 @@ export class LocalHost implements HostControl {
         this.logger.log({ level: 'warning', functionName: registration.name, message: 'trigger type not supported by the local host; function captured but not run', fields: { triggerType: registration.triggerType } });
         continue;
       }
-      const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers });
+      const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers, outputWriters, hostJson: this.hostJson });
       hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router });
       if (disabled) {
         this.logger.log({ level: 'information', functionName: registration.name, message: 'function disabled by app setting' });
@@ -156,6 +164,7 @@ export class LocalHost implements HostControl {
         this.logger.log({ level: 'error', message: 'appTerminate hook failed', fields: { error: toError(e).message } }),
       );
     }
+    await this.bindingClients?.close();
     await this.server?.close();
     this.hostState = 'Stopped';
     this.logger.log({ level: 'information', message: 'host stopped' });

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionMetrics } from '../admin/function-metrics';
 import type { AppSettings } from '../config/app-settings';
+import type { HostJson } from '../config/host-json';
+import { bindingDataOf, type BindingData } from '../bindings/binding-data';
+import type { OutputBindingWriters } from '../bindings/output-binding-writers';
+import { fromRpcValue } from '../bindings/rpc-values';
 import type { RpcInvocationResponse, RpcParameterBinding, RpcTypedData } from '../core/core-types';
 import type { FunctionRegistry } from '../core/function-registry';
 import type { Registration } from '../core/registration';
@@ -37,6 +41,9 @@ export interface FunctionExecutorOptions {
   logger: Logger;
   metrics: FunctionMetrics;
   inputResolvers: InputBindingResolvers;
+  /** Output bindings (queue, blob, table, cosmosDB, eventHub...); absent: outputs are not written. */
+  outputWriters?: OutputBindingWriters;
+  hostJson?: Readonly<HostJson>;
 }
 
 /** Runs a function for a trigger: resolves extra inputs, applies the retry policy, records metrics. */
@@ -61,7 +68,8 @@ export class FunctionExecutor {
       const log = logger.child({ functionName: registration.name, invocationId });
       log.log({ level: 'information', message: 'function executing', fields: { reason: request.reason ?? registration.triggerType, retryCount: retries } });
       try {
-        const inputData = [{ name: registration.triggerName, data: request.triggerData }, ...(await this.extraInputs())];
+        const bindingData = bindingDataOf(request.triggerData, request.triggerMetadata, registration.name);
+        const inputData = [{ name: registration.triggerName, data: request.triggerData }, ...(await this.extraInputs(bindingData))];
         const retryContext = policy
           ? { retryCount: retries, maxRetryCount: policy.maxRetryCount, exception: lastError ? { message: lastError.message, stackTrace: lastError.stack ?? null } : null }
           : undefined;
@@ -72,6 +80,8 @@ export class FunctionExecutor {
           invocationId,
           request: { inputData, triggerMetadata: request.triggerMetadata, retryContext },
         });
+        // The host flushes output bindings when the function returns; a failed write fails the invocation.
+        await this.writeOutputs(response, bindingData);
         metrics.successes++;
         log.log({ level: 'information', message: 'function executed', fields: { status: 'Succeeded', durationMs: Date.now() - started } });
         return { ok: true, attempts: retries + 1, invocationId, response };
@@ -87,7 +97,32 @@ export class FunctionExecutor {
     }
   }
 
-  private async extraInputs(): Promise<RpcParameterBinding[]> {
+  /**
+   * Writes each output binding (`extraOutputs`, or the return value for a `$return` binding) as
+   * the extension would; unset (null/undefined) outputs are skipped, as the host does. HTTP
+   * outputs are the HTTP driver's.
+   */
+  private async writeOutputs(response: RpcInvocationResponse, bindingData: BindingData): Promise<void> {
+    const { registration, settings, outputWriters, hostJson, logger } = this.options;
+    if (!outputWriters || !hostJson) return;
+    for (const [bindingName, binding] of Object.entries(registration.metadata.bindings)) {
+      if (binding.direction !== 'out' || String(binding.type).toLowerCase() === 'http') continue;
+      const data = bindingName === '$return' ? response.returnValue : response.outputData?.find((o) => o.name === bindingName)?.data;
+      const value = fromRpcValue(data);
+      if (value === undefined || value === null) continue;
+      const writer = outputWriters.get(String(binding.type));
+      if (!writer) {
+        if (!this.warnedBindings.has(bindingName)) {
+          this.warnedBindings.add(bindingName);
+          logger.log({ level: 'warning', functionName: registration.name, message: 'output binding type not supported locally; output dropped', fields: { bindingName, bindingType: binding.type } });
+        }
+        continue;
+      }
+      await writer({ bindingName, binding, registration, settings, hostJson, value, bindingData });
+    }
+  }
+
+  private async extraInputs(bindingData: BindingData): Promise<RpcParameterBinding[]> {
     const { registration, settings, inputResolvers, logger } = this.options;
     const out: RpcParameterBinding[] = [];
     for (const [bindingName, binding] of Object.entries(registration.metadata.bindings)) {
@@ -100,7 +135,7 @@ export class FunctionExecutor {
         }
         continue;
       }
-      const data = await resolver({ bindingName, binding, registration, settings });
+      const data = await resolver({ bindingName, binding, registration, settings, bindingData });
       if (data) out.push({ name: bindingName, data });
     }
     return out;

@@ -1,12 +1,15 @@
 import type { AppSettings } from '../config/app-settings';
 import type { RpcBindingInfo, RpcTypedData } from '../core/core-types';
 import type { Registration } from '../core/registration';
+import type { BindingData } from '../bindings/binding-data';
 
 export interface InputBindingRequest {
   bindingName: string;
   binding: RpcBindingInfo;
   registration: Registration;
   settings: AppSettings;
+  /** What `{name}` expressions in the binding resolve against (trigger metadata, route, query, body). */
+  bindingData: BindingData;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Logger, LogLevel } from '../logging/logger';
 import type { CoreInvocationContext, HookContext, RpcInvocationRequest, RpcInvocationResponse, RpcLogLevel } from '../core/core-types';
 import type { FunctionRegistry } from '../core/function-registry';
 import type { Registration } from '../core/registration';
-import { runHooks } from './run-hooks';
+import { runHooks, runLogHooks } from './run-hooks';
 
 export interface InvokeOptions {
   registry: FunctionRegistry;
@@ -40,14 +40,24 @@ export async function invokeFunction(options: InvokeOptions): Promise<InvokeResu
     invocationId,
     request: { ...options.request, invocationId, functionId: registration.metadata.functionId ?? registration.name },
     metadata: registration.metadata,
-    log: (level, category, message) => log.log({ level: toLogLevel(level), category: category === 'user' ? 'user' : 'system', message }),
+    log: (level, category, message) => {
+      // app.hook.log hooks see every log of the invocation and may rewrite user logs.
+      const hooked = runLogHooks(registry.hooksFor('log'), appHookData, { level, message, category, invocationContext: current.context, hookData }, (e) =>
+        log.log({ level: 'error', category: 'system', message: 'log hook failed', fields: { error: toError(e).message } }),
+      );
+      log.log({ level: toLogLevel(hooked.level), category: category === 'user' ? 'user' : 'system', message: hooked.message });
+    },
   };
+  const appHookData = appHookDataOf(registry);
+  // The InvocationContext once the library has built it (logs before that have none).
+  const current: { context?: unknown } = {};
+  const hookData: Record<string, unknown> = {};
   const invocationModel = model.getInvocationModel(coreCtx);
   const { context, inputs: argInputs } = await invocationModel.getArguments();
-  const appHookData = appHookDataOf(registry);
+  current.context = context;
 
   coreCtx.state = 'preInvocationHooks';
-  const pre: HookContext = { hookData: {}, appHookData, invocationContext: context, inputs: argInputs, functionCallback: registration.handler };
+  const pre: HookContext = { hookData, appHookData, invocationContext: context, inputs: argInputs, functionCallback: registration.handler };
   await runHooks(registry.hooksFor('preInvocation'), pre);
   const inputs = pre['inputs'] as unknown[];
   const callback = pre['functionCallback'] as typeof registration.handler;

@@ -1,4 +1,4 @@
-import { earliestEventPosition, EventHubConsumerClient, latestEventPosition, type EventPosition, type Subscription } from '@azure/event-hubs';
+import { earliestEventPosition, EventHubConsumerClient, latestEventPosition, type EventPosition, type PartitionContext, type Subscription } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import type { EventHubsHostOptions } from '../../config/host-json';
@@ -7,6 +7,7 @@ import { toError } from '../../errors';
 import { connectionString } from '../connection-setting';
 import { PausableDriver } from '../pausable-driver';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
+import { MinBatchGate } from './min-batch-gate';
 import type { Cardinality } from './eventhub-trigger-data';
 
 /** The extension's checkpoint container, on the AzureWebJobsStorage account. */
@@ -38,6 +39,8 @@ export class EventHubDriver extends PausableDriver {
   private client?: EventHubConsumerClient;
   private subscription?: Subscription;
   private processor?: EventHubBatchProcessor;
+  /** Only for a batch function with minEventBatchSize > 1 (the extension's rule). */
+  private gate?: MinBatchGate;
   private abort = new AbortController();
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -75,6 +78,16 @@ export class EventHubDriver extends PausableDriver {
       logger,
       checkpointFrequency: options.batchCheckpointFrequency,
     });
+    if (trigger.cardinality === 'many' && options.minEventBatchSize > 1) {
+      this.gate = new MinBatchGate({
+        minBatchSize: options.minEventBatchSize,
+        maxBatchSize: options.maxEventBatchSize,
+        maxWaitMs: parseTimeSpan(options.maxWaitTime, 'eventHubs.maxWaitTime'),
+        lastCheckpointTime: (ctx) => lastCheckpointTime(container, ctx),
+        dispatch: (events, ctx) => this.processor!.process(events, ctx, this.abort.signal),
+        onHeld: (ctx, held) => logger.log({ level: 'debug', functionName: name, message: 'events held for minEventBatchSize', fields: { partitionId: ctx.partitionId, held, minEventBatchSize: options.minEventBatchSize } }),
+      });
+    }
     this.subscribe();
   }
 
@@ -106,8 +119,8 @@ export class EventHubDriver extends PausableDriver {
         processEvents: async (events, partitionContext) => {
           // Batches that arrive while pausing are dropped unprocessed and not checkpointed:
           // the next owner (or resume) reads them again from the checkpoint.
-          if (events.length === 0 || !this.accepting) return;
-          const task = this.processor!.process(events, partitionContext, signal);
+          if (!this.accepting || (events.length === 0 && !this.gate)) return;
+          const task = this.gate ? this.gate.receive(events, partitionContext) : this.processor!.process(events, partitionContext, signal);
           this.inFlight.add(task);
           try {
             await task;
@@ -115,14 +128,20 @@ export class EventHubDriver extends PausableDriver {
             this.inFlight.delete(task);
           }
         },
+        // Ownership lost or subscription closing: events held for the minimum batch are dropped
+        // uncheckpointed; the next owner reads them again from the checkpoint.
+        processClose: async (_reason, partitionContext) => {
+          await this.gate?.close(partitionContext.partitionId);
+        },
         processError: async (error, partitionContext) => {
           logger.log({ level: 'warning', functionName: registration.name, message: 'event hub receive error', fields: { partitionId: partitionContext.partitionId, error: toError(error).message } });
         },
       },
       {
         maxBatchSize: options.maxEventBatchSize,
-        // Batches go out ~20 ms after the first event arrives; this bounds waits for an empty partition.
-        maxWaitTimeInSeconds: options.minEventBatchSize > 1 ? parseTimeSpan(options.maxWaitTime, 'eventHubs.maxWaitTime') / 1000 : 5,
+        // Receives return ~20 ms after the first event arrives; this bounds waits on an empty partition.
+        // minEventBatchSize / maxWaitTime are applied by the MinBatchGate, as the extension does.
+        maxWaitTimeInSeconds: 5,
         prefetchCount: options.prefetchCount || undefined,
         startPosition: startPosition(options),
         skipParsingBodyAsJson: true,
@@ -135,7 +154,18 @@ export class EventHubDriver extends PausableDriver {
   private async unsubscribe(): Promise<void> {
     this.accepting = false;
     await Promise.allSettled([...this.inFlight]);
+    await this.gate?.close();
     await this.subscription?.close();
     this.subscription = undefined;
+  }
+}
+
+/** When BlobCheckpointStore last wrote this partition's checkpoint (its blob's Last-Modified); undefined without one. */
+async function lastCheckpointTime(container: ContainerClient, context: PartitionContext): Promise<Date | undefined> {
+  const name = [context.fullyQualifiedNamespace, context.eventHubName, context.consumerGroup].map((p) => p.toLowerCase()).join('/');
+  try {
+    return (await container.getBlobClient(`${name}/checkpoint/${context.partitionId}`).getProperties()).lastModified;
+  } catch {
+    return undefined;
   }
 }
