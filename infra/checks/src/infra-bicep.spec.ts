@@ -42,4 +42,19 @@ describe('infra/**/*.bicep, read with the tree-sitter Bicep grammar', () => {
     expect(literals.length).toBeGreaterThan(0);
     expect(roleIdErrors([...literals, ...json])).toEqual([]);
   });
+
+  it('main.parameters.json and the pipeline pass only parameters main.bicep declares, and every required one', async () => {
+    const main = await load(path.join(INFRA_ROOT, 'main.bicep'));
+    const fileParams = Object.keys((JSON.parse(readFileSync(path.join(INFRA_ROOT, 'main.parameters.json'), 'utf8')) as { parameters: object }).parameters);
+    const pipeline = readFileSync(path.join(INFRA_ROOT, '..', 'azure-pipelines.yml'), 'utf8');
+    const calls = [...pipeline.matchAll(/--parameters environmentName=[\s\S]*?(?:\)\n|--result-format)/g)].map((m) => [...m[0].matchAll(/(\w+)="/g)].map((p) => p[1]!));
+    expect(calls.length).toBeGreaterThanOrEqual(2); // PR preview and deploy
+    for (const name of fileParams) expect({ name, declared: main.params.has(name) }).toEqual({ name, declared: true });
+    for (const passed of calls) {
+      for (const name of passed) expect({ name, declared: main.params.has(name) }).toEqual({ name, declared: true });
+      const given = new Set([...fileParams, ...passed]);
+      const missing = [...main.params.values()].filter((p) => p.required && !given.has(p.name)).map((p) => p.name);
+      expect(missing).toEqual([]);
+    }
+  });
 });
