@@ -55,20 +55,24 @@ export interface Outage {
 }
 
 /**
- * Events that must be written during an outage: drones of their own (`outage-NNN`), so no newer
- * event of the same device makes them a no-op (the simulator's clock runs ahead of the wall clock,
- * so a second simulate() on the same drones would send events older than what is stored).
+ * Valid events on drones of their own (`<prefix>-NNNNN`, at least `minDevices` of them), so no
+ * newer event of the same device makes them a no-op (the simulator's clock runs ahead of the wall
+ * clock, so a second simulate() on the same drones would send events older than what is stored).
  */
-export async function trickleLoad(ctx: ScenarioContext, count: number, seconds: number): Promise<SentEvent[]> {
-  const fleet = new DroneFleet({ devices: Math.max(10, Math.round(count / 100)), keyFrameEvery: 10, random: seededRandom(ctx.seed + 1), startTime: Date.now() });
-  const events = Array.from({ length: count }, () => {
+export async function freshDevicesLoad(ctx: ScenarioContext, o: { count: number; seconds: number; prefix: string; seedOffset: number; minDevices?: number }): Promise<SentEvent[]> {
+  const fleet = new DroneFleet({ devices: Math.max(o.minDevices ?? 10, Math.round(o.count / 100)), keyFrameEvery: 10, random: seededRandom(ctx.seed + o.seedOffset), startTime: Date.now() });
+  const events = Array.from({ length: o.count }, () => {
     const t = fleet.next();
-    const telemetry = { ...t, deviceId: t.deviceId.replace('drone-', 'outage-') };
+    const telemetry = { ...t, deviceId: t.deviceId.replace('drone-', `${o.prefix}-`) };
     return { deviceId: telemetry.deviceId, body: Buffer.from(JSON.stringify(telemetry)), kind: 'valid' as const, telemetry };
   });
   const d = ctx.matrix.descriptor.eventHubs;
-  return sendEvents(events, { connectionString: d.connectionString, hubName: d.hubName, rate: rateOver(count, seconds), batchSize: 10 });
+  return sendEvents(events, { connectionString: d.connectionString, hubName: d.hubName, rate: rateOver(o.count, o.seconds), batchSize: 10 });
 }
+
+/** Events that must be written during an outage (`outage-NNNNN` drones). */
+export const trickleLoad = (ctx: ScenarioContext, count: number, seconds: number): Promise<SentEvent[]> =>
+  freshDevicesLoad(ctx, { count, seconds, prefix: 'outage', seedOffset: 1 });
 
 /**
  * Load around an outage, sized so the reprocessor's work stays bounded: 45% of the events at full
