@@ -2,6 +2,7 @@ import path from 'node:path';
 import { apiVersionErrors } from './azure-api-versions';
 import { guidLiterals, roleIdErrors } from './azure-role-ids';
 import { readBicepFile } from './bicep-file';
+import { memberPathErrors } from './bicep-member-paths';
 import { moduleErrors } from './bicep-modules';
 import { unresolvedReferences } from './bicep-references';
 import { syntaxErrors } from './bicep-syntax';
@@ -15,6 +16,7 @@ async function allErrors(name: string): Promise<string[]> {
     ...syntaxErrors(file),
     ...unresolvedReferences(file),
     ...(await moduleErrors(file, readBicepFile)),
+    ...(await memberPathErrors(file, readBicepFile)),
     ...apiVersionErrors(file),
     ...roleIdErrors(guidLiterals(file)),
   ];
@@ -50,6 +52,14 @@ describe('the Bicep checks bite', () => {
     ]);
     // publicAccess has a default: leaving it out is fine.
     expect(errors.join('\n')).not.toContain('publicAccess');
+  });
+
+  it('a dangling member fails: on an object variable, and on an object a caller passes to a module', async () => {
+    const errors = await memberPathErrors(await readBicepFile(fixture('dangling-member.bicep')), readBicepFile);
+    expect(errors).toEqual([
+      expect.stringMatching(/dangling-member\.bicep:\d+:\d+: names has no member deadLeterQueue$/),
+      expect.stringMatching(/member-module\.bicep:\d+:\d+: settings\.endpoints has no member queue \(as called by .*dangling-member\.bicep/),
+    ]);
   });
 
   it('an unknown API version or resource type fails', async () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { apiVersionErrors } from './azure-api-versions';
 import { guidLiterals, guidTokens, roleIdErrors } from './azure-role-ids';
 import { readBicepFile, type BicepFile } from './bicep-file';
+import { memberPathErrors } from './bicep-member-paths';
 import { moduleErrors } from './bicep-modules';
 import { unresolvedReferences } from './bicep-references';
 import { syntaxErrors } from './bicep-syntax';
@@ -34,6 +35,10 @@ describe('infra/**/*.bicep, read with the tree-sitter Bicep grammar', () => {
     it('uses only resource types and API versions Azure publishes', async () => {
       expect(apiVersionErrors(await load(file))).toEqual([]);
     });
+  });
+
+  it('every member read on an object the templates fix exists (variables, and module parameters main.bicep passes down)', async () => {
+    expect(await memberPathErrors(await load(path.join(INFRA_ROOT, 'main.bicep')), load)).toEqual([]);
   });
 
   it('every GUID literal is well-formed and a documented role id, named after its role', async () => {
