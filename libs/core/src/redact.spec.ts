@@ -1,4 +1,6 @@
-import { isSecretName, redactSecrets } from './redact';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { isCredentialField, isSecretName, redactSecrets, redactValue } from './redact';
 
 describe('redactSecrets', () => {
   it.each([
@@ -7,16 +9,139 @@ describe('redactSecrets', () => {
     ['GET https://a.blob.core.windows.net/c?sv=2024&sig=AbC%2Bd&se=1 failed', 'GET https://a.blob.core.windows.net/c?sv=2024&sig=***&se=1 failed'],
     ['authorization: Bearer eyJhbGciOi.x.y', 'authorization: Bearer ***'],
     ['https://app/api/resume?code=hostkey123', 'https://app/api/resume?code=***'],
+    // The gaps of issue 13 item 12: base64url keys with - and _, a bare code=, code= in a field.
+    ['x-functions-key: Ab-_cd-_EF12', 'x-functions-key: ***'],
+    ['resume failed: code=Ab-_cd-_EF12 rejected', 'resume failed: code=*** rejected'],
+    ['{"url":"/api/approve code=short-key_1"}', '{"url":"/api/approve code=***"}'],
+    ['key Zm9vYmFyLWJhei1xdXV4LWNvcmdlLWdyYXVsdA-_Ab9 leaked', 'key *** leaked'],
   ])('masks %s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
   });
 
-  it('leaves ordinary text alone', () => {
-    expect(redactSecrets('device drone-00042 battery 0.87')).toBe('device drone-00042 battery 0.87');
+  it('leaves ordinary text alone: device ids, hex digests, GUIDs, error codes, partition keys', () => {
+    for (const text of [
+      'device drone-00042 battery 0.87',
+      'bodySha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      'instance 3F2504E0-4F89-11D3-9A0C-0305E82C3301 and 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
+      'errorCode=EVENT_CLOCK_SKEW partitionKey=drone-1 keyName=RootManageSharedAccessKey',
+      'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;EntityPath=telemetry;UseDevelopmentEmulator=true',
+    ]) {
+      expect(redactSecrets(text)).toBe(text);
+    }
   });
 
   it('recognises credential-like property names', () => {
     expect(['apiKey', 'SAS', 'Authorization', 'connectionString', 'token'].every(isSecretName)).toBe(true);
     expect(['deviceId', 'source', 'firmware'].some(isSecretName)).toBe(false);
+    expect(['masterKey', 'functionKey', 'AccountKey', 'key', 'x-functions-key', 'APPROVAL_SIGNING_KEY', 'refreshToken', 'password'].every(isCredentialField)).toBe(true);
+    expect(['partitionKey', 'keyName', 'errorCode', 'code', 'message', 'deviceId'].some(isCredentialField)).toBe(false);
+  });
+
+  it('redacts structured values deeply', () => {
+    const fields = { masterKey: 'plain', nested: { url: 'https://h/api/x?code=abc', list: ['sig=zzz'] }, count: 3, partitionKey: 'drone-1' };
+    expect(redactValue(fields)).toEqual({ masterKey: '***', nested: { url: 'https://h/api/x?code=***', list: ['sig=***'] }, count: 3, partitionKey: 'drone-1' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Property: every credential format the product issues or consumes, embedded anywhere, is gone.
+
+// Keys are CSPRNG output: model them as uniform bytes (a hash of a generated seed), not as
+// fast-check's byte arrays, which favour all-zero arrays no key generator produces.
+const bytes = (n: number): fc.Arbitrary<Buffer> => fc.string().map((seed) => createHash('shake256', { outputLength: n }).update(seed).digest());
+const b64 = (n: number): fc.Arbitrary<string> => bytes(n).map((b) => b.toString('base64'));
+const b64url = (n: number): fc.Arbitrary<string> => bytes(n).map((b) => b.toString('base64url'));
+const name = fc.stringMatching(/^[a-z][a-z0-9]{2,12}$/);
+
+interface Credential {
+  /** The credential in the context it appears in (connection string, URL, header...). */
+  text: string;
+  /** Substrings that must not survive. */
+  secrets: string[];
+}
+
+const jwt = fc.tuple(fc.record({ sub: name, oid: fc.uuid(), exp: fc.integer({ min: 1, max: 2 ** 31 }) }), bytes(256)).map(([claims, signature]) => {
+  const part = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const token = `${part({ alg: 'RS256', typ: 'JWT', kid: 'k1' })}.${part(claims)}.${signature.toString('base64url')}`;
+  return { token, secrets: [token.split('.')[1]!, token.split('.')[2]!] };
+});
+
+// libs/circuit-breaker approval-token.ts: v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>.
+const approvalToken = fc.tuple(name, fc.integer({ min: 1, max: 1000 }), b64url(16), b64(32)).map(([instanceId, episode, nonce, key]) => {
+  const payload = Buffer.from(JSON.stringify({ instanceId, episode, nonce, exp: Date.now() + 3_600_000 })).toString('base64url');
+  const mac = createHmac('sha256', key).update(`v1.${payload}`).digest('base64url');
+  return { token: `v1.${payload}.${mac}`, secrets: [payload, mac] };
+});
+
+const credential: fc.Arbitrary<Credential> = fc.oneof(
+  // Storage account key (64 bytes, base64) in a connection string, and bare.
+  fc.tuple(name, b64(64)).map(([account, key]) => ({ text: `DefaultEndpointsProtocol=https;AccountName=${account};AccountKey=${key};EndpointSuffix=core.windows.net`, secrets: [key] })),
+  b64(64).map((key) => ({ text: key, secrets: [key] })),
+  // Cosmos DB connection string.
+  fc.tuple(name, b64(64)).map(([account, key]) => ({ text: `AccountEndpoint=https://${account}.documents.azure.com:443/;AccountKey=${key};`, secrets: [key] })),
+  // Event Hubs shared access key (32 bytes) in a connection string.
+  fc.tuple(name, b64(32)).map(([ns, key]) => ({ text: `Endpoint=sb://${ns}.servicebus.windows.net/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=${key};EntityPath=telemetry`, secrets: [key] })),
+  // SAS sig: a storage SAS URL and an Event Hubs SAS token (also inside a connection string).
+  fc.tuple(name, b64(32)).map(([account, sig]) => ({ text: `https://${account}.blob.core.windows.net/c/b?sv=2024-08-04&se=2026-01-01&sr=b&sp=r&sig=${encodeURIComponent(sig)}`, secrets: [sig, encodeURIComponent(sig)] })),
+  fc.tuple(name, b64(32)).map(([ns, sig]) => {
+    const token = `SharedAccessSignature sr=${encodeURIComponent(`sb://${ns}.servicebus.windows.net/telemetry`)}&sig=${encodeURIComponent(sig)}&se=1900000000&skn=send`;
+    return { text: token, secrets: [sig, encodeURIComponent(sig)] };
+  }),
+  fc.tuple(name, b64(32)).map(([ns, sig]) => ({
+    text: `Endpoint=sb://${ns}.servicebus.windows.net/;SharedAccessSignature=SharedAccessSignature sr=x&sig=${encodeURIComponent(sig)}&se=1&skn=send;EntityPath=h`,
+    secrets: [encodeURIComponent(sig)],
+  })),
+  // Function and master keys: base64 as Azure issues them (40 bytes), base64url as the local host does.
+  fc.tuple(fc.oneof(b64(40), b64url(24), b64url(30)), fc.constantFrom('query', 'bare-code', 'header', 'json-header', 'json-field', 'bare')).map(([key, form]) => {
+    const text = {
+      query: `https://app.azurewebsites.net/api/ops/breaker?code=${encodeURIComponent(key)}&x=1`,
+      'bare-code': `code=${key}`,
+      header: `x-functions-key: ${key}`,
+      'json-header': JSON.stringify({ 'x-functions-key': key }),
+      'json-field': JSON.stringify({ masterKey: key, functionKey: key }),
+      bare: key,
+    }[form];
+    return { text, secrets: [key, encodeURIComponent(key)] };
+  }),
+  // Approval tokens, in their link and bare.
+  approvalToken.map(({ token, secrets }) => ({ text: `https://breaker/api/approve?token=${token}`, secrets })),
+  approvalToken.map(({ token, secrets }) => ({ text: token, secrets })),
+  // JWTs as bearer tokens and bare.
+  jwt.map(({ token, secrets }) => ({ text: `Authorization: Bearer ${token}`, secrets })),
+  jwt.map(({ token, secrets }) => ({ text: token, secrets })),
+);
+
+const prose = fc.string({ maxLength: 40 });
+
+describe('redaction property: no credential of any product format survives', () => {
+  // Arbitrary text around it, set apart by a separator as in any log line (a credential glued to
+  // letters is another token: `xAccountKey=` is not a connection string).
+  it('in free text, among arbitrary characters', () => {
+    fc.assert(
+      fc.property(credential, prose, prose, fc.constantFrom(' ', '\n', '\t', ': ', '"', "'", '(', ')', ',', ';', '&', '[', '<'), (c, before, after, glue) => {
+        const out = redactSecrets(`${before}${glue}${c.text}${glue}${after}`);
+        for (const secret of c.secrets) expect(out).not.toContain(secret);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('in structured log fields (nested objects and arrays) and in their JSON text', () => {
+    fc.assert(
+      fc.property(credential, name, prose, fc.constantFrom('object', 'array', 'json'), (c, field, other, shape) => {
+        const value = { [field]: shape === 'array' ? [other, c.text] : shape === 'json' ? JSON.stringify({ detail: c.text }) : { inner: c.text, other } };
+        const out = JSON.stringify(redactValue(value));
+        for (const secret of c.secrets) expect(out).not.toContain(secret);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keys generated the way the local host and the stack generate them never survive (sanity on real randomness)', () => {
+    for (let i = 0; i < 200; i++) {
+      for (const key of [randomBytes(30).toString('base64url'), randomBytes(24).toString('base64url'), randomBytes(32).toString('base64')]) {
+        expect(redactSecrets(`host key ${key} in a message`)).not.toContain(key);
+      }
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { redactFields, redactText } from './redact';
+// The product's one redactor (libs/core), so the host's logs and the apps' logs mask the same formats.
+import { redactSecrets, redactValue } from '@telemetry/core';
 
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical';
 
@@ -29,14 +30,14 @@ export class JsonLogger implements Logger {
 
   log(record: LogRecord): void {
     const merged = { ...this.defaults, ...record };
-    const fields = merged.fields ? redactFields(merged.fields) : undefined;
+    const fields = merged.fields ? (redactValue(merged.fields) as Record<string, unknown>) : undefined;
     const line = {
       time: new Date().toISOString(),
       level: merged.level,
       category: merged.category ?? 'host',
       functionName: merged.functionName,
       invocationId: merged.invocationId,
-      message: redactText(merged.message),
+      message: redactSecrets(merged.message),
       ...(fields && Object.keys(fields).length ? { fields } : {}),
     };
     this.sink(JSON.stringify(line));
