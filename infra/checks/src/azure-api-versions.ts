@@ -12,11 +12,14 @@ export interface PublishedType {
 
 /**
  * Resource types and API versions Azure publishes, as listed by the Azure resource reference
- * (learn.microsoft.com/azure/templates/<provider>/<version>/<type>, "API versions" menu of each
- * page). Checked 2026-12-01 with the search tool against the reference pages and the AVM module
- * READMEs that link them (Microsoft.Web/2024-11-01/sites, Microsoft.DocumentDB/2024-11-15/...,
- * Microsoft.EventHub/2024-01-01/namespaces/disasterrecoveryconfigs,
- * Microsoft.Insights/2023-12-01/scheduledqueryrules, Microsoft.Storage 2023-05-01 containers).
+ * (learn.microsoft.com/azure/templates/<provider>/<version>/<type>, whose "API versions" menu
+ * lists every published version of the type). On 2026-12-01 the search tool confirmed, from the
+ * reference pages and the Azure Verified Modules READMEs that link them:
+ * Microsoft.Web/2024-11-01/sites, Microsoft.DocumentDB/2024-11-15/databaseAccounts (and its
+ * sqlRoleAssignments; 2024-05-15 in the version menu), Microsoft.EventHub/2024-01-01
+ * (disasterRecoveryConfigs), Microsoft.Insights/2023-12-01/scheduledQueryRules,
+ * Microsoft.Storage 2023-05-01 and 2023-01-01 (blobServices/containers version menu). The other
+ * rows are the versions whose reference pages the modules link in their `// Docs:` headers.
  * A version that is not here fails the test: add it only after reading its reference page.
  */
 export const PUBLISHED_API_VERSIONS: Readonly<Record<string, PublishedType>> = Object.fromEntries(
