@@ -58,6 +58,11 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     });
     const waiting = await status('approve-1');
     expect(waiting).toMatchObject({ runtimeStatus: 'Running', customStatus: { stage: 'waiting', trips: 1 }, output: null });
+    // A running instance: 202 with Location (this same URL) and Retry-After 5 (HttpApiHandler.HandleGetStatusRequestAsync).
+    const polled = await fetch(payload.statusQueryGetUri);
+    expect(polled.status).toBe(202);
+    expect(polled.headers.get('location')).toBe(payload.statusQueryGetUri);
+    expect(polled.headers.get('retry-after')).toBe('5');
     const raised = await api('/api/approve/approve-1', { method: 'POST', body: JSON.stringify({ by: 'ops' }) });
     expect(raised.status).toBe(202);
     await until('completion', async () => (await status('approve-1')).runtimeStatus === 'Completed');
@@ -66,7 +71,17 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect(done.customStatus).toEqual({ stage: 'done', trips: 1 });
     // The API returns `historyEvents` (as the extension does; the JS client's status object keeps only `history`).
     const withHistory = (await (await rpc('instances/approve-1?showHistory=true&showHistoryOutput=true')).json()) as Status;
-    expect(withHistory.historyEvents?.map((e) => e.EventType)).toEqual(expect.arrayContaining(['ExecutionStarted', 'TaskScheduled', 'TaskFailed', 'TimerCreated', 'EventSent', 'EventRaised', 'ExecutionCompleted']));
+    // Shaped as DurableClient.GetDurableOrchestrationStatusAsync does: TaskScheduled folded into its
+    // TaskCompleted/TaskFailed (FunctionName, ScheduledTime), FunctionName for Name, no EventId/TaskScheduledId.
+    const events = withHistory.historyEvents as Record<string, unknown>[];
+    const types = events.map((e) => e['EventType']);
+    expect(types).toEqual(expect.arrayContaining(['ExecutionStarted', 'TaskCompleted', 'TaskFailed', 'TimerCreated', 'EventSent', 'EventRaised', 'ExecutionCompleted']));
+    expect(types).not.toContain('TaskScheduled');
+    expect(events.find((e) => e['EventType'] === 'ExecutionStarted')).toMatchObject({ FunctionName: 'approvalFlow' });
+    expect(events.find((e) => e['EventType'] === 'TaskFailed')).toMatchObject({ FunctionName: expect.any(String), ScheduledTime: expect.any(String), Reason: expect.any(String) });
+    expect(events.find((e) => e['EventType'] === 'TaskCompleted' && e['FunctionName'] === 'greet')).toMatchObject({ Result: 'hello bob', ScheduledTime: expect.any(String) });
+    expect(events.at(-1)).toMatchObject({ EventType: 'ExecutionCompleted', OrchestrationStatus: 'Completed', Result: done.output });
+    expect(events.some((e) => 'EventId' in e || 'TaskScheduledId' in e || 'IsPlayed' in e || (e['EventType'] === 'ExecutionStarted' && 'Name' in e))).toBe(false);
     // The management webhook (statusQueryGetUri) answers 200 once done; without the key, 401.
     expect((await fetch(payload.statusQueryGetUri)).status).toBe(200);
     expect((await fetch(payload.statusQueryGetUri.replace(/code=[^&]+/, 'code=wrong'))).status).toBe(401);
@@ -112,6 +127,9 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect((await (await api('/api/breaker/monitored')).json()) as { notes: string[] }).toMatchObject({ notes: ['round 0', 'round 1', 'round 2'] });
     await until('failure', async () => (await status('failing-1')).runtimeStatus === 'Failed');
     expect(String((await status('failing-1')).output)).toContain("Orchestrator function 'failing' failed");
+    // Failed answers 200, or 500 when the caller asks with returnInternalServerErrorOnFailure (HttpApiHandler).
+    expect((await rpc('instances/failing-1')).status).toBe(200);
+    expect((await rpc('instances/failing-1?returnInternalServerErrorOnFailure=true')).status).toBe(500);
   });
 
   it('client API: listing with filters and continuation tokens, suspend/resume, terminate, purge', async () => {
@@ -138,6 +156,12 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     await until('waiting', async () => (await stage('ops-2')) === 'waiting');
     expect((await rpc('instances/ops-2/terminate?reason=stop', { method: 'POST' })).status).toBe(202);
     expect(await status('ops-2')).toMatchObject({ runtimeStatus: 'Terminated', output: 'stop' });
+    const terminated = await rpc('instances/ops-2?showHistory=true');
+    expect(terminated.status).toBe(200);
+    expect(((await terminated.json()) as Status).historyEvents?.slice(-2)).toEqual([
+      expect.objectContaining({ EventType: 'ExecutionTerminated', Input: 'stop' }),
+      expect.objectContaining({ EventType: 'ExecutionCompleted', OrchestrationStatus: 'Terminated' }),
+    ]);
     expect((await rpc('instances/ops-2/terminate?reason=again', { method: 'POST' })).status).toBe(410);
     expect(await (await rpc('instances/ops-2', { method: 'DELETE' })).json()).toEqual({ instancesDeleted: 1 });
     expect((await rpc('instances/ops-2')).status).toBe(404);

@@ -4,7 +4,8 @@ import { readRequestBody } from '../drivers/http/request-body';
 import { decodeRequestPath } from '../drivers/http/request-path';
 import type { DurableEngine, InstanceOpResult } from './durable-engine';
 import type { InstanceRecord } from './instance-record';
-import { EventType, type RuntimeStatus, TERMINAL_STATUSES } from '@telemetry/durable-internals';
+import type { RuntimeStatus } from '@telemetry/durable-internals';
+import { historyView, STATUS_RETRY_AFTER_SECONDS, statusCodeFor } from './status-response';
 
 /**
  * Path of the client RPC API the durable-functions library calls (`rpcBaseUrl`). As in the
@@ -37,7 +38,6 @@ interface ApiRequest {
   maxBodyBytes?: number;
 }
 
-const EVENT_NAMES = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
 const parse = (text: string | null | undefined): unknown => (text === null || text === undefined ? null : (JSON.parse(text) as unknown));
 
 function send(res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}): void {
@@ -102,7 +102,7 @@ export class DurableHttpApi {
       return send(res, 202, payload, { location: payload.statusQueryGetUri });
     }
     if (head === 'instances' && a && parts.length === 2) {
-      if (method === 'GET') return this.status(res, a, query);
+      if (method === 'GET') return this.status(res, a, url);
       if (method === 'DELETE') {
         const deleted = await engine.purge([a]);
         return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
@@ -141,12 +141,14 @@ export class DurableHttpApi {
     send(res, result === 'accepted' ? 202 : result === 'gone' ? 410 : result === 'conflict' ? 409 : 404);
   }
 
-  private status(res: ServerResponse, id: string, query: URLSearchParams): void {
+  private status(res: ServerResponse, id: string, url: URL): void {
+    const query = url.searchParams;
     const record = this.options.engine.getInstance(id);
     if (!record) return send(res, 404);
-    const status = record.runtimeStatus;
-    const code = status === 'Completed' || status === 'ContinuedAsNew' ? 200 : TERMINAL_STATUSES.has(status) ? 400 : 202;
-    send(res, code, this.statusBody(record, query.get('showInput') !== 'false', query.get('showHistory') === 'true', query.get('showHistoryOutput') === 'true'));
+    const code = statusCodeFor(record.runtimeStatus, query.get('returnInternalServerErrorOnFailure') === 'true');
+    // The async HTTP 202 pattern: poll this same URL again, not before Retry-After (HttpApiHandler).
+    const headers: Record<string, string> = code === 202 ? { location: url.toString(), 'retry-after': String(STATUS_RETRY_AFTER_SECONDS) } : {};
+    send(res, code, this.statusBody(record, query.get('showInput') !== 'false', query.get('showHistory') === 'true', query.get('showHistoryOutput') === 'true'), headers);
   }
 
   private list(res: ServerResponse, query: URLSearchParams, token: string | string[] | undefined): void {
@@ -181,18 +183,8 @@ export class DurableHttpApi {
       lastUpdatedTime: r.lastUpdatedTime,
       ...(showHistory
         ? {
-            historyEvents: r.history
-              .filter((e) => e.EventType !== EventType.OrchestratorStarted && e.EventType !== EventType.OrchestratorCompleted)
-              .map((e) => ({
-                EventType: EVENT_NAMES[e.EventType] ?? String(e.EventType),
-                Timestamp: e.Timestamp,
-                ...(e.Name ? { Name: e.Name } : {}),
-                ...(e.EventId >= 0 ? { EventId: e.EventId } : {}),
-                ...(e.TaskScheduledId !== undefined ? { TaskScheduledId: e.TaskScheduledId } : {}),
-                ...(e.FireAt ? { FireAt: e.FireAt } : {}),
-                ...(showHistoryOutput && e.Result !== undefined ? { Result: parse(e.Result) } : {}),
-                ...(e.Reason ? { Reason: e.Reason } : {}),
-              })),
+            // The extension shows no history for a Pending instance (DurableClient.GetDurableOrchestrationStatusAsync).
+            historyEvents: r.runtimeStatus === 'Pending' ? null : historyView(r.history, { showHistoryOutput, showInput }),
           }
         : {}),
     };
