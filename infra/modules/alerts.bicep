@@ -15,7 +15,7 @@ param dataStorageId string
 param appInsightsId string
 @description('Where alerts are e-mailed; empty = alerts fire without a receiver (portal only).')
 param alertEmail string = ''
-@description('Messages across the data account\'s queues (dead letters, their poison queue) that raise an alert.')
+@description('Messages across the data account\'s queues (dead letters, the -poison and -poison-poison queues) that raise an alert.')
 param deadLetterDepthThreshold int = 100
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
@@ -36,7 +36,7 @@ resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
 }
 
 // QueueMessageCount is a capacity metric (about hourly) over every queue in the account: the
-// data account holds only the dead-letter queue and its -poison queue.
+// data account holds only the dead-letter queue, its -poison queue and that one's -poison queue.
 resource deadLetterDepth 'Microsoft.Insights/metricAlerts@2018-03-01' = {
   name: 'alert-deadletter-depth-${resourceToken}'
   location: 'global'
