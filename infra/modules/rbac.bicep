@@ -46,13 +46,17 @@ var eventHubAssignments = [
 ]
 
 // Every storage grant: who (identity), what (role), where (account + one container, queue or table;
-// `account` scope only where noted). Least privilege, from what each app's code and host use:
+// `account` scope only for queue/table roles on the app's own host account, where names are made
+// at run time). Least privilege, from what each app's code and host use:
 // infra/checks/src/storage-grants.spec.ts asserts this table and how it is applied below.
 var storageGrants = [
   // ingestion: its host (locks, keys) and the Event Hubs trigger's checkpoints on its own host account
   { identity: 'ingestion', account: 'host:ingestion', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
   { identity: 'ingestion', account: 'host:ingestion', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
   { identity: 'ingestion', account: 'host:ingestion', container: names.checkpointContainer, role: 'storageBlobDataOwner' }
+  // Every app, on its own host account: the host's diagnostic events tables
+  // (AzureFunctionsDiagnosticEvents<yyyyMM>, a new one each month, so not grantable by name).
+  { identity: 'ingestion', account: 'host:ingestion', scope: 'account', role: 'storageTableDataContributor' }
   // ingestion: dead letters (send only), their claim-check bodies, the shared failure window
   { identity: 'ingestion', account: 'data', queue: names.deadLetterQueue, role: 'storageQueueDataMessageSender' }
   { identity: 'ingestion', account: 'data', container: names.claimCheckContainer, role: 'storageBlobDataContributor' }
@@ -60,7 +64,8 @@ var storageGrants = [
   // circuit-breaker: its host and the Durable task hub on its own host account. The task hub's
   // queues (control-00..NN by partition count, workitems) and tables (History, Instances, and
   // Partitions with the table partition manager) are created by the extension at run time, so
-  // queues and tables are granted on the account; it holds nothing but this app's host state.
+  // queues and tables are granted on the account (which also covers the host's diagnostic events
+  // tables); it holds nothing but this app's host state.
   { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
   { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
   { identity: 'circuit-breaker', account: 'host:circuit-breaker', container: '${taskHub}-leases', role: 'storageBlobDataOwner' }
@@ -73,6 +78,7 @@ var storageGrants = [
   // dead-letter-reprocessor: its host
   { identity: 'dead-letter-reprocessor', account: 'host:dead-letter-reprocessor', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
   { identity: 'dead-letter-reprocessor', account: 'host:dead-letter-reprocessor', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  { identity: 'dead-letter-reprocessor', account: 'host:dead-letter-reprocessor', scope: 'account', role: 'storageTableDataContributor' }
   // dead-letter-reprocessor: the queue trigger (+ re-queue), the host's poison queue and the poison
   // drain's own poison queue, claim-check bodies (read, purge), the parking table
   { identity: 'dead-letter-reprocessor', account: 'data', queue: names.deadLetterQueue, role: 'storageQueueDataContributor' }
@@ -83,6 +89,7 @@ var storageGrants = [
   // device-status: its host
   { identity: 'device-status', account: 'host:device-status', container: 'azure-webjobs-hosts', role: 'storageBlobDataOwner' }
   { identity: 'device-status', account: 'host:device-status', container: 'azure-webjobs-secrets', role: 'storageBlobDataOwner' }
+  { identity: 'device-status', account: 'host:device-status', scope: 'account', role: 'storageTableDataContributor' }
   // device-status: ingestion's checkpoints (lag), read only
   { identity: 'device-status', account: 'host:ingestion', container: names.checkpointContainer, role: 'storageBlobDataReader' }
   // device-status: peeks every queue that can hold a letter; counts parked letters

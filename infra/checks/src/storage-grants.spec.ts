@@ -39,13 +39,18 @@ describe('storage grants (modules/rbac.bicep storageGrants, as applied)', () => 
     }
   });
 
-  it('no app identity holds a blob write role on a whole account, and account scope is the breaker\'s task hub queues and tables on its own host account only', () => {
-    const accountScoped = grants.filter((g) => g.scope === 'account').map(describeGrant);
+  it('no identity holds a role on a whole account except queue/table roles on its own host account (names made at run time)', () => {
+    const accountScoped = grants.filter((g) => g.scope === 'account').map(describeGrant).sort();
     expect(accountScoped).toEqual([
+      // the Durable task hub's queues and tables (control queues per partition, History, Instances, Partitions)
       'circuit-breaker storageQueueDataContributor account host:circuit-breaker/(account)',
+      // the host's diagnostic events tables, AzureFunctionsDiagnosticEvents<yyyyMM> (and the breaker's task hub tables)
       'circuit-breaker storageTableDataContributor account host:circuit-breaker/(account)',
+      'dead-letter-reprocessor storageTableDataContributor account host:dead-letter-reprocessor/(account)',
+      'device-status storageTableDataContributor account host:device-status/(account)',
+      'ingestion storageTableDataContributor account host:ingestion/(account)',
     ]);
-    expect(grants.filter((g) => g.scope === 'account' && g.role.startsWith('storageBlob'))).toEqual([]);
+    expect(grants.filter((g) => g.scope === 'account' && (g.role.startsWith('storageBlob') || g.account !== `host:${g.identity}`))).toEqual([]);
   });
 
   it('deployment packages: each deploy identity writes its own package container and nothing else; no app identity touches the deploy account', () => {
