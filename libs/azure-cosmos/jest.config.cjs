@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'cosmos-repository', rootDir: __dirname };
+module.exports = { ...require('../../jest.preset.cjs'), displayName: 'azure-cosmos', rootDir: __dirname };

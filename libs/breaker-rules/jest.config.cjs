@@ -1,1 +1,1 @@
-module.exports = { ...require('../../jest.preset.cjs'), displayName: 'circuit-breaker-domain', rootDir: __dirname };
+module.exports = { ...require('../../jest.preset.cjs'), displayName: 'breaker-rules', rootDir: __dirname };

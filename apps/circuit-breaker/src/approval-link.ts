@@ -1,4 +1,4 @@
-import { signApprovalToken } from '@telemetry/circuit-breaker';
+import { signApprovalToken } from '@telemetry/breaker-rules';
 import type { BreakerServices } from './services';
 
 /** The resume link for an offered approval: `${PUBLIC_BASE_URL}/api/breaker/approve?token=...`. */

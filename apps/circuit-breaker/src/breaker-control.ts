@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { DurableClient } from 'durable-functions';
-import { initialBreakerState, type BreakerState } from '@telemetry/circuit-breaker';
+import { initialBreakerState, type BreakerState } from '@telemetry/breaker-rules';
 import type { ApprovalEvent, EpisodeInput } from './episode-contract';
 import { APPROVAL_EVENT, BREAKER_ENTITY, BREAKER_ENTITY_KEY, EPISODE_ORCHESTRATOR } from './names';
 

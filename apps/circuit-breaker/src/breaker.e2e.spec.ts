@@ -7,12 +7,13 @@ import path from 'node:path';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { QueueClient } from '@azure/storage-queue';
-import { signApprovalToken, type BreakerNotice, type BreakerState } from '@telemetry/circuit-breaker';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
-import { connectStorage, decodeDeadLetter, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { signApprovalToken, type BreakerNotice, type BreakerState } from '@telemetry/breaker-rules';
+import { ensureDeadLetterResources, ensureDeviceStateContainer, ensureFailureTable } from '@telemetry/provisioning';
+import { connectStorage } from '@telemetry/azure-storage-queue';
+import { decodeDeadLetter } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import { start as startEmulator, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
-import { connectFailureTable, ensureFailureTable } from '@telemetry/failure-tracking';
+import { connectFailureTable } from '@telemetry/azure-tables';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import {
   freePort, startAzurite, startCosmosServer, startFaultProxy, waitUntil, type AzuriteInstance, type CosmosServerInstance, type FaultProxy,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
 import { observabilitySettingsSchema } from '@telemetry/observability';
-import { MIN_SIGNING_KEY_LENGTH, type BreakerPolicy } from '@telemetry/circuit-breaker';
+import { MIN_SIGNING_KEY_LENGTH, type BreakerPolicy } from '@telemetry/breaker-rules';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 

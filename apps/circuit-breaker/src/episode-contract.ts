@@ -1,4 +1,4 @@
-import type { BreakerPolicy, NoticeKind } from '@telemetry/circuit-breaker';
+import type { BreakerPolicy, NoticeKind } from '@telemetry/breaker-rules';
 import type { FailureCounts, FailureWindow } from '@telemetry/failure-tracking';
 
 /** Input of an episode orchestration. Policy travels in the input so replays stay deterministic. */

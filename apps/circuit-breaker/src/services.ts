@@ -1,9 +1,9 @@
 import { ConfigError, jsonLogger, type Logger } from '@telemetry/core';
-import {
-  ArmAppStopSwitch, ArmFunctionDisableSwitch, connectWebApps, LocalHostSwitch, noOperatorNotifier, WebhookNotifier,
-  type BreakerPolicy, type IngestionSwitch, type OperatorNotifier,
-} from '@telemetry/circuit-breaker';
-import { connectFailureTable, TableFailureCounter, tableConnectionFromSettings, type FailureCounter } from '@telemetry/failure-tracking';
+import { ArmAppStopSwitch, ArmFunctionDisableSwitch, connectWebApps } from '@telemetry/azure-app-service';
+import { LocalHostSwitch, noOperatorNotifier, WebhookNotifier } from '@telemetry/http-adapters';
+import { type BreakerPolicy, type IngestionSwitch, type OperatorNotifier } from '@telemetry/breaker-rules';
+import { connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
+import { type FailureCounter } from '@telemetry/failure-tracking';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadBreakerSettings, policyFrom, type BreakerSettings } from './config';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
-import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/cosmos-repository';
+import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 

@@ -1,12 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { TableClient } from '@azure/data-tables';
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
-import { claimCheckSummary, connectStorage, encodeDeadLetter } from '@telemetry/dead-letter';
+import { ensureDeviceStateContainer } from '@telemetry/provisioning';
+import { claimCheckSummary, encodeDeadLetter } from '@telemetry/contracts';
+import { connectStorage, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import { comparableState, expectedStates, makeTelemetry } from '@telemetry/device-state/testing';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, startCosmosServer, waitUntil, type AzuriteInstance, type CosmosServerInstance } from '@telemetry/local-services';
-import { StorageDeadLetterQueue, TableParkingStore, type ParkedSummary } from '@telemetry/reprocessing';
+import { TableParkingStore } from '@telemetry/azure-tables';
+import { type ParkedSummary } from '@telemetry/reprocessing';
 import { deadLetterFor } from '@telemetry/reprocessing/testing';
 import { buildAppCopy } from './testing/built-app';
 

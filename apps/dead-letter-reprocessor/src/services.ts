@@ -1,16 +1,11 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { TableClient } from '@azure/data-tables';
 import { ConfigError, jsonLogger, type Logger } from '@telemetry/core';
-import { deviceStateStoreFromSettings } from '@telemetry/cosmos-repository';
-import { connectStorage, storageConnectionFromSettings } from '@telemetry/dead-letter';
-import {
-  alwaysClosedBreaker,
-  HttpBreakerStatus,
-  ReprocessorMetrics,
-  StorageDeadLetterQueue,
-  TableParkingStore,
-  type ReprocessorDeps,
-} from '@telemetry/reprocessing';
+import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
+import { connectStorage, storageConnectionFromSettings, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
+import { alwaysClosedBreaker, ReprocessorMetrics, type ReprocessorDeps } from '@telemetry/reprocessing';
+import { HttpBreakerStatus } from '@telemetry/http-adapters';
+import { TableParkingStore } from '@telemetry/azure-tables';
 import type { QueueClient } from '@azure/storage-queue';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadReprocessorSettings } from './config';

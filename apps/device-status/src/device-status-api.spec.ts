@@ -1,8 +1,9 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
 import { PipelineError } from '@telemetry/core';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
-import { buildDeadLetter, encodeDeadLetter } from '@telemetry/dead-letter';
+import { ensureDeviceStateContainer } from '@telemetry/provisioning';
+import { buildDeadLetter } from '@telemetry/dead-letter';
+import { encodeDeadLetter } from '@telemetry/contracts';
 import { encodeContinuation } from '@telemetry/device-queries';
 import { bundleFunctionApp, deviceDoc, seedDevices } from '@telemetry/device-queries/testing';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';

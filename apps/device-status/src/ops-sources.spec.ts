@@ -6,15 +6,15 @@ import { TableClient } from '@azure/data-tables';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { PipelineError } from '@telemetry/core';
-import { buildDeadLetter, encodeDeadLetter } from '@telemetry/dead-letter';
+import { buildDeadLetter } from '@telemetry/dead-letter';
+import { encodeDeadLetter } from '@telemetry/contracts';
 import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
-import type { DeviceReader } from '../device-reader';
-import { BreakerClient } from './breaker-client';
-import { DeadLetterStatsSource } from './dead-letter-stats';
-import { EventHubLagSource } from './event-hub-lag';
-import { collectOpsSummary } from './ops-summary';
-import { ParkedCountSource } from './parked-count';
+import { collectOpsSummary, type DeviceReader } from '@telemetry/device-queries';
+import { BreakerClient } from '@telemetry/http-adapters';
+import { DeadLetterStatsSource } from '@telemetry/azure-storage-queue';
+import { EventHubLagSource } from '@telemetry/azure-event-hubs';
+import { ParkedCountSource } from '@telemetry/azure-tables';
 
 const letter = (code: 'EVENT_INVALID' | 'EVENT_MALFORMED' | 'STORE_UNAVAILABLE', n: number) =>
   encodeDeadLetter(

@@ -4,11 +4,12 @@ import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { ConfigError } from '@telemetry/core';
-import { containerFromSettings } from '@telemetry/cosmos-repository';
-import { connectStorage, storageConnectionFromSettings } from '@telemetry/dead-letter';
-import {
-  BreakerClient, CosmosDeviceReader, DeadLetterStatsSource, EventHubLagSource, ParkedCountSource, type DeviceReader, type OpsSources,
-} from '@telemetry/device-queries';
+import { containerFromSettings, CosmosDeviceReader } from '@telemetry/azure-cosmos';
+import { EventHubLagSource } from '@telemetry/azure-event-hubs';
+import { connectStorage, DeadLetterStatsSource, storageConnectionFromSettings } from '@telemetry/azure-storage-queue';
+import { ParkedCountSource } from '@telemetry/azure-tables';
+import { BreakerClient } from '@telemetry/http-adapters';
+import type { DeviceReader, OpsSources } from '@telemetry/device-queries';
 import { loadDeviceStatusSettings } from './config';
 
 /** The blob container the Functions host keeps Event Hubs checkpoints in. */

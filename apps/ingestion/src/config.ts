@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
-import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/cosmos-repository';
+import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 
 const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);

@@ -1,5 +1,5 @@
 import type { InvocationContext } from '@azure/functions';
-import type { SourceContext, SourceEvent } from '@telemetry/dead-letter';
+import type { SourceContext, SourceEvent } from '@telemetry/contracts';
 
 type Meta = Record<string, unknown>;
 const arrayOf = (meta: Meta, key: string): unknown[] => (Array.isArray(meta[key]) ? (meta[key] as unknown[]) : []);

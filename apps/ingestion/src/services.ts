@@ -1,7 +1,8 @@
 import { ConfigError, jsonLogger } from '@telemetry/core';
-import { deviceStateStoreFromSettings } from '@telemetry/cosmos-repository';
-import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/dead-letter';
-import { CoalescingFailureRecorder, connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/failure-tracking';
+import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
+import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/azure-storage-queue';
+import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
+import { connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadIngestionSettings } from './config';

@@ -1,6 +1,6 @@
 import { toPipelineError } from '@telemetry/core';
 import type { ArmTarget, WebAppsApi } from './arm-web-apps';
-import type { IngestionSwitch } from './ingestion-switch';
+import type { IngestionSwitch } from '@telemetry/breaker-rules';
 
 /**
  * Stops and starts the whole ingestion app (`POST .../sites/{name}/stop|start`). Only valid when

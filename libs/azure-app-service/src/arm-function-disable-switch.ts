@@ -1,6 +1,6 @@
 import { toPipelineError } from '@telemetry/core';
 import type { ArmTarget, WebAppsApi } from './arm-web-apps';
-import type { IngestionSwitch } from './ingestion-switch';
+import type { IngestionSwitch } from '@telemetry/breaker-rules';
 
 /**
  * `AzureWebJobs.<fn>.Disabled` is the documented form; Linux plans (Flex Consumption included)

@@ -33,10 +33,3 @@ export function connectCosmos(options: CosmosConnectionOptions): { client: Cosmo
   });
   return { client, container: client.database(options.database).container(options.container) };
 }
-
-/** Creates the database and container if missing (local stack and tests; Bicep does it in Azure). */
-export async function ensureDeviceStateContainer(client: CosmosClient, database: string, container: string): Promise<Container> {
-  const { database: db } = await client.databases.createIfNotExists({ id: database });
-  const { container: c } = await db.containers.createIfNotExists({ id: container, partitionKey: { paths: ['/deviceId'] } });
-  return c;
-}

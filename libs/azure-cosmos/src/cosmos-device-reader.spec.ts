@@ -1,10 +1,11 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { PipelineError } from '@telemetry/core';
-import { connectCosmos, ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
+import { connectCosmos } from './cosmos-connection';
+import { ensureDeviceStateContainer } from '@telemetry/provisioning';
 import { startCosmosServer, startFaultProxy, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
 import { CosmosDeviceReader } from './cosmos-device-reader';
-import { parseDeviceListQuery, type DeviceListQuery } from './device-list-query';
-import { deviceDoc, seedDevices } from './testing';
+import { parseDeviceListQuery, type DeviceListQuery } from '@telemetry/device-queries';
+import { deviceDoc, seedDevices } from '@telemetry/device-queries/testing';
 
 const id = (i: number) => `drone-${String(i).padStart(3, '0')}`;
 

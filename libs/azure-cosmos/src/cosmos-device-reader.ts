@@ -2,11 +2,7 @@ import type { Container, ItemDefinition } from '@azure/cosmos';
 import { TaskCancelledError, TimeoutStrategy, timeout, type TimeoutPolicy } from 'cockatiel';
 import { PipelineError, toPipelineError } from '@telemetry/core';
 import type { DeviceStateDocument } from '@telemetry/device-state';
-import { buildDeviceListSql } from './device-list-sql';
-import type { DeviceListQuery } from './device-list-query';
-import type { DeviceLookup, DevicePage, DeviceReader } from './device-reader';
-import { toDeviceView } from './device-view';
-import { entityTag, matchesAny } from './entity-tag';
+import { buildDeviceListSql, entityTag, matchesAny, toDeviceView, type DeviceListQuery, type DeviceLookup, type DevicePage, type DeviceReader } from '@telemetry/device-queries';
 
 /**
  * Reads device documents (one per device, id = partition key = deviceId). Point reads cost 1 RU;

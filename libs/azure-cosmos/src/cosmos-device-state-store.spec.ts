@@ -1,7 +1,8 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { coalesce, type DecodedTelemetry, type Telemetry } from '@telemetry/device-state';
 import { documentWrites, startCosmosServer, startFaultProxy, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
-import { connectCosmos, ensureDeviceStateContainer } from './cosmos-connection';
+import { ensureDeviceStateContainer } from '@telemetry/provisioning';
+import { connectCosmos } from './cosmos-connection';
 import { CosmosDeviceStateStore } from './cosmos-device-state-store';
 
 const decoded = (t: Telemetry): DecodedTelemetry => ({ telemetry: t, time: Date.parse(t.timestamp) });

@@ -20,7 +20,7 @@ import {
   type DeviceStateDocument,
   type DeviceStatePatch,
 } from '@telemetry/device-state';
-import type { ApplyOutcome, DeviceStateStore, StoreStats } from './device-state-store';
+import type { ApplyOutcome, DeviceStateStore, StoreStats } from '@telemetry/device-store';
 import { LruCache } from './lru-cache';
 
 export interface CosmosDeviceStateStoreOptions {

@@ -1,32 +1,10 @@
 import type { CheckpointStore, EventHubConsumerClient } from '@azure/event-hubs';
-
-export interface PartitionLag {
-  partitionId: string;
-  /** -1 when the partition is empty. */
-  lastEnqueuedSequenceNumber: number;
-  lastEnqueuedTimeUtc: string | null;
-  /** The ingestion consumer group's checkpoint; null before its first checkpoint. */
-  checkpointSequenceNumber: number | null;
-  /** Events enqueued after the checkpoint (not yet processed by ingestion). */
-  lag: number;
-}
-
-export interface EventHubLag {
-  eventHubName: string;
-  consumerGroup: string;
-  partitions: PartitionLag[];
-  /** Sum over partitions of (last enqueued sequence number + 1): events ever enqueued. */
-  enqueuedTotal: number;
-  /** Sum over partitions of (checkpoint + 1): events ingestion has finished with. */
-  checkpointedTotal: number;
-  lagTotal: number;
-}
+import type { EventHubLag } from '@telemetry/contracts';
+import { readPartitionLags } from './partition-lag';
 
 /**
- * Per-partition lag of the ingestion consumer group: the hub's last enqueued sequence number
- * against the checkpoint the Functions host wrote (blob container `azure-webjobs-eventhub` of the
- * ingestion app's storage). Without a checkpoint the whole retained partition counts as lag
- * (ingestion starts `fromStart`).
+ * Per-partition lag of the ingestion consumer group, with totals: the ops summary's Event Hubs
+ * panel. The rule for a partition without a checkpoint is partitionLagOf's.
  */
 export class EventHubLagSource {
   constructor(
@@ -37,32 +15,10 @@ export class EventHubLagSource {
   ) {}
 
   async read(signal?: AbortSignal): Promise<EventHubLag> {
-    const { eventHubName, fullyQualifiedNamespace } = this.client;
-    const consumerGroup = this.consumerGroup;
-    const [ids, stored] = await Promise.all([
-      this.client.getPartitionIds({ abortSignal: signal }),
-      this.checkpoints.listCheckpoints(fullyQualifiedNamespace, eventHubName, consumerGroup, { abortSignal: signal }),
-    ]);
-    const byPartition = new Map(stored.map((c) => [c.partitionId, c.sequenceNumber]));
-    const partitions = await Promise.all(
-      ids.map(async (partitionId): Promise<PartitionLag> => {
-        const p = await this.client.getPartitionProperties(partitionId, { abortSignal: signal });
-        const last = p.isEmpty ? -1 : p.lastEnqueuedSequenceNumber;
-        const checkpoint = byPartition.get(partitionId) ?? null;
-        const from = checkpoint ?? (p.isEmpty ? last : p.beginningSequenceNumber - 1);
-        return {
-          partitionId,
-          lastEnqueuedSequenceNumber: last,
-          lastEnqueuedTimeUtc: p.isEmpty ? null : p.lastEnqueuedOnUtc.toISOString(),
-          checkpointSequenceNumber: checkpoint,
-          lag: Math.max(0, last - from),
-        };
-      }),
-    );
-    partitions.sort((a, b) => Number(a.partitionId) - Number(b.partitionId) || a.partitionId.localeCompare(b.partitionId));
+    const partitions = await readPartitionLags(this.client, this.checkpoints, this.consumerGroup, signal);
     return {
-      eventHubName,
-      consumerGroup,
+      eventHubName: this.client.eventHubName,
+      consumerGroup: this.consumerGroup,
       partitions,
       enqueuedTotal: partitions.reduce((n, p) => n + p.lastEnqueuedSequenceNumber + 1, 0),
       checkpointedTotal: partitions.reduce((n, p) => n + (p.checkpointSequenceNumber ?? -1) + 1, 0),

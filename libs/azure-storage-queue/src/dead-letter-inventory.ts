@@ -1,8 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
-import { tryDecodeLetter } from './foreign-letter';
-import type { ParkedCount, ParkedQuery, ParkingStore } from './parking-store';
-import { matchesQuery } from './parking-store';
-import type { CountsByCode } from './reprocessor-metrics';
+import { matchesQuery, tryDecodeLetter, type CountsByCode, type ParkedCount, type ParkedQuery, type ParkingStore } from '@telemetry/reprocessing';
 
 /** Azure Queue storage's peek limit: the only look at a queue that does not disturb its consumers. */
 export const PEEK_LIMIT = 32;

@@ -1,19 +1,8 @@
 import type { QueueClient } from '@azure/storage-queue';
-import { decodeDeadLetter } from '@telemetry/dead-letter';
+import { decodeDeadLetter, type DeadLetterQueueSample } from '@telemetry/contracts';
 
 /** Azure Queue storage returns at most 32 messages per peek. */
 export const MAX_PEEK = 32;
-
-export interface DeadLetterStats {
-  queue: string;
-  /** Approximate message count reported by the queue service (includes invisible messages). */
-  depth: number;
-  /** How many messages byCode was computed from: the oldest ones, at most MAX_PEEK. */
-  sampled: number;
-  /** Issue code -> count within the sample. Exact when sampled === depth. */
-  byCode: Record<string, number>;
-  oldestFailedAt: string | null;
-}
 
 /**
  * Dead-letter queue depth and counts by issue code. A queue can only be peeked at its front, 32
@@ -26,7 +15,7 @@ export class DeadLetterStatsSource {
     private readonly sampleSize = MAX_PEEK,
   ) {}
 
-  async read(signal?: AbortSignal): Promise<DeadLetterStats> {
+  async read(signal?: AbortSignal): Promise<DeadLetterQueueSample> {
     const exists = await this.queue.exists({ abortSignal: signal });
     if (!exists) return { queue: this.queue.name, depth: 0, sampled: 0, byCode: {}, oldestFailedAt: null };
     const [properties, peeked] = await Promise.all([

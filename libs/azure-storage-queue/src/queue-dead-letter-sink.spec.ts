@@ -1,11 +1,11 @@
 import { PipelineError } from '@telemetry/core';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
-import { buildDeadLetter } from './build-dead-letter';
-import { decodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES } from './dead-letter-codec';
+import { buildDeadLetter } from '@telemetry/dead-letter';
+import { decodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type SourceEvent } from '@telemetry/contracts';
+import { ensureDeadLetterResources } from '@telemetry/provisioning';
 import { QueueDeadLetterSink } from './queue-dead-letter-sink';
 import { resolveDeadLetter } from './resolve-dead-letter';
-import type { SourceEvent } from './source-event';
-import { connectStorage, ensureDeadLetterResources } from './storage-connection';
+import { connectStorage } from './storage-connection';
 
 const event = (body: Uint8Array, properties: Record<string, unknown> = {}): SourceEvent => ({
   body, partitionId: '2', sequenceNumber: 41, offset: '4096', enqueuedTimeUtc: '2026-11-21T22:00:01.000Z', partitionKey: 'drone-00001', properties,

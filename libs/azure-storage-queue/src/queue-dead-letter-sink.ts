@@ -2,9 +2,8 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { bulkhead, type RetryPolicy } from 'cockatiel';
 import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import type { DeadLetter } from './dead-letter';
-import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES } from './dead-letter-codec';
-import type { DeadLetterSink } from './dead-letter-sink';
+import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
+import type { DeadLetterSink } from '@telemetry/dead-letter';
 
 export interface QueueDeadLetterSinkOptions {
   retry: RetryOptions;

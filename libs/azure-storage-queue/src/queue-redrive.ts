@@ -1,8 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
-import type { DeadLetter } from '@telemetry/dead-letter';
-import { tryDecodeLetter } from './foreign-letter';
-import { matchesQuery, type ParkedQuery } from './parking-store';
-import { markRedriven, type RedriveOptions, type RedriveTarget } from './redrive';
+import type { DeadLetter } from '@telemetry/contracts';
+import { markRedriven, matchesQuery, tryDecodeLetter, type ParkedQuery, type RedriveOptions, type RedriveTarget } from '@telemetry/reprocessing';
 
 export interface QueueRedriveOptions {
   query: ParkedQuery;

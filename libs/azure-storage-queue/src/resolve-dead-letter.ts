@@ -1,6 +1,5 @@
 import type { ContainerClient } from '@azure/storage-blob';
-import type { DeadLetter } from './dead-letter';
-import { decodeDeadLetter } from './dead-letter-codec';
+import { decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 
 /** Loads the full letter behind a claim-check summary (returns other letters unchanged). */
 export async function resolveDeadLetter(letter: DeadLetter, claimChecks: ContainerClient): Promise<DeadLetter> {

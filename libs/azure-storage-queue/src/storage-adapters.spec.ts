@@ -1,13 +1,13 @@
 import { TableClient } from '@azure/data-tables';
-import { connectStorage, decodeDeadLetter } from '@telemetry/dead-letter';
+import { connectStorage } from './storage-connection';
+import { decodeDeadLetter } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { deadLetterStats, peekPending } from './dead-letter-inventory';
-import type { ParkedLetter } from './parking-store';
-import { redriveParked, reprocessorTarget } from './redrive';
+import { redriveParked, reprocessorTarget, type ParkedLetter } from '@telemetry/reprocessing';
 import { StorageDeadLetterQueue } from './storage-dead-letter-queue';
-import { TableParkingStore } from './table-parking-store';
-import { deadLetterFor } from './testing';
+import { TableParkingStore } from '@telemetry/azure-tables';
+import { deadLetterFor } from '@telemetry/reprocessing/testing';
 
 describe('storage adapters on Azurite', () => {
   let azurite: AzuriteInstance;

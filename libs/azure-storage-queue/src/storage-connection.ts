@@ -1,6 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
-import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 
 /**
  * A storage account reached by connection string (local: Azurite) or, in Azure, by managed
@@ -44,9 +44,4 @@ export function storageConnectionFromSettings(name: string, env: Record<string, 
     return { queueServiceUri, blobServiceUri, managedIdentityClientId: env[`${name}__clientId`] ?? env['AZURE_CLIENT_ID'] };
   }
   return undefined;
-}
-
-/** Creates the queue and claim-check container if missing (local stack and tests; Bicep in Azure). */
-export async function ensureDeadLetterResources(queue: QueueClient, container: ContainerClient): Promise<void> {
-  await Promise.all([queue.createIfNotExists(), container.createIfNotExists()]);
 }

@@ -2,9 +2,9 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import type { RetryPolicy } from 'cockatiel';
 import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, resolveDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
-import type { DeadLetterQueue } from './dead-letter-queue';
-import { MAX_VISIBILITY_SECONDS } from './reprocess-policy';
+import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
+import { resolveDeadLetter } from './resolve-dead-letter';
+import { MAX_VISIBILITY_SECONDS, type DeadLetterQueue } from '@telemetry/reprocessing';
 
 /**
  * The dead-letter queue on Azure Queue storage plus its claim-check container (the same

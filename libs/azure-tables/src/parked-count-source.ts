@@ -1,14 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-
-export interface ParkedCount {
-  table: string;
-  /** Entities in the parking table, counted up to `cap`. */
-  count: number;
-  /** True when counting stopped at the cap (the real count is higher). */
-  capped: boolean;
-  /** By PartitionKey, which the reprocessor's parking table sets to the issue code. */
-  byCode: Record<string, number>;
-}
+import type { ParkedTally } from '@telemetry/contracts';
 
 /**
  * Counts parked dead letters (the reprocessor's parking table `PARKING_TABLE`, default
@@ -21,7 +12,7 @@ export class ParkedCountSource {
     private readonly cap = 10_000,
   ) {}
 
-  async read(signal?: AbortSignal): Promise<ParkedCount> {
+  async read(signal?: AbortSignal): Promise<ParkedTally> {
     let count = 0;
     const byCode: Record<string, number> = {};
     const table = this.table.tableName;

@@ -29,8 +29,3 @@ export function connectFailureTable(connection: TableConnection, tableName: stri
   const credential = new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
   return new TableClient(connection.tableServiceUri, tableName, credential, PIPELINE);
 }
-
-/** Creates the table if missing (local stack and tests; Bicep in Azure). */
-export async function ensureFailureTable(table: TableClient): Promise<void> {
-  await table.createTable();
-}

@@ -1,7 +1,8 @@
 import type { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
-import { CoalescingFailureRecorder } from './coalescing-failure-recorder';
-import { connectFailureTable, ensureFailureTable, tableConnectionFromSettings } from './table-connection';
+import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
+import { ensureFailureTable } from '@telemetry/provisioning';
+import { connectFailureTable, tableConnectionFromSettings } from './table-connection';
 import { TableFailureCounter } from './table-failure-counter';
 
 describe('TableFailureCounter on Azurite', () => {

@@ -1,9 +1,7 @@
 import type { TableClient, TableEntityResult } from '@azure/data-tables';
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { ISSUE_CODES, issueCodes, PipelineError, toPipelineError, type IssueCode } from '@telemetry/core';
-import { addCounts, totalOf, type FailureCounts } from './failure-counts';
-import type { FailureCounter, FailureWindow, WindowOptions } from './failure-counter';
-import { bucketKey, bucketStart, windowBuckets } from './time-buckets';
+import { addCounts, bucketKey, bucketStart, totalOf, windowBuckets, type FailureCounter, type FailureCounts, type FailureWindow, type WindowOptions } from '@telemetry/failure-tracking';
 
 export interface TableFailureCounterOptions {
   /** Bucket width in ms (5 s): the window's granularity. */

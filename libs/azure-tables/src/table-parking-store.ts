@@ -3,9 +3,8 @@ import { odata, type TableClient, type TableEntityResult } from '@azure/data-tab
 import type { ContainerClient } from '@azure/storage-blob';
 import type { RetryPolicy } from 'cockatiel';
 import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import { decodeDeadLetter } from '@telemetry/dead-letter';
-import { ensureParkingResources } from './parking-resources';
-import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from './parking-store';
+import { decodeDeadLetter } from '@telemetry/contracts';
+import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from '@telemetry/reprocessing';
 
 /** Largest letter JSON kept in the entity itself (Edm.Binary holds at most 64 KiB). */
 export const MAX_INLINE_LETTER_BYTES = 60 * 1024;
@@ -87,7 +86,7 @@ export class TableParkingStore implements ParkingStore {
       } catch (error) {
         // First park on a fresh account: create the table (Bicep does in Azure), then write.
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-        await ensureParkingResources(this.table, this.blobs);
+        await this.createResources();
         await this.table.upsertEntity(entity, 'Replace');
       }
     });
@@ -145,6 +144,16 @@ export class TableParkingStore implements ParkingStore {
       counts.set(c.code, c);
     }
     return [...counts.values()].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  /** The parking table and its container (Bicep creates both in Azure; a fresh local account has neither). */
+  private async createResources(): Promise<void> {
+    await Promise.all([
+      this.table.createTable().catch((error: unknown) => {
+        if ((error as { statusCode?: number }).statusCode !== 409) throw error;
+      }),
+      this.blobs.createIfNotExists(),
+    ]);
   }
 
   /** A table that does not exist yet holds nothing (the reprocessor creates it on first park). */

@@ -1,5 +1,6 @@
+import type { BreakerPhase } from '@telemetry/contracts';
 import type { BreakerCommand, BreakerOutcome, RefusalReason } from './breaker-command';
-import { MAX_SPENT_NONCES, MAX_TRANSITIONS, type BreakerState, type BreakerStatus, type BreakerTransition } from './breaker-state';
+import { MAX_SPENT_NONCES, MAX_TRANSITIONS, type BreakerState, type BreakerTransition } from './breaker-state';
 
 export interface BreakerStep {
   state: BreakerState;
@@ -58,7 +59,7 @@ export function applyBreakerCommand(state: BreakerState, command: BreakerCommand
   }
 }
 
-function move(state: BreakerState, to: BreakerStatus, cause: { at: string; by: string; reason: string }, counts?: BreakerTransition['counts']): BreakerState {
+function move(state: BreakerState, to: BreakerPhase, cause: { at: string; by: string; reason: string }, counts?: BreakerTransition['counts']): BreakerState {
   const transition: BreakerTransition = { from: state.status, to, at: cause.at, by: cause.by, reason: cause.reason, episode: state.episode };
   if (counts) transition.counts = counts;
   return { ...state, status: to, since: cause.at, transitions: [...state.transitions, transition].slice(-MAX_TRANSITIONS) };

@@ -1,11 +1,11 @@
+import type { BreakerPhase } from '@telemetry/contracts';
 import type { FailureCounts } from '@telemetry/failure-tracking';
 
-export type BreakerStatus = 'closed' | 'open' | 'half-open';
 
 /** One recorded transition: who, why and when (ISO time). */
 export interface BreakerTransition {
-  from: BreakerStatus;
-  to: BreakerStatus;
+  from: BreakerPhase;
+  to: BreakerPhase;
   at: string;
   by: string;
   reason: string;
@@ -29,7 +29,7 @@ export interface ApprovalReceipt {
 }
 
 export interface BreakerState {
-  status: BreakerStatus;
+  status: BreakerPhase;
   /** Increments on every closed -> open trip; an episode ends when the breaker closes. */
   episode: number;
   /** When the current status began (ISO); the monitor ignores failures from before the last close. */

@@ -1,8 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { isSecretName, redactSecrets, type PipelineError } from '@telemetry/core';
 import type { EventBody, Telemetry } from '@telemetry/device-state';
-import { DEAD_LETTER_SCHEMA, type DeadLetter } from './dead-letter';
-import type { SourceContext, SourceEvent } from './source-event';
+import { DEAD_LETTER_SCHEMA, type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
 /** The body's bytes exactly as received (strings as UTF-8, parsed values re-serialised). */
 export function bodyBytesOf(body: EventBody): Buffer {

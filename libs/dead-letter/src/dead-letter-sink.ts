@@ -1,4 +1,4 @@
-import type { DeadLetter } from './dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 
 /** Where undeliverable events go. `send` resolves only when every letter is durably stored. */
 export interface DeadLetterSink {

@@ -1,5 +1,10 @@
-import type { SqlQuerySpec } from '@azure/cosmos';
 import type { DeviceListQuery } from './device-list-query';
+
+/** A parameterised Cosmos SQL query (the shape of @azure/cosmos' SqlQuerySpec). */
+export interface SqlQuerySpec {
+  query: string;
+  parameters: { name: string; value: string | number | boolean | null }[];
+}
 
 /**
  * The parameterised query for a device list. Values only ever travel as parameters. Ordered by

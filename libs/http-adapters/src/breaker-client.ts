@@ -1,42 +1,4 @@
-import { z } from 'zod';
-
-/**
- * The circuit-breaker app's `GET /api/breaker` (apps/circuit-breaker): `status`, `since`,
- * `transitions` [{ from, to, at, by, reason }] and, while it offers one, `approval.approveUrl`
- * (a signed, single-use link; POST submits it, anonymous: the token is the credential).
- */
-const transition = z.looseObject({
-  to: z.string(),
-  at: z.string().optional(),
-  by: z.string().optional(),
-  reason: z.string().optional(),
-});
-
-const statusSchema = z.looseObject({
-  status: z.string(),
-  since: z.string().optional(),
-  trip: z.looseObject({ reason: z.string().optional() }).optional(),
-  transitions: z.array(transition).optional(),
-  approval: z.looseObject({ approveUrl: z.string(), expiresAt: z.string().optional() }).optional(),
-});
-
-export interface BreakerTransition {
-  state: string;
-  at: string | null;
-  reason?: string;
-  by?: string;
-}
-
-export interface BreakerStatus {
-  /** As the breaker reports it, e.g. closed / open / half-open. */
-  state: string;
-  since: string | null;
-  reason?: string;
-  /** Newest first, at most 20. */
-  history: BreakerTransition[];
-  /** Whether the breaker offers a resume (an approval link) right now. */
-  canResume: boolean;
-}
+import { breakerStatusSchema, type BreakerHistoryEntry, type BreakerStatusReport, type BreakerSummary } from '@telemetry/contracts';
 
 export interface BreakerClientOptions {
   /** BREAKER_STATUS_URL: the breaker app's status endpoint (GET). */
@@ -53,7 +15,8 @@ export interface ResumeOutcome {
 }
 
 /**
- * Reads the circuit breaker's state and history, and asks it to resume through its signed approval
+ * The circuit-breaker app's `GET /api/breaker` (BreakerStatusReport in libs/contracts) summarised
+ * for operators. Reads the circuit breaker's state and history, and asks it to resume through its signed approval
  * flow: the breaker advertises a signed approval link in its status while open, and only a link on
  * the breaker's own origin is ever followed (the status API never posts to arbitrary URLs).
  */
@@ -63,10 +26,10 @@ export class BreakerClient {
     this.fetch = options.fetch ?? fetch;
   }
 
-  async status(signal?: AbortSignal): Promise<BreakerStatus> {
+  async status(signal?: AbortSignal): Promise<BreakerSummary> {
     const raw = await this.raw(signal);
     const history = (raw.transitions ?? [])
-      .map((h): BreakerTransition => ({ state: h.to, at: h.at ?? null, ...(h.reason ? { reason: h.reason } : {}), ...(h.by ? { by: h.by } : {}) }))
+      .map((h): BreakerHistoryEntry => ({ state: h.to, at: h.at ?? null, ...(h.reason ? { reason: h.reason } : {}), ...(h.by ? { by: h.by } : {}) }))
       .sort((a, b) => (b.at ?? '').localeCompare(a.at ?? ''))
       .slice(0, 20);
     const state = raw.status;
@@ -98,15 +61,15 @@ export class BreakerClient {
     return { accepted: response.status === 200 || response.status === 202, status: response.status, message };
   }
 
-  private async raw(signal?: AbortSignal): Promise<z.output<typeof statusSchema>> {
+  private async raw(signal?: AbortSignal): Promise<BreakerStatusReport> {
     const response = await this.fetch(this.options.statusUrl, { headers: this.headers(), signal });
     if (!response.ok) throw new Error(`breaker status answered HTTP ${response.status}`);
-    const parsed = statusSchema.safeParse(await response.json());
+    const parsed = breakerStatusSchema.safeParse(await response.json());
     if (!parsed.success) throw new Error('breaker status is not in the expected shape ({ status, transitions?, approval? })');
     return parsed.data;
   }
 
-  private approvalLink(raw: z.output<typeof statusSchema>): string | undefined {
+  private approvalLink(raw: BreakerStatusReport): string | undefined {
     const link = raw.approval?.approveUrl;
     if (!link) return undefined;
     const url = new URL(link, this.options.statusUrl);

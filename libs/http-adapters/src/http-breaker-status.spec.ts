@@ -5,24 +5,23 @@ describe('breaker status over HTTP', () => {
   const now = Date.parse('2026-11-21T22:00:00Z');
 
   it.each([
-    [{ state: 'Open' }, { state: 'open' }],
-    [{ state: 'closed' }, { state: 'closed' }],
-    [{ state: 'half_open' }, { state: 'half-open' }],
-    [{ state: { state: 'open', retryAt: '2026-11-21T22:00:30Z' } }, { state: 'open', retryAfterMs: 30_000 }],
-    [{ status: 'open', openUntil: '2026-11-21T22:01:00Z' }, { state: 'open', retryAfterMs: 60_000 }],
-    // apps/circuit-breaker's GET /api/breaker (BreakerState + extras): no retry time in it
+    // apps/circuit-breaker's GET /api/breaker (BreakerStatusReport): the phase is `status`; no retry time in it
     [{ status: 'open', episode: 2, since: '2026-11-21T21:59:00Z', approval: { expiresAt: '2026-11-21T23:00:00Z', approveUrl: 'x' } }, { state: 'open' }],
     [{ status: 'half-open', episode: 2 }, { state: 'half-open' }],
+    [{ status: 'closed' }, { state: 'closed' }],
+    // Not a status report (a guessed shape, another service, garbage): closed
+    [{ state: 'open' }, { state: 'closed' }],
+    [{ status: 'Open' }, { state: 'closed' }],
     [{}, { state: 'closed' }],
     ['garbage', { state: 'closed' }],
   ])('%j -> %j', (body, expected) => {
-    expect(parseBreakerStatus(body, now)).toEqual(expected);
+    expect(parseBreakerStatus(body)).toEqual(expected);
   });
 
   it('sends the key, reuses an answer for cacheMs, and assumes closed when the endpoint fails', async () => {
     let clock = now;
     const calls: { url: string; key: string | null }[] = [];
-    let answer: () => Response = () => Response.json({ state: 'open' });
+    let answer: () => Response = () => Response.json({ status: 'open' });
     const fetchImpl = (async (url: string, init?: RequestInit) => {
       calls.push({ url, key: new Headers(init?.headers).get('x-functions-key') });
       return answer();

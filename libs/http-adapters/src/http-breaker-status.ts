@@ -1,5 +1,6 @@
 import { toPipelineError, type Logger } from '@telemetry/core';
-import type { BreakerStatus, BreakerStatusSource } from './breaker-status';
+import { breakerStatusSchema } from '@telemetry/contracts';
+import type { BreakerReading, BreakerStatusSource } from '@telemetry/reprocessing';
 
 export interface HttpBreakerStatusOptions {
   /** The breaker's status endpoint (BREAKER_STATUS_URL), e.g. https://<breaker>/api/breaker. */
@@ -14,17 +15,13 @@ export interface HttpBreakerStatusOptions {
   now?: () => number;
 }
 
-type Json = Record<string, unknown>;
-
-/** Reads the state from the shapes a breaker status endpoint plausibly answers with. */
-export function parseBreakerStatus(body: unknown, now: number): BreakerStatus {
-  const root = (typeof body === 'object' && body !== null ? body : {}) as Json;
-  const inner = (typeof root['state'] === 'object' && root['state'] !== null ? root['state'] : root) as Json;
-  const raw = String(inner['state'] ?? inner['status'] ?? root['status'] ?? '').toLowerCase().replace(/[_\s]/g, '-');
-  const state: BreakerStatus['state'] = raw === 'open' ? 'open' : raw === 'half-open' || raw === 'halfopen' ? 'half-open' : 'closed';
-  const until = [inner['retryAt'], inner['openUntil'], inner['halfOpenAt'], inner['nextProbeAt'], root['retryAt']].find((v) => typeof v === 'string');
-  const at = typeof until === 'string' ? Date.parse(until) : NaN;
-  return Number.isFinite(at) ? { state, retryAfterMs: Math.max(0, at - now) } : { state };
+/**
+ * The reprocessor's reading of a `GET /api/breaker` answer (BreakerStatusReport, libs/contracts).
+ * The breaker names no retry time, so none is read; an answer that is not a status reads as closed.
+ */
+export function parseBreakerStatus(body: unknown): BreakerReading {
+  const parsed = breakerStatusSchema.safeParse(body);
+  return { state: parsed.success ? parsed.data.status : 'closed' };
 }
 
 /**
@@ -33,19 +30,19 @@ export function parseBreakerStatus(body: unknown, now: number): BreakerStatus {
  * whereas assuming `open` would stop all reprocessing whenever the breaker app is down.
  */
 export class HttpBreakerStatus implements BreakerStatusSource {
-  private cached?: { at: number; status: BreakerStatus };
+  private cached?: { at: number; status: BreakerReading };
 
   constructor(private readonly options: HttpBreakerStatusOptions) {}
 
-  async current(): Promise<BreakerStatus> {
+  async current(): Promise<BreakerReading> {
     const now = this.options.now?.() ?? Date.now();
     if (this.cached && now - this.cached.at < this.options.cacheMs) return this.cached.status;
-    const status = await this.fetchStatus(now);
+    const status = await this.fetchStatus();
     this.cached = { at: now, status };
     return status;
   }
 
-  private async fetchStatus(now: number): Promise<BreakerStatus> {
+  private async fetchStatus(): Promise<BreakerReading> {
     const doFetch = this.options.fetchImpl ?? fetch;
     try {
       const response = await doFetch(this.options.url, {
@@ -53,7 +50,7 @@ export class HttpBreakerStatus implements BreakerStatusSource {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000),
       });
       if (!response.ok) throw Object.assign(new Error(`breaker status answered ${response.status}`), { statusCode: response.status });
-      return parseBreakerStatus(await response.json(), now);
+      return parseBreakerStatus(await response.json());
     } catch (error) {
       const failure = toPipelineError(error);
       this.options.logger.warn('breaker status unavailable; assuming closed', { errorCode: failure.code, error: failure.message });

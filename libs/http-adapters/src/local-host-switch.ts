@@ -1,5 +1,5 @@
 import { PipelineError } from '@telemetry/core';
-import type { IngestionSwitch } from './ingestion-switch';
+import type { IngestionSwitch } from '@telemetry/breaker-rules';
 
 export interface LocalHostSwitchOptions {
   /** The ingestion host's base URL (LOCAL_HOST_ADMIN_URL), e.g. http://127.0.0.1:7071. */

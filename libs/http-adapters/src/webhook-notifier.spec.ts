@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BreakerNotice } from './breaker-notice';
+import type { BreakerNotice } from '@telemetry/breaker-rules';
 import { WebhookNotifier } from './webhook-notifier';
 
 const notice: BreakerNotice = {

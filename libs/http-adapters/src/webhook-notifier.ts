@@ -1,6 +1,6 @@
 import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
 import { PipelineError } from '@telemetry/core';
-import { formatNotice, type BreakerNotice, type OperatorNotifier } from './breaker-notice';
+import { formatNotice, type BreakerNotice, type OperatorNotifier } from '@telemetry/breaker-rules';
 
 export interface WebhookNotifierOptions {
   /** BREAKER_WEBHOOK_URL. Incoming-webhook URLs embed their credential: never log them. */

@@ -1,7 +1,7 @@
 import { silentLogger } from '@telemetry/core';
-import { InMemoryDeviceStateStore } from '@telemetry/cosmos-repository/testing';
+import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
 import { InMemoryDeadLetterSink } from '@telemetry/dead-letter/testing';
-import type { SourceEvent } from '@telemetry/dead-letter';
+import type { SourceEvent } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import { processBatch } from './process-batch';
 

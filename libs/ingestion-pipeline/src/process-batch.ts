@@ -1,6 +1,7 @@
 import { toPipelineError, type IssueCode, type Logger, type PipelineError } from '@telemetry/core';
-import type { DeviceStateStore } from '@telemetry/cosmos-repository';
-import { buildDeadLetter, type DeadLetter, type DeadLetterSink, type SourceContext, type SourceEvent } from '@telemetry/dead-letter';
+import type { DeviceStateStore } from '@telemetry/device-store';
+import { buildDeadLetter, type DeadLetterSink } from '@telemetry/dead-letter';
+import { type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 import { coalesce, decodeTelemetry, type DecodedTelemetry } from '@telemetry/device-state';
 import type { Metrics } from '@telemetry/observability';
 import type { BatchReport } from './batch-report';

@@ -1,5 +1,5 @@
 import type { IssueCode } from '@telemetry/core';
-import type { DeviceStateStore } from '@telemetry/cosmos-repository';
+import type { DeviceStateStore } from '@telemetry/device-store';
 import type { Metrics } from '@telemetry/observability';
 import type { BatchReport } from './batch-report';
 

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '@telemetry/dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 
 /** The dead-letter queue as the reprocessor and the operator tools use it. */
 export interface DeadLetterQueue {

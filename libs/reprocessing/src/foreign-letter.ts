@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { DEAD_LETTER_SCHEMA, decodeDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
+import { DEAD_LETTER_SCHEMA, decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 
 /** The message text as the trigger delivered it (a parsed object, or text that was not JSON). */
 export function messageText(message: unknown): string {

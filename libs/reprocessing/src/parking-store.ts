@@ -1,4 +1,4 @@
-import type { DeadLetter } from '@telemetry/dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 
 /** Who parked a letter: the reprocessor's routing, or the poison-queue drain. */
 export type ParkedBy = 'reprocessor' | 'poison';

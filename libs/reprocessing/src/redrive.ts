@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { originalBody, type DeadLetter } from '@telemetry/dead-letter';
+import { originalBody } from '@telemetry/dead-letter';
+import { type DeadLetter } from '@telemetry/contracts';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import type { ParkedLetter, ParkingStore } from './parking-store';
 

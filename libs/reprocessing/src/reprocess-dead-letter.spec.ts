@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { ISSUE_CODES, issueCodes, silentLogger, type IssueCode } from '@telemetry/core';
-import { InMemoryDeviceStateStore } from '@telemetry/cosmos-repository/testing';
-import { claimCheckSummary, type DeadLetter } from '@telemetry/dead-letter';
+import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
+import { claimCheckSummary, type DeadLetter } from '@telemetry/contracts';
 import { comparableState, expectedStates, makeTelemetry, telemetryArbitrary } from '@telemetry/device-state/testing';
 import { classifyIssue } from './issue-class';
 import { markRedriven } from './redrive';

@@ -1,6 +1,6 @@
 import { toPipelineError, type Logger, type PipelineError } from '@telemetry/core';
-import type { DeviceStateStore } from '@telemetry/cosmos-repository';
-import type { DeadLetter } from '@telemetry/dead-letter';
+import type { DeviceStateStore } from '@telemetry/device-store';
+import type { DeadLetter } from '@telemetry/contracts';
 import { patchOf } from '@telemetry/device-state';
 import type { BreakerStatusSource } from './breaker-status';
 import type { DeadLetterQueue } from './dead-letter-queue';

@@ -1,5 +1,5 @@
 import type { PipelineError } from '@telemetry/core';
-import type { DeadLetter } from '@telemetry/dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 import { classifyIssue } from './issue-class';
 import { retryDelaySeconds, type ReprocessPolicy } from './reprocess-policy';
 

@@ -1,5 +1,6 @@
 import { PipelineError } from '@telemetry/core';
-import { originalBody, type DeadLetter } from '@telemetry/dead-letter';
+import { originalBody } from '@telemetry/dead-letter';
+import { type DeadLetter } from '@telemetry/contracts';
 import { decodeTelemetry, telemetrySchema, type DecodedTelemetry } from '@telemetry/device-state';
 
 /**

@@ -1,6 +1,6 @@
 import { CosmosClient } from '@azure/cosmos';
 import { bulkhead } from 'cockatiel';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
+import { ensureDeviceStateContainer } from '@telemetry/provisioning';
 import { startCosmosServer } from '@telemetry/local-services';
 
 /**

@@ -4,8 +4,8 @@ import { TableClient } from '@azure/data-tables';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { QueueClient } from '@azure/storage-queue';
-import { connectStorage, type StorageConnection } from '@telemetry/dead-letter';
-import { StorageDeadLetterQueue, TableParkingStore } from '@telemetry/reprocessing';
+import { connectStorage, StorageDeadLetterQueue, type StorageConnection } from '@telemetry/azure-storage-queue';
+import { TableParkingStore } from '@telemetry/azure-tables';
 
 /** Global options that say which deployment to act on. */
 export interface TargetOptions {

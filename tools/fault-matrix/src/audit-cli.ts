@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
-import type { StackDescriptor } from '@telemetry/local-stack';
+import type { StackDescriptor } from '@telemetry/contracts';
 import { auditRun } from './audit';
 import { formatAudit } from './format-audit';
 import { readRecordFile } from './record-file';

@@ -1,6 +1,6 @@
 import { CosmosClient } from '@azure/cosmos';
-import type { DeadLetter } from '@telemetry/dead-letter';
-import { parkedDeadLetters, queueDeadLetters, reconcile, type Reconciliation, type StackDescriptor } from '@telemetry/local-stack';
+import type { DeadLetter, StackDescriptor } from '@telemetry/contracts';
+import { parkedDeadLetters, queueDeadLetters, reconcile, type Reconciliation } from '@telemetry/local-stack';
 import type { SentEvent } from '@telemetry/simulator';
 
 export interface AuditOptions {

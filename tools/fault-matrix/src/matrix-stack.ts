@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { BulkOperationType, CosmosClient, type OperationInput } from '@azure/cosmos';
 import { TableClient } from '@azure/data-tables';
-import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
+import { connectStorage } from '@telemetry/azure-storage-queue';
+import { ensureDeadLetterResources } from '@telemetry/provisioning';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import type { SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
-import { startLocalStack, type LocalStack, type StackDescriptor } from '@telemetry/local-stack';
+import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
+import { type StackDescriptor } from '@telemetry/contracts';
 
 export interface MatrixStackOptions {
   dataDir: string;

@@ -1,4 +1,4 @@
-import type { StackDescriptor } from './stack-descriptor';
+import type { StackDescriptor } from '@telemetry/contracts';
 
 export interface StackSettingsInput {
   descriptor: Omit<StackDescriptor, 'apps'>;

@@ -3,36 +3,17 @@ import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { waitUntil } from '@telemetry/local-services';
-import type { StackDescriptor } from './stack-descriptor';
+import { RESOURCE_NAMES, type PartitionLag, type StackDescriptor } from '@telemetry/contracts';
+import { readPartitionLags } from '@telemetry/azure-event-hubs';
 
-/** The container the Functions host (and the local host) keeps Event Hubs checkpoints in. */
-const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
-
-export interface PartitionLag {
-  partitionId: string;
-  lastEnqueued: number;
-  checkpointed: number;
-  lag: number;
-}
-
-/** Per partition: last enqueued sequence number vs the ingestion consumer group's checkpoint. */
+/** Per partition: the ingestion consumer group's lag (one rule: partitionLagOf in libs/azure-event-hubs). */
 export async function partitionLag(d: StackDescriptor): Promise<PartitionLag[]> {
   const client = new EventHubConsumerClient(d.eventHubs.consumerGroup, d.eventHubs.connectionString, d.eventHubs.hubName);
   try {
-    const store = new BlobCheckpointStore(new ContainerClient(d.storage.connectionString, CHECKPOINT_CONTAINER));
-    const ids = await client.getPartitionIds();
-    const checkpoints = await store
-      .listCheckpoints(client.fullyQualifiedNamespace, client.eventHubName, d.eventHubs.consumerGroup)
-      .catch(() => []);
-    const byPartition = new Map(checkpoints.map((c) => [c.partitionId, c.sequenceNumber]));
-    return Promise.all(
-      ids.map(async (partitionId) => {
-        const props = await client.getPartitionProperties(partitionId);
-        const lastEnqueued = props.isEmpty ? -1 : props.lastEnqueuedSequenceNumber;
-        const checkpointed = byPartition.get(partitionId) ?? -1;
-        return { partitionId, lastEnqueued, checkpointed, lag: Math.max(0, lastEnqueued - checkpointed) };
-      }),
-    );
+    const store = new BlobCheckpointStore(new ContainerClient(d.storage.connectionString, RESOURCE_NAMES.checkpointContainer));
+    // Before the host's first checkpoint the container may not exist yet: no checkpoints.
+    const lenient = { listCheckpoints: (...args: Parameters<BlobCheckpointStore['listCheckpoints']>) => store.listCheckpoints(...args).catch(() => []) };
+    return await readPartitionLags(client, lenient, d.eventHubs.consumerGroup);
   } finally {
     await client.close();
   }

@@ -1,4 +1,3 @@
-export * from './stack-descriptor';
 export * from './app-settings';
 export * from './build-apps';
 export * from './start-stack';

@@ -2,10 +2,10 @@ import { CosmosClient } from '@azure/cosmos';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
-import { decodeDeadLetter, resolveDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
-import { TableParkingStore } from '@telemetry/reprocessing';
+import { decodeDeadLetter, type DeadLetter, type StackDescriptor } from '@telemetry/contracts';
+import { resolveDeadLetter } from '@telemetry/azure-storage-queue';
+import { TableParkingStore } from '@telemetry/azure-tables';
 import type { SentEvent } from '@telemetry/simulator';
-import type { StackDescriptor } from './stack-descriptor';
 
 export interface Reconciliation {
   sent: number;

@@ -4,9 +4,9 @@ import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
-import { connectStorage, ensureDeadLetterResources } from '@telemetry/dead-letter';
-import { connectFailureTable, ensureFailureTable } from '@telemetry/failure-tracking';
+import { ensureDeadLetterResources, ensureDeviceStateContainer, ensureFailureTable } from '@telemetry/provisioning';
+import { connectStorage } from '@telemetry/azure-storage-queue';
+import { connectFailureTable } from '@telemetry/azure-tables';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { pathToFileURL } from 'node:url';
@@ -22,7 +22,7 @@ import {
 } from '@telemetry/local-services';
 import { stackAppSettings } from './app-settings';
 import { buildApps, builtAppDir, discoverFunctionApps, WORKSPACE_ROOT } from './build-apps';
-import type { StackDescriptor } from './stack-descriptor';
+import type { StackDescriptor } from '@telemetry/contracts';
 import { startWebhookSink } from './webhook-sink';
 
 export interface LocalStackOptions {

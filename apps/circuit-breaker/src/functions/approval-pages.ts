@@ -1,5 +1,5 @@
 import type { HttpResponseInit } from '@azure/functions';
-import type { BreakerState } from '@telemetry/circuit-breaker';
+import type { BreakerState } from '@telemetry/breaker-rules';
 
 const escape = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);

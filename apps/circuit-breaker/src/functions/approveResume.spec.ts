@@ -1,5 +1,5 @@
 import { HttpRequest } from '@azure/functions';
-import { applyBreakerCommand, initialBreakerState, signApprovalToken } from '@telemetry/circuit-breaker';
+import { applyBreakerCommand, initialBreakerState, signApprovalToken } from '@telemetry/breaker-rules';
 import { InMemoryBreakerControl, TEST_SIGNING_KEY, testServices } from '../testing';
 import { createApproveResume } from './approveResume';
 

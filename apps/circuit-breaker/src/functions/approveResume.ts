@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { checkApproval } from '@telemetry/circuit-breaker';
+import { checkApproval } from '@telemetry/breaker-rules';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { APPROVE_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';

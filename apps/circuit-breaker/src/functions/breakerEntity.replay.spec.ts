@@ -1,4 +1,4 @@
-import type { BreakerState } from '@telemetry/circuit-breaker';
+import type { BreakerState } from '@telemetry/breaker-rules';
 import { BREAKER_ENTITY, BREAKER_ENTITY_KEY } from '../names';
 import { runEntityBatch } from '../testing';
 import { breakerEntity } from './breakerEntity';

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { EntityContext } from 'durable-functions';
-import { applyBreakerCommand, BREAKER_OPERATIONS, initialBreakerState, type BreakerCommand, type BreakerState } from '@telemetry/circuit-breaker';
+import { applyBreakerCommand, BREAKER_OPERATIONS, initialBreakerState, type BreakerCommand, type BreakerState } from '@telemetry/breaker-rules';
 import { BREAKER_ENTITY } from '../names';
 import { breakerServices } from '../services';
 

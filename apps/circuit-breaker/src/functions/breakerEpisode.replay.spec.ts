@@ -1,4 +1,4 @@
-import type { BreakerPolicy, BreakerState } from '@telemetry/circuit-breaker';
+import type { BreakerPolicy, BreakerState } from '@telemetry/breaker-rules';
 import type { EpisodeInput } from '../episode-contract';
 import {
   APPROVAL_EVENT, BREAKER_ENTITY, BREAKER_ENTITY_KEY, NOTIFY_OPERATOR_ACTIVITY, PAUSE_INGESTION_ACTIVITY, READ_FAILURE_WINDOW_ACTIVITY,

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { crossesThreshold, type BreakerCommand, type BreakerOutcome } from '@telemetry/circuit-breaker';
+import { crossesThreshold, type BreakerCommand, type BreakerOutcome } from '@telemetry/breaker-rules';
 import type { ApprovalEvent, EpisodeInput, EpisodeResult, NotifyInput, ReadWindowOutput } from '../episode-contract';
 import {
   APPROVAL_EVENT, BREAKER_ENTITY, BREAKER_ENTITY_KEY, EPISODE_ORCHESTRATOR, NOTIFY_OPERATOR_ACTIVITY, PAUSE_INGESTION_ACTIVITY,

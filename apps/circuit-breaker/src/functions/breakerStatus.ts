@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
+import type { BreakerStatusReport } from '@telemetry/contracts';
 import { toPipelineError } from '@telemetry/core';
 import { approvalLink } from '../approval-link';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
@@ -8,7 +9,7 @@ import { STATUS_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
 
 /**
- * `GET /api/breaker` (function key): state, every recorded transition (who/why/when), the live
+ * `GET /api/breaker` (function key), BreakerStatusReport in libs/contracts: state, every recorded transition (who/why/when), the live
  * failure window, the episode's progress and, while an approval is offered, its link (key holders
  * are operators). Nonces are never shown.
  */
@@ -19,20 +20,18 @@ export function createBreakerStatus(services: () => BreakerServices) {
     const window = await s.failures.windowTotal(s.policy.windowMs, { now: s.clock() }).catch((error: unknown) => ({ error: toPipelineError(error).code }));
     const episode = state.instanceId ? await control.episodeStatus(state.instanceId) : undefined;
     const { approval, spentNonces: _spent, lastApproval, ...rest } = state;
-    return {
-      status: 200,
-      jsonBody: {
-        ...rest,
-        lastApproval: lastApproval ? { by: lastApproval.by, at: lastApproval.at } : undefined,
-        approval: approval
-          ? { expiresAt: approval.expiresAt, approveUrl: approvalLink(s, { instanceId: approval.instanceId, episode: state.episode, nonce: approval.nonce, expiresAt: approval.expiresAt }) }
-          : undefined,
-        episodeRuntime: episode,
-        window,
-        policy: s.policy,
-        target: s.ingestion.description,
-      },
+    const report: BreakerStatusReport = {
+      ...rest,
+      lastApproval: lastApproval ? { by: lastApproval.by, at: lastApproval.at } : undefined,
+      approval: approval
+        ? { expiresAt: approval.expiresAt, approveUrl: approvalLink(s, { instanceId: approval.instanceId, episode: state.episode, nonce: approval.nonce, expiresAt: approval.expiresAt }) }
+        : undefined,
+      episodeRuntime: episode,
+      window,
+      policy: s.policy,
+      target: s.ingestion.description,
     };
+    return { status: 200, jsonBody: report };
   };
 }
 

@@ -1,4 +1,4 @@
-import { applyBreakerCommand, initialBreakerState } from '@telemetry/circuit-breaker';
+import { applyBreakerCommand, initialBreakerState } from '@telemetry/breaker-rules';
 import { InMemoryBreakerControl, testServices } from '../testing';
 import { createMonitorFailures } from './monitorFailures';
 

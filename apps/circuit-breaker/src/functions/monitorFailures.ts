@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { crossesThreshold, downstreamFailures } from '@telemetry/circuit-breaker';
+import { crossesThreshold, downstreamFailures } from '@telemetry/breaker-rules';
 import { toPipelineError } from '@telemetry/core';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { MONITOR_FUNCTION } from '../names';

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import type { BreakerNotice } from '@telemetry/circuit-breaker';
+import type { BreakerNotice } from '@telemetry/breaker-rules';
 import { approvalLink, statusLink } from '../approval-link';
 import type { NotifyInput } from '../episode-contract';
 import { NOTIFY_OPERATOR_ACTIVITY } from '../names';

@@ -1,6 +1,6 @@
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import { downstreamFailures } from '@telemetry/circuit-breaker';
+import { downstreamFailures } from '@telemetry/breaker-rules';
 import type { ReadWindowInput, ReadWindowOutput } from '../episode-contract';
 import { READ_FAILURE_WINDOW_ACTIVITY } from '../names';
 import { breakerServices, type BreakerServices } from '../services';

@@ -1,4 +1,4 @@
-import { applyBreakerCommand, initialBreakerState, type BreakerCommand, type BreakerState } from '@telemetry/circuit-breaker';
+import { applyBreakerCommand, initialBreakerState, type BreakerCommand, type BreakerState } from '@telemetry/breaker-rules';
 import type { BreakerControl, EpisodeStatus } from '../breaker-control';
 import type { ApprovalEvent, EpisodeInput } from '../episode-contract';
 

@@ -1,6 +1,6 @@
 import { silentLogger } from '@telemetry/core';
 import { createTelemetryMetrics } from '@telemetry/observability';
-import { InMemoryIngestionSwitch, RecordingNotifier } from '@telemetry/circuit-breaker/testing';
+import { InMemoryIngestionSwitch, RecordingNotifier } from '@telemetry/breaker-rules/testing';
 import { InMemoryFailureCounter } from '@telemetry/failure-tracking/testing';
 import { loadBreakerSettings, policyFrom } from '../config';
 import type { BreakerServices } from '../services';

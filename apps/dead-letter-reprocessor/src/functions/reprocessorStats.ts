@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { toPipelineError } from '@telemetry/core';
-import { deadLetterStats } from '@telemetry/reprocessing';
+import { deadLetterStats } from '@telemetry/azure-storage-queue';
 import { reprocessorServices, type ReprocessorServices } from '../services';
 
 export const STATS_FUNCTION = 'reprocessorStats';

@@ -1,6 +1,6 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { redactSecrets } from '@telemetry/core';
-import type { BreakerClient } from '@telemetry/device-queries';
+import type { BreakerControlPort } from '@telemetry/device-queries';
 import { json } from '../http-responses';
 import { deviceStatusServices } from '../services';
 
@@ -8,9 +8,9 @@ export const RESUME_BREAKER_FUNCTION = 'resumeBreaker';
 
 /**
  * POST /api/ops/breaker/resume: submits the breaker's own signed approval link (see
- * BreakerClient). 202 when the breaker accepted, 409 when it offers no (valid) approval, 502 otherwise.
+ * BreakerClient in libs/http-adapters). 202 when the breaker accepted, 409 when it offers no (valid) approval, 502 otherwise.
  */
-export function createResumeBreakerHandler(breaker: () => BreakerClient | undefined) {
+export function createResumeBreakerHandler(breaker: () => BreakerControlPort | undefined) {
   return async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     const client = breaker();
     if (!client) return json(404, { error: 'NOT_CONFIGURED', message: 'no breaker configured (BREAKER_STATUS_URL)' });

@@ -1,8 +1,9 @@
 import { silentLogger } from '@telemetry/core';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
-import { ensureDeviceStateContainer } from '@telemetry/cosmos-repository';
-import { connectStorage, decodeDeadLetter, ensureDeadLetterResources, resolveDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
+import { ensureDeadLetterResources, ensureDeviceStateContainer } from '@telemetry/provisioning';
+import { connectStorage, resolveDeadLetter } from '@telemetry/azure-storage-queue';
+import { decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 import { comparableState, expectedStates } from '@telemetry/device-state/testing';
 import { documentWrites, startAzurite, startCosmosServer, startFaultProxy, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
 import { createIngestionServices } from '../services';

@@ -1,5 +1,5 @@
 import { InvocationContext } from '@azure/functions';
-import type { SourceEvent } from '@telemetry/dead-letter';
+import type { SourceEvent } from '@telemetry/contracts';
 
 /** Builds the (bodies, context) pair the Functions host passes for an Event Hubs batch. */
 export function eventHubInvocation(events: SourceEvent[], partitionId = '0'): [unknown[], InvocationContext] {

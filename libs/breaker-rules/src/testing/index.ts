@@ -1,3 +1,2 @@
 export * from './in-memory-ingestion-switch';
 export * from './recording-notifier';
-export * from './loopback-arm-server';

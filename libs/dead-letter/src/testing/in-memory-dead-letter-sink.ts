@@ -1,5 +1,5 @@
 import { PipelineError } from '@telemetry/core';
-import type { DeadLetter } from '../dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 import type { DeadLetterSink } from '../dead-letter-sink';
 
 /** For unit tests of logic only. */

@@ -1,31 +1,24 @@
+import type { BreakerSummary, DeadLetterQueueSample, EventHubLag, OpsSummary, ParkedTally } from '@telemetry/contracts';
 import type { DeviceReader } from '../device-reader';
-import type { BreakerClient, BreakerStatus } from './breaker-client';
-import type { DeadLetterStats, DeadLetterStatsSource } from './dead-letter-stats';
-import type { EventHubLag, EventHubLagSource } from './event-hub-lag';
-import type { ParkedCount, ParkedCountSource } from './parked-count';
-import { notConfigured, probe, type Probe } from './probe';
+import { notConfigured, probe } from './probe';
 
-export interface DeviceCounts {
-  /** Device documents in Cosmos. */
-  count: number;
+/** One part of the summary, read under the probe's deadline (the adapters live in libs/azure-*, libs/http-adapters). */
+export interface OpsSource<T> {
+  read(signal?: AbortSignal): Promise<T>;
 }
 
-/** GET /api/ops/summary. Every part is probed independently: see Probe. */
-export interface OpsSummary {
-  generatedAt: string;
-  devices: Probe<DeviceCounts>;
-  eventHub: Probe<EventHubLag>;
-  deadLetters: Probe<DeadLetterStats>;
-  parked: Probe<ParkedCount>;
-  breaker: Probe<BreakerStatus>;
+/** The breaker as the status API sees it: its summary, and its resume flow (libs/http-adapters' BreakerClient). */
+export interface BreakerControlPort {
+  status(signal?: AbortSignal): Promise<BreakerSummary>;
+  resume(by: string, signal?: AbortSignal): Promise<{ accepted: boolean; status: number; message: string }>;
 }
 
 export interface OpsSources {
   devices: DeviceReader;
-  eventHub?: EventHubLagSource;
-  deadLetters?: DeadLetterStatsSource;
-  parked?: ParkedCountSource;
-  breaker?: BreakerClient;
+  eventHub?: OpsSource<EventHubLag>;
+  deadLetters?: OpsSource<DeadLetterQueueSample>;
+  parked?: OpsSource<ParkedTally>;
+  breaker?: BreakerControlPort;
   /** Per-probe deadline in ms (OPS_PROBE_TIMEOUT_MS). */
   deadlineMs: number;
 }

@@ -1,14 +1,6 @@
 import { TimeoutStrategy, timeout } from 'cockatiel';
+import type { Probe } from '@telemetry/contracts';
 import { redactSecrets } from '@telemetry/core';
-
-/**
- * One part of the operations summary. Each source is probed on its own, so one service being
- * down shows as an error on its panel while the others still report.
- */
-export type Probe<T> =
-  | { status: 'ok'; data: T }
-  | { status: 'error'; message: string }
-  | { status: 'not-configured'; message: string };
 
 export const notConfigured = (message: string): Probe<never> => ({ status: 'not-configured', message });
 

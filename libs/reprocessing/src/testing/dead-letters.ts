@@ -1,5 +1,6 @@
 import { PipelineError, type IssueCode } from '@telemetry/core';
-import { buildDeadLetter, type DeadLetter } from '@telemetry/dead-letter';
+import { buildDeadLetter } from '@telemetry/dead-letter';
+import { type DeadLetter } from '@telemetry/contracts';
 import type { Telemetry } from '@telemetry/device-state';
 
 let sequence = 0;

@@ -1,9 +1,9 @@
-import type { BreakerStatus, BreakerStatusSource } from '../breaker-status';
+import type { BreakerReading, BreakerStatusSource } from '../breaker-status';
 
 /** For unit tests of logic only: a breaker whose state the test sets. */
 export class FakeBreakerStatus implements BreakerStatusSource {
-  status: BreakerStatus = { state: 'closed' };
-  async current(): Promise<BreakerStatus> {
+  status: BreakerReading = { state: 'closed' };
+  async current(): Promise<BreakerReading> {
     return this.status;
   }
 }

@@ -1,4 +1,4 @@
-import type { DeadLetter } from '@telemetry/dead-letter';
+import type { DeadLetter } from '@telemetry/contracts';
 import type { DeadLetterQueue } from '../dead-letter-queue';
 
 /** For unit tests of logic only: records what was enqueued, with its delay. */

@@ -1,4 +1,5 @@
-import { PEEK_LIMIT, peekPending, type ParkedSummary, type PendingLetter } from '@telemetry/reprocessing';
+import { PEEK_LIMIT, peekPending, type PendingLetter } from '@telemetry/azure-storage-queue';
+import { type ParkedSummary } from '@telemetry/reprocessing';
 import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
 import { ageOf } from '../time-filter';

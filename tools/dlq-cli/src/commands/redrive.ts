@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { peekPending, redriveParked, redriveQueue, reprocessorTarget, type ParkedLetter, type ParkedSummary, type RedriveTarget } from '@telemetry/reprocessing';
+import { peekPending, redriveQueue } from '@telemetry/azure-storage-queue';
+import { redriveParked, reprocessorTarget, type ParkedLetter, type ParkedSummary, type RedriveTarget } from '@telemetry/reprocessing';
 import { eventHubsTarget } from '../event-hubs-target';
 import type { CliIo } from '../io';
 import { startProgress } from '../progress';

@@ -1,5 +1,6 @@
-import { peekPending, tryDecodeLetter, type ParkedLetter } from '@telemetry/reprocessing';
-import type { DeadLetter } from '@telemetry/dead-letter';
+import { peekPending } from '@telemetry/azure-storage-queue';
+import { tryDecodeLetter, type ParkedLetter } from '@telemetry/reprocessing';
+import type { DeadLetter } from '@telemetry/contracts';
 import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
 

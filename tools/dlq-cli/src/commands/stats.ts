@@ -1,4 +1,4 @@
-import { deadLetterStats, type DeadLetterStats } from '@telemetry/reprocessing';
+import { deadLetterStats, type DeadLetterStats } from '@telemetry/azure-storage-queue';
 import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
 import { ageOf } from '../time-filter';

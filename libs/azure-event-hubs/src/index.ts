@@ -1,0 +1,2 @@
+export * from './partition-lag';
+export * from './event-hub-lag-source';

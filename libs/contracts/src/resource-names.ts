@@ -1,0 +1,25 @@
+/**
+ * Default names of the resources apps share. Settings override them (the setting named beside
+ * each); the Bicep modules and the local stack create them under these names. Declared only here:
+ * a test (tools/deploy-checks) fails when one of these literals appears anywhere else in sources.
+ */
+export const RESOURCE_NAMES = {
+  /** DEAD_LETTER_QUEUE: the dead-letter queue ingestion writes and the reprocessor triggers on. */
+  deadLetterQueue: 'telemetry-deadletter',
+  /** CLAIM_CHECK_CONTAINER: blobs of dead letters too big for a queue message. */
+  claimCheckContainer: 'telemetry-deadletter-bodies',
+  /** PARKING_TABLE: parked dead letters (PartitionKey = issue code, RowKey = dead-letter id). */
+  parkingTable: 'deadletterparking',
+  /** FAILURE_TABLE: the shared rolling failure window the breaker reads. */
+  failureTable: 'failurewindow',
+  /** Fixed by the Functions host: the blob container of Event Hubs checkpoints (AzureWebJobsStorage). */
+  checkpointContainer: 'azure-webjobs-eventhub',
+  /** COSMOS_DATABASE / COSMOS_CONTAINER: where device documents live. */
+  cosmosDatabase: 'telemetry',
+  cosmosContainer: 'devices',
+} as const;
+
+/** The queue the Functions host moves a message to after maxDequeueCount failures. */
+export function poisonQueueName(queue: string): string {
+  return `${queue}-poison`;
+}

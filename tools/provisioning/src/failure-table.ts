@@ -1,0 +1,6 @@
+import type { TableClient } from '@azure/data-tables';
+
+/** Creates the table if missing (local stack and tests; Bicep in Azure). */
+export async function ensureFailureTable(table: TableClient): Promise<void> {
+  await table.createTable();
+}
