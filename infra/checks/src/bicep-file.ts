@@ -7,6 +7,8 @@ export interface ParamDeclaration {
   /** No default value and not a nullable type (`string?`): a caller must pass it. */
   required: boolean;
   node: Node;
+  /** Decorator calls by name (`allowed` -> the call_expression of `@allowed([...])`). */
+  decorators: Map<string, Node>;
 }
 
 export interface ResourceDeclaration {
@@ -56,15 +58,23 @@ export async function bicepFileFrom(file: string, source: string): Promise<Bicep
     params: new Map(), variables: new Map(), outputs: new Map(), functions: new Map(), types: new Map(),
     imports: new Set(), resources: new Map(), modules: new Map(),
   };
+  let pending: Node | undefined;
   for (const node of tree.rootNode.namedChildren) {
-    if (!node) continue;
+    if (!node || node.type === 'comment') continue;
+    const decorators = new Map<string, Node>();
+    for (const d of pending?.namedChildren ?? []) {
+      const call = d ? firstOfType(d, 'call_expression') : undefined;
+      const fn = call?.childForFieldName('function');
+      if (call && fn) decorators.set(fn.text.replace(/^sys\./, ''), call);
+    }
+    pending = node.type === 'decorators' ? node : undefined;
     const name = firstOfType(node, 'identifier')?.text;
     switch (node.type) {
       case 'parameter_declaration': {
         const type = firstOfType(node, 'type');
         const nullable = !!type && (type.text.trim().endsWith('?') || type.descendantsOfType('nullable_type').length > 0);
         const hasDefault = node.children.some((c) => c?.type === '=');
-        if (name) result.params.set(name, { name, required: !hasDefault && !nullable, node });
+        if (name) result.params.set(name, { name, required: !hasDefault && !nullable, node, decorators });
         break;
       }
       case 'variable_declaration': if (name) result.variables.set(name, node); break;

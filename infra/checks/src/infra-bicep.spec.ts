@@ -8,6 +8,8 @@ import { moduleErrors } from './bicep-modules';
 import { unresolvedReferences } from './bicep-references';
 import { syntaxErrors } from './bicep-syntax';
 import { INFRA_ROOT, infraFiles } from './infra-files';
+import { evaluate, fileScope, type Value } from './bicep-literal';
+import { constraintViolations } from './param-constraints';
 
 const files = infraFiles('.bicep');
 const parsed = new Map<string, Promise<BicepFile>>();
@@ -32,6 +34,14 @@ describe('infra/**/*.bicep, read with the tree-sitter Bicep grammar', () => {
     it('calls modules with exactly their parameters and reads only outputs they declare', async () => {
       expect(await moduleErrors(await load(file), load)).toEqual([]);
     });
+    it('gives parameters defaults their own decorators allow', async () => {
+      const bicep = await load(file);
+      const violations = [...bicep.params.values()].flatMap((p) => {
+        const value = p.node.children.some((c) => c?.type === '=') ? p.node.namedChildren.at(-1) : undefined;
+        return value ? constraintViolations(bicep, p, evaluate(value, fileScope(bicep))).map((v) => `${p.name}: ${v}`) : [];
+      });
+      expect(violations).toEqual([]);
+    });
     it('uses only resource types and API versions Azure publishes', async () => {
       expect(apiVersionErrors(await load(file))).toEqual([]);
     });
@@ -55,6 +65,9 @@ describe('infra/**/*.bicep, read with the tree-sitter Bicep grammar', () => {
     const calls = [...pipeline.matchAll(/--parameters environmentName=[\s\S]*?(?:\)\n|--result-format)/g)].map((m) => [...m[0].matchAll(/(\w+)="/g)].map((p) => p[1]!));
     expect(calls.length).toBeGreaterThanOrEqual(2); // PR preview and deploy
     for (const name of fileParams) expect({ name, declared: main.params.has(name) }).toEqual({ name, declared: true });
+    const values = (JSON.parse(readFileSync(path.join(INFRA_ROOT, 'main.parameters.json'), 'utf8')) as { parameters: Record<string, { value: Value }> }).parameters;
+    const violations = Object.entries(values).flatMap(([name, { value }]) => (main.params.has(name) ? constraintViolations(main, main.params.get(name)!, value).map((v) => `${name}: ${v}`) : []));
+    expect(violations).toEqual([]);
     for (const passed of calls) {
       for (const name of passed) expect({ name, declared: main.params.has(name) }).toEqual({ name, declared: true });
       const given = new Set([...fileParams, ...passed]);
