@@ -81,6 +81,23 @@ describe('local host hardening (spawned host, fixture app)', () => {
       for (let i = 0; i < 3; i++) req.write('z'.repeat(600));
     });
     expect(chunked).toBe(413);
+    // Expect: 100-continue: a body over the cap is refused before the client is told to send it;
+    // one within the cap gets 100 Continue once the function is about to read it.
+    const expectContinue = (length: number, body: string): Promise<{ status: number; continued: boolean }> =>
+      new Promise((resolve, reject) => {
+        let continued = false;
+        const req = httpRequest(`${host.baseUrl}/api/items/5`, { method: 'POST', headers: { ...headers, expect: '100-continue', 'content-length': String(length) } }, (res) => {
+          res.resume();
+          res.once('end', () => resolve({ status: res.statusCode ?? 0, continued }));
+        });
+        req.on('continue', () => {
+          continued = true;
+          req.end(body);
+        });
+        req.on('error', reject);
+      });
+    expect(await expectContinue(200 * 1024 * 1024, '')).toEqual({ status: 413, continued: false });
+    expect(await expectContinue(3, 'abc')).toEqual({ status: 201, continued: true });
     // The Durable webhook API reads bodies under the same cap.
     const webhook = await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: 'w'.repeat(LIMIT + 1), headers });
     expect(webhook.status).toBe(413);

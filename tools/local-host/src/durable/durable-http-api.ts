@@ -46,8 +46,8 @@ function send(res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers }).end(text);
 }
 
-async function readText(req: IncomingMessage, limit: number | undefined): Promise<string | undefined> {
-  const text = (await readRequestBody(req, limit)).toString('utf8');
+async function readText(req: IncomingMessage, limit: number | undefined, res: ServerResponse): Promise<string | undefined> {
+  const text = (await readRequestBody(req, limit, res)).toString('utf8');
   return text.length ? text : undefined;
 }
 
@@ -79,7 +79,7 @@ export class DurableHttpApi {
   private async serve(below: string, req: IncomingMessage, res: ServerResponse, url: URL, maxBodyBytes: number | undefined): Promise<void> {
     // Decoded once, leniently, as Kestrel decodes (a malformed escape is an id that does not exist, not a 500).
     const parts = decodeRequestPath(below).split('/');
-    await this.route((req.method ?? 'GET').toUpperCase(), parts, url, req, res, (r) => readText(r, maxBodyBytes));
+    await this.route((req.method ?? 'GET').toUpperCase(), parts, url, req, res, (r) => readText(r, maxBodyBytes, res));
   }
 
   private async route(

@@ -37,6 +37,7 @@ export class DurableRpcListener {
         res.writeHead(status, { 'content-length': '0' }).end();
       });
     });
+    server.on('checkContinue', (req, res) => server.emit('request', req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -55,6 +55,9 @@ export class HostHttpServer {
         else res.end();
       });
     });
+    // No automatic 100 Continue: readRequestBody sends it when a body is about to be read, so a
+    // body over the limit (or for a route that does not exist) is never sent at all.
+    server.on('checkContinue', (req, res) => server.emit('request', req, res));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -99,7 +102,7 @@ export class HostHttpServer {
     if (!found) return empty(res, 404);
     if ('methodMismatch' in found) return empty(res, 404);
     if (!isAuthorized(found.route.authLevel, granted)) return empty(res, 401);
-    const body = await readRequestBody(req, maxBodyBytes);
+    const body = await readRequestBody(req, maxBodyBytes, res);
     await found.route.handle({ req, res, url, params: found.params, body });
   }
 }

@@ -21,11 +21,14 @@ export class RequestBodyTooLargeError extends Error {
  * is read; a chunked body fails as soon as the bytes received pass the limit, and the rest is not
  * read (see `refuseTooLarge`).
  */
-export function readRequestBody(req: IncomingMessage, limit: number | undefined): Promise<Buffer> {
+export function readRequestBody(req: IncomingMessage, limit: number | undefined, res?: ServerResponse): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (limit !== undefined && Number.isFinite(declared) && declared > limit) {
     return Promise.reject(new RequestBodyTooLargeError(`request body of ${declared} bytes is over the ${limit}-byte limit`));
   }
+  // `Expect: 100-continue`: the client sends the body only once told to, which is now (as Kestrel
+  // answers 100 Continue when the app starts reading the body); a refused body is never sent.
+  if (res && !res.headersSent && /^100-continue$/i.test(String(req.headers.expect ?? ''))) res.writeContinue();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
