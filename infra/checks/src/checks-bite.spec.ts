@@ -33,6 +33,14 @@ describe('the Bicep checks bite', () => {
     expect(errors).toEqual([expect.stringMatching(/syntax-error\.bicep:\d+:\d+: (missing|syntax error)/)]);
   });
 
+  it('one-line items without a comma fail (the grammar accepts them, Bicep does not)', async () => {
+    const errors = syntaxErrors(await readBicepFile(fixture('missing-comma.bicep')));
+    expect(errors).toEqual([
+      expect.stringMatching(/missing-comma\.bicep:2:\d+: missing comma between array items on one line/),
+      expect.stringMatching(/missing-comma\.bicep:3:\d+: missing comma between object items on one line/),
+    ]);
+  });
+
   it('a dangling reference fails: parameter, variable, nested resource, function', async () => {
     const errors = unresolvedReferences(await readBicepFile(fixture('dangling-reference.bicep')));
     expect(errors).toEqual([
