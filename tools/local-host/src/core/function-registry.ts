@@ -1,12 +1,17 @@
 import { LocalHostError } from '../errors';
 import type { FunctionCallback, FunctionMetadata, HookCallback, HookName, ProgrammingModel } from './core-types';
 import { toRegistration, type Registration } from './registration';
+import type { WorkerHttpProxy } from '../drivers/http/worker-http-proxy';
 
 /** Everything an app registers while it loads: functions, hooks and its programming model. */
 export class FunctionRegistry {
   private readonly functions = new Map<string, Registration>();
   private readonly hooks = new Map<HookName, HookCallback[]>();
   private model?: ProgrammingModel;
+  /** What getCapabilities returned once loading was done (e.g. HttpUri for enableHttpStream). */
+  capabilities: Record<string, string> = {};
+  /** The library's HTTP proxy when the app enabled HTTP streaming. */
+  httpProxy?: WorkerHttpProxy;
 
   addFunction(metadata: FunctionMetadata, handler: FunctionCallback): Registration {
     const key = metadata.name.toLowerCase();

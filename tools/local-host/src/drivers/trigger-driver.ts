@@ -5,6 +5,7 @@ import type { FunctionMetrics } from '../admin/function-metrics';
 import type { Logger } from '../logging/logger';
 import type { FunctionExecutor } from '../invocation/function-executor';
 import type { HttpRouter } from './http/http-router';
+import type { WorkerHttpProxy } from './http/worker-http-proxy';
 
 export type DriverState = 'stopped' | 'running' | 'paused';
 
@@ -34,6 +35,8 @@ export interface DriverContext {
   metrics: FunctionMetrics;
   executor: FunctionExecutor;
   http: HttpRouter;
+  /** The worker's HTTP proxy when the app enabled HTTP streaming (app.setup({ enableHttpStream: true })). */
+  httpProxy?: WorkerHttpProxy;
 }
 
 export type TriggerDriverFactory = (context: DriverContext) => TriggerDriver;

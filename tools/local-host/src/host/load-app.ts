@@ -1,4 +1,6 @@
+import { Server as HttpServer } from 'node:http';
 import { createFunctionsCoreApi } from '../core/functions-core-api';
+import { withLoopbackListen, WorkerHttpProxy } from '../drivers/http/worker-http-proxy';
 import { FunctionRegistry } from '../core/function-registry';
 import { installCoreModule } from '../core/install-core-module';
 import { LocalHostError, toError } from '../errors';
@@ -42,8 +44,16 @@ export async function loadApp(app: ResolvedApp, logger: Logger): Promise<Functio
     if (built) process.setSourceMapsEnabled(sourceMaps);
   }
   const model = registry.programmingModel();
-  // The worker asks for capabilities once loading is done; this locks the library's setup().
-  await model?.getCapabilities?.({});
+  // The worker asks for capabilities once loading is done; this locks the library's setup(). With
+  // enableHttpStream the library starts its HTTP proxy here and reports it as HttpUri.
+  if (model?.getCapabilities) {
+    const { result, servers } = await withLoopbackListen(() => model.getCapabilities!({}));
+    registry.capabilities = { ...result };
+    const uri = result['HttpUri'];
+    const server = servers.find((s): s is HttpServer => s instanceof HttpServer);
+    // The library reports http://localhost:PORT/; it listens on 127.0.0.1 (withLoopbackListen).
+    if (uri && server) registry.httpProxy = new WorkerHttpProxy(uri.replace('//localhost:', '//127.0.0.1:'), server);
+  }
   await runHooks(registry.hooksFor('appStart'), { hookData: {}, appHookData: appHookDataOf(registry), functionAppDirectory: app.appDir });
   return registry;
 }

@@ -138,7 +138,7 @@ export class LocalHost implements HostControl {
         continue;
       }
       const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers, outputWriters, hostJson: this.hostJson });
-      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router });
+      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router, httpProxy: registry.httpProxy });
       if (disabled) {
         this.logger.log({ level: 'information', functionName: registration.name, message: 'function disabled by app setting' });
         continue;

@@ -24,6 +24,8 @@ export interface ExecuteRequest {
   /** Aborts pending retries (shutdown). */
   signal?: AbortSignal;
   reason?: string;
+  /** Id of the (first) invocation; HTTP streaming matches the proxied request by it. */
+  invocationId?: string;
 }
 
 export interface ExecuteOutcome {
@@ -61,7 +63,7 @@ export class FunctionExecutor {
     let retries = 0;
     let lastError: Error | undefined;
     for (;;) {
-      const invocationId = randomUUID();
+      const invocationId = retries === 0 && request.invocationId ? request.invocationId : randomUUID();
       const started = Date.now();
       metrics.invocations++;
       if (retries > 0) metrics.retries++;

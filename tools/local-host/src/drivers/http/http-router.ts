@@ -7,7 +7,10 @@ export interface HttpRouteRequest {
   res: ServerResponse;
   url: URL;
   params: Record<string, string>;
-  body: Buffer;
+  /** The whole body; undefined for a route that streams it (`streamBody`). */
+  body?: Buffer;
+  /** Request body limit (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT), for a route that reads the body itself. */
+  maxBodyBytes: number;
 }
 
 export interface HttpRoute {
@@ -16,6 +19,8 @@ export interface HttpRoute {
   /** Upper-case methods; empty = all. */
   methods: string[];
   authLevel: AuthLevel;
+  /** The route reads the request body as a stream (app.setup({ enableHttpStream: true })). */
+  streamBody?: boolean;
   handle(request: HttpRouteRequest): Promise<void>;
 }
 

@@ -102,7 +102,8 @@ export class HostHttpServer {
     if (!found) return empty(res, 404);
     if ('methodMismatch' in found) return empty(res, 404);
     if (!isAuthorized(found.route.authLevel, granted)) return empty(res, 401);
-    const body = await readRequestBody(req, maxBodyBytes, res);
-    await found.route.handle({ req, res, url, params: found.params, body });
+    // A streaming route (enableHttpStream) reads the body itself, within the same limit.
+    const body = found.route.streamBody ? undefined : await readRequestBody(req, maxBodyBytes, res);
+    await found.route.handle({ req, res, url, params: found.params, body, maxBodyBytes });
   }
 }
