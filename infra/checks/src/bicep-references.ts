@@ -80,7 +80,13 @@ export function unresolvedReferences(file: BicepFile): string[] {
 
   function visit(node: Node, scopes: Set<string>[]): void {
     switch (node.type) {
-      case 'comment': case 'type': case 'type_declaration': case 'import_statement': case 'import_with_statement':
+      case 'type':
+        // A type names a primitive (its own node), a declared or imported type, or is a literal/union/array of those.
+        for (const id of node.descendantsOfType('identifier')) {
+          if (id && !file.types.has(id.text) && !file.imports.has(id.text) && !NAMESPACES.has(id.text)) report(id, `unknown type ${id.text}`);
+        }
+        return;
+      case 'comment': case 'type_declaration': case 'import_statement': case 'import_with_statement':
       case 'import_functionality': case 'using_statement': case 'target_scope_assignment': case 'string_content':
       case 'property_identifier': case 'primitive_type': case 'number': case 'boolean': case 'null':
         return;
@@ -93,6 +99,7 @@ export function unresolvedReferences(file: BicepFile): string[] {
       case 'module_declaration': {
         // The name, the type and a module's path are not references; the value (last) is.
         const value = node.namedChildren.at(-1);
+        for (const type of node.namedChildren) if (type?.type === 'type') visit(type, scopes);
         if (value && value.id !== node.namedChildren[0]?.id && value.type !== 'type') visit(value, scopes);
         return;
       }

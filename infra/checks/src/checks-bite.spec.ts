@@ -41,9 +41,10 @@ describe('the Bicep checks bite', () => {
     ]);
   });
 
-  it('a dangling reference fails: parameter, variable, nested resource, function', async () => {
+  it('a dangling reference fails: type, parameter, variable, nested resource, function', async () => {
     const errors = unresolvedReferences(await readBicepFile(fixture('dangling-reference.bicep')));
     expect(errors).toEqual([
+      expect.stringContaining('unknown type strng'),
       expect.stringContaining('unknown symbol storageName'),
       expect.stringContaining('unknown symbol locaton'),
       expect.stringContaining('account::queues: no nested resource queues in account'),
