@@ -21,9 +21,9 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
   let host: SpawnedHost;
   const settings = (): Record<string, string> => ({ AzureWebJobsStorage: azurite.connectionString, LOCAL_DURABLE_CLOCK: 'manual' });
   const api = (path: string, init?: RequestInit): Promise<Response> => fetch(`${host.baseUrl}${path}`, init);
-  // The client API through the public port's webhooks (key required); /durabletask/ is the worker's alone.
+  // The client API through the public port's webhooks (system or master key); /durabletask/ is the worker's alone.
   const rpc = (path: string, init?: RequestInit): Promise<Response> =>
-    fetch(`${host.baseUrl}/runtime/webhooks/durabletask/${path}`, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-functions-key': host.functionKey } });
+    fetch(`${host.baseUrl}/runtime/webhooks/durabletask/${path}`, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-functions-key': host.masterKey } });
   const status = async (id: string): Promise<Status> => (await (await api(`/api/status/${id}`)).json()) as Status;
   const start = async (name: string, id: string, input: unknown): Promise<Response> => api(`/api/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
   const until = async (description: string, probe: () => Promise<boolean>): Promise<void> => void (await waitUntil(probe, { timeoutMs: 20_000, description }));

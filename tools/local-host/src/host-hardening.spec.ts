@@ -55,12 +55,19 @@ describe('local host hardening (spawned host, fixture app)', () => {
     expect((await get('/durabletask/entities/breaker/ingestion')).status).toBe(404);
     expect((await get('/durabletask/instances/breaker-1/raiseEvent/approval', { method: 'POST', body: '{}' })).status).toBe(404);
     expect((await get('/durabletask/instances/')).status).toBe(404);
-    // The public webhook API needs a key.
-    expect((await get('/runtime/webhooks/durabletask/instances/')).status).toBe(401);
-    expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion')).status).toBe(401);
-    expect((await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: '{}' })).status).toBe(401);
-    expect((await get('/runtime/webhooks/durabletask/instances/', withKey(FUNCTION))).status).toBe(200);
-    expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion', withKey(FUNCTION))).status).toBe(404);
+    // The public webhook API needs the extension's system key (in the links the client hands out)
+    // or the master key; a function key, such as the one the dashboard holds, is not enough.
+    const systemKey = decodeURIComponent(starter.requiredQueryStringParameters.replace(/^code=/, ''));
+    expect(systemKey).not.toBe(FUNCTION);
+    for (const init of [undefined, withKey(FUNCTION)]) {
+      expect((await get('/runtime/webhooks/durabletask/instances/', init)).status).toBe(401);
+      expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion', init)).status).toBe(401);
+      expect((await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: '{}', ...init })).status).toBe(401);
+    }
+    expect((await get('/runtime/webhooks/durabletask/instances/', withKey(systemKey))).status).toBe(200);
+    expect((await get('/api/items/5', withKey(systemKey))).status).toBe(401); // not a function key
+    expect((await get(`/runtime/webhooks/durabletask/instances/?${starter.requiredQueryStringParameters}`)).status).toBe(200);
+    expect((await get('/runtime/webhooks/durabletask/entities/breaker/ingestion', withKey(MASTER))).status).toBe(404);
     // The worker's endpoint answers without a key, as the durable-functions client expects.
     expect((await fetch(`${starter.rpcBaseUrl}instances/`)).status).toBe(200);
     // Not advertised: neither the ready line nor the admin API names it.
@@ -99,7 +106,7 @@ describe('local host hardening (spawned host, fixture app)', () => {
     expect(await expectContinue(200 * 1024 * 1024, '')).toEqual({ status: 413, continued: false });
     expect(await expectContinue(3, 'abc')).toEqual({ status: 201, continued: true });
     // The Durable webhook API reads bodies under the same cap.
-    const webhook = await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: 'w'.repeat(LIMIT + 1), headers });
+    const webhook = await get('/runtime/webhooks/durabletask/instances/nobody/raiseEvent/approval', { method: 'POST', body: 'w'.repeat(LIMIT + 1), headers: { 'x-functions-key': MASTER } });
     expect(webhook.status).toBe(413);
     // The host keeps serving.
     expect((await get('/api/hello/bob')).status).toBe(200);
@@ -111,8 +118,8 @@ describe('local host hardening (spawned host, fixture app)', () => {
     expect((await get('/api/hello/%zz')).status).toBe(404);
     expect((await get('/api/items/%ff', withKey(FUNCTION))).status).toBe(404);
     expect((await get('/api/hello/b%00b')).status).toBe(400);
-    expect((await get('/runtime/webhooks/durabletask/instances/%E0%A4%A', withKey(FUNCTION))).status).toBe(404);
-    expect((await get('/runtime/webhooks/durabletask/entities/breaker/%zz', withKey(FUNCTION))).status).toBe(404);
+    expect((await get('/runtime/webhooks/durabletask/instances/%E0%A4%A', withKey(MASTER))).status).toBe(404);
+    expect((await get('/runtime/webhooks/durabletask/entities/breaker/%zz', withKey(MASTER))).status).toBe(404);
     expect((await get('/admin/functions/%E0%A4%A/pause', { method: 'POST', ...withKey(MASTER) })).status).toBe(404);
     const { starter } = (await (await get('/api/withClient')).json()) as { starter: { rpcBaseUrl: string } };
     expect((await fetch(`${starter.rpcBaseUrl}instances/%E0%A4%A`)).status).toBe(404);

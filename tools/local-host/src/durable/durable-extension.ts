@@ -59,7 +59,7 @@ export class DurableExtension {
       connectionName: 'Storage',
       baseUrl: options.baseUrl,
       rpcBaseUrl: () => this.rpc.rpcBaseUrl,
-      systemKey: () => options.keys.functionKey,
+      systemKey: () => options.keys.durableSystemKey,
     });
     this.rpc = new DurableRpcListener(this.api, options.logger);
   }

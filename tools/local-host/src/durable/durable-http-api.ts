@@ -14,7 +14,7 @@ import { historyView, STATUS_RETRY_AFTER_SECONDS, statusCodeFor } from './status
  * never on the app's public port.
  */
 export const RPC_PATH = '/durabletask/';
-/** Path of the public management webhooks (`statusQueryGetUri`...); a function or master key is required. */
+/** Path of the public management webhooks (`statusQueryGetUri`...); the extension's system key or the master key is required. */
 export const WEBHOOK_PATH = '/runtime/webhooks/durabletask/';
 const PAGE_SIZE = 100;
 
@@ -25,7 +25,7 @@ export interface DurableHttpApiOptions {
   baseUrl: () => string;
   /** The worker-only RPC listener's base URL, ending in RPC_PATH. */
   rpcBaseUrl: () => string;
-  /** Key put in management URLs (`code=`). */
+  /** Key put in management URLs (`code=`): the extension's system key. */
   systemKey: () => string;
 }
 
@@ -60,11 +60,11 @@ async function readText(req: IncomingMessage, limit: number | undefined, res: Se
 export class DurableHttpApi {
   constructor(private readonly options: DurableHttpApiOptions) {}
 
-  /** Public port: the management webhooks (function or master key); false for any other path. */
+  /** Public port: the management webhooks (system or master key; a function key is not enough); false for any other path. */
   async handle({ req, res, url, granted, maxBodyBytes }: ApiRequest): Promise<boolean> {
     const path = url.pathname;
     if (!path.startsWith(WEBHOOK_PATH)) return false;
-    if (granted === 'anonymous') return send(res, 401), true;
+    if (granted !== 'system' && granted !== 'admin') return send(res, 401), true;
     await this.serve(path.slice(WEBHOOK_PATH.length), req, res, url, maxBodyBytes);
     return true;
   }

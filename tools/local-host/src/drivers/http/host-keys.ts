@@ -1,29 +1,45 @@
 import { randomBytes } from 'node:crypto';
 
-export type AuthLevel = 'anonymous' | 'function' | 'admin';
+/** Azure's AuthorizationLevel order: a system key ranks above function keys, the master key above all. */
+export type AuthLevel = 'anonymous' | 'function' | 'system' | 'admin';
 
-/** Local stand-ins for the host's keys: a master key (admin) and a default host function key. */
+/**
+ * Local stand-ins for the host's keys: a master key (admin), a default host function key, and the
+ * Durable extension's system key (`durabletask_extension`), the only key besides the master key that
+ * opens `/runtime/webhooks/durabletask` ("systemKey ... specifically grants access to the Durable Task
+ * extension APIs", Durable Functions HTTP API reference). It travels only inside the management URLs
+ * the app's client hands out, so a function key (such as the dashboard's) cannot drive orchestrations.
+ */
 export interface HostKeys {
   readonly masterKey: string;
   readonly functionKey: string;
+  readonly durableSystemKey: string;
 }
 
 export const generateKey = (): string => randomBytes(30).toString('base64url');
 
-export function createHostKeys(options: { masterKey?: string; functionKey?: string }): HostKeys {
-  return Object.freeze({ masterKey: options.masterKey || generateKey(), functionKey: options.functionKey || generateKey() });
+export function createHostKeys(options: { masterKey?: string; functionKey?: string; durableSystemKey?: string }): HostKeys {
+  return Object.freeze({
+    masterKey: options.masterKey || generateKey(),
+    functionKey: options.functionKey || generateKey(),
+    durableSystemKey: options.durableSystemKey || generateKey(),
+  });
 }
 
 /** The level a request's key grants: header `x-functions-key` wins over query `code`. */
 export function grantedLevel(keys: HostKeys, headerKey: string | undefined, queryCode: string | null): AuthLevel {
   const key = headerKey ?? queryCode ?? undefined;
   if (key === keys.masterKey) return 'admin';
+  if (key === keys.durableSystemKey) return 'system';
   if (key === keys.functionKey) return 'function';
   return 'anonymous';
 }
 
-const RANK: Record<AuthLevel, number> = { anonymous: 0, function: 1, admin: 2 };
+const RANK: Record<AuthLevel, number> = { anonymous: 0, function: 1, system: 2, admin: 3 };
 
 export function isAuthorized(required: AuthLevel, granted: AuthLevel): boolean {
+  // Least authority: the Durable system key opens the extension's webhooks and anonymous routes,
+  // not function- or admin-level functions.
+  if (granted === 'system') return required === 'anonymous' || required === 'system';
   return RANK[granted] >= RANK[required];
 }
