@@ -1,107 +1,60 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import type { QueueClient } from '@azure/storage-queue';
+import { QueueClient } from '@azure/storage-queue';
 import { signApprovalToken, type BreakerNotice, type BreakerState } from '@telemetry/breaker-rules';
-import { ensureDeadLetterResources, ensureDeviceStateContainer, ensureFailureTable } from '@telemetry/provisioning';
-import { connectStorage } from '@telemetry/azure-storage-queue';
 import { decodeDeadLetter } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
-import { start as startEmulator, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
-import { connectFailureTable } from '@telemetry/azure-tables';
-import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
-import {
-  freePort, startAzurite, startCosmosServer, startFaultProxy, waitUntil, type AzuriteInstance, type CosmosServerInstance, type FaultProxy,
-} from '@telemetry/local-services';
+import type { SpawnedHost } from '@telemetry/local-host';
+import { waitUntil, type FaultProxy } from '@telemetry/local-services';
+import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 
-const ROOT = path.resolve(__dirname, '../../..');
-const HUB = 'telemetry';
-const MASTER = 'ingestion-master-key-0123456789abcdef';
-const BREAKER_MASTER = 'breaker-master-key-0123456789abcdef';
 const SIGNING_KEY = 'e2e-approval-signing-key-0123456789-abcdef';
 const THRESHOLD = 20;
 const WINDOW_S = 15;
 
-/** Bundles an app as it deploys, into a folder this test owns (parallel builds cannot swap it under the host). */
-function bundle(app: string, into: string): string {
-  const target = path.join(into, app);
-  execFileSync(process.execPath, [path.join(ROOT, 'tools/build/bundle-app.mjs'), `apps/${app}`, target], { cwd: ROOT, stdio: 'ignore' });
-  return target;
-}
-
 describe('circuit breaker end to end under the local host', () => {
   let tmp: string;
-  let azurite: AzuriteInstance;
-  let cosmos: CosmosServerInstance;
+  let stack: LocalStack;
   let proxy: FaultProxy;
-  let emulator: EventHubsEmulator;
-  let ingestion: SpawnedHost | undefined;
-  let breaker: SpawnedHost | undefined;
-  let webhook: http.Server;
-  const notices: BreakerNotice[] = [];
+  let ingestion: SpawnedHost;
+  let breaker: SpawnedHost;
+  let breakerKey: string;
+  // The operator's chat tool: the stack's loopback webhook sink.
+  const notices = (): BreakerNotice[] => stack.notifications.map((body) => (body as { breaker: BreakerNotice }).breaker);
   let container: Container;
   let deadLetters: QueueClient;
   let producer: EventHubProducerClient;
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'breaker-e2e-'));
-    const apps = { ingestion: bundle('ingestion', tmp), breaker: bundle('circuit-breaker', tmp) };
-    [azurite, cosmos, emulator] = await Promise.all([startAzurite(), startCosmosServer(), startEmulator({ port: 0, hubs: [{ name: HUB, partitions: 2 }] })]);
-    proxy = await startFaultProxy(cosmos.endpoint);
-    const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-    container = await ensureDeviceStateContainer(direct, 'telemetry', 'devices');
-    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
-    deadLetters = queues.getQueueClient('telemetry-deadletter');
-    await ensureDeadLetterResources(deadLetters, blobs.getContainerClient('telemetry-deadletter-bodies'));
-    await ensureFailureTable(connectFailureTable({ connectionString: azurite.connectionString }, 'failurewindow'));
-
-    // The operator's chat tool: an incoming webhook on loopback.
-    webhook = http.createServer((req, res) => {
-      let body = '';
-      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-      req.on('end', () => {
-        notices.push((JSON.parse(body) as { breaker: BreakerNotice }).breaker);
-        res.writeHead(200).end('1');
-      });
-    });
-    await new Promise<void>((resolve) => webhook.listen(0, '127.0.0.1', resolve));
-
-    const namespace = emulator.connectionString.replace(/EntityPath=[^;]*;?/, '');
-    ingestion = await spawnHost({
-      app: apps.ingestion, masterKey: MASTER,
-      settings: {
-        AzureWebJobsStorage: azurite.connectionString, EventHubConnection: namespace, EventHubName: HUB, EventHubConsumerGroup: '$Default',
-        COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000',
-        STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50',
-        DeadLetterStorage: azurite.connectionString, FailureTracking: azurite.connectionString,
+    stack = await startLocalStack({
+      dataDir: tmp, apps: ['ingestion', 'circuit-breaker'], partitions: 2,
+      settingsOverrides: {
+        ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50' },
+        'circuit-breaker': {
+          BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_WINDOW_SECONDS: String(WINDOW_S), BREAKER_MODE: 'manual', INGESTION_FUNCTION_NAME: 'ingestTelemetry',
+          APPROVAL_SIGNING_KEY: SIGNING_KEY,
+        },
       },
     });
-    const breakerPort = await freePort();
-    const breakerSettings = {
-      AzureWebJobsStorage: azurite.connectionString, FailureTracking: azurite.connectionString,
-      BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_WINDOW_SECONDS: String(WINDOW_S), BREAKER_MODE: 'manual', BREAKER_SWITCH: 'local-host',
-      LOCAL_HOST_ADMIN_URL: ingestion.baseUrl, LOCAL_HOST_MASTER_KEY: MASTER, INGESTION_FUNCTION_NAME: 'ingestTelemetry',
-      BREAKER_WEBHOOK_URL: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hook`,
-      APPROVAL_SIGNING_KEY: SIGNING_KEY, PUBLIC_BASE_URL: `http://127.0.0.1:${breakerPort}`,
-    };
-    breaker = await spawnHost({ app: apps.breaker, port: breakerPort, masterKey: BREAKER_MASTER, settings: breakerSettings });
-    // Kept for the restart step.
-    (globalThis as Record<string, unknown>)['breakerSpawn'] = () => spawnHost({ app: apps.breaker, port: breakerPort, masterKey: BREAKER_MASTER, settings: breakerSettings });
-    producer = new EventHubProducerClient(emulator.connectionStringFor(HUB));
+    const d = stack.descriptor;
+    proxy = stack.cosmosProxy;
+    ingestion = stack.hosts.get('ingestion')!;
+    breaker = stack.hosts.get('circuit-breaker')!;
+    breakerKey = d.apps['circuit-breaker']!.masterKey;
+    // Read Cosmos directly: the apps' proxy is down during the outage.
+    const direct = new CosmosClient({ endpoint: stack.cosmos.endpoint, key: stack.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    container = direct.database(d.cosmos.database).container(d.cosmos.container);
+    deadLetters = new QueueClient(d.storage.connectionString, d.queues.deadLetter);
+    producer = new EventHubProducerClient(d.eventHubs.connectionString, d.eventHubs.hubName);
   }, 240_000);
 
   afterAll(async () => {
     await producer?.close();
-    await breaker?.stop();
-    await ingestion?.stop();
-    await proxy?.close();
-    await new Promise<void>((resolve) => (webhook ? webhook.close(() => resolve()) : resolve()));
-    await Promise.all([emulator?.close(), azurite?.stop(), cosmos?.stop()]);
+    await stack?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   }, 120_000);
 
@@ -130,12 +83,12 @@ describe('circuit breaker end to end under the local host', () => {
     }
   };
   const breakerState = async (): Promise<BreakerState & { approval?: { approveUrl: string } }> => {
-    const response = await fetch(`${breaker!.baseUrl}/api/breaker`, { headers: { 'x-functions-key': BREAKER_MASTER } });
+    const response = await fetch(`${breaker.baseUrl}/api/breaker`, { headers: { 'x-functions-key': breakerKey } });
     expect(response.status).toBe(200);
     return (await response.json()) as BreakerState & { approval?: { approveUrl: string } };
   };
   const ingestPaused = async (): Promise<boolean> =>
-    (await ingestion!.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
+    (await ingestion.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
 
   it('trips on a Cosmos outage, pauses ingestion, keeps events in the hub, resumes on a signed approval and loses nothing', async () => {
     // 1. Healthy traffic is applied.
@@ -148,7 +101,7 @@ describe('circuit breaker end to end under the local host', () => {
     const failing = await send('outage', 60);
     await waitUntil(ingestPaused, { timeoutMs: 90_000, intervalMs: 200, description: 'ingestion paused by the breaker' });
     const pausedAfterMs = Date.now() - outageAt;
-    const tripped = await waitUntil(() => notices.find((n) => n.kind === 'tripped'), { timeoutMs: 30_000, description: 'trip notice' });
+    const tripped = await waitUntil(() => notices().find((n) => n.kind === 'tripped'), { timeoutMs: 30_000, description: 'trip notice' });
     // An outage shows as refused/reset connections or timed-out calls: any retryable store code.
     const storeFailures = Object.entries(tripped.counts as Record<string, number>).filter(([code]) => code.startsWith('STORE_')).reduce((n, [, c]) => n + c, 0);
     expect(storeFailures).toBeGreaterThan(THRESHOLD);
@@ -164,15 +117,16 @@ describe('circuit breaker end to end under the local host', () => {
     expect(props.reduce((n, p) => n + p.lastEnqueuedSequenceNumber + 1, 0)).toBe(healthy.length + failing.length + duringPause.length);
 
     // 4. A breaker restart mid-episode keeps the state and the offered link.
-    await breaker!.stop();
-    breaker = await ((globalThis as Record<string, unknown>)['breakerSpawn'] as () => Promise<SpawnedHost>)();
+    breaker = await stack.restartHost('circuit-breaker');
+    // Same address (the offered approval link names it).
+    expect(breaker.baseUrl).toBe(stack.descriptor.apps['circuit-breaker']!.baseUrl);
     expect(await breakerState()).toMatchObject({ status: 'open', episode: 1 });
 
     // 5. Forged, expired and (later) reused tokens are refused and change nothing.
     const url = new URL(tripped.approveUrl!);
     const token = url.searchParams.get('token')!;
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as { instanceId: string; episode: number; nonce: string; exp: number };
-    const post = (t: string) => fetch(`${breaker!.baseUrl}/api/breaker/approve?token=${encodeURIComponent(t)}`, { method: 'POST' });
+    const post = (t: string) => fetch(`${breaker.baseUrl}/api/breaker/approve?token=${encodeURIComponent(t)}`, { method: 'POST' });
     expect((await post(signApprovalToken(claims, 'not-the-key-0123456789-0123456789-xx'))).status).toBe(401);
     expect((await post(`${token.slice(0, -4)}AAAA`)).status).toBe(401);
     expect((await post(signApprovalToken({ ...claims, exp: Date.now() - 1 }, SIGNING_KEY))).status).toBe(403);

@@ -1,15 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { CosmosClient } from '@azure/cosmos';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import { ensureDeadLetterResources, ensureDeviceStateContainer } from '@telemetry/provisioning';
-import { connectStorage } from '@telemetry/azure-storage-queue';
-import { bundleFunctionApp } from '@telemetry/device-queries/testing';
-import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
-import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
-import { startAzurite, startCosmosServer, startFaultProxy, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import type { FaultProxy } from '@telemetry/local-services';
+import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
@@ -20,7 +16,6 @@ import { launchChromium } from './testing/chromium';
 const SCREENSHOT = process.env['UPDATE_SCREENSHOT']
   ? path.resolve(__dirname, '../../../docs/dashboard.png')
   : path.resolve(__dirname, '../../../test-output/dashboard.png');
-const KEY = 'e2e-function-key-0123456789';
 const DEVICES = 12;
 const EVENTS_PER_DEVICE = 5;
 const BASE = Date.parse('2026-03-01T10:00:00Z');
@@ -83,12 +78,11 @@ async function breakerStandIn() {
 }
 
 describe('dashboard in headless Chromium, on the whole local stack', () => {
-  let azurite: AzuriteInstance;
-  let cosmos: CosmosServerInstance;
+  let dataDir: string;
+  let stack: LocalStack;
   let proxy: FaultProxy;
-  let emulator: EventHubsEmulator;
   let breaker: Awaited<ReturnType<typeof breakerStandIn>>;
-  const hosts: SpawnedHost[] = [];
+  let key: string;
   let dashboard: DashboardServer;
   let browser: Browser;
   let page: Page;
@@ -98,47 +92,43 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     page.waitForFunction(([id, want]) => document.querySelector(`[data-testid="${id}"]`)?.textContent === want, [testid, expected] as const, { timeout, polling: 200 });
 
   beforeAll(async () => {
-    browser = await launchChromium();
-    const [ingestionBundle, statusBundle, files, a, c, e, b] = await Promise.all([
-      bundleFunctionApp('apps/ingestion'),
-      bundleFunctionApp('apps/device-status'),
-      buildDashboardFiles(),
-      startAzurite(),
-      startCosmosServer(),
-      start({ port: 0, hubs: [{ name: 'telemetry', partitions: 2 }] }),
-      breakerStandIn(),
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'dashboard-e2e-'));
+    breaker = await breakerStandIn();
+    // Assigned as each settles, so afterAll stops whatever started even if another part failed.
+    let files: Awaited<ReturnType<typeof buildDashboardFiles>> | undefined;
+    const started = await Promise.allSettled([
+      launchChromium().then((x) => (browser = x)),
+      startLocalStack({
+        dataDir, apps: ['ingestion', 'device-status'], partitions: 2,
+        // The test serves the dashboard itself (in process, fast refresh); the stack's own is not needed.
+        dashboard: false,
+        settingsOverrides: {
+          ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '1500', STORE_CALL_TIMEOUT_MS: '2000' },
+          'device-status': {
+            COSMOS_REQUEST_TIMEOUT_MS: '1500', COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500',
+            BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_STATUS_KEY: 'breaker-key',
+          },
+        },
+      }).then((x) => (stack = x)),
+      buildDashboardFiles().then((x) => (files = x)),
     ]);
-    [azurite, cosmos, emulator, breaker] = [a, c, e, b];
-    proxy = await startFaultProxy(cosmos.endpoint);
-    await ensureDeviceStateContainer(new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } }), 'telemetry', 'devices');
-    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
-    await ensureDeadLetterResources(queues.getQueueClient('telemetry-deadletter'), blobs.getContainerClient('telemetry-deadletter-bodies'));
-    const eventHubConnection = emulator.connectionString.replace(/;EntityPath=[^;]*/i, '');
-    const common = {
-      AzureWebJobsStorage: azurite.connectionString, DeadLetterStorage: azurite.connectionString, EventHubConnection: eventHubConnection, EventHubName: 'telemetry',
-      COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_REQUEST_TIMEOUT_MS: '1500',
-    };
-    const [ingestion, status] = await Promise.all([
-      spawnHost({ app: ingestionBundle, settings: { ...common, EventHubConsumerGroup: '$Default', STORE_CALL_TIMEOUT_MS: '2000' } }),
-      spawnHost({ app: statusBundle, functionKey: KEY, settings: { ...common, COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500', BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_STATUS_KEY: 'breaker-key' } }),
-    ]);
-    hosts.push(ingestion, status);
-    dashboard = await serveDashboard({ apiBaseUrl: status.baseUrl, functionKey: KEY, refreshMs: 500, files });
+    for (const r of started) if (r.status === 'rejected') throw r.reason;
+    proxy = stack.cosmosProxy;
+    key = stack.descriptor.apps['device-status']!.functionKey;
+    dashboard = await serveDashboard({ apiBaseUrl: stack.hosts.get('device-status')!.baseUrl, functionKey: key, refreshMs: 500, files: files! });
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Nothing may come from the internet: every request must stay on loopback.
     await page.route('**/*', (route) => (/^http:\/\/127\.0\.0\.1:/.test(route.request().url()) ? route.continue() : route.abort()));
     await page.goto(dashboard.url);
-  }, 120_000);
+  }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     await dashboard?.close();
-    await Promise.all(hosts.map((h) => h.stop()));
-    await proxy?.close();
+    await stack?.stop();
     await breaker?.close();
-    await emulator?.close();
-    await Promise.all([azurite?.stop(), cosmos?.stop()]);
-  });
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 120_000);
 
   it('before any telemetry: the empty state, the function key never reaches the page', async () => {
     await page.getByTestId('empty-state').waitFor({ state: 'visible', timeout: 20_000 });
@@ -146,11 +136,11 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     expect(await text('parked-count')).toBe('0');
     expect(await page.getByTestId('error-state').isHidden()).toBe(true);
     const config = await (await fetch(`${dashboard.url}config.json`)).text();
-    expect(config).not.toContain(KEY);
+    expect(config).not.toContain(key);
   });
 
   it('after the known events: those drones on the map, matching counts, dead letters by code; click shows a drone', async () => {
-    const producer = new EventHubProducerClient(emulator.connectionString.replace(/;EntityPath=[^;]*/i, ''), 'telemetry');
+    const producer = new EventHubProducerClient(stack.descriptor.eventHubs.connectionString, stack.descriptor.eventHubs.hubName);
     try {
       for (const e of knownEvents()) await producer.sendBatch([{ body: Buffer.from(JSON.stringify(e.body)) }], { partitionKey: e.partitionKey });
       // Three that cannot be applied: two malformed, one out of range.

@@ -1,23 +1,22 @@
-import { rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
-import { ensureDeviceStateContainer } from '@telemetry/provisioning';
 import { connectStorage, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import type { Telemetry } from '@telemetry/device-state';
 import { comparableState, expectedStates, makeTelemetry } from '@telemetry/device-state/testing';
-import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
-import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
-import { startAzurite, startCosmosServer, startFaultProxy, waitUntil, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import type { SpawnedHost } from '@telemetry/local-host';
+import { waitUntil, type FaultProxy } from '@telemetry/local-services';
+import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 import { TableParkingStore } from '@telemetry/azure-tables';
 import { type ParkedSummary, type ReprocessorMetricsSnapshot } from '@telemetry/reprocessing';
 import { deadLetterFor } from '@telemetry/reprocessing/testing';
 import { redriveCommand, resolveTarget, type CliIo } from '@telemetry/dlq-cli';
 import { startBreakerStub, type BreakerStub } from './testing/breaker-stub';
-import { buildAppCopy } from './testing/built-app';
 
-const QUEUE = 'telemetry-deadletter';
 const DEVICES = 8;
 const sha = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
@@ -37,9 +36,8 @@ function badEvent(i: number): Bad {
 }
 
 describe('end to end under the local host: ingestion + reprocessor, Cosmos outage, parking, redrive', () => {
-  let emulator: EventHubsEmulator;
-  let azurite: AzuriteInstance;
-  let cosmos: CosmosServerInstance;
+  let dataDir: string;
+  let stack: LocalStack;
   let proxy: FaultProxy;
   let breaker: BreakerStub;
   let ingestion: SpawnedHost;
@@ -48,44 +46,39 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
   let dlq: StorageDeadLetterQueue;
   let parking: TableParkingStore;
   let producer: EventHubProducerClient;
-  const builds: string[] = [];
 
   beforeAll(async () => {
-    const [ingestionApp, reprocessorApp] = [await buildAppCopy('apps/ingestion'), await buildAppCopy('apps/dead-letter-reprocessor')];
-    builds.push(ingestionApp, reprocessorApp);
-    [emulator, azurite, cosmos, breaker] = await Promise.all([start({ port: 0, hubs: [{ name: 'telemetry', partitions: 2 }] }), startAzurite(), startCosmosServer(), startBreakerStub()]);
-    proxy = await startFaultProxy(cosmos.endpoint);
-    const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
-    devices = await ensureDeviceStateContainer(direct, 'telemetry', 'devices');
-    const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
-    const container = blobs.getContainerClient('bodies');
-    await Promise.all([queues.getQueueClient(QUEUE).create(), container.create()]);
-    dlq = new StorageDeadLetterQueue(queues.getQueueClient(QUEUE), container);
-    parking = new TableParkingStore(TableClient.fromConnectionString(azurite.connectionString, 'parking', { allowInsecureConnection: true }), container);
-    const common = {
-      AzureWebJobsStorage: azurite.connectionString, DeadLetterStorage: azurite.connectionString, COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key,
-      DEAD_LETTER_QUEUE: QUEUE, CLAIM_CHECK_CONTAINER: 'bodies', COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000',
-      STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '20', STORE_RETRY_MAX_MS: '100',
-    };
-    const connection = emulator.connectionString.replace(/;EntityPath=[^;]*/i, '');
-    [ingestion, reprocessor] = await Promise.all([
-      spawnHost({ app: ingestionApp, settings: { ...common, EventHubConnection: connection, EventHubName: 'telemetry', EventHubConsumerGroup: '$Default' } }),
-      spawnHost({
-        app: reprocessorApp,
-        settings: {
-          ...common, PARKING_TABLE: 'parking', REPROCESS_BACKOFF_BASE_SECONDS: '1', REPROCESS_BACKOFF_MAX_SECONDS: '2', REPROCESS_MAX_ATTEMPTS: '30',
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'reprocessor-e2e-'));
+    breaker = await startBreakerStub();
+    const common = { COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '20', STORE_RETRY_MAX_MS: '100' };
+    stack = await startLocalStack({
+      dataDir, apps: ['ingestion', 'dead-letter-reprocessor'], partitions: 2,
+      settingsOverrides: {
+        ingestion: common,
+        'dead-letter-reprocessor': {
+          ...common, REPROCESS_BACKOFF_BASE_SECONDS: '1', REPROCESS_BACKOFF_MAX_SECONDS: '2', REPROCESS_MAX_ATTEMPTS: '30',
           BREAKER_STATUS_URL: breaker.url, BREAKER_STATUS_KEY: breaker.key, BREAKER_STATUS_CACHE_MS: '200', BREAKER_DEFER_SECONDS: '1',
         },
-      }),
-    ]);
-    producer = new EventHubProducerClient(connection, 'telemetry');
+      },
+    });
+    const d = stack.descriptor;
+    proxy = stack.cosmosProxy;
+    ingestion = stack.hosts.get('ingestion')!;
+    reprocessor = stack.hosts.get('dead-letter-reprocessor')!;
+    const direct = new CosmosClient({ endpoint: stack.cosmos.endpoint, key: stack.cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
+    devices = direct.database(d.cosmos.database).container(d.cosmos.container);
+    const { queues, blobs } = connectStorage({ connectionString: d.storage.connectionString });
+    const container = blobs.getContainerClient(d.queues.claimCheckContainer);
+    dlq = new StorageDeadLetterQueue(queues.getQueueClient(d.queues.deadLetter), container);
+    parking = new TableParkingStore(TableClient.fromConnectionString(d.storage.connectionString, d.queues.parkingTable, { allowInsecureConnection: true }), container);
+    producer = new EventHubProducerClient(d.eventHubs.connectionString, d.eventHubs.hubName);
   }, 180_000);
   afterAll(async () => {
     await producer?.close();
-    await Promise.all([ingestion?.stop(), reprocessor?.stop()]);
-    await proxy?.close();
-    await Promise.all([emulator?.close(), azurite?.stop(), cosmos?.stop(), breaker?.close(), ...builds.map((b) => rm(b, { recursive: true, force: true }))]);
-  });
+    await stack?.stop();
+    await breaker?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  }, 120_000);
 
   async function send(items: { body: Buffer; deviceId: string }[]): Promise<void> {
     const byDevice = new Map<string, EventData[]>();
@@ -152,7 +145,8 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     const full = (await parking.get(malformed.id))!;
     const source = bad.find((b) => sha(b.body) === full.letter.bodySha256)!;
     // through the operator CLI's command function, as `npm run dlq -- redrive <id> --body-file fixed.json` runs it
-    const cli = resolveTarget({ storageConnectionString: azurite.connectionString, queue: QUEUE, claimCheckContainer: 'bodies', parkingTable: 'parking' }, {});
+    const d = stack.descriptor;
+    const cli = resolveTarget({ storageConnectionString: d.storage.connectionString, queue: d.queues.deadLetter, claimCheckContainer: d.queues.claimCheckContainer, parkingTable: d.queues.parkingTable }, {});
     const quiet: CliIo = { out: () => undefined, err: () => undefined, confirm: async () => false, interactive: false, stderr: process.stderr, fail: () => undefined };
     const redriven = await redriveCommand(cli, quiet, [malformed.id], {
       from: 'parked', to: 'reprocessor', body: Buffer.from(JSON.stringify(source.intended)), reason: 'closed the JSON', by: 'e2e', dryRun: false, json: true,

@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
+import { freePort } from '@telemetry/local-services';
+import { stackAppSettings } from './app-settings';
+import type { StackBase } from './stack-services';
+
+export interface SpawnAppsOptions {
+  apps: string[];
+  /** The folder each app runs from (buildStackApps). */
+  appDirs: Map<string, string>;
+  base: StackBase;
+  /** Where each host writes its metrics snapshot (one file per host instance). */
+  metricsDir: string;
+  /** The operator webhook the breaker notifies (the stack's sink). */
+  webhookUrl?: string;
+  /** Extra settings per app, over the stack's own (tests: fast retries, small thresholds, stand-ins). */
+  settingsOverrides?: Record<string, Record<string, string>>;
+  echo?: boolean;
+}
+
+export interface AppHosts {
+  /** The current host of each app. */
+  hosts: Map<string, SpawnedHost>;
+  masterKey: string;
+  functionKey: string;
+  /** The app settings an app's hosts run with. */
+  settingsOf(app: string): Record<string, string>;
+  /** Starts another host for an app on a free port (e.g. a second ingestion instance). */
+  startHost(app: string): Promise<SpawnedHost>;
+  /** Stops the app's host and starts it again on the same port with the same settings (a restart). */
+  restartHost(app: string): Promise<SpawnedHost>;
+  /** Stops every host these handles started, newest first. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Step 4 of a stack: every app in its own local host process, on ports picked up front so each
+ * app's settings can name the others' URLs (the breaker pauses ingestion through its admin API);
+ * so the hosts start together. One master and one function key for all of them.
+ */
+export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
+  const apps = [...options.apps];
+  const masterKey = randomBytes(24).toString('base64url');
+  const functionKey = randomBytes(24).toString('base64url');
+  const ports = new Map<string, number>();
+  for (const app of apps) ports.set(app, await freePort());
+  const baseUrls = Object.fromEntries([...ports].map(([app, port]) => [app, `http://127.0.0.1:${port}`]));
+  const common = stackAppSettings({ descriptor: options.base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: options.webhookUrl });
+  const settingsOf = (app: string): Record<string, string> => ({ ...common, ...options.settingsOverrides?.[app] });
+
+  const hosts = new Map<string, SpawnedHost>();
+  const live: SpawnedHost[] = [];
+  let instance = 0;
+  const start = async (app: string, port: number): Promise<SpawnedHost> => {
+    const dir = options.appDirs.get(app);
+    if (!dir) throw new Error(`app "${app}" is not part of this stack (${apps.join(', ')})`);
+    // Each instance writes its own metrics snapshot; the npm start summary merges them.
+    const metricsFile = path.join(options.metricsDir, `${app}-${++instance}.json`);
+    const host = await spawnHost({ app: dir, settings: { METRICS_SNAPSHOT_FILE: metricsFile, ...settingsOf(app) }, port, masterKey, functionKey, echo: options.echo, readyTimeoutMs: 60_000 });
+    live.push(host);
+    return host;
+  };
+  const stop = async (): Promise<void> => {
+    // Newest first: hosts checkpoint on the way out.
+    for (const host of live.splice(0).reverse()) await host.stop().catch(() => undefined);
+  };
+  const started = await Promise.allSettled(apps.map((app) => start(app, ports.get(app)!)));
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  started.forEach((s, i) => hosts.set(apps[i]!, (s as PromiseFulfilledResult<SpawnedHost>).value));
+  return {
+    hosts, masterKey, functionKey, settingsOf,
+    startHost: (app) => start(app, 0),
+    restartHost: async (app) => {
+      const current = hosts.get(app);
+      if (current) {
+        await current.stop();
+        live.splice(live.indexOf(current), 1);
+      }
+      const host = await start(app, ports.get(app) ?? 0);
+      hosts.set(app, host);
+      return host;
+    },
+    stop,
+  };
+}

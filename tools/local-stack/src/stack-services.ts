@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
+import { startAzurite, startCosmosServer, startFaultProxy, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import { stopAll } from './stop-all';
+
+export interface StackServicesOptions {
+  /** Azurite's data and the emulator's log live under it. */
+  dataDir: string;
+  hubName?: string;
+  consumerGroup?: string;
+  partitions?: number;
+  echo?: boolean;
+}
+
+/** What the stack's services are reached at: the descriptor before any app runs. */
+export type StackBase = Omit<StackDescriptor, 'apps' | 'dashboard'>;
+
+export interface StackServices {
+  base: StackBase;
+  azurite: AzuriteInstance;
+  cosmos: CosmosServerInstance;
+  /** Apps reach Cosmos through this proxy, so outages and throttling can be injected. */
+  cosmosProxy: FaultProxy;
+  emulator: SpawnedEmulator;
+  stop(): Promise<void>;
+}
+
+/**
+ * Step 1 of a stack: Azurite, the Cosmos server (behind a fault proxy) and the Event Hubs emulator,
+ * each on free loopback ports. Stops what it started if any of them fails.
+ */
+export async function startStackServices(options: StackServicesOptions): Promise<StackServices> {
+  const hubName = options.hubName ?? 'telemetry';
+  const consumerGroup = options.consumerGroup ?? 'ingestion';
+  const partitions = options.partitions ?? 4;
+  const cleanup: (() => Promise<unknown>)[] = [];
+  try {
+    const started = await Promise.allSettled([
+      startAzurite({ location: path.join(options.dataDir, 'azurite') }),
+      startCosmosServer(),
+      spawnEmulator({ dataDir: path.join(options.dataDir, 'eventhubs'), hubs: [{ name: hubName, partitions, consumerGroups: [consumerGroup] }], echo: options.echo }),
+    ]);
+    for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [azurite, cosmos, emulator] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AzuriteInstance, CosmosServerInstance, SpawnedEmulator];
+    const cosmosProxy = await startFaultProxy(cosmos.endpoint);
+    cleanup.push(() => cosmosProxy.close());
+    const base: StackBase = {
+      eventHubs: { connectionString: emulator.connectionString.replace(/;EntityPath=[^;]*/, ''), hubName, consumerGroup, partitions },
+      storage: { connectionString: azurite.connectionString },
+      cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: RESOURCE_NAMES.cosmosDatabase, container: RESOURCE_NAMES.cosmosContainer },
+      queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
+      dataDir: options.dataDir,
+      startedAt: new Date().toISOString(),
+    };
+    return { base, azurite, cosmos, cosmosProxy, emulator, stop: () => stopAll(cleanup) };
+  } catch (error) {
+    await stopAll(cleanup);
+    throw error;
+  }
+}
