@@ -10,7 +10,17 @@ export interface RetryPolicy {
 
 const ms = (d: RpcDuration | null | undefined): number => ((d?.seconds ?? 0) * 1000) + Math.round((d?.nanos ?? 0) / 1e6);
 
-export function toRetryPolicy(options: RpcRetryOptions | undefined): RetryPolicy | undefined {
+/** RandomizedExponentialBackoffStrategy.RandomizationFactor: each increment is scaled by a factor in [0.8, 1.2). */
+const RANDOMIZATION_FACTOR = 0.2;
+
+/**
+ * `random` (0..1) is injectable for tests. exponentialBackoff follows the host's
+ * RandomizedExponentialBackoffStrategy (azure-webjobs-sdk src/Microsoft.Azure.WebJobs.Host/Timers/,
+ * used by ExponentialBackoffRetryAttribute): the first retry waits minimumInterval, retry n waits
+ * minimumInterval + f x 2^(n-2) x minimumInterval with f random in [0.8, 1.2), capped at
+ * maximumInterval (so about 1, 2, 3, 5, 9, 17 x minimumInterval).
+ */
+export function toRetryPolicy(options: RpcRetryOptions | undefined, random: () => number = Math.random): RetryPolicy | undefined {
   if (!options?.retryStrategy) return undefined;
   const maxRetryCount = options.maxRetryCount ?? 0;
   if (options.retryStrategy === 'fixedDelay') {
@@ -19,8 +29,12 @@ export function toRetryPolicy(options: RpcRetryOptions | undefined): RetryPolicy
   }
   const min = ms(options.minimumInterval);
   const max = Math.max(min, ms(options.maximumInterval));
-  // Doubles from minimumInterval per retry, capped at maximumInterval.
-  return { strategy: 'exponentialBackoff', maxRetryCount, delayMs: (n) => Math.min(max, min * 2 ** Math.max(0, n - 1)) };
+  const delayMs = (n: number): number => {
+    if (n <= 1) return Math.min(max, min);
+    const factor = 1 - RANDOMIZATION_FACTOR + random() * 2 * RANDOMIZATION_FACTOR;
+    return Math.min(max, Math.round(min + factor * 2 ** (n - 2) * min));
+  };
+  return { strategy: 'exponentialBackoff', maxRetryCount, delayMs };
 }
 
 export function mayRetry(policy: RetryPolicy | undefined, retriesDone: number): boolean {
