@@ -6,6 +6,7 @@ import { stackMetrics, waitForDrain } from '@telemetry/local-stack';
 import type { MetricsSnapshot } from '@telemetry/observability';
 import { auditRun, type AuditReport } from './audit';
 import { DeliveryTracker } from './delivery-tracker';
+import { waitForFreshMetrics } from './fresh-metrics';
 import type { FaultScenario, ScenarioContext } from './fault-scenario';
 import { MatrixStack } from './matrix-stack';
 import { writeRecordFile } from './record-file';
@@ -93,8 +94,8 @@ export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScena
   const seconds = (Date.now() - started) / 1000;
   await deliveries.refresh(matrix.ingestion);
   const audit = await auditRun(matrix.descriptor, outcome.sent, { deadLetterStorage: matrix.deadLetterStorage });
-  // Snapshot files are rewritten every 2 s: give the last writes time to land.
-  await new Promise((r) => setTimeout(r, 2_500));
+  // The apps' metrics come from snapshot files rewritten every 2 s: wait for writes after the audit.
+  await waitForFreshMetrics(matrix.descriptor.dataDir, Date.now());
   const after = await stackMetrics(matrix.stack);
   const facts = outcome.facts ?? {};
   if (audit.lost !== 0) failures.push(`${audit.lost} events lost`);
