@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { EventHubProducerClient, type MessagingError } from '@azure/event-hubs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { waitUntil } from '@telemetry/local-services';
@@ -37,6 +39,23 @@ describe('the local stack end to end (ingestion under the local host)', () => {
     expect(r.applied + r.superseded + r.deadLettered).toBe(summary.simulation.sent);
     expect(r.deadLettered).toBeGreaterThan(0);
     expect(summary.latencyMs.count).toBeGreaterThan(0);
+  });
+
+  it('runs the Event Hubs emulator with SAS on (a wrong key is refused) and keeps every key off command lines', async () => {
+    const { connectionString, hubName } = stack.descriptor.eventHubs;
+    const key = /SharedAccessKey=([^;]+)/.exec(connectionString)?.[1] ?? '';
+    expect(Buffer.from(key, 'base64').length).toBe(32);
+    const wrong = new EventHubProducerClient(connectionString.replace(key, Buffer.alloc(32, 1).toString('base64')), hubName, { retryOptions: { maxRetries: 0, timeoutInMs: 10_000 } });
+    try {
+      await expect(wrong.getEventHubProperties()).rejects.toMatchObject({ code: 'UnauthorizedError' } satisfies Partial<MessagingError>);
+    } finally {
+      await wrong.close();
+    }
+    const { masterKey, functionKey } = stack.descriptor.apps['ingestion']!;
+    for (const pid of [stack.emulator.pid, stack.hosts.get('ingestion')!.pid]) {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      for (const secret of [key, masterKey, functionKey]) expect(cmdline).not.toContain(secret);
+    }
   });
 
   it('a host killed with SIGKILL mid-run is replaced and the run still reconciles', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
@@ -12,6 +13,9 @@ export interface StackServicesOptions {
   partitions?: number;
   echo?: boolean;
 }
+
+/** The emulator's authorization rule in the dev stack (the service's default rule name). */
+export const STACK_SAS_KEY_NAME = 'RootManageSharedAccessKey';
 
 /** What the stack's services are reached at: the descriptor before any app runs. */
 export type StackBase = Omit<StackDescriptor, 'apps' | 'dashboard'>;
@@ -39,7 +43,15 @@ export async function startStackServices(options: StackServicesOptions): Promise
     const started = await Promise.allSettled([
       startAzurite({ location: path.join(options.dataDir, 'azurite') }),
       startCosmosServer(),
-      spawnEmulator({ dataDir: path.join(options.dataDir, 'eventhubs'), hubs: [{ name: hubName, partitions, consumerGroups: [consumerGroup] }], echo: options.echo }),
+      // SAS on, as the service: apps and tools use the product's SAS path and a wrong key is refused.
+      // A fresh key per stack; it lives in the connection string (0600 .local/stack.json, the
+      // hosts' environments) and the emulator's environment, never a command line.
+      spawnEmulator({
+        dataDir: path.join(options.dataDir, 'eventhubs'),
+        hubs: [{ name: hubName, partitions, consumerGroups: [consumerGroup] }],
+        sas: { keyName: STACK_SAS_KEY_NAME, key: randomBytes(32).toString('base64') },
+        echo: options.echo,
+      }),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
