@@ -1,7 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { isSecretName, redactSecrets, type PipelineError } from '@telemetry/core';
-import type { EventBody, Telemetry } from '@telemetry/device-state';
+import { isSecretName, PipelineError, redactSecrets } from '@telemetry/core';
+import { DEVICE_ID_PATTERN, MAX_EVENT_BYTES, type EventBody, type Telemetry } from '@telemetry/device-state';
 import { DEAD_LETTER_SCHEMA, type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
+
+/**
+ * How much of an oversize body (over MAX_EVENT_BYTES, so EVENT_OVERSIZE: it can never be applied)
+ * a dead letter keeps: its first 16 KiB, enough to see the device and what bloated the event.
+ * `bodyBytes` and `bodySha256` still describe the whole body. The whole body is never copied or
+ * stored: an event of up to 1 MB (the Event Hubs limit) would cost a base64 copy, a JSON copy and
+ * a claim-check blob each, for a whole batch at once. Event Hubs keeps the original for its
+ * retention period (partitionId + sequenceNumber). See docs/security.md.
+ */
+export const OVERSIZE_BODY_KEPT_BYTES = 16 * 1024;
 
 /** The body's bytes exactly as received (strings as UTF-8, parsed values re-serialised). */
 export function bodyBytesOf(body: EventBody): Buffer {
@@ -38,7 +48,7 @@ const DEVICE_ID_IN_TEXT = /"deviceId"\s*:\s*"([A-Za-z0-9._:-]{1,64})"/;
 /** Best effort: the device id of an event that failed to decode, for operators' filters. */
 function deviceIdOf(event: SourceEvent, decoded: Telemetry | null, bytes: Buffer): string | null {
   if (decoded) return decoded.deviceId;
-  if (event.partitionKey && /^[A-Za-z0-9._:-]{1,64}$/.test(event.partitionKey)) return event.partitionKey;
+  if (event.partitionKey && DEVICE_ID_PATTERN.test(event.partitionKey)) return event.partitionKey;
   const match = DEVICE_ID_IN_TEXT.exec(bytes.subarray(0, 4096).toString('utf8'));
   return match?.[1] ?? null;
 }
@@ -56,13 +66,15 @@ export interface BuildDeadLetterInput {
 
 export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const { error, event, source, attempts, app } = input;
+  // A view of the delivered Buffer, not a copy: only `kept` is ever base64-encoded.
   const bytes = bodyBytesOf(event.body);
+  const kept = bytes.byteLength > MAX_EVENT_BYTES ? bytes.subarray(0, OVERSIZE_BODY_KEPT_BYTES) : bytes;
   const decoded = input.decoded ?? null;
   return {
     schema: DEAD_LETTER_SCHEMA,
     id: randomUUID(),
     issue: error.toIssue(),
-    body: bytes.toString('base64'),
+    body: kept.toString('base64'),
     bodyBytes: bytes.byteLength,
     bodySha256: createHash('sha256').update(bytes).digest('hex'),
     eventHubName: source?.eventHubName ?? null,
@@ -81,8 +93,20 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   };
 }
 
-/** The original body bytes of a (resolved, not claim-checked) dead letter. */
+/**
+ * The original body bytes of a (resolved, not claim-checked) dead letter. Throws EVENT_OVERSIZE
+ * (permanent) for a letter that kept only the head of an oversize body: there is nothing to
+ * replay but a corrected body.
+ */
 export function originalBody(letter: DeadLetter): Buffer {
   if (letter.body === null) throw new Error(`dead letter ${letter.id} is claim-checked: resolve it first`);
-  return Buffer.from(letter.body, 'base64');
+  const body = Buffer.from(letter.body, 'base64');
+  if (body.byteLength < letter.bodyBytes) {
+    throw new PipelineError(
+      'EVENT_OVERSIZE',
+      `dead letter ${letter.id} keeps only the first ${body.byteLength} of the event's ${letter.bodyBytes} bytes (over the ${MAX_EVENT_BYTES}-byte limit): redrive it with a corrected body`,
+      { stage: 'reprocess' },
+    );
+  }
+  return body;
 }

@@ -50,4 +50,48 @@ describe('processBatch (logic, in-memory ports)', () => {
     ).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
     expect(recorded).toEqual([{ EVENT_MALFORMED: 1, DEAD_LETTER_UNAVAILABLE: 1 }]);
   });
+
+  describe('the device-clock rule (MAX_CLOCK_SKEW_SECONDS)', () => {
+    const at = (seq: number, timestamp: string, battery: number, enqueuedTimeUtc: string): SourceEvent => ({
+      ...ev(seq, { deviceId: 'drone-00001', timestamp, battery }), enqueuedTimeUtc,
+    });
+
+    it('a battery stamped 9999-12-31 is dead-lettered EVENT_CLOCK_SKEW with its context, and cannot freeze the field', async () => {
+      const store = new InMemoryDeviceStateStore();
+      const sink = new InMemoryDeadLetterSink();
+      const deps = { store, deadLetters: sink, logger: silentLogger, app: 'test' };
+      const first = await processBatch({ events: [at(1, '9999-12-31T00:00:00.000Z', 0.01, '2026-11-21T22:00:00.000Z'), at(2, '2026-11-21T21:59:00.000Z', 0.9, '2026-11-21T22:00:00.000Z')], source: {} }, deps);
+      expect(first).toMatchObject({ valid: 1, applied: 1, deadLettered: 1, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+      await processBatch({ events: [at(3, '2026-11-21T22:01:00.000Z', 0.8, '2026-11-21T22:01:00.100Z')], source: {} }, deps);
+      expect(await store.get('drone-00001')).toMatchObject({ battery: 0.8, lastEventTime: '2026-11-21T22:01:00.000Z' });
+      expect(sink.letters).toHaveLength(1);
+      expect(sink.letters[0]).toMatchObject({
+        sequenceNumber: 1, enqueuedTimeUtc: '2026-11-21T22:00:00.000Z', deviceId: 'drone-00001', decoded: { timestamp: '9999-12-31T00:00:00.000Z', battery: 0.01 },
+        issue: { code: 'EVENT_CLOCK_SKEW', retryable: false, stage: 'validate' },
+      });
+      expect(sink.letters[0]!.issue.message).toMatch(/9999-12-31T00:00:00\.000Z is \d+ s ahead of the enqueued time 2026-11-21T22:00:00\.000Z; the limit is 300 s/);
+    });
+
+    it('measures skew against the enqueued time, with the configured limit, whatever the processing time', async () => {
+      const sink = new InMemoryDeadLetterSink();
+      const deps = { store: new InMemoryDeviceStateStore(), deadLetters: sink, logger: silentLogger, app: 'test', maxClockSkewSeconds: 60, clock: () => Date.parse('2030-01-01T00:00:00Z') };
+      const report = await processBatch({
+        events: [
+          at(1, '2026-11-21T22:01:00.000Z', 0.5, '2026-11-21T22:00:00.000Z'), // 60 s ahead: the limit, accepted
+          at(2, '2026-11-21T22:01:00.001Z', 0.5, '2026-11-21T22:00:00.000Z'), // over it, although long before "now"
+          at(3, '1999-12-31T23:59:59.000Z', 0.5, '2026-11-21T22:00:00.000Z'), // a clock that was never set
+        ],
+        source: {},
+      }, deps);
+      expect(report).toMatchObject({ applied: 1, deadLetteredByCode: { EVENT_CLOCK_SKEW: 2 } });
+      expect(sink.letters.map((l) => l.sequenceNumber)).toEqual([2, 3]);
+    });
+
+    it('without an enqueued time from the trigger, the processing time stands in', async () => {
+      const sink = new InMemoryDeadLetterSink();
+      const deps = { store: new InMemoryDeviceStateStore(), deadLetters: sink, logger: silentLogger, app: 'test', clock: () => Date.parse('2026-11-21T22:00:00Z') };
+      const report = await processBatch({ events: [at(1, '2026-11-21T22:04:00Z', 0.5, ''), at(2, '2026-11-21T22:06:00Z', 0.5, '')], source: {} }, deps);
+      expect(report).toMatchObject({ applied: 1, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+    });
+  });
 });

@@ -2,7 +2,7 @@ import { toPipelineError, type IssueCode, type Logger, type PipelineError } from
 import type { DeviceStateStore } from '@telemetry/device-store';
 import { buildDeadLetter, type DeadLetterSink } from '@telemetry/dead-letter';
 import { type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
-import { coalesce, decodeTelemetry, type DecodedTelemetry } from '@telemetry/device-state';
+import { checkDeviceClock, coalesce, decodeTelemetry, DEFAULT_MAX_CLOCK_SKEW_SECONDS, type DecodedTelemetry } from '@telemetry/device-state';
 import type { Metrics } from '@telemetry/observability';
 import type { BatchReport } from './batch-report';
 import { recordBatchMetrics } from './record-batch-metrics';
@@ -17,6 +17,10 @@ export interface IngestionDeps {
   app: string;
   /** Batch size, applied, dead-lettered by code, store retries and throttles. */
   metrics?: Metrics;
+  /** Setting MAX_CLOCK_SKEW_SECONDS: how far a timestamp may be ahead of its enqueued time (default 300). */
+  maxClockSkewSeconds?: number;
+  /** Epoch ms; only stands in for an enqueued time the trigger did not give (never in Azure). */
+  clock?: () => number;
 }
 
 export interface BatchInput {
@@ -40,11 +44,18 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   const { events, source, invocationId } = input;
   const letters: DeadLetter[] = [];
   const valid: Decoded[] = [];
+  const maxSkewSeconds = deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS;
+  const now = deps.clock?.() ?? Date.now();
   for (const event of events) {
+    let decoded: DecodedTelemetry | undefined;
     try {
-      valid.push({ event, decoded: decodeTelemetry(event.body) });
+      decoded = decodeTelemetry(event.body);
+      // Event Hubs' clock, not the device's: a later processing time would only loosen the rule.
+      const enqueuedAt = Date.parse(event.enqueuedTimeUtc);
+      checkDeviceClock(decoded, Number.isFinite(enqueuedAt) ? enqueuedAt : now, maxSkewSeconds);
+      valid.push({ event, decoded });
     } catch (error) {
-      letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, attempts: 0, app: deps.app, invocationId }));
+      letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, decoded: decoded?.telemetry ?? null, attempts: 0, app: deps.app, invocationId }));
     }
   }
 

@@ -178,3 +178,40 @@ describe('idempotence: replays never move state backwards', () => {
     );
   });
 });
+
+describe('the device-clock rule on the reprocessor\'s apply path', () => {
+  it('measures against the letter\'s enqueued time, never the reprocessing time: a 9999 battery is parked, the store untouched', async () => {
+    const { deps, store, parking } = setup();
+    const future = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(3, 0, { timestamp: '9999-12-31T23:59:59.000Z', battery: 0.01 }));
+    // Reprocessed in 2030: the old event is 400 s ahead of when Event Hubs took it, although in the past by now.
+    const ahead = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(4, 400, { battery: 0.2 }));
+    const fine = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(5, 299, { battery: 0.3 }));
+    const later = { ...deps, clock: () => new Date('2030-01-01T00:00:00Z') };
+    for (const letter of [future, ahead]) {
+      const outcome = await reprocessDeadLetter(asMessage(letter), later);
+      expect(outcome).toMatchObject({ action: 'parked', code: 'STORE_UNAVAILABLE', reason: expect.stringMatching(/^EVENT_CLOCK_SKEW: timestamp .* ahead of the enqueued time .*; the limit is 300 s/) });
+      expect(await parking.get(letter.id)).toMatchObject({ code: 'STORE_UNAVAILABLE', letter: { reprocess: { lastCode: 'EVENT_CLOCK_SKEW' } } });
+    }
+    expect(await reprocessDeadLetter(asMessage(fine), later)).toMatchObject({ action: 'applied', status: 'written' });
+    expect([...store.states.keys()]).toEqual([makeTelemetry(5, 0).deviceId]);
+  });
+
+  it('takes MAX_CLOCK_SKEW_SECONDS from its deps, and redriven bodies face the rule too', async () => {
+    const { deps, store } = setup();
+    const letter = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(6, 100, { battery: 0.4 }));
+    expect(await reprocessDeadLetter(asMessage(letter), { ...deps, maxClockSkewSeconds: 60 })).toMatchObject({ action: 'parked' });
+    const bad = deadLetterFor('EVENT_INVALID', Buffer.from('{"deviceId":"drone-00007"}'));
+    const corrected = markRedriven(bad, { by: 'op', body: Buffer.from(JSON.stringify(makeTelemetry(7, 0, { timestamp: '2040-01-01T00:00:00.000Z', battery: 1 }))) });
+    expect(await reprocessDeadLetter(asMessage(corrected), deps)).toMatchObject({ action: 'parked', reason: expect.stringContaining('EVENT_CLOCK_SKEW') });
+    expect(store.states.size).toBe(0);
+  });
+
+  it('a letter that kept only the head of an oversize body is parked, not decoded as malformed', async () => {
+    const { deps, parking } = setup();
+    const body = Buffer.alloc(200_000, 0x78);
+    body.write('{"deviceId":"drone-00008","pad":"');
+    const letter = markRedriven(deadLetterFor('EVENT_OVERSIZE', body), { by: 'op' });
+    expect(await reprocessDeadLetter(asMessage(letter), deps)).toMatchObject({ action: 'parked', code: 'EVENT_OVERSIZE', reason: expect.stringContaining('redrive it with a corrected body') });
+    expect(await parking.get(letter.id)).toBeDefined();
+  });
+});

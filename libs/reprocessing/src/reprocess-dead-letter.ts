@@ -22,6 +22,8 @@ export interface ReprocessorDeps {
   logger: Logger;
   clock?: () => Date;
   random?: () => number;
+  /** Setting MAX_CLOCK_SKEW_SECONDS, the same rule as ingestion's (default 300). */
+  maxClockSkewSeconds?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
 
   let telemetry;
   try {
-    telemetry = telemetryOfLetter(letter);
+    telemetry = telemetryOfLetter(letter, deps.maxClockSkewSeconds);
   } catch (error) {
     return finish(deps, await afterFailure(deps, decoded, letter, toPipelineError(error, 'decode')));
   }
