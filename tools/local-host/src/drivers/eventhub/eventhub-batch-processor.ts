@@ -14,6 +14,16 @@ export interface EventHubBatchProcessorOptions {
   logger: Logger;
   /** host.json batchCheckpointFrequency: checkpoint every N batches. */
   checkpointFrequency: number;
+  now?: () => number;
+}
+
+/** With batchCheckpointFrequency > 1, pending work is checkpointed after this long without events (the extension's IdleCheckpointIntervalSeconds). */
+export const IDLE_CHECKPOINT_MS = 600_000;
+
+interface PendingCheckpoint {
+  batches: number;
+  last?: ReceivedEventData;
+  lastReceivedAt: number;
 }
 
 /**
@@ -22,29 +32,60 @@ export interface EventHubBatchProcessorOptions {
  * retry policy); it is skipped when shutdown cut the retries short.
  */
 export class EventHubBatchProcessor {
-  private readonly batchesSinceCheckpoint = new Map<string, number>();
+  private readonly pending = new Map<string, PendingCheckpoint>();
+  private readonly now: () => number;
 
-  constructor(private readonly o: EventHubBatchProcessorOptions) {}
+  constructor(private readonly o: EventHubBatchProcessorOptions) {
+    this.now = o.now ?? Date.now;
+  }
+
+  /**
+   * An empty receive: with batchCheckpointFrequency > 1 and work not yet checkpointed, checkpoint it
+   * once no events came for IDLE_CHECKPOINT_MS, so a stale checkpoint does not hold back scale-in
+   * (EventHubListener.PartitionProcessor.cs ProcessEventsAsync, "Idle checkpoint").
+   */
+  async idle(context: PartitionContext): Promise<void> {
+    const state = this.pending.get(context.partitionId);
+    if (this.o.checkpointFrequency <= 1 || !state?.last || state.batches === 0) return;
+    if (this.now() - state.lastReceivedAt >= IDLE_CHECKPOINT_MS) await this.checkpoint(context, state.last);
+  }
+
+  /**
+   * The partition closes. On a graceful close (not lost ownership) work not yet checkpointed because
+   * of batchCheckpointFrequency > 1 is checkpointed (EventHubListener.PartitionProcessor.cs CloseAsync).
+   */
+  async close(context: PartitionContext, reason: string): Promise<void> {
+    const state = this.pending.get(context.partitionId);
+    this.pending.delete(context.partitionId);
+    if (reason === 'OwnershipLost' || this.o.checkpointFrequency <= 1 || !state?.last || state.batches === 0) return;
+    await this.checkpoint(context, state.last);
+  }
 
   async process(events: ReceivedEventData[], context: PartitionContext, signal: AbortSignal): Promise<void> {
-    const { cardinality, functionName, metrics } = this.o;
+    const { cardinality, metrics } = this.o;
     const groups = cardinality === 'many' ? [events] : events.map((e) => [e]);
     for (const group of groups) {
       const completed = await this.invoke(group, context, signal);
       if (!completed) return; // shutdown during retries: leave it for the next owner
       metrics.eventsProcessed += group.length;
     }
-    const count = (this.batchesSinceCheckpoint.get(context.partitionId) ?? 0) + 1;
-    if (count < this.o.checkpointFrequency) {
-      this.batchesSinceCheckpoint.set(context.partitionId, count);
-      return;
-    }
-    this.batchesSinceCheckpoint.set(context.partitionId, 0);
     const last = events[events.length - 1]!;
+    const state = this.pending.get(context.partitionId) ?? { batches: 0, lastReceivedAt: 0 };
+    state.batches++;
+    state.last = last;
+    state.lastReceivedAt = this.now();
+    this.pending.set(context.partitionId, state);
+    if (state.batches < this.o.checkpointFrequency) return;
+    await this.checkpoint(context, last);
+  }
+
+  private async checkpoint(context: PartitionContext, last: ReceivedEventData): Promise<void> {
+    const state = this.pending.get(context.partitionId);
+    if (state) state.batches = 0;
     try {
       await context.updateCheckpoint(last);
     } catch (thrown) {
-      this.o.logger.log({ level: 'warning', functionName, message: 'checkpoint failed', fields: { partitionId: context.partitionId, sequenceNumber: last.sequenceNumber, error: toError(thrown).message } });
+      this.o.logger.log({ level: 'warning', functionName: this.o.functionName, message: 'checkpoint failed', fields: { partitionId: context.partitionId, sequenceNumber: last.sequenceNumber, error: toError(thrown).message } });
     }
   }
 

@@ -119,7 +119,11 @@ export class EventHubDriver extends PausableDriver {
         processEvents: async (events, partitionContext) => {
           // Batches that arrive while pausing are dropped unprocessed and not checkpointed:
           // the next owner (or resume) reads them again from the checkpoint.
-          if (!this.accepting || (events.length === 0 && !this.gate)) return;
+          if (!this.accepting) return;
+          if (events.length === 0) {
+            await this.processor!.idle(partitionContext);
+            if (!this.gate) return;
+          }
           const task = this.gate ? this.gate.receive(events, partitionContext) : this.processor!.process(events, partitionContext, signal);
           this.inFlight.add(task);
           try {
@@ -129,9 +133,11 @@ export class EventHubDriver extends PausableDriver {
           }
         },
         // Ownership lost or subscription closing: events held for the minimum batch are dropped
-        // uncheckpointed; the next owner reads them again from the checkpoint.
-        processClose: async (_reason, partitionContext) => {
+        // uncheckpointed (the next owner reads them again); on a graceful close pending
+        // batchCheckpointFrequency work is checkpointed.
+        processClose: async (reason, partitionContext) => {
           await this.gate?.close(partitionContext.partitionId);
+          await this.processor?.close(partitionContext, reason);
         },
         processError: async (error, partitionContext) => {
           logger.log({ level: 'warning', functionName: registration.name, message: 'event hub receive error', fields: { partitionId: partitionContext.partitionId, error: toError(error).message } });
