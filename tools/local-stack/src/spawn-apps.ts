@@ -19,11 +19,17 @@ export interface SpawnAppsOptions {
   echo?: boolean;
 }
 
+/** One app's host keys (every instance of the app shares them, as an app's instances do in Azure). */
+export interface AppKeys {
+  masterKey: string;
+  functionKey: string;
+}
+
 export interface AppHosts {
   /** The current host of each app. */
   hosts: Map<string, SpawnedHost>;
-  masterKey: string;
-  functionKey: string;
+  /** The app's own keys: no two apps share a key, so one app's key opens nothing of another's. */
+  keysOf(app: string): AppKeys;
   /** The app settings an app's hosts run with. */
   settingsOf(app: string): Record<string, string>;
   /** Starts another host for an app on a free port (e.g. a second ingestion instance). */
@@ -34,19 +40,34 @@ export interface AppHosts {
   stop(): Promise<void>;
 }
 
+const newKey = (): string => randomBytes(24).toString('base64url');
+
 /**
  * Step 4 of a stack: every app in its own local host process, on ports picked up front so each
  * app's settings can name the others' URLs (the breaker pauses ingestion through its admin API);
- * so the hosts start together. One master and one function key for all of them.
+ * so the hosts start together. Each app has its own master and function key, as in Azure: the
+ * settings name only the keys an app needs of another (ingestion's master key for the breaker's
+ * switch, the breaker's function key for device-status's status reads).
  */
 export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const apps = [...options.apps];
-  const masterKey = randomBytes(24).toString('base64url');
-  const functionKey = randomBytes(24).toString('base64url');
+  const keys = new Map<string, AppKeys>();
+  const keysOf = (app: string): AppKeys => {
+    let appKeys = keys.get(app);
+    if (!appKeys) keys.set(app, (appKeys = { masterKey: newKey(), functionKey: newKey() }));
+    return appKeys;
+  };
   const ports = new Map<string, number>();
   for (const app of apps) ports.set(app, await freePort());
   const baseUrls = Object.fromEntries([...ports].map(([app, port]) => [app, `http://127.0.0.1:${port}`]));
-  const common = stackAppSettings({ descriptor: options.base, baseUrls, masterKey, functionKey, approvalSigningKey: randomBytes(32).toString('base64'), webhookUrl: options.webhookUrl });
+  const common = stackAppSettings({
+    descriptor: options.base,
+    baseUrls,
+    masterKey: keysOf('ingestion').masterKey,
+    functionKey: keysOf('circuit-breaker').functionKey,
+    approvalSigningKey: randomBytes(32).toString('base64'),
+    webhookUrl: options.webhookUrl,
+  });
   const settingsOf = (app: string): Record<string, string> => ({ ...common, ...options.settingsOverrides?.[app] });
 
   const hosts = new Map<string, SpawnedHost>();
@@ -57,7 +78,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     if (!dir) throw new Error(`app "${app}" is not part of this stack (${apps.join(', ')})`);
     // Each instance writes its own metrics snapshot; the npm start summary merges them.
     const metricsFile = path.join(options.metricsDir, `${app}-${++instance}.json`);
-    const host = await spawnHost({ app: dir, settings: { METRICS_SNAPSHOT_FILE: metricsFile, ...settingsOf(app) }, port, masterKey, functionKey, echo: options.echo, readyTimeoutMs: 60_000 });
+    const host = await spawnHost({ app: dir, settings: { METRICS_SNAPSHOT_FILE: metricsFile, ...settingsOf(app) }, port, ...keysOf(app), echo: options.echo, readyTimeoutMs: 60_000 });
     live.push(host);
     return host;
   };
@@ -73,7 +94,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   }
   started.forEach((s, i) => hosts.set(apps[i]!, (s as PromiseFulfilledResult<SpawnedHost>).value));
   return {
-    hosts, masterKey, functionKey, settingsOf,
+    hosts, keysOf, settingsOf,
     startHost: (app) => start(app, 0),
     restartHost: async (app) => {
       const current = hosts.get(app);

@@ -84,7 +84,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apps, appDirs: built.value, base, metricsDir: metricsDir(options.dataDir), webhookUrl: webhook.url, settingsOverrides: options.settingsOverrides, echo: options.echo,
     });
     cleanup.push(() => appHosts.stop());
-    const { hosts, masterKey, functionKey } = appHosts;
+    const { hosts, keysOf } = appHosts;
 
     const status = hosts.get('device-status');
     let dashboardUrl: string | undefined;
@@ -95,7 +95,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         name: 'dashboard',
         command: process.execPath,
         args: ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(WORKSPACE_ROOT, 'apps/dashboard/src/serve-cli.ts'), '--api', status.baseUrl, '--port', '0'],
-        env: { DEVICE_STATUS_FUNCTION_KEY: functionKey },
+        env: { DEVICE_STATUS_FUNCTION_KEY: keysOf('device-status').functionKey },
         readyPattern: /^dashboard: http/,
         readyTimeoutMs: 60_000,
         echo: options.echo,
@@ -105,7 +105,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
     const descriptor: StackDescriptor = {
       ...base,
-      apps: Object.fromEntries([...hosts].map(([app, h]) => [app, { baseUrl: h.baseUrl, functionKey, masterKey }])),
+      apps: Object.fromEntries([...hosts].map(([app, h]) => [app, { baseUrl: h.baseUrl, ...keysOf(app) }])),
       ...(dashboardUrl ? { dashboard: { url: dashboardUrl } } : {}),
     };
     if (options.descriptorFile) {

@@ -1,0 +1,46 @@
+import { statSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { StackDescriptor } from '@telemetry/contracts';
+import { startLocalStack, type LocalStack } from './start-stack';
+
+// Generous: CI shares a loaded 2-core machine.
+jest.setTimeout(300_000);
+
+describe('the local stack keys: one set per app, as in Azure, in a 0600 descriptor', () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  const descriptorFile = (): string => path.join(dataDir, 'stack.json');
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'stack-keys-'));
+    stack = await startLocalStack({ dataDir, apps: ['ingestion', 'device-status'], dashboard: false, descriptorFile: descriptorFile() });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("no two apps share a key, and one app's keys open nothing on another's host", async () => {
+    const apps = stack.descriptor.apps;
+    const ingestion = apps['ingestion']!;
+    const status = apps['device-status']!;
+    const all = [ingestion.masterKey, ingestion.functionKey, status.masterKey, status.functionKey];
+    expect(new Set(all).size).toBe(4);
+    const admin = (baseUrl: string, key: string): Promise<number> => fetch(`${baseUrl}/admin/functions`, { headers: { 'x-functions-key': key } }).then((r) => r.status);
+    expect(await admin(status.baseUrl, status.masterKey)).toBe(200);
+    expect(await admin(status.baseUrl, ingestion.masterKey)).toBe(401);
+    expect(await admin(ingestion.baseUrl, status.masterKey)).toBe(401);
+    // A function-level route of device-status: its own function key passes auth, ingestion's does not.
+    const devices = (key: string): Promise<number> => fetch(`${status.baseUrl}/api/devices`, { headers: { 'x-functions-key': key } }).then((r) => r.status);
+    expect(await devices(ingestion.functionKey)).toBe(401);
+    expect(await devices(status.functionKey)).not.toBe(401);
+  });
+
+  it('writes the descriptor readable by its owner only', async () => {
+    expect(statSync(descriptorFile()).mode & 0o777).toBe(0o600);
+    const written = JSON.parse(await readFile(descriptorFile(), 'utf8')) as StackDescriptor;
+    expect(written.apps['device-status']?.functionKey).toBe(stack.descriptor.apps['device-status']?.functionKey);
+  });
+});
