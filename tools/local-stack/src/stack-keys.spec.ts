@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,6 +15,8 @@ describe('the local stack keys: one set per app, as in Azure, in a 0600 descript
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'stack-keys-'));
+    // A descriptor left world-readable by an older run must not keep that mode.
+    writeFileSync(descriptorFile(), '{}', { mode: 0o644 });
     stack = await startLocalStack({ dataDir, apps: ['ingestion', 'device-status'], dashboard: false, descriptorFile: descriptorFile() });
   });
   afterAll(async () => {
@@ -38,7 +40,7 @@ describe('the local stack keys: one set per app, as in Azure, in a 0600 descript
     expect(await devices(status.functionKey)).not.toBe(401);
   });
 
-  it('writes the descriptor readable by its owner only', async () => {
+  it('writes the descriptor readable by its owner only, even over an older world-readable one', async () => {
     expect(statSync(descriptorFile()).mode & 0o777).toBe(0o600);
     const written = JSON.parse(await readFile(descriptorFile(), 'utf8')) as StackDescriptor;
     expect(written.apps['device-status']?.functionKey).toBe(stack.descriptor.apps['device-status']?.functionKey);

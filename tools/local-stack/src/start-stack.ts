@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { StackDescriptor } from '@telemetry/contracts';
@@ -11,6 +11,7 @@ import { spawnApps } from './spawn-apps';
 import { startStackServices } from './stack-services';
 import { stopAll } from './stop-all';
 import { startWebhookSink } from './webhook-sink';
+import { writeSecretFile } from './write-secret-file';
 
 export interface LocalStackOptions {
   /** Data and logs (Azurite, emulator logs, notifications). */
@@ -108,10 +109,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apps: Object.fromEntries([...hosts].map(([app, h]) => [app, { baseUrl: h.baseUrl, ...keysOf(app) }])),
       ...(dashboardUrl ? { dashboard: { url: dashboardUrl } } : {}),
     };
-    if (options.descriptorFile) {
-      await mkdir(path.dirname(options.descriptorFile), { recursive: true });
-      await writeFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n', { mode: 0o600 });
-    }
+    if (options.descriptorFile) writeSecretFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n');
     return {
       descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received, dashboardUrl,
       startHost: (app) => appHosts.startHost(app),

@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
 import { builtAppDir, buildApps, WORKSPACE_ROOT } from '../build-apps';
 import { stackAppSettings } from '../app-settings';
 import { startLocalStack } from '../start-stack';
+import { writeSecretFile } from '../write-secret-file';
 
 const program = new Command()
   .name('nx run <app>:serve')
@@ -32,7 +32,8 @@ async function main(): Promise<void> {
     const stack = await startLocalStack({ dataDir: path.resolve(o.data), apps: [], descriptorFile: path.join(WORKSPACE_ROOT, '.local', 'stack.json') });
     await buildApps([app]);
     const values = stackAppSettings({ descriptor: stack.descriptor, baseUrls: {}, masterKey: '', functionKey: '', approvalSigningKey: 'local-only-signing-key' });
-    writeFileSync(path.join(builtAppDir(app), 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: values }, null, 2));
+    // It holds connection strings with keys: owner-only, like .local/stack.json.
+    writeSecretFile(path.join(builtAppDir(app), 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: values }, null, 2));
     const child = spawn('func', ['start'], { cwd: builtAppDir(app), stdio: 'inherit' });
     const stop = (): void => {
       child.kill('SIGTERM');
