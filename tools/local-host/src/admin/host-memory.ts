@@ -4,6 +4,8 @@ import { getHeapStatistics } from 'node:v8';
 export interface HostMemory {
   /** Resident set size of the whole process. */
   rssMb: number;
+  /** Peak resident set size since the process started (getrusage ru_maxrss): what an instance's memory limit is measured against. */
+  maxRssMb: number;
   /** V8 heap: reserved, in use, and the old-space ceiling (`--max-old-space-size` or V8's default from system memory). */
   heapTotalMb: number;
   heapUsedMb: number;
@@ -19,6 +21,8 @@ export function hostMemory(): HostMemory {
   const usage = process.memoryUsage();
   return {
     rssMb: mb(usage.rss),
+    // resourceUsage().maxRSS is in KiB.
+    maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
     heapTotalMb: mb(usage.heapTotal),
     heapUsedMb: mb(usage.heapUsed),
     heapLimitMb: mb(getHeapStatistics().heap_size_limit),
