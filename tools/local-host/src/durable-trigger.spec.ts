@@ -26,7 +26,7 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     fetch(`${host.baseUrl}/runtime/webhooks/durabletask/${path}`, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-functions-key': host.masterKey } });
   const status = async (id: string): Promise<Status> => (await (await api(`/api/status/${id}`)).json()) as Status;
   const start = async (name: string, id: string, input: unknown): Promise<Response> => api(`/api/orchestrators/${name}/${id}`, { method: 'POST', body: JSON.stringify(input) });
-  const until = async (description: string, probe: () => Promise<boolean>): Promise<void> => void (await waitUntil(probe, { timeoutMs: 20_000, description }));
+  const until = async (description: string, probe: () => Promise<boolean>): Promise<void> => void (await waitUntil(probe, { timeoutMs: 60_000, description }));
   const stage = async (id: string): Promise<unknown> => ((await status(id)).customStatus as { stage?: string } | null)?.stage;
 
   beforeAll(async () => {
@@ -91,6 +91,16 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect((await rpc('instances/approve-1/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(410);
     expect((await rpc('instances/nobody/raiseEvent/approve', { method: 'POST', body: '1' })).status).toBe(404);
     expect((await rpc('orchestrators/noSuchFunction', { method: 'POST' })).status).toBe(400);
+    // Start as HandleStartOrchestratorRequestAsync answers: CreateCheckStatusResponse (202, Location,
+    // Retry-After 10, no rewindPostUri); ids StartNewAsync refuses and bodies that are not JSON -> 400.
+    const direct = await rpc('orchestrators/approvalFlow/direct-1', { method: 'POST', body: JSON.stringify({ key: 'kd', name: 'd', failures: 0, cooldownMs: HOUR }) });
+    expect(direct.status).toBe(202);
+    expect(direct.headers.get('retry-after')).toBe('10');
+    const directPayload = (await direct.json()) as Record<string, string>;
+    expect(direct.headers.get('location')).toBe(directPayload['statusQueryGetUri']);
+    expect(Object.keys(directPayload).sort()).toEqual(['id', 'purgeHistoryDeleteUri', 'restartPostUri', 'resumePostUri', 'sendEventPostUri', 'statusQueryGetUri', 'suspendPostUri', 'terminatePostUri']);
+    expect((await rpc('orchestrators/approvalFlow/@bad', { method: 'POST' })).status).toBe(400);
+    expect((await rpc('orchestrators/approvalFlow/not-json', { method: 'POST', body: '{oops' })).status).toBe(400);
   });
 
   it('without an approval the cooldown timer fires when the clock passes it', async () => {
@@ -154,6 +164,13 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
 
     await start('approvalFlow', 'ops-2', { key: 'k4', name: 'y', failures: 0, cooldownMs: HOUR });
     await until('waiting', async () => (await stage('ops-2')) === 'waiting');
+    // A running id cannot be started again (DTFx OrchestrationAlreadyExistsException -> the handler's 500).
+    expect((await rpc('orchestrators/approvalFlow/ops-2', { method: 'POST', body: '{}' })).status).toBe(500);
+    // raiseEvent takes application/json only, and valid JSON (HandleRaiseEventRequestAsync).
+    expect((await rpc('instances/ops-2/raiseEvent/approve', { method: 'POST', body: 'yes', headers: { 'content-type': 'text/plain' } })).status).toBe(400);
+    expect((await rpc('instances/ops-2/raiseEvent/approve', { method: 'POST', body: '{no', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    // Rewinding a running instance: RewindAsync throws -> 500; a terminated one -> 410.
+    expect((await rpc('instances/ops-2/rewind?reason=x', { method: 'POST' })).status).toBe(500);
     expect((await rpc('instances/ops-2/terminate?reason=stop', { method: 'POST' })).status).toBe(202);
     expect(await status('ops-2')).toMatchObject({ runtimeStatus: 'Terminated', output: 'stop' });
     const terminated = await rpc('instances/ops-2?showHistory=true');
@@ -163,6 +180,7 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
       expect.objectContaining({ EventType: 'ExecutionCompleted', OrchestrationStatus: 'Terminated' }),
     ]);
     expect((await rpc('instances/ops-2/terminate?reason=again', { method: 'POST' })).status).toBe(410);
+    expect((await rpc('instances/ops-2/rewind?reason=x', { method: 'POST' })).status).toBe(410);
     expect(await (await rpc('instances/ops-2', { method: 'DELETE' })).json()).toEqual({ instancesDeleted: 1 });
     expect((await rpc('instances/ops-2')).status).toBe(404);
   });

@@ -4,7 +4,7 @@ import { readRequestBody } from '../drivers/http/request-body';
 import { decodeRequestPath } from '../drivers/http/request-path';
 import type { DurableEngine, InstanceOpResult } from './durable-engine';
 import type { InstanceRecord } from './instance-record';
-import type { RuntimeStatus } from '@telemetry/durable-internals';
+import { TERMINAL_STATUSES, type RuntimeStatus } from '@telemetry/durable-internals';
 import { historyView, STATUS_RETRY_AFTER_SECONDS, statusCodeFor } from './status-response';
 
 /**
@@ -51,6 +51,25 @@ async function readText(req: IncomingMessage, limit: number | undefined, res: Se
   return text.length ? text : undefined;
 }
 
+/** Messages of HttpApiHandler.HandleRequestAsync's catch blocks (ASP.NET HttpError bodies: `{ Message }`). */
+const ARGUMENTS_INCORRECT = 'One or more of the arguments submitted is incorrect';
+const SOMETHING_WENT_WRONG = 'Something went wrong while processing your request';
+const errorBody = (message: string, detail?: string): Record<string, string> => ({ Message: message, ...(detail ? { ExceptionMessage: detail } : {}) });
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** DurableClient.StartNewAsync's id rules: not starting with @, no / \ ? # or control characters, at most 256 characters. */
+function invalidInstanceId(id: string): boolean {
+  return id.startsWith('@') || /[/\\?#\u0000-\u001f\u007f-\u009f]/.test(id) || id.length > 256;
+}
+
 /**
  * The Durable extension's HTTP surface: the client RPC API under `/durabletask/` (what
  * `df.getClient(context)` calls; served by DurableRpcListener only) and the same operations as
@@ -94,12 +113,15 @@ export class DurableHttpApi {
     const [head, a, b, c] = parts;
     const query = url.searchParams;
     if (head === 'orchestrators' && a && method === 'POST') {
+      // HttpApiHandler: ArgumentException -> 400, JSON errors -> 400, anything else -> 500.
+      if (b && invalidInstanceId(b)) return send(res, 400, errorBody(ARGUMENTS_INCORRECT));
       const body = await readBody(req);
+      if (body !== undefined && !isJson(body)) return send(res, 400, errorBody('Invalid JSON content'));
       const { result, instanceId } = await engine.startNew(a, b || undefined, body ?? null);
-      if (result === 'noSuchOrchestrator') return send(res, 400, { message: `The function '${a}' doesn't exist, is disabled, or is not an orchestrator function.` });
-      if (result === 'conflict') return send(res, 409, { message: `An instance with ID '${instanceId}' already exists and is not in a terminal state.` });
-      const payload = this.managementPayload(instanceId);
-      return send(res, 202, payload, { location: payload.statusQueryGetUri });
+      if (result === 'noSuchOrchestrator') return send(res, 400, errorBody(ARGUMENTS_INCORRECT, `The function '${a}' doesn't exist, is disabled, or is not an orchestrator function.`));
+      // DTFx refuses an id that is still running (OrchestrationAlreadyExistsException): the handler's generic 500.
+      if (result === 'conflict') return send(res, 500, errorBody(SOMETHING_WENT_WRONG, `An Orchestration instance with the status Running already exists: '${instanceId}'.`));
+      return this.checkStatusResponse(res, instanceId);
     }
     if (head === 'instances' && a && parts.length === 2) {
       if (method === 'GET') return this.status(res, a, url);
@@ -113,15 +135,30 @@ export class DurableHttpApi {
       const deleted = await engine.purge(this.filter(query).map((r) => r.instanceId));
       return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
     }
-    if (head === 'instances' && a && b === 'raiseEvent' && c && method === 'POST') return this.reply(res, await engine.raiseEvent(a, c, await readBody(req)));
+    if (head === 'instances' && a && b === 'raiseEvent' && c && method === 'POST') {
+      // The body is read first, so the host's body limit (413) applies before anything else; then as
+      // HandleRaiseEventRequestAsync: 404 / 410, then the body must be application/json and JSON.
+      const body = await readBody(req);
+      const record = engine.getInstance(a);
+      if (!record) return send(res, 404);
+      if (TERMINAL_STATUSES.has(record.runtimeStatus)) return send(res, 410);
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return send(res, 400, errorBody('Only application/json request content is supported'));
+      if (body !== undefined && !isJson(body)) return send(res, 400, errorBody('Invalid JSON content'));
+      return this.reply(res, await engine.raiseEvent(a, c, body));
+    }
     if (head === 'instances' && a && b && parts.length === 3 && method === 'POST') {
       const reason = query.get('reason') ?? '';
       if (b === 'terminate') return this.reply(res, await engine.terminate(a, reason));
       if (b === 'suspend') return this.reply(res, await engine.suspend(a));
       if (b === 'resume') return this.reply(res, await engine.resume(a));
       if (b === 'rewind') {
+        // HandleRewindInstanceRequestAsync: Completed/Terminated/Canceled -> 410; any other non-Failed
+        // status makes RewindAsync throw InvalidOperationException -> the handler's generic 500.
+        const record = engine.getInstance(a);
+        if (!record) return send(res, 404);
+        if (record.runtimeStatus === 'Completed' || record.runtimeStatus === 'Terminated' || record.runtimeStatus === 'Canceled') return send(res, 410);
         const result = await engine.rewind(a);
-        return result === 'conflict' ? send(res, 412, 'The rewind operation is only supported on failed orchestration instances.') : this.reply(res, result);
+        return result === 'conflict' ? send(res, 500, errorBody(SOMETHING_WENT_WRONG, `Cannot rewind instance '${a}': only Failed instances can be rewound.`)) : this.reply(res, result);
       }
     }
     if (head === 'entities' && a && b !== undefined && parts.length === 3) {
@@ -135,6 +172,16 @@ export class DurableHttpApi {
       }
     }
     return send(res, 404, { message: `no durable endpoint ${method} ${url.pathname}` });
+  }
+
+  /**
+   * What the extension's CreateCheckStatusResponse answers a start: 202, the payload without
+   * rewindPostUri, Location = statusQueryGetUri and Retry-After: 10 (HttpApiHandler.cs).
+   */
+  private checkStatusResponse(res: ServerResponse, instanceId: string): void {
+    const { rewindPostUri: _rewind, ...payload } = this.managementPayload(instanceId);
+    void _rewind;
+    send(res, 202, payload, { location: payload.statusQueryGetUri, 'retry-after': '10' });
   }
 
   private reply(res: ServerResponse, result: InstanceOpResult): void {
