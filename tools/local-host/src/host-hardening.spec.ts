@@ -40,7 +40,11 @@ describe('local host hardening (spawned host, fixture app)', () => {
   beforeAll(async () => {
     host = await spawnHost({
       app: fixture('http-app/main.ts'),
-      settings: { LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'hardening-durable-')), FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(LIMIT) },
+      settings: {
+        LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'hardening-durable-')),
+        FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(LIMIT),
+        LOCAL_HOST_ALLOWED_HOSTS: 'forwarded.example',
+      },
       masterKey: MASTER,
       functionKey: FUNCTION,
     });
@@ -124,6 +128,38 @@ describe('local host hardening (spawned host, fixture app)', () => {
     const { starter } = (await (await get('/api/withClient')).json()) as { starter: { rpcBaseUrl: string } };
     expect((await fetch(`${starter.rpcBaseUrl}instances/%E0%A4%A`)).status).toBe(404);
     expect((await fetch(`${starter.rpcBaseUrl}instances/a%00b`)).status).toBe(400);
+  });
+
+  it('refuses requests that name another host (DNS rebinding from a browser): 404, as a front end routing by host name', async () => {
+    const port = Number(new URL(host.baseUrl).port);
+    const withHost = (hostHeader: string, target = '/api/hello/bob'): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port, path: target, headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await withHost(`127.0.0.1:${port}`)).toBe(200);
+    expect(await withHost(`localhost:${port}`)).toBe(200);
+    expect(await withHost(`attacker.example:${port}`)).toBe(404);
+    expect(await withHost('attacker.example')).toBe(404);
+    expect(await withHost(`forwarded.example:${port}`)).toBe(200); // LOCAL_HOST_ALLOWED_HOSTS
+    expect(await withHost(`localhost:${port + 1}`)).toBe(200); // an SSH tunnel to another local port
+    const { starter } = (await (await get('/api/withClient')).json()) as { starter: { rpcBaseUrl: string } };
+    const rpc = new URL(starter.rpcBaseUrl);
+    const rpcStatus = (hostHeader: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest({ host: '127.0.0.1', port: Number(rpc.port), path: '/durabletask/instances/', headers: { host: hostHeader } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await rpcStatus(rpc.host)).toBe(200);
+    expect(await rpcStatus(`attacker.example:${rpc.port}`)).toBe(404);
   });
 
   it('receives its keys outside the command line (/proc/<pid>/cmdline is world-readable)', async () => {

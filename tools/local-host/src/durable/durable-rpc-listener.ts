@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isAllowedHost } from '../drivers/http/loopback-host';
 import { RequestBodyTooLargeError } from '../drivers/http/request-body';
 import { MalformedPathError } from '../drivers/http/request-path';
 import { toError } from '../errors';
@@ -29,6 +30,8 @@ export class DurableRpcListener {
 
   async listen(): Promise<string> {
     const server = createServer((req, res) => {
+      // Only the worker calls it, by 127.0.0.1: no other host name is ever right here.
+      if (!isAllowedHost(req)) return void res.writeHead(404, { 'content-length': '0' }).end();
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       this.api.handleRpc(req, res, url).catch((thrown: unknown) => {
         if (res.headersSent) return void res.end();

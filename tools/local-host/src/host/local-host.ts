@@ -8,6 +8,7 @@ import type { Registration } from '../core/registration';
 import { createHostKeys, type HostKeys } from '../drivers/http/host-keys';
 import { HttpRouter } from '../drivers/http/http-router';
 import { HostHttpServer } from '../drivers/http/http-server';
+import { ALLOWED_HOSTS_SETTING, parseAllowedHosts } from '../drivers/http/loopback-host';
 import { BODY_SIZE_LIMIT_SETTING, parseBodySizeLimit } from '../drivers/http/request-body';
 import type { TriggerDriver } from '../drivers/trigger-driver';
 import type { TriggerDriverRegistry } from '../drivers/trigger-driver-registry';
@@ -109,7 +110,8 @@ export class LocalHost implements HostControl {
     } catch (thrown) {
       throw new LocalHostError('SETTINGS_INVALID', toError(thrown).message, 'config');
     }
-    this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger, maxRequestBodyBytes });
+    const allowedHosts = parseAllowedHosts(this.settings.get(ALLOWED_HOSTS_SETTING));
+    this.server = new HostHttpServer({ port: options.port ?? 0, routePrefix: this.hostJson.extensions.http.routePrefix, keys: this.keys, router, control: this, logger: this.logger, maxRequestBodyBytes, allowedHosts });
     await this.server.listen();
     const outputWriters = options.outputWriters ?? new OutputBindingWriters();
     for (const plugin of options.plugins ?? []) await plugin({ drivers, inputResolvers, outputWriters, logger: this.logger, baseUrl: () => this.baseUrl });

@@ -6,6 +6,7 @@ import { toError } from '../../errors';
 import type { Logger } from '../../logging/logger';
 import { grantedLevel, isAuthorized, type AuthLevel, type HostKeys } from './host-keys';
 import type { HttpRouter } from './http-router';
+import { isAllowedHost } from './loopback-host';
 import { readRequestBody, refuseTooLarge, RequestBodyTooLargeError } from './request-body';
 import { decodeRequestPath, MalformedPathError } from './request-path';
 
@@ -18,6 +19,8 @@ export interface HostHttpServerOptions {
   logger: Logger;
   /** Request body limit in bytes (setting FUNCTIONS_REQUEST_BODY_SIZE_LIMIT, default 100 MB). */
   maxRequestBodyBytes: number;
+  /** Host names answered besides loopback ones (setting LOCAL_HOST_ALLOWED_HOSTS). */
+  allowedHosts?: readonly string[];
 }
 
 /**
@@ -79,6 +82,8 @@ export class HostHttpServer {
 
   private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { keys, routePrefix, router, control } = this.options;
+    // DNS rebinding: a page served under another name must not reach a loopback host.
+    if (!isAllowedHost(req, this.options.allowedHosts)) return empty(res, 404);
     const url = new URL(req.url ?? '/', this.baseUrlValue);
     const header = req.headers['x-functions-key'];
     const granted = grantedLevel(keys, Array.isArray(header) ? header[0] : header, url.searchParams.get('code'));
