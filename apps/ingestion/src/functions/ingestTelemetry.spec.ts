@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { silentLogger } from '@telemetry/core';
 import { CosmosClient } from '@azure/cosmos';
 import { QueueClient } from '@azure/storage-queue';
@@ -85,7 +86,9 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
         properties: { source: 'test' }, attempts: 0, failedAt: expect.any(String), eventHubName: 'telemetry',
       });
       const original = batch.events.find((e) => e.sequenceNumber === letter.sequenceNumber)!.body as Buffer;
-      expect(Buffer.from(letter.body!, 'base64')).toEqual(original);
+      expect([letter.bodyBytes, letter.bodySha256]).toEqual([original.byteLength, createHash('sha256').update(original).digest('hex')]);
+      // An oversize body is kept as its first 16 KiB only (libs/dead-letter OVERSIZE_BODY_KEPT_BYTES).
+      expect(Buffer.from(letter.body!, 'base64')).toEqual(letter.issue.code === 'EVENT_OVERSIZE' ? original.subarray(0, 16 * 1024) : original);
     }
   });
 
