@@ -20,7 +20,8 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper,
   testMatch: ['**/*.spec.ts'],
-  // Integration tests start real services on free ports; keep files isolated and bounded.
-  testTimeout: 60_000,
+  // Integration tests start real services on free ports; keep files isolated and bounded. The bound
+  // is generous: CI runs on a shared, loaded 2-core machine (several jest workers and stacks at once).
+  testTimeout: 180_000,
   maxWorkers: 2,
 };

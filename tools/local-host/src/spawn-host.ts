@@ -82,7 +82,8 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
     args,
     env: { ...options.env, [SETTINGS_ENV]: JSON.stringify(options.settings ?? {}), [KEYS_ENV]: JSON.stringify(keys) },
     readyPattern: READY_LINE_PATTERN,
-    readyTimeoutMs: options.readyTimeoutMs ?? 30_000,
+    // Generous: a host compiling its app on a loaded 2-core machine can take tens of seconds to be ready.
+    readyTimeoutMs: options.readyTimeoutMs ?? 60_000,
     echo: options.echo,
   });
   let line: string;

@@ -34,7 +34,8 @@ export class ManagedProcess {
   }
 
   async start(): Promise<string> {
-    const { command, args, env, cwd, readyPattern, readyTimeoutMs = 30_000, name, echo } = this.options;
+    // Generous: services start in seconds, but CI shares a loaded 2-core machine.
+    const { command, args, env, cwd, readyPattern, readyTimeoutMs = 60_000, name, echo } = this.options;
     const spawnOptions: SpawnOptions = { env: { ...process.env, ...env }, cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] };
     const child = spawn(command, args, spawnOptions);
     this.child = child;
