@@ -56,10 +56,10 @@ describe('conformance with Azure: bindings, Event Hubs batch options, log hooks'
     expect(await table('BindingsOut').getEntity('items', 'x1')).toMatchObject({ partitionKey: 'items', rowKey: 'x1', text: 'hello' });
 
     // Queue output (two messages: an array is several) -> queue trigger -> `return` blob at {name} of the JSON message.
-    await waitUntil(() => recorded<{ message: unknown }>('fromQueue').length >= 2, { timeoutMs: 30_000, description: 'both queue messages' });
+    await waitUntil(() => recorded<{ message: unknown }>('fromQueue').length >= 2, { timeoutMs: 60_000, description: 'both queue messages' });
     expect(recorded<{ message: unknown }>('fromQueue').map((r) => r.message)).toEqual(expect.arrayContaining([{ name: 'x1', text: 'hello' }, 'plain-x1']));
     const returned = blobs.getContainerClient('bindings-return').getBlobClient('x1.json');
-    await waitUntil(() => returned.exists(), { timeoutMs: 20_000, description: 'return blob' });
+    await waitUntil(() => returned.exists(), { timeoutMs: 60_000, description: 'return blob' });
     expect(JSON.parse((await returned.downloadToBuffer()).toString())).toEqual({ name: 'x1', text: 'hello', via: 'queue' });
 
     // Event Hubs output (two events) -> event hub trigger -> `return` table rows.
@@ -72,7 +72,7 @@ describe('conformance with Azure: bindings, Event Hubs batch options, log hooks'
       }
       return rows.sort();
     };
-    await waitUntil(async () => (await fromHub()).length >= 2, { timeoutMs: 30_000, description: 'event hub round trip' });
+    await waitUntil(async () => (await fromHub()).length >= 2, { timeoutMs: 60_000, description: 'event hub round trip' });
     expect(await fromHub()).toEqual(['second-x1', '{"id":"x1","text":"hello"}'].sort());
 
     // Inputs: blob (a Buffer), table entity and query, Cosmos by id and by parameterised query.
@@ -100,23 +100,23 @@ describe('conformance with Azure: bindings, Event Hubs batch options, log hooks'
     try {
       // No checkpoint yet: the first batch goes out at once, whatever its size (extension rule).
       await producer.sendBatch([{ body: 'w0' }], { partitionId: '0' });
-      await waitUntil(() => batches().length === 1, { timeoutMs: 20_000, description: 'first (partial) batch' });
+      await waitUntil(() => batches().length === 1, { timeoutMs: 60_000, description: 'first (partial) batch' });
       expect(batches()).toEqual([['w0']]);
-      await waitUntil(async () => (await checkpoints(azurite.connectionString, '127.0.0.1', 'min-batch'))['0'] !== undefined, { timeoutMs: 10_000, description: 'checkpoint' });
+      await waitUntil(async () => (await checkpoints(azurite.connectionString, '127.0.0.1', 'min-batch'))['0'] !== undefined, { timeoutMs: 60_000, description: 'checkpoint' });
       // Four events are held (the host logs it; without the rule they would be invoked at once),
       // then a fifth makes one invocation of 5, the minimum batch size.
       const held = (): boolean => host.tail(200).split('\n').some((line) => line.includes('events held for minEventBatchSize') && line.includes('"held":4'));
       await producer.sendBatch(['a1', 'a2', 'a3', 'a4'].map((body) => ({ body })), { partitionId: '0' });
-      await waitUntil(() => held() || batches().length > 1, { timeoutMs: 20_000, description: 'four events received' });
+      await waitUntil(() => held() || batches().length > 1, { timeoutMs: 60_000, description: 'four events received' });
       await producer.sendBatch([{ body: 'b1' }], { partitionId: '0' });
-      await waitUntil(() => batches().flat().includes('b1'), { timeoutMs: 30_000, description: 'batch of five' });
+      await waitUntil(() => batches().flat().includes('b1'), { timeoutMs: 60_000, description: 'batch of five' });
       expect(batches()[1]).toEqual(['a1', 'a2', 'a3', 'a4', 'b1']);
       // Fewer than the minimum: dispatched once maxWaitTime (10 s) has passed, then checkpointed.
       await producer.sendBatch([{ body: 'c1' }, { body: 'c2' }], { partitionId: '0' });
       await waitUntil(() => batches().flat().includes('c1'), { timeoutMs: 60_000, description: 'partial batch after maxWaitTime' });
       expect(batches().slice(2)).toEqual([['c1', 'c2']]);
       const last = recorded<{ sequenceNumbers: number[] }>('batches').at(-1)!.sequenceNumbers.at(-1);
-      await waitUntil(async () => (await checkpoints(azurite.connectionString, '127.0.0.1', 'min-batch'))['0'] === last, { timeoutMs: 10_000, description: 'checkpoint of the partial batch' });
+      await waitUntil(async () => (await checkpoints(azurite.connectionString, '127.0.0.1', 'min-batch'))['0'] === last, { timeoutMs: 60_000, description: 'checkpoint of the partial batch' });
     } finally {
       await producer.close();
     }
@@ -124,7 +124,7 @@ describe('conformance with Azure: bindings, Event Hubs batch options, log hooks'
 
   it('app.hook.log hooks see the invocation\'s user logs', async () => {
     expect((await api('logs', { method: 'POST', body: 'hi' })).status).toBe(204);
-    await waitUntil(() => recorded('logHook').length > 0, { timeoutMs: 10_000, description: 'log hook' });
+    await waitUntil(() => recorded('logHook').length > 0, { timeoutMs: 60_000, description: 'log hook' });
     expect(recorded<{ level: string; message: string; invocationId: string }>('logHook')[0]).toMatchObject({ level: 'warning', message: 'user warning hi', invocationId: expect.any(String) });
   });
 });

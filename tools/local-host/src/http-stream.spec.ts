@@ -23,7 +23,7 @@ describe('HTTP streaming (enableHttpStream)', () => {
     });
     const response = fetch(`${host.baseUrl}/api/upload`, { method: 'POST', body, duplex: 'half' } as RequestInit);
     push('chunk-one');
-    await waitUntil(() => uploads().join('').includes('chunk-one'), { timeoutMs: 15_000, description: 'first chunk at the function' });
+    await waitUntil(() => uploads().join('').includes('chunk-one'), { timeoutMs: 60_000, description: 'first chunk at the function' });
     expect(uploads().join('')).not.toContain('chunk-two');
     push('chunk-two');
     push(null);
