@@ -70,7 +70,7 @@ describe('with BlobCheckpointStore on Azurite', () => {
     );
     try {
       await waitUntil(async () => seen.length >= 20 && (await store.listCheckpoints(first.fullyQualifiedNamespace, 'telemetry', '$Default')).length === 2, {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
         description: 'both partitions checkpointed',
       });
     } finally {
@@ -91,7 +91,7 @@ describe('with BlobCheckpointStore on Azurite', () => {
       { maxBatchSize: 100, maxWaitTimeInSeconds: 1, startPosition: earliestEventPosition },
     );
     try {
-      await waitUntil(() => resumed.length >= 10, { timeoutMs: 20_000, description: 'events sent after the restart' });
+      await waitUntil(() => resumed.length >= 10, { timeoutMs: 60_000, description: 'events sent after the restart' });
     } finally {
       await sub2.close();
       await second.close();
@@ -126,16 +126,16 @@ describe('with BlobCheckpointStore on Azurite', () => {
     try {
       // Ownership moves through the store, so a partition can briefly be claimed by both: wait for a clean split.
       await waitUntil(() => a.owned.size === 2 && b.owned.size === 2 && new Set([...a.owned, ...b.owned]).size === 4, {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
         description: 'a 2/2 split of 4 partitions',
       });
 
       await b.subscription.close();
       await b.client.close();
-      await waitUntil(() => a.owned.size === 4, { timeoutMs: 20_000, description: 'the survivor to own all 4 partitions' });
+      await waitUntil(() => a.owned.size === 4, { timeoutMs: 60_000, description: 'the survivor to own all 4 partitions' });
       await sendTo(connectionString, ['0', '1', '2', '3'], 'after-rebalance', 3);
       await waitUntil(() => a.received.filter((e) => (e.body as { tag?: string }).tag === 'after-rebalance').length === 12, {
-        timeoutMs: 20_000,
+        timeoutMs: 60_000,
         description: 'the survivor to receive from every partition',
       });
     } finally {

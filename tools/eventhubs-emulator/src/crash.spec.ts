@@ -40,7 +40,7 @@ describe('a kill -9 of the emulator process', () => {
         }
       }
     });
-    await waitUntil(() => acknowledged.size >= 2_000, { timeoutMs: 20_000, description: 'acknowledged sends before the kill' });
+    await waitUntil(() => acknowledged.size >= 2_000, { timeoutMs: 60_000, description: 'acknowledged sends before the kill' });
     await first.kill();
     stopped = true;
     // Restart while the interrupted sends time out; only their outcome (acknowledged or not) matters.

@@ -122,9 +122,9 @@ describe('emulator with the real @azure/event-hubs clients', () => {
       { startPosition: latestEventPosition, maxWaitTimeInSeconds: 0.2 },
     );
     try {
-      await waitUntil(() => polled, { timeoutMs: 10_000, description: 'the latest-position receiver to be attached' });
+      await waitUntil(() => polled, { timeoutMs: 60_000, description: 'the latest-position receiver to be attached' });
       await producer.sendBatch([{ body: 'fresh' }], { partitionId: '3' });
-      await waitUntil(() => received.length > 0, { timeoutMs: 10_000, description: 'the fresh event' });
+      await waitUntil(() => received.length > 0, { timeoutMs: 60_000, description: 'the fresh event' });
       expect(received.map((e) => e.body)).toEqual(['fresh']);
     } finally {
       await subscription.close();
@@ -141,7 +141,7 @@ describe('emulator with the real @azure/event-hubs clients', () => {
       { startPosition: earliestEventPosition, trackLastEnqueuedEventProperties: true, maxBatchSize: 1000, maxWaitTimeInSeconds: 1 },
     );
     try {
-      const info = await waitUntil(() => infos.find((i) => (i as { sequenceNumber?: number }).sequenceNumber !== undefined), { timeoutMs: 10_000 });
+      const info = await waitUntil(() => infos.find((i) => (i as { sequenceNumber?: number }).sequenceNumber !== undefined), { timeoutMs: 60_000 });
       expect(info).toMatchObject({ sequenceNumber: props.lastEnqueuedSequenceNumber, offset: props.lastEnqueuedOffset });
     } finally {
       await subscription.close();
@@ -228,15 +228,15 @@ describe('emulator with the real @azure/event-hubs clients', () => {
     let high: ReturnType<typeof watch> | undefined;
     let lower: ReturnType<typeof watch> | undefined;
     try {
-      await waitUntil(() => low.state.polled, { timeoutMs: 10_000, description: 'owner level 1 receiving' });
+      await waitUntil(() => low.state.polled, { timeoutMs: 60_000, description: 'owner level 1 receiving' });
       high = watch(2);
       const h = high;
-      await waitUntil(() => h.state.polled && low.state.errors.length > 0, { timeoutMs: 10_000, description: 'owner level 2 stealing' });
+      await waitUntil(() => h.state.polled && low.state.errors.length > 0, { timeoutMs: 60_000, description: 'owner level 2 stealing' });
       expect(low.state.errors[0]?.code).toBe('ReceiverDisconnectedError');
-      await waitUntil(() => low.state.closeReasons.includes('OwnershipLost'), { timeoutMs: 10_000 });
+      await waitUntil(() => low.state.closeReasons.includes('OwnershipLost'), { timeoutMs: 60_000 });
       lower = watch(1);
       const l = lower;
-      await waitUntil(() => l.state.errors.length > 0, { timeoutMs: 10_000, description: 'the lower owner level refused' });
+      await waitUntil(() => l.state.errors.length > 0, { timeoutMs: 60_000, description: 'the lower owner level refused' });
       expect(l.state.errors[0]?.code).toBe('ReceiverDisconnectedError');
       expect(h.state.errors).toEqual([]);
     } finally {

@@ -7,7 +7,8 @@ import { spawnEmulator } from './spawn-emulator';
 import { receiveEvents } from './testing/consume';
 
 const quiet = (): void => undefined;
-const noRetry = { retryOptions: { maxRetries: 0, timeoutInMs: 10_000 } };
+// No retries, so a refusal surfaces as is; a long timeout, so a loaded machine does not turn it into a timeout.
+const noRetry = { retryOptions: { maxRetries: 0, timeoutInMs: 60_000 } };
 const RULE = { keyName: 'RootManageSharedAccessKey', key: 'cHJpbWFyeS1rZXktZm9yLXRlc3Rz', secondaryKey: 'c2Vjb25kYXJ5LWtleS1mb3ItdGVzdHM=' };
 
 /** A SAS token as the SDK builds one (core-amqp createToken): HMAC-SHA256 of `<encoded sr>\n<se>`. */

@@ -24,7 +24,7 @@ export async function receiveEvents(
     { maxBatchSize: 500, maxWaitTimeInSeconds: 1, ...options, startPosition },
   );
   try {
-    await waitUntil(() => received.length >= count || errors.length > 0, { timeoutMs: 15_000, description: `${count} events from partition ${partitionId}` });
+    await waitUntil(() => received.length >= count || errors.length > 0, { timeoutMs: 60_000, description: `${count} events from partition ${partitionId}` });
   } finally {
     await subscription.close();
   }
