@@ -8,6 +8,8 @@ interface Drone {
   battery: number;
   flightMode: number;
   sent: number;
+  /** This drone's clock (epoch ms). */
+  clock: number;
 }
 
 export interface FleetOptions {
@@ -15,7 +17,7 @@ export interface FleetOptions {
   /** Every Nth event of a drone is a key frame carrying every field (reference simulator: full state periodically). */
   keyFrameEvery: number;
   random: () => number;
-  /** Device clock of the first event (epoch ms). */
+  /** Device clock of each drone's first event (epoch ms). */
   startTime: number;
 }
 
@@ -25,11 +27,9 @@ export interface FleetOptions {
  */
 export class DroneFleet {
   private readonly drones: Drone[];
-  private clock: number;
 
   constructor(private readonly options: FleetOptions) {
     const r = options.random;
-    this.clock = options.startTime;
     this.drones = Array.from({ length: options.devices }, (_, i) => ({
       deviceId: `drone-${String(i).padStart(5, '0')}`,
       latitude: 47.6 + (r() - 0.5) * 0.5,
@@ -38,14 +38,19 @@ export class DroneFleet {
       battery: 0.5 + r() * 0.5,
       flightMode: Math.floor(r() * 8),
       sent: 0,
+      clock: options.startTime,
     }));
   }
 
-  /** The next event of a random drone; the device clock advances 1 ms per event so each device's events are ordered. */
+  /**
+   * The next event of a random drone. Each drone's own clock advances 1 ms per event it sends, so
+   * its events are ordered and its clock stays near real time (a fleet-wide clock would run ahead
+   * by 1 ms per event of the whole fleet, and past MAX_CLOCK_SKEW_SECONDS in a long fast run).
+   */
   next(): Telemetry {
     const r = this.options.random;
     const drone = this.drones[Math.floor(r() * this.drones.length)]!;
-    this.clock += 1;
+    drone.clock += 1;
     drone.latitude = Math.max(-90, Math.min(90, drone.latitude + (r() - 0.5) * 0.001));
     drone.longitude = Math.max(-180, Math.min(180, drone.longitude + (r() - 0.5) * 0.001));
     drone.altitude = Math.max(0, Math.min(2000, drone.altitude + (r() - 0.5) * 5));
@@ -54,7 +59,7 @@ export class DroneFleet {
     drone.sent++;
     const event: Telemetry = {
       deviceId: drone.deviceId,
-      timestamp: new Date(this.clock).toISOString(),
+      timestamp: new Date(drone.clock).toISOString(),
       position: { latitude: drone.latitude, longitude: drone.longitude, altitude: Math.round(drone.altitude * 10) / 10 },
       battery: Math.round(drone.battery * 1000) / 1000,
     };
