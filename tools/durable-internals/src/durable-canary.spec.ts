@@ -17,6 +17,7 @@ import {
   libraryTestTriggerDefaults,
   requiredTriggerFields,
 } from './library-internals';
+import { OrchestrationReplay } from './orchestration-replay';
 import {
   ActionType,
   DEFAULT_TRIGGER_TIMINGS,
@@ -119,6 +120,25 @@ describe('durable-functions internals canary (pinned 3.5.0)', () => {
       results: [{ isError: false, result: '7' }],
       signals: [{ target: { name: 'other', key: 'k' }, name: 'seen', input: '7' }],
     });
+  });
+
+  it('the history the replay harness writes drives the library: an activity result, then an entity call answered by EventRaised { result }', async () => {
+    const replay = new OrchestrationReplay(
+      function* (context: df.OrchestrationContext) {
+        const greeting = (yield context.df.callActivity('greet', 'bob')) as string;
+        const count = (yield context.df.callEntity(new df.EntityId('counter', 'k'), 'add', 1)) as number;
+        return `${greeting} ${count}`;
+      },
+      { instanceId: 'i', input: null, startAt: new Date('2026-11-21T22:00:00Z') },
+    );
+    expect((await replay.start()).newActions).toEqual([{ type: 'callActivity', name: 'greet', input: '"bob"', retry: false }]);
+    expect((await replay.completeActivity('greet', 'hello bob')).newActions).toEqual([{ type: 'callEntity', entity: '@counter@k', operation: 'add', input: 1 }]);
+    expect(await replay.respondEntity(3)).toMatchObject({ isDone: true, output: 'hello bob 3' });
+    expect(replay.history.map((e) => e.EventType)).toEqual([
+      EventType.OrchestratorStarted, EventType.ExecutionStarted, EventType.TaskScheduled, EventType.OrchestratorCompleted,
+      EventType.OrchestratorStarted, EventType.TaskCompleted, EventType.EventSent, EventType.OrchestratorCompleted,
+      EventType.OrchestratorStarted, EventType.EventRaised, EventType.OrchestratorCompleted,
+    ]);
   });
 
   it('no other file in the workspace deep-imports durable-functions', () => {
