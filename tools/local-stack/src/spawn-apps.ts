@@ -68,7 +68,17 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     approvalSigningKey: randomBytes(32).toString('base64'),
     webhookUrl: options.webhookUrl,
   });
-  const settingsOf = (app: string): Record<string, string> => ({ ...common, ...options.settingsOverrides?.[app] });
+  // The settings are one superset, but a setting holding another app's key goes only to the apps
+  // that use it (least authority): ingestion's master key to the breaker (its switch), the
+  // breaker's function key to the apps that read its status.
+  const keyUsers = new Map<string, readonly string[]>([
+    [keysOf('ingestion').masterKey, ['circuit-breaker']],
+    [keysOf('circuit-breaker').functionKey, ['device-status', 'dead-letter-reprocessor']],
+  ]);
+  const settingsOf = (app: string): Record<string, string> => {
+    const own = Object.fromEntries(Object.entries(common).filter(([, value]) => keyUsers.get(value)?.includes(app) ?? true));
+    return { ...own, ...options.settingsOverrides?.[app] };
+  };
 
   const hosts = new Map<string, SpawnedHost>();
   const live: SpawnedHost[] = [];

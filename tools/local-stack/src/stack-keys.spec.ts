@@ -1,4 +1,4 @@
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,15 @@ describe('the local stack keys: one set per app, as in Azure, in a 0600 descript
     const devices = (key: string): Promise<number> => fetch(`${status.baseUrl}/api/devices`, { headers: { 'x-functions-key': key } }).then((r) => r.status);
     expect(await devices(ingestion.functionKey)).toBe(401);
     expect(await devices(status.functionKey)).not.toBe(401);
+  });
+
+  it("an app's settings carry another app's key only when it uses it (device-status never gets ingestion's master key)", () => {
+    const ingestionMaster = stack.descriptor.apps['ingestion']!.masterKey;
+    // The host's initial environment holds its settings (LOCAL_HOST_SETTINGS); readable by its owner.
+    const environ = (app: string): string => readFileSync(`/proc/${stack.hosts.get(app)!.pid}/environ`, 'utf8');
+    expect(environ('device-status')).toContain('LOCAL_HOST_SETTINGS');
+    expect(environ('device-status')).not.toContain(ingestionMaster);
+    expect(environ('ingestion')).not.toContain(stack.descriptor.apps['device-status']!.masterKey);
   });
 
   it('writes the descriptor readable by its owner only, even over an older world-readable one', async () => {
