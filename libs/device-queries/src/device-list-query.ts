@@ -62,11 +62,13 @@ const schema = z.strictObject({
  * `updatedSice` must not silently return everything); every problem is reported at once.
  */
 export function parseDeviceListQuery(params: URLSearchParams): ParseResult<DeviceListQuery> {
-  const raw: Record<string, string> = {};
+  // No prototype: `constructor`, `toString` or `__proto__` are plain (unknown) names here, never
+  // inherited members mistaken for a repeat, and `__proto__=` cannot slip past the schema.
+  const raw = Object.create(null) as Record<string, string>;
   const errors: string[] = [];
   for (const [key, value] of params) {
     if (key === 'code') continue; // the Functions key, when passed in the query string
-    if (key in raw) errors.push(`${key} is given more than once`);
+    if (Object.hasOwn(raw, key)) errors.push(`${key} is given more than once`);
     raw[key] = value;
   }
   const parsed = schema.safeParse(raw);
