@@ -38,6 +38,8 @@ class Harness {
   record: InstanceRecord;
   now = T0;
   readonly episodes: EpisodeOutcome[] = [];
+  /** runtimeStatus after each episode. */
+  readonly statuses: string[] = [];
 
   constructor(
     private readonly fn: Orchestrator,
@@ -60,6 +62,7 @@ class Harness {
       this.episodes.push(outcome);
       let n = 0;
       applyEpisode(this.record, message.event, outcome, { now: this.now, newId: () => `id-${this.record.history.length}-${n++}` });
+      this.statuses.push(this.record.runtimeStatus);
     }
     throw new Error('did not settle');
   }
@@ -207,6 +210,8 @@ describe('orchestrator episodes replayed through durable-functions', () => {
     h.raise('tick', 'c');
     await h.settle();
     expect(h.record.runtimeStatus).toBe('Completed');
+    // Between executions the instance reads ContinuedAsNew, as DTFx reports it (the HTTP API answers 202).
+    expect(h.statuses).toEqual(['Running', 'ContinuedAsNew', 'Running', 'ContinuedAsNew', 'Running', 'Completed']);
     expect(JSON.parse(h.record.output!)).toBe('done at 2 with c');
     expect(h.record.input).toBe('2');
   });

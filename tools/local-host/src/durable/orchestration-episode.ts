@@ -207,7 +207,8 @@ function restartAsNew(record: InstanceRecord, input: string, executionId: string
   record.executionId = executionId;
   record.input = input;
   record.output = null;
-  record.runtimeStatus = 'Running';
+  // As DTFx reports it until the new execution's first episode runs (then Running again).
+  record.runtimeStatus = 'ContinuedAsNew';
   record.history = [];
   record.nextEventId = 0;
   record.actionIds = [];

@@ -64,7 +64,7 @@ export class OrchestrationProcessor {
       applyEpisode(working, message.event, outcome, { now });
       await this.hub.saveInstance(working);
       this.hub.deliverOutbox({ instanceId });
-      if (working.runtimeStatus !== 'Running') this.logger.log({ level: 'information', message: 'orchestration finished', fields: { instanceId, name: working.name, runtimeStatus: working.runtimeStatus } });
+      if (working.runtimeStatus !== 'Running' && working.runtimeStatus !== 'ContinuedAsNew') this.logger.log({ level: 'information', message: 'orchestration finished', fields: { instanceId, name: working.name, runtimeStatus: working.runtimeStatus } });
     }
   }
 
