@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { PipelineError } from '@telemetry/core';
-import { checkDeviceClock, DEFAULT_MAX_CLOCK_SKEW_SECONDS, EARLIEST_EVENT_TIME } from './device-clock';
+import { checkDeviceClock, DEFAULT_MAX_CLOCK_SKEW_SECONDS, EARLIEST_EVENT_TIME, maxClockSkewSecondsSetting } from './device-clock';
 import { decodeTelemetry, type DecodedTelemetry } from './decode-telemetry';
 
 const at = (timestamp: string): DecodedTelemetry => decodeTelemetry({ deviceId: 'drone-00001', timestamp, battery: 0.5 });
@@ -61,5 +61,12 @@ describe('the device-clock rule', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('MAX_CLOCK_SKEW_SECONDS: whole seconds 0 .. 86,400, default 300', () => {
+    expect(maxClockSkewSecondsSetting.parse(undefined)).toBe(300);
+    expect(maxClockSkewSecondsSetting.parse('0')).toBe(0);
+    expect(maxClockSkewSecondsSetting.parse('86400')).toBe(86_400);
+    for (const bad of ['86401', '-1', '1.5', 'five minutes']) expect(maxClockSkewSecondsSetting.safeParse(bad).success).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { PipelineError } from '@telemetry/core';
 import type { DecodedTelemetry } from './decode-telemetry';
 
@@ -10,6 +11,12 @@ import type { DecodedTelemetry } from './decode-telemetry';
 export const DEFAULT_MAX_CLOCK_SKEW_SECONDS = 300;
 /** Largest accepted MAX_CLOCK_SKEW_SECONDS (1 day): beyond that the rule stops protecting. */
 export const MAX_CLOCK_SKEW_LIMIT_SECONDS = 86_400;
+
+/**
+ * The app setting MAX_CLOCK_SKEW_SECONDS, one definition for every app that applies telemetry
+ * (ingestion, the reprocessor): whole seconds, 0 .. 86,400, default 300. Parsed once at start.
+ */
+export const maxClockSkewSecondsSetting = z.coerce.number().int().min(0).max(MAX_CLOCK_SKEW_LIMIT_SECONDS).default(DEFAULT_MAX_CLOCK_SKEW_SECONDS);
 
 /**
  * Earliest accepted timestamp, 2000-01-01T00:00:00Z (epoch ms). Older events could never freeze
