@@ -22,11 +22,14 @@ export function discoverFunctionApps(root = WORKSPACE_ROOT): string[] {
  * else dist/apps/<app>.
  */
 export async function buildApps(apps: string[], outDir?: string, root = WORKSPACE_ROOT): Promise<void> {
-  await Promise.all(
+  // Settled, not all: when one bundle fails, the others' bundler processes are still waited for.
+  const results = await Promise.allSettled(
     apps.map((app) =>
       promisify(execFile)(process.execPath, [path.join(root, 'tools/build/bundle-app.mjs'), `apps/${app}`, ...(outDir ? [path.join(outDir, app)] : [])], { cwd: root }),
     ),
   );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 export const builtAppDir = (app: string, root = WORKSPACE_ROOT): string => path.join(root, 'dist', 'apps', app);
