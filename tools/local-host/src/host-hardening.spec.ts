@@ -5,6 +5,9 @@ import path from 'node:path';
 import { spawnHost, type SpawnedHost } from './index';
 import { fixture } from './testing/records';
 
+// Generous: CI shares a loaded 2-core machine.
+jest.setTimeout(180_000);
+
 const MASTER = 'hardening-master-key-0123456789abcdef';
 const FUNCTION = 'hardening-function-key-0123456789ab_-';
 const LIMIT = 1024;
@@ -19,7 +22,7 @@ function statusBeforeBodyEnds(url: string, headers: Record<string, string>, writ
     const timer = setTimeout(() => {
       req.destroy();
       reject(new Error('no response while the body was still being sent'));
-    }, 30_000);
+    }, 60_000);
     const req = httpRequest(url, { method: 'POST', headers }, (res) => {
       clearTimeout(timer);
       res.resume();
