@@ -66,7 +66,7 @@ const jwt = fc.tuple(fc.record({ sub: name, oid: fc.uuid(), exp: fc.integer({ mi
   return { token, secrets: [token.split('.')[1]!, token.split('.')[2]!] };
 });
 
-// libs/circuit-breaker approval-token.ts: v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>.
+// libs/breaker-rules approval-token.ts: v1.<base64url(JSON claims)>.<base64url(HMAC-SHA256)>.
 const approvalToken = fc.tuple(name, fc.integer({ min: 1, max: 1000 }), b64url(16), b64(32)).map(([instanceId, episode, nonce, key]) => {
   const payload = Buffer.from(JSON.stringify({ instanceId, episode, nonce, exp: Date.now() + 3_600_000 })).toString('base64url');
   const mac = createHmac('sha256', key).update(`v1.${payload}`).digest('base64url');

@@ -25,7 +25,7 @@ const SCHEME_TOKEN = /((?:Bearer|SharedAccessSignature)\s+)[^\s"';,]+/gi;
 // JSON text: a string value under a credential-named property.
 const JSON_FIELD = /("(?:[A-Za-z0-9_-]*(?:secret|password|pwd|token|signature|connectionstring|credential|authorization)|[A-Za-z0-9_-]*(?:master|function|account|access|api|shared|host|system|signing|sas|primary|secondary|private)[_-]?key|key|sig|x-functions-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 // JWT (header and payload are base64url JSON, so both start `eyJ`) and approval tokens
-// (`v1.<base64url JSON claims>.<base64url HMAC>`, libs/circuit-breaker approval-token.ts).
+// (`v1.<base64url JSON claims>.<base64url HMAC>`, libs/breaker-rules approval-token.ts).
 const JWT = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const APPROVAL_TOKEN = /v1\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+/g;
 // Bare padded base64 (also URL-encoded): Azure issues keys as padded base64 (storage and Cosmos
