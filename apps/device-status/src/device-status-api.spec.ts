@@ -85,11 +85,11 @@ describe('device status API under the local host, on the Cosmos server and Azuri
       ['/api/devices?since=2026-01-01T00:00:00Z', /unknown parameter\(s\): since/],
       // Cosmos answers 400 for a token it cannot use (the local server accepts some forged ones).
       [`/api/devices?continuation=${encodeContinuation('{"x":1}')}`, /continuation is invalid/],
-      ['/api/devices/bad%20id', /deviceId must be/],
-    ];
       // Well-formed base64url of text no Cosmos token holds (issue 13 item 13: was a 503).
       [`/api/devices?continuation=${encodeContinuation('\u0000\u0000\u0000')}`, /continuation is not a token this API issued/],
       ['/api/devices?constructor=1', /unknown parameter\(s\): constructor/],
+      ['/api/devices/bad%20id', /deviceId must be/],
+    ];
     for (const [path, message] of cases) {
       const response = await get(path);
       expect({ path, status: response.status }).toEqual({ path, status: 400 });
