@@ -15,14 +15,16 @@ export interface AzuriteInstance {
   tablePort: number;
   connectionString: string;
   location: string;
+  /** Azurite's process id. */
+  pid: number | undefined;
   stop(): Promise<void>;
   kill(): Promise<void>;
 }
 
-export function azuriteConnectionString(blobPort: number, queuePort: number, tablePort: number): string {
+export function azuriteConnectionString(blobPort: number, queuePort: number, tablePort: number, accountKey = AZURITE_KEY): string {
   const base = `http://127.0.0.1`;
   return (
-    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};` +
+    `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${accountKey};` +
     `BlobEndpoint=${base}:${blobPort}/${AZURITE_ACCOUNT};QueueEndpoint=${base}:${queuePort}/${AZURITE_ACCOUNT};` +
     `TableEndpoint=${base}:${tablePort}/${AZURITE_ACCOUNT};`
   );
@@ -36,6 +38,12 @@ export interface StartAzuriteOptions {
   echo?: boolean;
   /** Reuse these ports (e.g. restart after a simulated outage). */
   ports?: { blob: number; queue: number; table: number };
+  /**
+   * A key of its own for the account (base64) instead of the published one, so that only holders of
+   * the connection string get in (Azurite checks Shared Key signatures). Given to Azurite through
+   * its environment (`AZURITE_ACCOUNTS`), never its command line.
+   */
+  accountKey?: string;
 }
 
 /** Starts Azurite (blob, queue, table) on free loopback ports, bound to 127.0.0.1 only. */
@@ -55,6 +63,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
       ],
       readyPattern: /Table service is successfully listening/,
       echo: options.echo,
+      ...(options.accountKey ? { env: { AZURITE_ACCOUNTS: `${AZURITE_ACCOUNT}:${options.accountKey}` } } : {}),
     });
     try {
       await proc.start();
@@ -63,7 +72,8 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
         queuePort: ports.queue,
         tablePort: ports.table,
         location,
-        connectionString: azuriteConnectionString(ports.blob, ports.queue, ports.table),
+        pid: proc.pid,
+        connectionString: azuriteConnectionString(ports.blob, ports.queue, ports.table, options.accountKey),
         stop: () => proc.stop(),
         kill: () => proc.kill(),
       };

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { EventHubProducerClient, type MessagingError } from '@azure/event-hubs';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { waitUntil } from '@telemetry/local-services';
+import { AZURITE_KEY, waitUntil } from '@telemetry/local-services';
 import { simulate } from '@telemetry/simulator';
 import { waitForDrain } from './drain';
 import { queueDeadLetters, reconcile } from './reconcile';
@@ -56,6 +57,19 @@ describe('the local stack end to end (ingestion under the local host)', () => {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
       for (const secret of [key, masterKey, functionKey]) expect(cmdline).not.toContain(secret);
     }
+  });
+
+  it("runs Azurite with the stack's own account key: the published key is refused, and the key is on no command line", async () => {
+    const { connectionString } = stack.descriptor.storage;
+    const key = /AccountKey=([^;]+)/.exec(connectionString)?.[1] ?? '';
+    expect(key).not.toBe(AZURITE_KEY);
+    const own = QueueServiceClient.fromConnectionString(connectionString);
+    expect((await own.getProperties()).cors).toBeDefined();
+    const published = QueueServiceClient.fromConnectionString(connectionString.replace(key, AZURITE_KEY), { retryOptions: { maxTries: 1 } });
+    await expect(published.getProperties()).rejects.toMatchObject({ statusCode: 403 });
+    const azuritePid = stack.azurite.pid;
+    expect(azuritePid).toBeDefined();
+    expect(readFileSync(`/proc/${azuritePid}/cmdline`, 'utf8')).not.toContain(key);
   });
 
   it('a host killed with SIGKILL mid-run is replaced and the run still reconciles', async () => {

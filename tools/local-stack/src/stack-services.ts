@@ -41,7 +41,9 @@ export async function startStackServices(options: StackServicesOptions): Promise
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     const started = await Promise.allSettled([
-      startAzurite({ location: path.join(options.dataDir, 'azurite') }),
+      // A storage key of the stack's own: the published Azurite key would let any local user read
+      // and change the dead letters, the breaker's task hub and checkpoints.
+      startAzurite({ location: path.join(options.dataDir, 'azurite'), accountKey: randomBytes(64).toString('base64') }),
       startCosmosServer(),
       // SAS on, as the service: apps and tools use the product's SAS path and a wrong key is refused.
       // A fresh key per stack; it lives in the connection string (0600 .local/stack.json, the
