@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { redactSecrets } from '@telemetry/core';
 
 export interface ManagedProcessOptions {
   name: string;
@@ -30,7 +31,7 @@ export class ManagedProcess {
 
   /** The last lines of output, for error messages. */
   tail(lines = 20): string {
-    return this.output.slice(-lines).join('\n');
+    return redactSecrets(this.output.slice(-lines).join('\n'));
   }
 
   async start(): Promise<string> {
@@ -48,9 +49,12 @@ export class ManagedProcess {
       const onData = (chunk: Buffer): void => {
         for (const line of chunk.toString('utf8').split(/\r?\n/)) {
           if (!line) continue;
+          // Ready lines carry keys (a host's master key, the emulator's connection string): only the
+          // caller gets the line as is; the echo and tail(), which end up in terminals, CI logs and
+          // error messages, get it redacted (tail() redacts when read: the ring is rarely read).
           this.output.push(line);
           if (this.output.length > 200) this.output.shift();
-          if (echo) process.stderr.write(`[${name}] ${line}\n`);
+          if (echo) process.stderr.write(`[${name}] ${redactSecrets(line)}\n`);
           const match = !ready && readyPattern.exec(line);
           if (match) {
             ready = true;
