@@ -27,7 +27,7 @@ describe('CosmosDeviceReader against the Cosmos server', () => {
         deviceDoc(id(i), { battery: i / 40, position: { latitude: i, longitude: -i, altitude: 100 }, updatedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }),
       ),
     );
-    const viaProxy = connectCosmos({ endpoint: proxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices', requestTimeoutMs: 2_000 });
+    const viaProxy = connectCosmos({ endpoint: proxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices', requestTimeoutMs: 10_000 }); // healthy reads on a loaded machine must not time out
     reader = new CosmosDeviceReader(viaProxy.container);
   });
   afterAll(async () => {

@@ -14,15 +14,15 @@ describe('CosmosDeviceStateStore against the Cosmos server', () => {
   let proxy: FaultProxy;
   let container: Container;
   let n = 0;
-  const newStore = (c: Container = container) =>
-    new CosmosDeviceStateStore(c, { retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 }, concurrency: 8, cacheSize: 1000 });
+  const newStore = (c: Container = container, callTimeoutMs?: number) =>
+    new CosmosDeviceStateStore(c, { retry: { maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 50 }, concurrency: 8, cacheSize: 1000, ...(callTimeoutMs ? { callTimeoutMs } : {}) });
 
   beforeAll(async () => {
     cosmos = await startCosmosServer();
     proxy = await startFaultProxy(cosmos.endpoint);
     const direct = new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } });
     await ensureDeviceStateContainer(direct, 'telemetry', 'devices');
-    container = connectCosmos({ endpoint: proxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices', requestTimeoutMs: 2000 }).container;
+    container = connectCosmos({ endpoint: proxy.endpoint, key: cosmos.key, database: 'telemetry', container: 'devices', requestTimeoutMs: 10_000 }).container; // request counts are asserted: no timeout-retry on a loaded machine
   });
   afterAll(async () => {
     await proxy?.close();
@@ -57,8 +57,10 @@ describe('CosmosDeviceStateStore against the Cosmos server', () => {
 
   it('two concurrent writers to one device lose no field (ETag path)', async () => {
     const id = `d-${n}`;
-    const a = newStore();
-    const b = newStore();
+    // 20 writes racing on one document: on a loaded machine one call can take longer than the
+    // default 5 s, and timeouts would open the store's circuit; contention is what is tested here.
+    const a = newStore(container, 60_000);
+    const b = newStore(container, 60_000);
     await a.apply(patchesOf({ deviceId: id, timestamp: at(0), battery: 1 }));
     await b.get(id); // b has never written: its first write goes through the create/409 path
     const rounds = 10;

@@ -23,7 +23,7 @@ async function exportFromChild(settings: Record<string, string>, token?: string)
   const args = ['--import', pathToFileURL(require.resolve('tsx')).href, CHILD, JSON.stringify(settings), ...(token ? [token] : [])];
   const { stdout } = await run(process.execPath, args, {
     cwd: ROOT,
-    timeout: 45_000,
+    timeout: 120_000,
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.base.json'),
@@ -55,7 +55,7 @@ describe('createTelemetryMetrics', () => {
     telemetry.metrics.count('telemetry.events.applied', 42);
     telemetry.metrics.count('telemetry.events.deadlettered', 1, { code: 'INVALID_JSON' });
     await waitUntil(async () => counterTotal((await readMetricsSnapshotFile(file))?.snapshot ?? emptySnapshot(), 'telemetry.events.applied') === 42, {
-      timeoutMs: 10_000,
+      timeoutMs: 60_000,
       description: 'periodic snapshot written',
     });
     telemetry.metrics.count('telemetry.events.applied', 1);
@@ -70,7 +70,7 @@ describe('createTelemetryMetrics', () => {
     const result = await exportFromChild({ APPLICATIONINSIGHTS_CONNECTION_STRING: endpoint.connectionString });
     expect(result.exporter).toBe('azure-monitor');
 
-    await waitUntil(() => endpoint.metrics.some((x) => x.name === 'reprocessor.outcomes'), { timeoutMs: 20_000, description: 'metrics exported' });
+    await waitUntil(() => endpoint.metrics.some((x) => x.name === 'reprocessor.outcomes'), { timeoutMs: 60_000, description: 'metrics exported' });
     const byName = (name: string) => endpoint.metrics.filter((x) => x.name === name);
     expect(byName('telemetry.batch.size')[0]).toMatchObject({ value: 300, count: 2 });
     expect(byName('telemetry.events.applied')[0]?.value).toBe(299);
@@ -90,7 +90,7 @@ describe('createTelemetryMetrics', () => {
       },
       'entra-token-for-test',
     );
-    await waitUntil(() => endpoint.authorizationHeaders.length > before, { timeoutMs: 20_000, description: 'an export request' });
+    await waitUntil(() => endpoint.authorizationHeaders.length > before, { timeoutMs: 60_000, description: 'an export request' });
     expect(endpoint.authorizationHeaders.slice(before)).toContain('Bearer entra-token-for-test');
   });
 });

@@ -144,7 +144,7 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
     const received: ReceivedEventData[] = [];
     const subscription = consumer.subscribe({ processEvents: async (events) => void received.push(...events), processError: async () => undefined }, { startPosition: earliestEventPosition });
     try {
-      await waitUntil(() => received.length >= 1, { timeoutMs: 20_000, description: 'redriven event on the hub' });
+      await waitUntil(() => received.length >= 1, { timeoutMs: 60_000, description: 'redriven event on the hub' });
     } finally {
       await subscription.close();
       await consumer.close();

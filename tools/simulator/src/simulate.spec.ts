@@ -71,7 +71,7 @@ describe('simulate against the Event Hubs emulator', () => {
       { startPosition: earliestEventPosition, maxBatchSize: 500 },
     );
     try {
-      await waitUntil(() => received.length >= events.length, { timeoutMs: 30_000, description: 'every event received' });
+      await waitUntil(() => received.length >= events.length, { timeoutMs: 60_000, description: 'every event received' });
     } finally {
       await sub.close();
       await consumer.close();

@@ -43,7 +43,8 @@ describe('ingestTelemetry handler against Azurite and the Cosmos server', () => 
     run++;
     const env = {
       COSMOS_ENDPOINT: proxy.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `db${run}`, COSMOS_CONTAINER: 'devices',
-      COSMOS_REQUEST_TIMEOUT_MS: '2000', DeadLetterStorage: azurite.connectionString, DEAD_LETTER_QUEUE: `deadletter${run}`,
+      // A bulk request of a 1,000-event batch can take seconds on a loaded machine; outages are bounded by STORE_CALL_TIMEOUT_MS.
+      COSMOS_REQUEST_TIMEOUT_MS: '10000', DeadLetterStorage: azurite.connectionString, DEAD_LETTER_QUEUE: `deadletter${run}`,
       CLAIM_CHECK_CONTAINER: `bodies${run}`, STORE_MAX_ATTEMPTS: '3', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50',
       DEAD_LETTER_MAX_ATTEMPTS: '2', STORE_CALL_TIMEOUT_MS: '15000', ...overrides,
     };
