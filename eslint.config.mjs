@@ -1,5 +1,12 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import nx from '@nx/eslint-plugin';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+const root = path.dirname(fileURLToPath(import.meta.url));
 
 // Ports and adapters: a domain lib declares the ports it uses and imports no adapter; adapters
 // (type:data, one home per Azure service) implement those ports; apps wire the two together.
@@ -35,6 +42,43 @@ function boundaries(forTests) {
   };
 }
 
+/** Every lib with its tags and its import aliases (tsconfig paths), read from the workspace. */
+function libs() {
+  const { paths } = JSON.parse(readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+  return readdirSync(path.join(root, 'libs')).flatMap((dir) => {
+    let project;
+    try {
+      project = JSON.parse(readFileSync(path.join(root, 'libs', dir, 'project.json'), 'utf8'));
+    } catch {
+      return [];
+    }
+    const aliases = Object.entries(paths).filter(([, [target]]) => target.startsWith(`libs/${dir}/`)).map(([alias]) => alias);
+    return [{ dir: `libs/${dir}`, tags: project.tags ?? [], aliases }];
+  });
+}
+
+/**
+ * Rules (type:domain) and models (type:model) import no Azure SDK and no adapter lib: they declare
+ * the ports they use, adapters (type:data) implement them, apps wire the two. The nx layer
+ * constraints say the same for workspace libs; this also covers `@azure/*` packages.
+ */
+function noAdaptersInRules() {
+  const all = libs();
+  const adapterAliases = all.filter((l) => l.tags.includes('type:data')).flatMap((l) => l.aliases);
+  const rules = all.filter((l) => l.tags.includes('type:domain') || l.tags.includes('type:model'));
+  return {
+    files: rules.map((l) => `${l.dir}/**/*.ts`),
+    // Tests may set up real services with the SDKs (Azurite, the Cosmos server).
+    ignores: ['**/*.spec.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['@azure/*'], message: 'domain and model libs import no Azure SDK: declare a port here and implement it in an adapter lib (type:data).' }],
+        paths: adapterAliases.map((name) => ({ name, message: 'domain and model libs import no adapter lib: depend on the port, let the app wire the adapter.' })),
+      }],
+    },
+  };
+}
+
 export default [
   { ignores: ['**/dist', '**/node_modules', '**/tmp', '**/.local', '**/*.cjs', '**/*.mjs', '**/coverage', '**/web/static/**'] },
   ...tseslint.configs.recommended,
@@ -48,6 +92,18 @@ export default [
       '@nx/enforce-module-boundaries': ['error', boundaries(false)],
     },
   },
+  // No import cycles, inside a project or across projects (resolved through tsconfig paths).
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      'import-x/resolver': undefined,
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: path.join(root, 'tsconfig.base.json') })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  noAdaptersInRules(),
   {
     files: ['**/*.spec.ts', '**/testing/**/*.ts'],
     rules: {

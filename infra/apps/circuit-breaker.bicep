@@ -4,8 +4,8 @@
 // BINDING_SETTINGS). Site update strategy is always Recreate: rolling updates would run two
 // orchestrator versions side by side (see infra/README.md).
 //
-// drift-check: not set in Azure: LOCAL_HOST_ADMIN_URL (local host switch only)
-// drift-check: not set in Azure: LOCAL_HOST_MASTER_KEY (local host switch only)
+// drift-check: not set in Azure: INGESTION_SWITCH_URL (BREAKER_SWITCH=http only; Azure uses ARM)
+// drift-check: not set in Azure: INGESTION_SWITCH_KEY (BREAKER_SWITCH=http only; Azure uses ARM)
 // drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
 // drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 

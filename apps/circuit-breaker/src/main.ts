@@ -9,7 +9,7 @@ import './functions/breakerStatus';
 import './functions/approveResume';
 import './functions/tripBreaker';
 
-import { app } from '@azure/functions';
-import { shutdownBreakerServices } from './services';
+import { registerAppHooks } from '@telemetry/function-app-kit';
+import { breakerServices } from './services';
 
-app.hook.appTerminate(() => shutdownBreakerServices());
+registerAppHooks(breakerServices);

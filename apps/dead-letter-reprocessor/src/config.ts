@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
+import { resourceNameSettings } from '@telemetry/contracts';
+import { intSetting } from '@telemetry/function-app-kit';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
-
-const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 /**
  * Every app setting the dead-letter reprocessor reads. Binding settings are read by the Functions
@@ -12,28 +12,28 @@ const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).defa
 export const reprocessorSettingsSchema = z.object({
   ...cosmosSettingsShape,
   /** The dead-letter queue (trigger) on the DeadLetterStorage connection; `<queue>-poison` is drained too. */
-  DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
+  DEAD_LETTER_QUEUE: resourceNameSettings.DEAD_LETTER_QUEUE,
   /** Claim-checked dead letters (written by ingestion); big parked letters go under `parked/`. */
-  CLAIM_CHECK_CONTAINER: z.string().min(3).default('telemetry-deadletter-bodies'),
+  CLAIM_CHECK_CONTAINER: resourceNameSettings.CLAIM_CHECK_CONTAINER,
   /** Table of parked letters (PartitionKey = issue code, RowKey = dead-letter id). */
-  PARKING_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default('deadletterparking'),
+  PARKING_TABLE: resourceNameSettings.PARKING_TABLE,
   /** Store attempts within one reprocessing attempt (cockatiel, as ingestion). */
   ...storeSettingsShape({ maxAttempts: 3, retryBaseMs: 200, retryMaxMs: 2_000, callTimeoutMs: 5_000, concurrency: 4, cacheSize: 10_000 }),
   /** Reprocessing attempts for retryable codes before a letter is parked. */
-  REPROCESS_MAX_ATTEMPTS: int(8),
+  REPROCESS_MAX_ATTEMPTS: intSetting(8),
   /** Reprocessing attempts for unknown codes before a letter is parked. */
-  REPROCESS_UNKNOWN_MAX_ATTEMPTS: int(3),
+  REPROCESS_UNKNOWN_MAX_ATTEMPTS: intSetting(3),
   /** First retry delay (s), doubling per attempt up to the max (s): 30 s .. 1 h spans ~2 h over 8 attempts. */
-  REPROCESS_BACKOFF_BASE_SECONDS: int(30),
-  REPROCESS_BACKOFF_MAX_SECONDS: int(3_600),
+  REPROCESS_BACKOFF_BASE_SECONDS: intSetting(30),
+  REPROCESS_BACKOFF_MAX_SECONDS: intSetting(3_600),
   /** The circuit breaker's status endpoint (apps/circuit-breaker GET /api/breaker); unset = always closed. */
   BREAKER_STATUS_URL: z.url().optional(),
   /** Function key for BREAKER_STATUS_URL. */
   BREAKER_STATUS_KEY: z.string().min(1).optional(),
   /** How long to leave letters while the breaker is open, when it names no time (s). */
-  BREAKER_DEFER_SECONDS: int(60),
+  BREAKER_DEFER_SECONDS: intSetting(60),
   /** How long one breaker answer is reused (ms). */
-  BREAKER_STATUS_CACHE_MS: int(5_000, 0),
+  BREAKER_STATUS_CACHE_MS: intSetting(5_000, 0),
 }).extend(observabilitySettingsSchema.shape);
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;

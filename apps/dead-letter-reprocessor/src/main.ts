@@ -1,7 +1,7 @@
-import { app } from '@azure/functions';
+import { registerAppHooks } from '@telemetry/function-app-kit';
 import './functions/reprocessDeadLetter';
 import './functions/parkPoisonedDeadLetter';
 import './functions/reprocessorStats';
-import { shutdownReprocessorServices } from './services';
+import { reprocessorServices } from './services';
 
-app.hook.appTerminate(() => shutdownReprocessorServices());
+registerAppHooks(reprocessorServices);

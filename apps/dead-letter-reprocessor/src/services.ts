@@ -1,13 +1,13 @@
-import { DefaultAzureCredential } from '@azure/identity';
-import { TableClient } from '@azure/data-tables';
-import { ConfigError, jsonLogger, type Logger } from '@telemetry/core';
+import type { QueueClient } from '@azure/storage-queue';
 import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
 import { connectStorage, storageConnectionFromSettings, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
-import { alwaysClosedBreaker, ReprocessorMetrics, type ReprocessorDeps } from '@telemetry/reprocessing';
+import { connectTable, TableParkingStore, tableConnectionFromSettings } from '@telemetry/azure-tables';
+import { poisonQueueName } from '@telemetry/contracts';
+import { ConfigError, type Logger } from '@telemetry/core';
+import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import { HttpBreakerStatus } from '@telemetry/http-adapters';
-import { TableParkingStore } from '@telemetry/azure-tables';
-import type { QueueClient } from '@azure/storage-queue';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
+import { alwaysClosedBreaker, ReprocessorMetrics, type ReprocessorDeps } from '@telemetry/reprocessing';
 import { loadReprocessorSettings } from './config';
 
 export interface ReprocessorServices extends ReprocessorDeps {
@@ -16,34 +16,21 @@ export interface ReprocessorServices extends ReprocessorDeps {
   telemetry: TelemetryMetrics;
 }
 
-/** Flushes metrics on the way out (the app's terminate hook). */
-export async function shutdownReprocessorServices(): Promise<void> {
-  await services?.telemetry.shutdown();
-}
+/** The composition root: built at host start (registerAppHooks in main.ts), reused by every invocation. */
+export const reprocessorServices = defineAppServices({
+  app: 'dead-letter-reprocessor',
+  create: (env, kit) => createReprocessorServices(env, kit.logger),
+  stop: (s) => s.telemetry.shutdown(),
+});
 
-let services: ReprocessorServices | undefined;
-
-/** The composition root: settings parsed once, clients built once per instance. */
-export function reprocessorServices(): ReprocessorServices {
-  services ??= createReprocessorServices(process.env);
-  return services;
-}
-
-function parkingTable(env: Record<string, string | undefined>, table: string, clientId?: string): TableClient {
-  const connectionString = env['DeadLetterStorage'];
-  // One try per call: the product's cockatiel policies own retries.
-  const options = { retryOptions: { maxRetries: 0 } };
-  if (connectionString) return TableClient.fromConnectionString(connectionString, table, { ...options, allowInsecureConnection: /^UseDevelopmentStorage|DefaultEndpointsProtocol=http;/.test(connectionString) });
-  const uri = env['DeadLetterStorage__tableServiceUri'];
-  if (!uri) throw new ConfigError(['DeadLetterStorage__tableServiceUri: required with identity-based DeadLetterStorage']);
-  return new TableClient(uri, table, new DefaultAzureCredential({ managedIdentityClientId: clientId }), options);
-}
-
-export function createReprocessorServices(env: Record<string, string | undefined>, logger?: Logger): ReprocessorServices {
+export function createReprocessorServices(env: Env, logger?: Logger): ReprocessorServices {
   const settings = loadReprocessorSettings(env);
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri, __blobServiceUri and __tableServiceUri']);
-  const log = logger ?? jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'dead-letter-reprocessor' });
+  // The parking table shares the DeadLetterStorage account (its __tableServiceUri with identity).
+  const parking = tableConnectionFromSettings('DeadLetterStorage', env);
+  if (!parking) throw new ConfigError(['DeadLetterStorage__tableServiceUri: required with identity-based DeadLetterStorage']);
+  const log = logger ?? consoleLogger('dead-letter-reprocessor');
   const { queues, blobs } = connectStorage(storage);
   const claimChecks = blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER);
   const deadLetterQueue = queues.getQueueClient(settings.DEAD_LETTER_QUEUE);
@@ -52,7 +39,7 @@ export function createReprocessorServices(env: Record<string, string | undefined
     telemetry,
     store: deviceStateStoreFromSettings(settings),
     queue: new StorageDeadLetterQueue(deadLetterQueue, claimChecks),
-    parking: new TableParkingStore(parkingTable(env, settings.PARKING_TABLE, settings.AZURE_CLIENT_ID), claimChecks),
+    parking: new TableParkingStore(connectTable(parking, settings.PARKING_TABLE), claimChecks),
     breaker: settings.BREAKER_STATUS_URL
       ? new HttpBreakerStatus({ url: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY, cacheMs: settings.BREAKER_STATUS_CACHE_MS, logger: log })
       : alwaysClosedBreaker,
@@ -66,6 +53,6 @@ export function createReprocessorServices(env: Record<string, string | undefined
     metrics: new ReprocessorMetrics(telemetry.metrics),
     logger: log,
     deadLetterQueue,
-    poisonQueue: queues.getQueueClient(`${settings.DEAD_LETTER_QUEUE}-poison`),
+    poisonQueue: queues.getQueueClient(poisonQueueName(settings.DEAD_LETTER_QUEUE)),
   };
 }

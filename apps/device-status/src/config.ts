@@ -1,45 +1,40 @@
 import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
-
-const int = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int().min(min).max(max).default(fallback);
-/** Optional settings are often present but empty in app settings: treat '' as unset. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+import { resourceNameSettings } from '@telemetry/contracts';
+import { cosmosSettingsShape } from '@telemetry/azure-cosmos';
+import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
+import { observabilitySettingsSchema } from '@telemetry/observability';
 
 /**
- * Every app setting the device-status app reads. Names shared with other apps (EventHubName,
- * EventHubConsumerGroup, DEAD_LETTER_QUEUE, PARKING_TABLE, BREAKER_STATUS_URL/KEY) mean the same there. Connection-style settings (read through a
- * prefix) are listed in CONNECTION_SETTINGS.
+ * Every app setting the device-status app reads. Names shared with other apps (the COSMOS_*
+ * settings, EventHubName, EventHubConsumerGroup, DEAD_LETTER_QUEUE, PARKING_TABLE,
+ * BREAKER_STATUS_URL/KEY) mean the same there. Connection-style settings (read through a prefix)
+ * are listed in CONNECTION_SETTINGS.
  */
 export const deviceStatusSettingsSchema = z.object({
-  COSMOS_ENDPOINT: z.url(),
-  /** Local emulator only; in Azure the managed identity is used. */
-  COSMOS_KEY: optional(z.string().min(1)),
-  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
-  COSMOS_CONTAINER: z.string().min(1).default('devices'),
-  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  ...cosmosSettingsShape,
   /** Cap on one read (SDK retries included), ms: past it the API answers 503. */
-  COSMOS_CALL_TIMEOUT_MS: int(3_000),
+  COSMOS_CALL_TIMEOUT_MS: intSetting(3_000),
   /** The ingestion app's dead-letter queue (on DeadLetterStorage). */
-  DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
+  DEAD_LETTER_QUEUE: resourceNameSettings.DEAD_LETTER_QUEUE,
   /** Dead letters peeked for the by-code breakdown (the queue service allows at most 32). */
-  DEAD_LETTER_SAMPLE: int(32, 1, 32),
+  DEAD_LETTER_SAMPLE: intSetting(32, 1, 32),
   /** The hub ingestion reads (also a binding setting of the ingestion app). */
-  EventHubName: optional(z.string().min(1)),
+  EventHubName: optionalSetting(z.string().min(1)),
   /** The ingestion trigger's consumer group (the same setting the ingestion app binds), whose checkpoints give the lag. */
   EventHubConsumerGroup: z.string().min(1).default('$Default'),
   /**
    * The reprocessor's parking table (same setting and default as the reprocessor), on
    * ParkedStorage else DeadLetterStorage. A table that does not exist counts as 0 parked.
    */
-  PARKING_TABLE: z.string().min(3).default('deadletterparking'),
+  PARKING_TABLE: resourceNameSettings.PARKING_TABLE,
   /** The breaker app's status endpoint, e.g. https://<breaker>.azurewebsites.net/api/breaker; unset = not shown. */
-  BREAKER_STATUS_URL: optional(z.url()),
+  BREAKER_STATUS_URL: optionalSetting(z.url()),
   /** Function key for BREAKER_STATUS_URL (a Key Vault reference in Azure). */
-  BREAKER_STATUS_KEY: optional(z.string().min(1)),
+  BREAKER_STATUS_KEY: optionalSetting(z.string().min(1)),
   /** Deadline for each part of the ops summary, ms. */
-  OPS_PROBE_TIMEOUT_MS: int(4_000),
-  AZURE_CLIENT_ID: optional(z.string()),
-});
+  OPS_PROBE_TIMEOUT_MS: intSetting(4_000),
+}).extend(observabilitySettingsSchema.shape);
 
 export type DeviceStatusSettings = z.output<typeof deviceStatusSettingsSchema>;
 

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
-
-const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+import { resourceNameSettings } from '@telemetry/contracts';
+import { intSetting } from '@telemetry/function-app-kit';
 
 /**
  * Every app setting the ingestion app reads. The Bicep module must set each of them (a test
@@ -13,14 +13,14 @@ const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).defa
 export const ingestionSettingsSchema = z.object({
   ...cosmosSettingsShape,
   /** Queue for dead letters, on the DeadLetterStorage connection. */
-  DEAD_LETTER_QUEUE: z.string().min(3).default('telemetry-deadletter'),
+  DEAD_LETTER_QUEUE: resourceNameSettings.DEAD_LETTER_QUEUE,
   /** Blob container for claim-checked dead letters. */
-  CLAIM_CHECK_CONTAINER: z.string().min(3).default('telemetry-deadletter-bodies'),
+  CLAIM_CHECK_CONTAINER: resourceNameSettings.CLAIM_CHECK_CONTAINER,
   /** Dead-letter write attempts before the batch fails (and the trigger retries it). */
-  DEAD_LETTER_MAX_ATTEMPTS: int(5),
+  DEAD_LETTER_MAX_ATTEMPTS: intSetting(5),
   ...storeSettingsShape({ maxAttempts: 4, retryBaseMs: 100, retryMaxMs: 2_000, callTimeoutMs: 5_000, concurrency: 32, cacheSize: 100_000 }),
   /** Table storage for the cross-instance failure window (FailureTracking connection). */
-  FAILURE_TABLE: z.string().min(3).default('failurewindow'),
+  FAILURE_TABLE: resourceNameSettings.FAILURE_TABLE,
 }).extend(observabilitySettingsSchema.shape);
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;

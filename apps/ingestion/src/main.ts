@@ -1,5 +1,5 @@
-import { app } from '@azure/functions';
+import { registerAppHooks } from '@telemetry/function-app-kit';
 import './functions/ingestTelemetry';
-import { shutdownIngestionServices } from './services';
+import { ingestionServices } from './services';
 
-app.hook.appTerminate(() => shutdownIngestionServices());
+registerAppHooks(ingestionServices);

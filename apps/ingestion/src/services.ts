@@ -1,37 +1,23 @@
-import { ConfigError, jsonLogger } from '@telemetry/core';
+import { ConfigError, type Logger } from '@telemetry/core';
 import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
 import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/azure-storage-queue';
+import { connectTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
 import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
-import { connectFailureTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
+import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadIngestionSettings } from './config';
 
-let deps: IngestionDeps | undefined;
-let telemetry: TelemetryMetrics | undefined;
+export type IngestionServices = IngestionDeps & { telemetry: TelemetryMetrics };
 
-/** Flushes metrics on the way out (registered as the app's terminate hook). */
-export async function shutdownIngestionServices(): Promise<void> {
-  await telemetry?.shutdown();
-}
+/** The composition root: built at host start (registerAppHooks in main.ts), reused by every invocation. */
+export const ingestionServices = defineAppServices({
+  app: 'ingestion',
+  create: (env, kit) => createIngestionServices(env, { logger: kit.logger }),
+  stop: (s) => s.telemetry.shutdown(),
+});
 
-/**
- * The composition root: settings parsed once, clients built once per instance (they pool
- * connections), reused by every invocation.
- */
-export function ingestionServices(): IngestionDeps {
-  if (!deps) {
-    const created = createIngestionServices(process.env);
-    telemetry = created.telemetry;
-    deps = created;
-  }
-  return deps;
-}
-
-export function createIngestionServices(
-  env: Record<string, string | undefined>,
-  overrides: Partial<Pick<IngestionDeps, 'logger'>> = {},
-): IngestionDeps & { telemetry: TelemetryMetrics } {
+export function createIngestionServices(env: Env, overrides: Partial<Pick<IngestionDeps, 'logger'>> = {}): IngestionServices {
   const settings = loadIngestionSettings(env);
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri and __blobServiceUri']);
@@ -39,9 +25,7 @@ export function createIngestionServices(
   // FailureTracking: connection string locally, FailureTracking__tableServiceUri + identity in Azure.
   // Without it the app still runs, but the circuit breaker cannot see this instance's failures.
   const failureTable = tableConnectionFromSettings('FailureTracking', env);
-  const logger =
-    overrides.logger ??
-    jsonLogger((level, line) => (level === 'error' ? console.error(line) : level === 'warn' ? console.warn(line) : console.info(line)), { app: 'ingestion' });
+  const logger: Logger = overrides.logger ?? consoleLogger('ingestion');
   const telemetryMetrics = createTelemetryMetrics({ app: 'ingestion', settings, logger });
   return {
     app: 'ingestion',
@@ -52,7 +36,7 @@ export function createIngestionServices(
       // Dead letters are the last line: retry longer than store writes before failing the batch.
       retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
     }),
-    failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectFailureTable(failureTable, settings.FAILURE_TABLE))) : undefined,
+    failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectTable(failureTable, settings.FAILURE_TABLE))) : undefined,
     logger,
   };
 }

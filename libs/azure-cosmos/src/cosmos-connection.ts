@@ -1,5 +1,6 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
+import { isLocalEmulator } from '@telemetry/core';
 
 export interface CosmosConnectionOptions {
   endpoint: string;
@@ -18,7 +19,7 @@ export interface CosmosConnectionOptions {
  * retry policy (cockatiel, retry-after aware) owns every retry, so the budget is in one place.
  */
 export function connectCosmos(options: CosmosConnectionOptions): { client: CosmosClient; container: Container } {
-  const isLocal = /^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(options.endpoint);
+  const isLocal = isLocalEmulator(options.endpoint);
   const client = new CosmosClient({
     endpoint: options.endpoint,
     ...(options.key

@@ -1,22 +1,22 @@
 import type { Container } from '@azure/cosmos';
 import { z } from 'zod';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
+import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
 import { connectCosmos } from './cosmos-connection';
 import { CosmosDeviceStateStore } from './cosmos-device-state-store';
-
-const int = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
 
 /** The Cosmos settings every app that reads or writes device state shares (same names everywhere). */
 export const cosmosSettingsShape = {
   /** Cosmos DB account endpoint. */
   COSMOS_ENDPOINT: z.url(),
   /** Local emulator only; in Azure the managed identity is used. */
-  COSMOS_KEY: z.string().min(1).optional(),
-  COSMOS_DATABASE: z.string().min(1).default('telemetry'),
-  COSMOS_CONTAINER: z.string().min(1).default('devices'),
+  COSMOS_KEY: optionalSetting(z.string().min(1)),
+  COSMOS_DATABASE: z.string().min(1).default(RESOURCE_NAMES.cosmosDatabase),
+  COSMOS_CONTAINER: z.string().min(1).default(RESOURCE_NAMES.cosmosContainer),
   /** SDK request timeout (ms). */
-  COSMOS_REQUEST_TIMEOUT_MS: int(5_000),
+  COSMOS_REQUEST_TIMEOUT_MS: intSetting(5_000),
   /** User-assigned managed identity client id (Azure only). */
-  AZURE_CLIENT_ID: z.string().optional(),
+  AZURE_CLIENT_ID: optionalSetting(z.string()),
 };
 
 export interface StoreDefaults {
@@ -32,16 +32,16 @@ export interface StoreDefaults {
 export function storeSettingsShape(d: StoreDefaults) {
   return {
     /** Store attempts per device (first try included). */
-    STORE_MAX_ATTEMPTS: int(d.maxAttempts),
+    STORE_MAX_ATTEMPTS: intSetting(d.maxAttempts),
     /** Backoff base and cap (ms); the cap also bounds a retry-after. */
-    STORE_RETRY_BASE_MS: int(d.retryBaseMs),
-    STORE_RETRY_MAX_MS: int(d.retryMaxMs),
+    STORE_RETRY_BASE_MS: intSetting(d.retryBaseMs),
+    STORE_RETRY_MAX_MS: intSetting(d.retryMaxMs),
     /** Cap on one store call (ms); the SDK's own reconnect retries can otherwise take ~10 s. */
-    STORE_CALL_TIMEOUT_MS: int(d.callTimeoutMs),
+    STORE_CALL_TIMEOUT_MS: intSetting(d.callTimeoutMs),
     /** Devices (or bulk requests) written in parallel. */
-    STORE_CONCURRENCY: int(d.concurrency),
+    STORE_CONCURRENCY: intSetting(d.concurrency),
     /** Devices whose ETag + state an instance remembers (about 1 KB each). */
-    STORE_CACHE_SIZE: int(d.cacheSize),
+    STORE_CACHE_SIZE: intSetting(d.cacheSize),
   };
 }
 

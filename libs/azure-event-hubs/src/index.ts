@@ -1,2 +1,3 @@
 export * from './partition-lag';
 export * from './event-hub-lag-source';
+export * from './event-hub-lag-from-settings';

@@ -1,8 +1,9 @@
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
+import { isLocalEmulator } from '@telemetry/core';
 
 /**
- * The failure table's account, reached by connection string (local: Azurite) or, in Azure, by
+ * A Table storage account, reached by connection string (local: Azurite) or, in Azure, by
  * managed identity on `<NAME>__tableServiceUri` (the Functions identity-based connection convention).
  */
 export type TableConnection = { connectionString: string } | { tableServiceUri: string; managedIdentityClientId?: string };
@@ -16,15 +17,17 @@ export function tableConnectionFromSettings(name: string, env: Record<string, st
   return undefined;
 }
 
-// No SDK retries: the counter's own policy handles contention, and failure reporting is best
-// effort, so a storage outage must cost a batch one quick failure, not the SDK's 4 tries.
+// No SDK retries: the product's own policies own retries (the failure counter's contention policy,
+// the parking store's transient policy), and failure reporting is best effort, so a storage outage
+// must cost a batch one quick failure, not the SDK's 4 tries.
 const PIPELINE = { retryOptions: { maxRetries: 0 } };
 
-export function connectFailureTable(connection: TableConnection, tableName: string): TableClient {
+/** A table client for any of the product's tables (failure window, parking). */
+export function connectTable(connection: TableConnection, tableName: string): TableClient {
   if ('connectionString' in connection) {
     // Azurite serves plain HTTP on loopback; the SDK needs to be told that is intended.
-    const local = /UseDevelopmentStorage=true|127\.0\.0\.1|localhost/i.test(connection.connectionString);
-    return TableClient.fromConnectionString(connection.connectionString, tableName, { ...PIPELINE, allowInsecureConnection: local });
+    const allowInsecureConnection = isLocalEmulator(connection.connectionString);
+    return TableClient.fromConnectionString(connection.connectionString, tableName, { ...PIPELINE, allowInsecureConnection });
   }
   const credential = new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
   return new TableClient(connection.tableServiceUri, tableName, credential, PIPELINE);

@@ -2,7 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
 import { ensureFailureTable } from '@telemetry/provisioning';
-import { connectFailureTable, tableConnectionFromSettings } from './table-connection';
+import { connectTable, tableConnectionFromSettings } from './table-connection';
 import { TableFailureCounter } from './table-failure-counter';
 
 describe('TableFailureCounter on Azurite', () => {
@@ -15,7 +15,7 @@ describe('TableFailureCounter on Azurite', () => {
 
   const newTable = async (): Promise<TableClient> => {
     const connection = tableConnectionFromSettings('FailureTracking', { FailureTracking: azurite.connectionString })!;
-    const table = connectFailureTable(connection, `failures${++tableNo}`);
+    const table = connectTable(connection, `failures${++tableNo}`);
     await ensureFailureTable(table);
     return table;
   };

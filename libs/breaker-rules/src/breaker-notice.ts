@@ -47,3 +47,6 @@ export function formatNotice(notice: BreakerNotice): WebhookMessage {
 export interface OperatorNotifier {
   notify(notice: BreakerNotice): Promise<void>;
 }
+
+/** When no webhook is configured: the notice is only logged by the caller. */
+export const noOperatorNotifier: OperatorNotifier = { notify: async () => undefined };

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Default names of the resources apps share. Settings override them (the setting named beside
  * each); the Bicep modules and the local stack create them under these names. Declared only here:
@@ -23,3 +25,14 @@ export const RESOURCE_NAMES = {
 export function poisonQueueName(queue: string): string {
   return `${queue}-poison`;
 }
+
+/**
+ * The settings that name those resources, one definition for every app that reads them (the same
+ * setting means the same resource in every app).
+ */
+export const resourceNameSettings = {
+  DEAD_LETTER_QUEUE: z.string().min(3).default(RESOURCE_NAMES.deadLetterQueue),
+  CLAIM_CHECK_CONTAINER: z.string().min(3).default(RESOURCE_NAMES.claimCheckContainer),
+  PARKING_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default(RESOURCE_NAMES.parkingTable),
+  FAILURE_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default(RESOURCE_NAMES.failureTable),
+};

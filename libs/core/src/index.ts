@@ -5,3 +5,4 @@ export * from './redact';
 export * from './logger';
 export * from './parse-config';
 export * from './retry-policy';
+export * from './local-emulator';

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
-import { LocalHostSwitch } from './local-host-switch';
+import { HttpIngestionSwitch } from './http-ingestion-switch';
 
 // The real local host with its HTTP fixture app: a paused function answers 503.
 const FIXTURE = path.join(__dirname, '../../../tools/local-host/src/testing/fixtures/http-app/main.ts');
 
-describe('LocalHostSwitch against the local host', () => {
+describe('HttpIngestionSwitch against the local host admin API', () => {
   let host: SpawnedHost;
   // The fixture also registers a Durable function: its task hub goes to a temp folder.
   const store = mkdtempSync(path.join(os.tmpdir(), 'switch-hub-'));
@@ -20,7 +20,7 @@ describe('LocalHostSwitch against the local host', () => {
   });
 
   it('pauses and resumes a function through the admin API', async () => {
-    const toggle = new LocalHostSwitch({ adminUrl: host.baseUrl, masterKey: 'master-key-for-tests-0123456789', functionNames: ['hello'] });
+    const toggle = new HttpIngestionSwitch({ url: `${host.baseUrl}/admin/functions`, key: 'master-key-for-tests-0123456789', functionNames: ['hello'] });
     await toggle.pause();
     expect((await fetch(`${host.baseUrl}/api/hello/world`)).status).toBe(503);
     expect((await host.admin.listFunctions()).find((f) => f.name === 'hello')).toMatchObject({ paused: true });
@@ -31,7 +31,7 @@ describe('LocalHostSwitch against the local host', () => {
   });
 
   it('fails with a coded error on a wrong key', async () => {
-    const toggle = new LocalHostSwitch({ adminUrl: host.baseUrl, masterKey: 'wrong', functionNames: ['hello'] });
+    const toggle = new HttpIngestionSwitch({ url: `${host.baseUrl}/admin/functions`, key: 'wrong', functionNames: ['hello'] });
     await expect(toggle.pause()).rejects.toMatchObject({ name: 'PipelineError', message: expect.stringContaining('401') });
   });
 });

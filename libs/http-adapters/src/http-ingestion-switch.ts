@@ -1,25 +1,28 @@
 import { PipelineError } from '@telemetry/core';
 import type { IngestionSwitch } from '@telemetry/breaker-rules';
 
-export interface LocalHostSwitchOptions {
-  /** The ingestion host's base URL (LOCAL_HOST_ADMIN_URL), e.g. http://127.0.0.1:7071. */
-  adminUrl: string;
-  /** The ingestion host's master key (LOCAL_HOST_MASTER_KEY). */
-  masterKey: string;
+export interface HttpIngestionSwitchOptions {
+  /**
+   * The control endpoint (INGESTION_SWITCH_URL): `POST <url>/<function>/pause|resume` stops or
+   * restarts one function's trigger, e.g. a host admin API's `.../admin/functions`.
+   */
+  url: string;
+  /** Sent as x-functions-key (INGESTION_SWITCH_KEY). A secret: never logged. */
+  key: string;
   functionNames: readonly string[];
   timeoutMs?: number;
 }
 
 /**
- * Locally, pauses the Event Hubs trigger of the product's local host (tools/local-host admin API:
- * `POST /admin/functions/{name}/pause|resume`, master key). The host finishes and checkpoints the
- * in-flight batch, then stops taking work; resume continues from the checkpoints.
+ * Pauses and resumes the ingestion trigger through an HTTP control endpoint. The endpoint is
+ * expected to finish and checkpoint the in-flight batch before it answers a pause; resume
+ * continues from the checkpoints. (The local stack points it at its Functions host's admin API.)
  */
-export class LocalHostSwitch implements IngestionSwitch {
+export class HttpIngestionSwitch implements IngestionSwitch {
   readonly description: string;
 
-  constructor(private readonly options: LocalHostSwitchOptions) {
-    this.description = `local-host: ${new URL(options.adminUrl).origin} [${options.functionNames.join(', ')}]`;
+  constructor(private readonly options: HttpIngestionSwitchOptions) {
+    this.description = `http: ${new URL(options.url).origin} [${options.functionNames.join(', ')}]`;
   }
 
   pause(): Promise<void> {
@@ -31,21 +34,22 @@ export class LocalHostSwitch implements IngestionSwitch {
   }
 
   private async each(action: 'pause' | 'resume'): Promise<void> {
+    const base = this.options.url.replace(/\/+$/, '');
     for (const name of this.options.functionNames) {
-      const url = new URL(`/admin/functions/${encodeURIComponent(name)}/${action}`, this.options.adminUrl);
+      const url = `${base}/${encodeURIComponent(name)}/${action}`;
       let response: Response;
       try {
         response = await fetch(url, {
           method: 'POST',
-          headers: { 'x-functions-key': this.options.masterKey },
+          headers: { 'x-functions-key': this.options.key },
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 60_000),
         });
       } catch (error) {
-        throw new PipelineError('UNKNOWN', `local host ${action} of ${name} failed: ${(error as Error).message}`, { cause: error, retryable: true });
+        throw new PipelineError('UNKNOWN', `ingestion switch ${action} of ${name} failed: ${(error as Error).message}`, { cause: error, retryable: true });
       }
       await response.text();
       if (!response.ok) {
-        throw new PipelineError('UNKNOWN', `local host ${action} of ${name} answered ${response.status}`, { retryable: response.status >= 500 });
+        throw new PipelineError('UNKNOWN', `ingestion switch ${action} of ${name} answered ${response.status}`, { retryable: response.status >= 500 });
       }
     }
   }

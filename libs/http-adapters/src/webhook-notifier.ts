@@ -49,6 +49,3 @@ export class WebhookNotifier implements OperatorNotifier {
     }
   }
 }
-
-/** When no webhook is configured: the notice is only logged by the caller. */
-export const noOperatorNotifier: OperatorNotifier = { notify: async () => undefined };

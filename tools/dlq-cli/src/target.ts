@@ -1,11 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { QueueClient } from '@azure/storage-queue';
 import { connectStorage, StorageDeadLetterQueue, type StorageConnection } from '@telemetry/azure-storage-queue';
-import { TableParkingStore } from '@telemetry/azure-tables';
+import { connectTable, TableParkingStore } from '@telemetry/azure-tables';
+import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 
 /** Global options that say which deployment to act on. */
 export interface TargetOptions {
@@ -20,14 +21,10 @@ export interface TargetOptions {
   hub?: string;
 }
 
-/** The parts of `.local/stack.json` the CLI reads (queues.parkingTable is optional, default below). */
-interface StackFile {
-  eventHubs?: { connectionString?: string; hubName?: string };
-  storage?: { connectionString?: string };
-  queues?: { deadLetter?: string; claimCheckContainer?: string; parkingTable?: string };
-}
+/** The parts of `.local/stack.json` (StackDescriptor, libs/contracts) the CLI reads; older files may lack some. */
+type StackFile = { [K in 'eventHubs' | 'storage' | 'queues']?: Partial<StackDescriptor[K]> };
 
-export const DEFAULTS = { queue: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies', parkingTable: 'deadletterparking' } as const;
+export const DEFAULTS = { queue: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable } as const;
 
 export interface DlqTarget {
   description: string;
@@ -62,12 +59,11 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   const local = connectionString ?? stack?.storage?.connectionString;
   if (local) {
     storage = { connectionString: local };
-    table = TableClient.fromConnectionString(local, tableName, { allowInsecureConnection: /DefaultEndpointsProtocol=http;|UseDevelopmentStorage/.test(local) });
+    table = connectTable({ connectionString: local }, tableName);
     description = connectionString ? 'storage connection string' : `local stack (${path.relative(process.cwd(), stackFile)})`;
   } else if (account) {
-    const credential = new DefaultAzureCredential();
     storage = { queueServiceUri: `https://${account}.queue.core.windows.net`, blobServiceUri: `https://${account}.blob.core.windows.net` };
-    table = new TableClient(`https://${account}.table.core.windows.net`, tableName, credential);
+    table = connectTable({ tableServiceUri: `https://${account}.table.core.windows.net` }, tableName);
     description = `storage account ${account}`;
   } else {
     throw new Error(`no target: ${stackFile} not found (start the local stack with npm run dev) and no --storage-connection-string / --storage-account given`);

@@ -32,14 +32,19 @@ export function stackAppSettings(input: StackSettingsInput): Record<string, stri
     CLAIM_CHECK_CONTAINER: d.queues.claimCheckContainer,
     PARKING_TABLE: d.queues.parkingTable,
     FailureTracking: d.storage.connectionString,
-    // The breaker pauses ingestion through the local host's admin API (in Azure: ARM).
-    BREAKER_SWITCH: 'local-host',
+    // The breaker pauses ingestion through an HTTP control endpoint: here the local host's admin
+    // API (`POST /admin/functions/{name}/pause|resume`, master key); in Azure it uses ARM.
+    BREAKER_SWITCH: 'http',
     APPROVAL_SIGNING_KEY: input.approvalSigningKey,
     LOCAL_HOST_MASTER_KEY: input.masterKey,
+    INGESTION_SWITCH_KEY: input.masterKey,
   };
-  if (baseUrls['ingestion']) settings['LOCAL_HOST_ADMIN_URL'] = baseUrls['ingestion'];
+  if (baseUrls['ingestion']) settings['INGESTION_SWITCH_URL'] = `${baseUrls['ingestion']}/admin/functions`;
   if (baseUrls['circuit-breaker']) {
     settings['PUBLIC_BASE_URL'] = baseUrls['circuit-breaker'];
+    // device-status reads the breaker's anonymous summary with no key; only the reprocessor holds
+    // the breaker's function key (BREAKER_STATUS_KEY, for GET /api/breaker).
+    settings['BREAKER_SUMMARY_URL'] = `${baseUrls['circuit-breaker']}/api/breaker/summary`;
     settings['BREAKER_STATUS_URL'] = `${baseUrls['circuit-breaker']}/api/breaker`;
     settings['BREAKER_STATUS_KEY'] = input.functionKey;
   }

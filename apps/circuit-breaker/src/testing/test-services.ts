@@ -10,7 +10,7 @@ export const TEST_SIGNING_KEY = 'unit-test-approval-signing-key-0123456789';
 /** Services with in-memory adapters and a settable clock, for handler unit tests. */
 export function testServices(now: { ms: number }, env: Record<string, string> = {}) {
   const settings = loadBreakerSettings({
-    BREAKER_SWITCH: 'local-host', LOCAL_HOST_ADMIN_URL: 'http://127.0.0.1:1', LOCAL_HOST_MASTER_KEY: 'k',
+    BREAKER_SWITCH: 'http', INGESTION_SWITCH_URL: 'http://127.0.0.1:1/admin/functions', INGESTION_SWITCH_KEY: 'k',
     APPROVAL_SIGNING_KEY: TEST_SIGNING_KEY, PUBLIC_BASE_URL: 'https://breaker.example', ...env,
   });
   const failures = new InMemoryFailureCounter(() => now.ms);

@@ -132,6 +132,8 @@ export class DurableHttpApi {
     }
     if (head === 'instances' && !a && method === 'GET') return this.list(res, query, req.headers['x-ms-continuation-token']);
     if (head === 'instances' && !a && method === 'DELETE') {
+      // HandleDeleteHistoryWithFiltersRequestAsync: createdTimeFrom is required (createdTimeTo defaults to now).
+      if (!query.get('createdTimeFrom') || Number.isNaN(Date.parse(query.get('createdTimeFrom')!))) return send(res, 400, "Please provide value for 'createdTimeFrom' parameter.");
       const deleted = await engine.purge(this.filter(query).map((r) => r.instanceId));
       return deleted ? send(res, 200, { instancesDeleted: deleted }) : send(res, 404);
     }
@@ -204,7 +206,8 @@ export class DurableHttpApi {
     const size = Math.max(1, Number(query.get('top')) || PAGE_SIZE);
     const page = all.slice(offset, offset + size);
     const next = offset + size < all.length ? { 'x-ms-continuation-token': Buffer.from(String(offset + size)).toString('base64') } : undefined;
-    send(res, 200, page.map((r) => this.statusBody(r, query.get('showInput') === 'true', false, false)), next);
+    // OrchestrationStatusQueryCondition.ShowInput defaults to true.
+    send(res, 200, page.map((r) => this.statusBody(r, query.get('showInput') !== 'false', false, false)), next);
   }
 
   private filter(query: URLSearchParams): InstanceRecord[] {
