@@ -1,5 +1,5 @@
 import type { FaultScenario } from '../fault-scenario';
-import { loadAroundOutage } from './load';
+import { loadAroundOutage, storeLettersWritten } from './load';
 
 const storeCodes = (codes: Record<string, number>): number => Object.entries(codes).filter(([c]) => c.startsWith('STORE_')).reduce((n, [, v]) => n + v, 0);
 
@@ -13,19 +13,26 @@ export const cosmosDown: FaultScenario = {
   title: 'Cosmos down (fault proxy resets connections)',
   async run(ctx) {
     const proxy = ctx.matrix.stack.cosmosProxy;
+    let lettersBefore = 0;
+    let downAt = 0;
+    let downMs = 0;
     const sent = await loadAroundOutage(ctx, {
-      start: () => {
+      start: async () => {
+        lettersBefore = await storeLettersWritten(ctx);
+        downAt = Date.now();
         proxy.setMode({ kind: 'down' });
         ctx.log(`Cosmos down for ${ctx.outageMs / 1000} s`);
       },
+      hasHit: async () => (await storeLettersWritten(ctx)) > lettersBefore,
       end: () => {
         proxy.setMode({ kind: 'pass' });
+        downMs = Date.now() - downAt;
         ctx.log('Cosmos back');
       },
     });
     return {
       sent,
-      facts: { outageSeconds: ctx.outageMs / 1000 },
+      facts: { outageSeconds: Math.round(downMs / 100) / 10 },
       expectations: (audit, _facts, result) => {
         const failures: string[] = [];
         if (storeCodes(result.deadLettersWritten) === 0) failures.push('no STORE_* dead letter written during the outage');
@@ -50,8 +57,10 @@ export const throttleStorm: FaultScenario = {
     let throttledFrom = 0;
     let throttled = 0;
     let stopProgress = (): void => undefined;
+    let lettersBefore = 0;
     const sent = await loadAroundOutage(ctx, {
-      start: () => {
+      start: async () => {
+        lettersBefore = await storeLettersWritten(ctx);
         throttledFrom = proxy.requests().length;
         const timer = setInterval(() => {
           void ctx.deliveries.refresh(ctx.matrix.ingestion).then(() => ctx.log(`storm: ${proxy.requests().length - throttledFrom} requests answered 429, ${ctx.deliveries.total()} deliveries`));
@@ -60,6 +69,7 @@ export const throttleStorm: FaultScenario = {
         proxy.setMode({ kind: 'throttle', retryAfterMs: 200 });
         ctx.log(`429 storm for ${ctx.outageMs / 1000} s`);
       },
+      hasHit: async () => (await storeLettersWritten(ctx)) > lettersBefore,
       end: () => {
         stopProgress();
         throttled = proxy.requests().length - throttledFrom;

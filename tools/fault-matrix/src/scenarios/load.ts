@@ -1,4 +1,5 @@
 import { waitUntil } from '@telemetry/local-services';
+import { stackMetrics } from '@telemetry/local-stack';
 import { DroneFleet, seededRandom, simulate, type SentEvent } from '@telemetry/simulator';
 import { sendEvents } from '../send-events';
 import type { ScenarioContext } from '../fault-scenario';
@@ -52,6 +53,20 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 export interface Outage {
   start(): Promise<void> | void;
   end(): Promise<void> | void;
+  /**
+   * What the outage must cause (e.g. a STORE_* dead letter): it lasts its length and, past that,
+   * until this holds (bounded), so a loaded machine that is slow to meet it still does.
+   */
+  hasHit?: () => Promise<boolean>;
+}
+
+/** How long an outage may outlast its length waiting for `hasHit` (ms). */
+const OUTAGE_EXTENSION_MS = 120_000;
+
+/** STORE_* dead letters ingestion has written so far (its metrics snapshot, rewritten every 2 s). */
+export async function storeLettersWritten(ctx: ScenarioContext): Promise<number> {
+  const s = await stackMetrics(ctx.matrix.stack);
+  return s.counters.filter((c) => c.name === 'telemetry.events.deadlettered' && (c.attributes['code'] ?? '').startsWith('STORE_')).reduce((n, c) => n + c.value, 0);
 }
 
 /**
@@ -90,6 +105,11 @@ export async function loadAroundOutage(ctx: ScenarioContext, outage: Outage, o: 
   const startedAt = Date.now();
   const trickle = await trickleLoad(ctx, during, ctx.outageMs / 1000);
   await sleep(ctx.outageMs - (Date.now() - startedAt));
+  if (outage.hasHit) {
+    // Past the bound the outage ends anyway: the scenario's expectation then reports what is missing.
+    await waitUntil(outage.hasHit, { timeoutMs: OUTAGE_EXTENSION_MS, intervalMs: 500, description: 'the outage to reach ingestion' })
+      .catch(() => ctx.log(`the outage had not reached ingestion ${OUTAGE_EXTENSION_MS / 1000} s past its length`));
+  }
   await outage.end();
   const rest = await simulateLoad(ctx, { count: after, rate: rateOver(after, ctx.loadSeconds / 2), seed: ctx.seed + 2, ...o });
   return concatRuns(first, trickle, rest);
