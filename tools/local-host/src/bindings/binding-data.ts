@@ -10,7 +10,10 @@ import { LocalHostError } from '../errors';
  * Path/BindingTemplate.cs; azure-functions-host HttpTriggerAttributeBindingProvider adds route
  * data, query and body.)
  */
-export type BindingData = ReadonlyMap<string, unknown>;
+export interface BindingData {
+  /** The value for a (lower-cased) name; undefined when there is none. */
+  get(name: string): unknown;
+}
 
 function decode(data: RpcTypedData | null | undefined): unknown {
   if (!data) return undefined;
@@ -36,7 +39,16 @@ function addObject(target: Map<string, unknown>, value: unknown): void {
   }
 }
 
+/**
+ * Built on first use only: decoding a batch's metadata (thousands of events) costs CPU that a
+ * function without binding expressions should not pay.
+ */
 export function bindingDataOf(triggerData: RpcTypedData, triggerMetadata: Record<string, RpcTypedData> | undefined, functionName: string): BindingData {
+  let built: Map<string, unknown> | undefined;
+  return { get: (name) => (built ??= buildBindingData(triggerData, triggerMetadata, functionName)).get(name) };
+}
+
+function buildBindingData(triggerData: RpcTypedData, triggerMetadata: Record<string, RpcTypedData> | undefined, functionName: string): Map<string, unknown> {
   const data = new Map<string, unknown>();
   for (const [name, value] of Object.entries(triggerMetadata ?? {})) data.set(name.toLowerCase(), decode(value));
   const http = triggerData.http;
