@@ -60,12 +60,14 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const ports = new Map<string, number>();
   for (const app of apps) ports.set(app, await freePort());
   const baseUrls = Object.fromEntries([...ports].map(([app, port]) => [app, `http://127.0.0.1:${port}`]));
+  // The breaker's approval signing key: whoever holds it can mint approval links (resume ingestion).
+  const approvalSigningKey = randomBytes(32).toString('base64');
   const common = stackAppSettings({
     descriptor: options.base,
     baseUrls,
     masterKey: keysOf('ingestion').masterKey,
     functionKey: keysOf('circuit-breaker').functionKey,
-    approvalSigningKey: randomBytes(32).toString('base64'),
+    approvalSigningKey,
     webhookUrl: options.webhookUrl,
   });
   // The settings are one superset, but a setting holding another app's key goes only to the apps
@@ -73,6 +75,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   // breaker's function key to the apps that read its status.
   const keyUsers = new Map<string, readonly string[]>([
     [keysOf('ingestion').masterKey, ['circuit-breaker']],
+    [approvalSigningKey, ['circuit-breaker']],
     [keysOf('circuit-breaker').functionKey, ['device-status', 'dead-letter-reprocessor']],
   ]);
   const settingsOf = (app: string): Record<string, string> => {

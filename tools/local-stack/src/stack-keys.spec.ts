@@ -47,6 +47,8 @@ describe('the local stack keys: one set per app, as in Azure, in a 0600 descript
     expect(environ('device-status')).toContain('LOCAL_HOST_SETTINGS');
     expect(environ('device-status')).not.toContain(ingestionMaster);
     expect(environ('ingestion')).not.toContain(stack.descriptor.apps['device-status']!.masterKey);
+    // Nor the breaker's approval signing key (it mints approval links): the breaker's alone.
+    for (const app of ['device-status', 'ingestion']) expect(environ(app)).not.toContain('APPROVAL_SIGNING_KEY');
   });
 
   it('writes the descriptor readable by its owner only, even over an older world-readable one', async () => {
