@@ -87,5 +87,10 @@ export function forwardToWorker(req: IncomingMessage, res: ServerResponse, url: 
     req.destroy(error);
   });
   req.pipe(limiter).pipe(upstream);
+  // A client that goes away mid-stream: the worker's side is torn down too, so the function's
+  // stream read fails instead of waiting forever.
+  res.once('close', () => {
+    if (!res.writableFinished) upstream.destroy();
+  });
   return { done, abort: () => upstream.destroy() };
 }
