@@ -160,7 +160,9 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     const etags = async () => new Map((await devices.items.readAll().fetchAll()).resources.map((d) => [d.id as string, d._etag as string]));
     const stateBefore = canon(await stored());
     const etagsBefore = sorted(await etags());
-    await Promise.all(during.map((t) => dlq.enqueue(deadLetterFor('STORE_UNAVAILABLE', t))));
+    // Enqueued when the devices sent them: the fixture's fixed enqueue time precedes these device
+    // clocks by more than MAX_CLOCK_SKEW_SECONDS, which would park them as EVENT_CLOCK_SKEW.
+    await Promise.all(during.map((t) => dlq.enqueue({ ...deadLetterFor('STORE_UNAVAILABLE', t), enqueuedTimeUtc: t.timestamp })));
     // outage letters + the redriven fix + the replays, each reprocessed exactly once
     await waitUntil(async () => sum((await instanceStats()).reprocessed) === 2 * during.length + 1, { timeoutMs: 30_000, intervalMs: 250, description: 'replays reprocessed' });
     // No document was replaced (a write attempt on a stale cached ETag may happen, and fails with 412).
