@@ -63,11 +63,16 @@ export async function readCosmosInput(request: InputBindingRequest, clients: Bin
   }
 }
 
+/** Containers already created by createIfNotExists, per client (created once, as the extension's collector is). */
+const ensured = new WeakMap<object, Set<string>>();
+
 async function outputContainer(request: OutputBindingRequest, clients: BindingClients): Promise<Container> {
   const binding = request.binding as CosmosBinding;
   const { database, container, usedBy } = names(request);
   const client = clients.cosmosClient(binding.connection, usedBy);
-  if (!binding.createIfNotExists) return client.database(database).container(container);
+  const done = ensured.get(client) ?? new Set<string>();
+  ensured.set(client, done);
+  if (!binding.createIfNotExists || done.has(`${database}/${container}`)) return client.database(database).container(container);
   // createIfNotExists: the database and the container (partition key path `partitionKey`, default /id).
   const { database: db } = await client.databases.createIfNotExists({ id: database });
   const { container: created } = await db.containers.createIfNotExists({
@@ -75,6 +80,7 @@ async function outputContainer(request: OutputBindingRequest, clients: BindingCl
     partitionKey: { paths: [binding.partitionKey || '/id'] },
     ...(binding.containerThroughput ? { throughput: binding.containerThroughput } : {}),
   });
+  done.add(`${database}/${container}`);
   return created;
 }
 
