@@ -4,8 +4,8 @@ import path from 'node:path';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { QueueClient } from '@azure/storage-queue';
-import { signApprovalToken, type BreakerNotice, type BreakerState } from '@telemetry/breaker-rules';
-import { decodeDeadLetter } from '@telemetry/contracts';
+import { signApprovalToken, type BreakerNotice } from '@telemetry/breaker-rules';
+import { decodeDeadLetter, type BreakerStatusReport } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import type { SpawnedHost } from '@telemetry/local-host';
 import { waitUntil, type FaultProxy } from '@telemetry/local-services';
@@ -82,10 +82,10 @@ describe('circuit breaker end to end under the local host', () => {
       }
     }
   };
-  const breakerState = async (): Promise<BreakerState & { approval?: { approveUrl: string } }> => {
+  const breakerState = async (): Promise<BreakerStatusReport> => {
     const response = await fetch(`${breaker.baseUrl}/api/breaker`, { headers: { 'x-functions-key': breakerKey } });
     expect(response.status).toBe(200);
-    return (await response.json()) as BreakerState & { approval?: { approveUrl: string } };
+    return (await response.json()) as BreakerStatusReport;
   };
   const ingestPaused = async (): Promise<boolean> =>
     (await ingestion.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
@@ -156,7 +156,7 @@ describe('circuit breaker end to end under the local host', () => {
 
     const after = await breakerState();
     expect(after).toMatchObject({ status: 'closed', episode: 1, lastApproval: { by: 'alice' } });
-    expect(after.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice']);
+    expect((after.transitions ?? []).map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice']);
     console.info(JSON.stringify({ applied: finalApplied.size, deadLettered: finalDead.size, sent: healthy.length + failing.length + duringPause.length }));
   }, 300_000);
 });

@@ -3,11 +3,12 @@ import path from 'node:path';
 import { ConfigError } from '@telemetry/core';
 import { HOST_MAX_DEQUEUE_COUNT, loadReprocessorSettings } from './config';
 import { createReprocessorServices } from './services';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
 
 describe('reprocessor settings', () => {
   it('defaults everything but the Cosmos endpoint', () => {
     expect(loadReprocessorSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/' })).toMatchObject({
-      DEAD_LETTER_QUEUE: 'telemetry-deadletter', CLAIM_CHECK_CONTAINER: 'telemetry-deadletter-bodies', PARKING_TABLE: 'deadletterparking',
+      DEAD_LETTER_QUEUE: RESOURCE_NAMES.deadLetterQueue, CLAIM_CHECK_CONTAINER: RESOURCE_NAMES.claimCheckContainer, PARKING_TABLE: RESOURCE_NAMES.parkingTable,
       REPROCESS_MAX_ATTEMPTS: 8, REPROCESS_UNKNOWN_MAX_ATTEMPTS: 3, BREAKER_DEFER_SECONDS: 60,
     });
   });

@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { TableClient } from '@azure/data-tables';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { ensureDeviceStateContainer } from '@telemetry/provisioning';
-import { claimCheckSummary, encodeDeadLetter } from '@telemetry/contracts';
+import { claimCheckSummary, encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
 import { connectStorage, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import { comparableState, expectedStates, makeTelemetry } from '@telemetry/device-state/testing';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
@@ -12,7 +12,7 @@ import { type ParkedSummary } from '@telemetry/reprocessing';
 import { deadLetterFor } from '@telemetry/reprocessing/testing';
 import { buildAppCopy } from './testing/built-app';
 
-const QUEUE = 'telemetry-deadletter';
+const QUEUE = RESOURCE_NAMES.deadLetterQueue;
 
 describe('reprocessor under the local host: poison messages', () => {
   let azurite: AzuriteInstance;

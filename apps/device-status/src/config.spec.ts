@@ -1,10 +1,11 @@
 import { ConfigError } from '@telemetry/core';
 import { loadDeviceStatusSettings } from './config';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
 
 describe('device-status settings', () => {
   it('defaults, and empty optional settings count as unset', () => {
     const s = loadDeviceStatusSettings({ COSMOS_ENDPOINT: 'https://acct.documents.azure.com:443/', BREAKER_STATUS_KEY: '', BREAKER_STATUS_URL: '' });
-    expect(s).toMatchObject({ COSMOS_DATABASE: 'telemetry', COSMOS_CONTAINER: 'devices', DEAD_LETTER_QUEUE: 'telemetry-deadletter', DEAD_LETTER_SAMPLE: 32, EventHubConsumerGroup: '$Default', PARKING_TABLE: 'deadletterparking' });
+    expect(s).toMatchObject({ COSMOS_DATABASE: 'telemetry', COSMOS_CONTAINER: 'devices', DEAD_LETTER_QUEUE: RESOURCE_NAMES.deadLetterQueue, DEAD_LETTER_SAMPLE: 32, EventHubConsumerGroup: '$Default', PARKING_TABLE: RESOURCE_NAMES.parkingTable });
     expect(s.BREAKER_STATUS_KEY).toBeUndefined();
     expect(s.BREAKER_STATUS_URL).toBeUndefined();
     expect(Object.isFrozen(s)).toBe(true);

@@ -3,7 +3,7 @@ import { QueueClient } from '@azure/storage-queue';
 import { PipelineError } from '@telemetry/core';
 import { ensureDeviceStateContainer } from '@telemetry/provisioning';
 import { buildDeadLetter } from '@telemetry/dead-letter';
-import { encodeDeadLetter } from '@telemetry/contracts';
+import { encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
 import { encodeContinuation } from '@telemetry/device-queries';
 import { bundleFunctionApp, deviceDoc, seedDevices } from '@telemetry/device-queries/testing';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
@@ -28,7 +28,7 @@ describe('device status API under the local host, on the Cosmos server and Azuri
     proxy = await startFaultProxy(cosmos.endpoint);
     container = await ensureDeviceStateContainer(new CosmosClient({ endpoint: cosmos.endpoint, key: cosmos.key, connectionPolicy: { enableEndpointDiscovery: false } }), 'telemetry', 'devices');
     await seedDevices(container, Array.from({ length: 23 }, (_, i) => deviceDoc(id(i), { battery: i / 23, position: { latitude: 40 + i / 10, longitude: -120 + i / 10, altitude: 50 } })));
-    const queue = new QueueClient(azurite.connectionString, 'telemetry-deadletter');
+    const queue = new QueueClient(azurite.connectionString, RESOURCE_NAMES.deadLetterQueue);
     await queue.create();
     const event = { body: Buffer.from('{'), partitionId: '0', sequenceNumber: 1, offset: '1', enqueuedTimeUtc: new Date().toISOString(), partitionKey: null, properties: {} };
     await queue.sendMessage(encodeDeadLetter(buildDeadLetter({ error: new PipelineError('EVENT_MALFORMED', 'bad json'), event, attempts: 0, app: 'test' })));
@@ -127,7 +127,7 @@ describe('device status API under the local host, on the Cosmos server and Azuri
     expect(summary['eventHub']).toMatchObject({ status: 'not-configured' });
     expect(summary['breaker']).toMatchObject({ status: 'not-configured' });
     // The reprocessor's parking table does not exist yet: nothing parked.
-    expect(summary['parked']).toEqual({ status: 'ok', data: { table: 'deadletterparking', count: 0, capped: false, byCode: {} } });
+    expect(summary['parked']).toEqual({ status: 'ok', data: { table: RESOURCE_NAMES.parkingTable, count: 0, capped: false, byCode: {} } });
     const resume = await fetch(`${host.baseUrl}/api/ops/breaker/resume`, { method: 'POST', headers: { 'x-functions-key': KEY } });
     expect(resume.status).toBe(404);
   });

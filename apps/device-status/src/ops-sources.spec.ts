@@ -7,7 +7,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { PipelineError } from '@telemetry/core';
 import { buildDeadLetter } from '@telemetry/dead-letter';
-import { encodeDeadLetter } from '@telemetry/contracts';
+import { encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
 import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { collectOpsSummary, type DeviceReader } from '@telemetry/device-queries';
@@ -77,7 +77,7 @@ describe('operations sources (emulator + Azurite)', () => {
     await producer.sendBatch(Array.from({ length: 3 }, (_, i) => ({ body: { i } })), { partitionId: '1' });
     const client = new EventHubConsumerClient('ingestion', connection);
     closers.push(() => client.close());
-    const container = new ContainerClient(azurite.connectionString, 'azure-webjobs-eventhub');
+    const container = new ContainerClient(azurite.connectionString, RESOURCE_NAMES.checkpointContainer);
     await container.createIfNotExists();
     const store = new BlobCheckpointStore(container);
     // Ingestion has finished partition 0 up to sequence number 2 (3 of 5 events).

@@ -3,7 +3,7 @@ import type { ParkedTally } from '@telemetry/contracts';
 
 /**
  * Counts parked dead letters (the reprocessor's parking table `PARKING_TABLE`, default
- * `deadletterparking`: PartitionKey = issue code, RowKey = dead-letter id).
+ * RESOURCE_NAMES.parkingTable: PartitionKey = issue code, RowKey = dead-letter id).
  * Table storage has no count operation: entities are listed keys-only, up to a cap.
  */
 export class ParkedCountSource {

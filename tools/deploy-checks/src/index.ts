@@ -4,3 +4,4 @@ export * from './settings-drift';
 export * from './pipeline-apps';
 export * from './main-bicep';
 export * from './workspace';
+export * from './contract-owners';

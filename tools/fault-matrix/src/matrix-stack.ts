@@ -7,7 +7,7 @@ import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulat
 import type { SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
-import { type StackDescriptor } from '@telemetry/contracts';
+import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 
 export interface MatrixStackOptions {
   dataDir: string;
@@ -52,7 +52,7 @@ export class MatrixStack {
     const deadLetters = await startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters') });
     try {
       const { queues, blobs } = connectStorage({ connectionString: deadLetters.connectionString });
-      await ensureDeadLetterResources(queues.getQueueClient('telemetry-deadletter'), blobs.getContainerClient('telemetry-deadletter-bodies'));
+      await ensureDeadLetterResources(queues.getQueueClient(RESOURCE_NAMES.deadLetterQueue), blobs.getContainerClient(RESOURCE_NAMES.claimCheckContainer));
       const apps = ['ingestion', 'dead-letter-reprocessor', ...(options.withBreaker ? ['circuit-breaker'] : [])];
       const dl = { DeadLetterStorage: deadLetters.connectionString };
       const stack = await startLocalStack({

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PartitionOwners, partitionsOfNewOwners, type OwnershipRecord } from './partition-owners';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
 
 const NOW = 1_000_000;
 const EXPIRY = 5_000;
@@ -43,7 +44,7 @@ describe('PartitionOwners on ownership blobs written by BlobCheckpointStore (Azu
   });
 
   it('fails while the second host never claims a partition, and passes once it does', async () => {
-    const container = new ContainerClient(azurite.connectionString, 'azure-webjobs-eventhub');
+    const container = new ContainerClient(azurite.connectionString, RESOURCE_NAMES.checkpointContainer);
     await container.createIfNotExists();
     const store = new BlobCheckpointStore(container);
     const claim = (ownerId: string, partitionIds: string[], etags: Map<string, string> = new Map()): Promise<PartitionOwnership[]> =>

@@ -2,9 +2,10 @@ import { EventHubConsumerClient } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
 import { ContainerClient } from '@azure/storage-blob';
 import { waitUntil } from '@telemetry/local-services';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
 
 /** The Functions host's checkpoint container (ownership and checkpoints), on AzureWebJobsStorage. */
-const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
+const CHECKPOINT_CONTAINER = RESOURCE_NAMES.checkpointContainer;
 
 /** One partition's ownership blob as the checkpoint store lists it. */
 export interface OwnershipRecord {

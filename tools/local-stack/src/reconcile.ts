@@ -2,7 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { TableClient } from '@azure/data-tables';
-import { decodeDeadLetter, type DeadLetter, type StackDescriptor } from '@telemetry/contracts';
+import { decodeDeadLetter, RESOURCE_NAMES, type DeadLetter, type StackDescriptor } from '@telemetry/contracts';
 import { resolveDeadLetter } from '@telemetry/azure-storage-queue';
 import { TableParkingStore } from '@telemetry/azure-tables';
 import type { SentEvent } from '@telemetry/simulator';
@@ -67,7 +67,7 @@ export function queueDeadLetters(d: StackDescriptor): DeadLetterSource {
 /** Dead letters the reprocessor parked (Table storage), full letters with their original bytes. */
 export function parkedDeadLetters(d: StackDescriptor): DeadLetterSource {
   return async () => {
-    const table = TableClient.fromConnectionString(d.storage.connectionString, d.queues.parkingTable ?? 'deadletterparking', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(d.storage.connectionString, d.queues.parkingTable ?? RESOURCE_NAMES.parkingTable, { allowInsecureConnection: true });
     const store = new TableParkingStore(table, new ContainerClient(d.storage.connectionString, d.queues.claimCheckContainer));
     const letters: DeadLetter[] = [];
     try {

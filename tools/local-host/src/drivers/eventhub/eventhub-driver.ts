@@ -9,9 +9,10 @@ import { PausableDriver } from '../pausable-driver';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
 import { MinBatchGate } from './min-batch-gate';
 import type { Cardinality } from './eventhub-trigger-data';
+import { RESOURCE_NAMES } from '@telemetry/contracts';
 
 /** The extension's checkpoint container, on the AzureWebJobsStorage account. */
-export const CHECKPOINT_CONTAINER = 'azure-webjobs-eventhub';
+export const CHECKPOINT_CONTAINER = RESOURCE_NAMES.checkpointContainer;
 
 interface EventHubTrigger {
   eventHubName?: string;
