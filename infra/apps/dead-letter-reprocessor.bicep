@@ -43,6 +43,8 @@ var appSettings = {
   BREAKER_STATUS_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-status-key)'
   BREAKER_DEFER_SECONDS: '60'
   BREAKER_STATUS_CACHE_MS: '5000'
+  // Device clocks: the same rule as ingestion, against each letter's enqueued time
+  MAX_CLOCK_SKEW_SECONDS: '300'
 }
 
 module app '../modules/function-app.bicep' = {

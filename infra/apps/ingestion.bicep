@@ -44,6 +44,8 @@ var appSettings = {
   FailureTracking__credential: 'managedidentity'
   FailureTracking__clientId: identity.clientId
   FAILURE_TABLE: shared.names.failureTable
+  // Device clocks: a timestamp more than this (s) ahead of its enqueued time is EVENT_CLOCK_SKEW
+  MAX_CLOCK_SKEW_SECONDS: '300'
 }
 
 module app '../modules/function-app.bicep' = {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
 import { resourceNameSettings } from '@telemetry/contracts';
+import { maxClockSkewSecondsSetting } from '@telemetry/device-state';
 import { intSetting } from '@telemetry/function-app-kit';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 
@@ -34,6 +35,8 @@ export const reprocessorSettingsSchema = z.object({
   BREAKER_DEFER_SECONDS: intSetting(60),
   /** How long one breaker answer is reused (ms). */
   BREAKER_STATUS_CACHE_MS: intSetting(5_000, 0),
+  /** Ingestion's device-clock rule, applied again against each letter's own enqueued time (docs/security.md). */
+  MAX_CLOCK_SKEW_SECONDS: maxClockSkewSecondsSetting,
 }).extend(observabilitySettingsSchema.shape);
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;

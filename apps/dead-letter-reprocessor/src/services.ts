@@ -52,6 +52,7 @@ export function createReprocessorServices(env: Env, logger?: Logger): Reprocesso
     },
     metrics: new ReprocessorMetrics(telemetry.metrics),
     logger: log,
+    maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
     deadLetterQueue,
     poisonQueue: queues.getQueueClient(poisonQueueName(settings.DEAD_LETTER_QUEUE)),
   };

@@ -3,6 +3,7 @@ import { parseConfig } from '@telemetry/core';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { resourceNameSettings } from '@telemetry/contracts';
+import { maxClockSkewSecondsSetting } from '@telemetry/device-state';
 import { intSetting } from '@telemetry/function-app-kit';
 
 /**
@@ -21,6 +22,8 @@ export const ingestionSettingsSchema = z.object({
   ...storeSettingsShape({ maxAttempts: 4, retryBaseMs: 100, retryMaxMs: 2_000, callTimeoutMs: 5_000, concurrency: 32, cacheSize: 100_000 }),
   /** Table storage for the cross-instance failure window (FailureTracking connection). */
   FAILURE_TABLE: resourceNameSettings.FAILURE_TABLE,
+  /** How far (s) a timestamp may be ahead of its Event Hubs enqueued time; further is EVENT_CLOCK_SKEW (docs/security.md). */
+  MAX_CLOCK_SKEW_SECONDS: maxClockSkewSecondsSetting,
 }).extend(observabilitySettingsSchema.shape);
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;

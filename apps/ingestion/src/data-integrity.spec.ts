@@ -41,12 +41,12 @@ describe('data integrity: device clocks and device ids (handler, Cosmos server, 
     await Promise.all([azurite?.stop(), cosmos?.stop()]);
   });
 
-  async function setup() {
+  async function setup(overrides: Record<string, string> = {}) {
     run++;
     const env = {
       COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, COSMOS_DATABASE: `integrity${run}`, COSMOS_CONTAINER: 'devices',
       DeadLetterStorage: azurite.connectionString, DEAD_LETTER_QUEUE: `integrity${run}`, CLAIM_CHECK_CONTAINER: `integrity${run}`,
-      STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50', DEAD_LETTER_MAX_ATTEMPTS: '2',
+      STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50', DEAD_LETTER_MAX_ATTEMPTS: '2', ...overrides,
     };
     const container = await ensureDeviceStateContainer(direct, env.COSMOS_DATABASE, 'devices');
     const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString });
@@ -76,6 +76,15 @@ describe('data integrity: device clocks and device ids (handler, Cosmos server, 
     });
     expect(letters[0]!.issue.message).toContain('9999-12-31T23:59:59.000Z');
     expect(letters[0]!.issue.message).toContain(enqueued);
+  });
+
+  it('MAX_CLOCK_SKEW_SECONDS from the app settings is the limit', async () => {
+    const enqueued = '2026-11-21T22:00:00.000Z';
+    const twoMinutesAhead = () => [event({ deviceId: 'drone-00009', timestamp: '2026-11-21T22:02:00.000Z', battery: 0.5 }, enqueued)];
+    expect(await (await setup()).handler(...eventHubInvocation(twoMinutesAhead()))).toMatchObject({ applied: 1, deadLettered: 0 });
+    const strict = await setup({ MAX_CLOCK_SKEW_SECONDS: '60' });
+    expect(await strict.handler(...eventHubInvocation(twoMinutesAhead()))).toMatchObject({ applied: 0, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+    expect((await drainQueue(strict.queue))[0]?.issue.message).toContain('the limit is 60 s');
   });
 
   it("'.' and '..' never reach the store; every accepted id is written, then replaced by a newer event", async () => {

@@ -1,0 +1,22 @@
+import { ConfigError } from '@telemetry/core';
+import { createReprocessorServices } from './services';
+
+// MAX_CLOCK_SKEW_SECONDS is parsed once, at start, and reaches the apply path (issue 13 item 1).
+describe('reprocessor MAX_CLOCK_SKEW_SECONDS', () => {
+  const env = {
+    COSMOS_ENDPOINT: 'http://127.0.0.1:1/',
+    DeadLetterStorage: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;BlobEndpoint=http://127.0.0.1:1/devstoreaccount1;TableEndpoint=http://127.0.0.1:1/devstoreaccount1;',
+  };
+
+  it('defaults to 300 s and takes the configured value', () => {
+    expect(createReprocessorServices(env).maxClockSkewSeconds).toBe(300);
+    expect(createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: '60' }).maxClockSkewSeconds).toBe(60);
+  });
+
+  it('refuses a malformed or out-of-range value at start, naming the key', () => {
+    for (const bad of ['-1', '86401', 'soon']) {
+      expect(() => createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: bad })).toThrow(ConfigError);
+      expect(() => createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: bad })).toThrow(/MAX_CLOCK_SKEW_SECONDS/);
+    }
+  });
+});
