@@ -1,9 +1,16 @@
 import type { z } from 'zod';
 
+/**
+ * The one configuration error of the workspace (apps and tools): the settings or options that are
+ * missing or malformed, each named, never with its value. A list of problems reads
+ * `invalid configuration: a; b`; a single prepared message is kept as it is.
+ */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: string[]) {
-    super(`invalid configuration: ${problems.join('; ')}`);
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[] | string) {
+    super(typeof problems === 'string' ? problems : `invalid configuration: ${problems.join('; ')}`);
+    this.problems = typeof problems === 'string' ? [problems] : [...problems];
   }
 }
 

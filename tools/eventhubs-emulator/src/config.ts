@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SasRule } from './service/sas';
+import { ConfigError } from '@telemetry/core';
 
 const HUB_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,255}$/;
 
@@ -77,9 +78,8 @@ export interface EmulatorConfig {
   readonly retentionIntervalMs: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+// The workspace's one configuration error (libs/core): emulator options are settings too.
+export { ConfigError };
 
 const MB = 1024 * 1024;
 
