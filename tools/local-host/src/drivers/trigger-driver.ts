@@ -37,6 +37,8 @@ export interface DriverContext {
   http: HttpRouter;
   /** The worker's HTTP proxy when the app enabled HTTP streaming (app.setup({ enableHttpStream: true })). */
   httpProxy?: WorkerHttpProxy;
+  /** The host id state is kept under (timer schedule status), see `hostIdOf`. */
+  hostId?: string;
 }
 
 export type TriggerDriverFactory = (context: DriverContext) => TriggerDriver;

@@ -23,6 +23,7 @@ import { appHookDataOf } from '../invocation/invoke-function';
 import { runHooks } from '../invocation/run-hooks';
 import { JsonLogger, type Logger } from '../logging/logger';
 import path from 'node:path';
+import { hostIdOf } from '../drivers/timer/schedule-monitor';
 import { defaultDrivers } from './default-drivers';
 import { loadApp } from './load-app';
 import type { LocalHostPlugin } from './local-host-plugin';
@@ -128,6 +129,7 @@ export class LocalHost implements HostControl {
       // As Core Tools does; durable-functions otherwise rewrites management URLs to localhost:7071.
       process.env['WEBSITE_HOSTNAME'] ??= this.baseUrl.replace(/^https?:\/\//, '');
     }
+    const hostId = hostIdOf(this.settings, path.basename(app.appDir));
     for (const registration of registry.all()) {
       const metrics = new FunctionMetrics(registration.triggerType.toLowerCase() === 'eventhubtrigger');
       const disabled = this.settings.isDisabled(registration.name);
@@ -140,7 +142,7 @@ export class LocalHost implements HostControl {
         continue;
       }
       const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers, outputWriters, hostJson: this.hostJson });
-      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router, httpProxy: registry.httpProxy });
+      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router, httpProxy: registry.httpProxy, hostId });
       if (disabled) {
         this.logger.log({ level: 'information', functionName: registration.name, message: 'function disabled by app setting' });
         continue;
