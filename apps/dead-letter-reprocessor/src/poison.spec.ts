@@ -41,7 +41,9 @@ describe('reprocessor under the local host: poison messages', () => {
       settings: {
         AzureWebJobsStorage: azurite.connectionString, DeadLetterStorage: azurite.connectionString,
         COSMOS_ENDPOINT: cosmos.endpoint, COSMOS_KEY: cosmos.key, DEAD_LETTER_QUEUE: QUEUE, CLAIM_CHECK_CONTAINER: 'bodies', PARKING_TABLE: 'parking',
-        REPROCESS_BACKOFF_BASE_SECONDS: '1', REPROCESS_BACKOFF_MAX_SECONDS: '1', REPROCESS_UNKNOWN_MAX_ATTEMPTS: '3',
+        // 5 s between attempts: the poison letter's 3 attempts span 10 s or more, while each good letter
+        // needs one, so 'applied before the poison was parked' holds with a wide margin on a loaded machine.
+        REPROCESS_BACKOFF_BASE_SECONDS: '5', REPROCESS_BACKOFF_MAX_SECONDS: '5', REPROCESS_UNKNOWN_MAX_ATTEMPTS: '3',
       },
     });
   }, 120_000);
@@ -64,7 +66,7 @@ describe('reprocessor under the local host: poison messages', () => {
     await Promise.all(events.map((t) => dlq.enqueue(deadLetterFor('STORE_TIMEOUT', t))));
     await dlq.queue.sendMessage(Buffer.from('not a dead letter at all').toString('base64'));
 
-    await waitUntil(async () => (await parked()).length === 2, { timeoutMs: 45_000, intervalMs: 250, description: 'poison and foreign message parked' });
+    await waitUntil(async () => (await parked()).length === 2, { timeoutMs: 120_000, intervalMs: 250, description: 'poison and foreign message parked' });
     const entries = await parked();
     const entry = entries.find((e) => e.id === poison.id)!;
     expect(entry).toMatchObject({ code: 'STORE_UNAVAILABLE', attempts: 3, by: 'reprocessor', reason: expect.stringMatching(/^retries exhausted after 3 attempts; last error UNKNOWN/) });
@@ -84,7 +86,7 @@ describe('reprocessor under the local host: poison messages', () => {
     const poisonQueue = connectStorage({ connectionString: azurite.connectionString }).queues.getQueueClient(`${QUEUE}-poison`);
     await poisonQueue.createIfNotExists();
     await poisonQueue.sendMessage(encodeDeadLetter(letter));
-    await waitUntil(async () => (await parking.get(letter.id))?.by === 'poison', { timeoutMs: 30_000, intervalMs: 250, description: 'poison message parked' });
+    await waitUntil(async () => (await parking.get(letter.id))?.by === 'poison', { timeoutMs: 60_000, intervalMs: 250, description: 'poison message parked' });
     expect(await parking.get(letter.id)).toMatchObject({ code: 'UNKNOWN', reason: expect.stringMatching(/^poison: /) });
 
     expect((await fetch(`${host.baseUrl}/api/reprocessor/stats`)).status).toBe(401);
