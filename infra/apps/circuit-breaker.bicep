@@ -7,6 +7,7 @@
 // drift-check: not set in Azure: INGESTION_SWITCH_URL (BREAKER_SWITCH=http only; Azure uses ARM)
 // drift-check: not set in Azure: INGESTION_SWITCH_KEY (BREAKER_SWITCH=http only; Azure uses ARM)
 // drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
+// drift-check: not set in Azure: WEBSITE_AUTH_ENABLED (set by App Service itself, True when authsettingsV2 is on)
 // drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 
 param shared object
@@ -40,6 +41,8 @@ var appSettings = union({
   // Approval links
   APPROVAL_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-approval-signing-key)'
   PUBLIC_BASE_URL: 'https://${shared.siteNames.circuitBreaker}.azurewebsites.net'
+  // Who may approve signed in, without the link (checked by the app as well as by the platform)
+  BREAKER_OPERATORS: join(operatorAuth.operatorObjectIds, ',')
   // Shared failure window (table on the data account)
   FailureTracking__tableServiceUri: shared.dataStorage.tableEndpoint
   FailureTracking__credential: 'managedidentity'

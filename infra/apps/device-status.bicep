@@ -39,9 +39,9 @@ var appSettings = {
   ParkedStorage__credential: 'managedidentity'
   ParkedStorage__clientId: identity.clientId
   PARKING_TABLE: shared.names.parkingTable
-  // Breaker state
-  BREAKER_STATUS_URL: 'https://${shared.siteNames.circuitBreaker}.azurewebsites.net/api/breaker'
-  BREAKER_STATUS_KEY: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-status-key)'
+  // Breaker state: its anonymous summary. device-status holds none of the breaker's keys and never
+  // its approval link (issue 13 item 6): the dashboard sends operators to the breaker's approval page.
+  BREAKER_SUMMARY_URL: 'https://${shared.siteNames.circuitBreaker}.azurewebsites.net/api/breaker/summary'
   OPS_PROBE_TIMEOUT_MS: '4000'
 }
 

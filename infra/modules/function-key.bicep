@@ -1,5 +1,6 @@
 // A named host function key on the breaker app, with a value we choose (kept in Key Vault as
-// breaker-status-key), so the reprocessor and device-status can call GET /api/breaker.
+// breaker-status-key), so the reprocessor can call GET /api/breaker. device-status holds no breaker
+// key: it reads the anonymous GET /api/breaker/summary (issue 13 item 6).
 // Docs: https://learn.microsoft.com/azure/templates/microsoft.web/2024-11-01/sites/host/functionkeys
 param siteName string
 param keyName string

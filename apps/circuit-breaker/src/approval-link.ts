@@ -10,6 +10,11 @@ export function approvalLink(services: BreakerServices, claims: { instanceId: st
   return `${baseUrl(services)}/api/breaker/approve?token=${encodeURIComponent(token)}`;
 }
 
+/** The breaker's approval page: no credential in it (the operator brings their link, or signs in). */
+export function approvalPageLink(services: BreakerServices): string {
+  return `${baseUrl(services)}/api/breaker/approve`;
+}
+
 export function statusLink(services: BreakerServices): string {
   return `${baseUrl(services)}/api/breaker`;
 }

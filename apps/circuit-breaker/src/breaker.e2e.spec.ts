@@ -121,7 +121,12 @@ describe('circuit breaker end to end under the local host', () => {
     breaker = await stack.restartHost('circuit-breaker');
     // Same address (the offered approval link names it).
     expect(breaker.baseUrl).toBe(stack.descriptor.apps['circuit-breaker']!.baseUrl);
-    expect(await breakerState()).toMatchObject({ status: 'open', episode: 1 });
+    expect(await breakerState()).toMatchObject({ status: 'open', episode: 1, switch: { target: 'paused', state: 'ok' }, approval: { page: `${breaker.baseUrl}/api/breaker/approve` } });
+    // The status (any key holder's view) never carries the signed link; the anonymous summary neither.
+    expect(JSON.stringify(await breakerState())).not.toContain('token=');
+    const summary = await fetch(`${breaker.baseUrl}/api/breaker/summary`);
+    expect(summary.status).toBe(200);
+    expect(await summary.json()).toMatchObject({ status: 'open', episode: 1, switch: { state: 'ok' } });
 
     // 5. Forged, expired and (later) reused tokens are refused and change nothing.
     const url = new URL(tripped.approveUrl!);
@@ -155,9 +160,11 @@ describe('circuit breaker end to end under the local host', () => {
     expect(duringPause.filter((id) => finalDead.has(id))).toEqual([]);
     expect(healthy.every((id) => finalApplied.has(id))).toBe(true);
 
+    await waitUntil(async () => (await breakerState()).status === 'closed', { timeoutMs: 60_000, description: 'breaker closed once ingestion resumed' });
     const after = await breakerState();
-    expect(after).toMatchObject({ status: 'closed', episode: 1, lastApproval: { by: 'alice' } });
-    expect((after.transitions ?? []).map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice']);
+    // No platform authentication locally: the typed name is recorded as such (issue 13 item 8).
+    expect(after).toMatchObject({ status: 'closed', episode: 1, lastApproval: { by: 'alice (unauthenticated)' }, switch: { target: 'running', state: 'ok' } });
+    expect((after.transitions ?? []).map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice (unauthenticated)']);
     console.info(JSON.stringify({ applied: finalApplied.size, deadLettered: finalDead.size, sent: healthy.length + failing.length + duringPause.length }));
   }, 600_000);
 });

@@ -41,6 +41,13 @@ export const breakerSettingsSchema = z
     AZURE_CLIENT_ID: z.string().optional(),
     /** Set by App Service: the name of the app running this code. */
     WEBSITE_SITE_NAME: z.string().optional(),
+    /**
+     * Set by App Service itself ("True") when App Service Authentication is on (infra: easy-auth.bicep).
+     * Only then are the x-ms-client-principal* headers the platform's and not a client's.
+     */
+    WEBSITE_AUTH_ENABLED: z.string().optional(),
+    /** Object ids (users or groups, comma-separated) who may approve a resume signed in, without the link. */
+    BREAKER_OPERATORS: z.string().optional(),
   })
   .extend(observabilitySettingsSchema.shape)
   .superRefine((s, ctx) => {

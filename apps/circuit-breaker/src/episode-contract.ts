@@ -6,8 +6,38 @@ export interface EpisodeInput {
   trip: { reason: string; by: string; counts: FailureCounts };
   policy: BreakerPolicy;
   /** Set when the episode continues as new (next approval round). */
-  resume?: { episode: number; round: number; kind: Exclude<NoticeKind, 'tripped' | 'closed'>; reason: string; counts: FailureCounts };
+  resume?: { episode: number; round: number; kind: 'reminder' | 'reopened'; reason: string; counts: FailureCounts };
+  /** Set when the episode continues as new while the switch keeps failing (keeps the history short). */
+  drive?: SwitchDrive;
 }
+
+/** What the episode does once the switch has reached its target. */
+export type AfterSwitch =
+  | { step: 'offer'; episode: number; round: number; notice: { kind: 'tripped'; reason: string; counts: FailureCounts } }
+  | { step: 'next-round'; episode: number; round: number; reason: string; counts: FailureCounts }
+  | { step: 'close-approved'; episode: number; by: string }
+  | { step: 'trial'; episode: number; round: number };
+
+/** Driving the ingestion switch to pause or resume, retried with backoff until it works. */
+export interface SwitchDrive {
+  action: 'pause' | 'resume';
+  /** Failed calls so far (carried across continue-as-new). */
+  attempts: number;
+  then: AfterSwitch;
+}
+
+/** Input of the pause/resume activities. */
+export interface SwitchInput {
+  episode: number;
+  /** 1 for the first call of this drive. */
+  attempt: number;
+}
+
+/**
+ * What a pause/resume activity reports: it never throws, so the orchestration (not the activity
+ * retry policy, which gives up) decides to retry, with durable timers, without end.
+ */
+export type SwitchResult = { ok: true; target: string } | { ok: false; code: string };
 
 export type EpisodeResult =
   | { outcome: 'duplicate'; episode: number }
@@ -31,6 +61,8 @@ export interface NotifyInput {
   /** With nonce and expiresAt the activity signs an approval link. */
   nonce?: string;
   expiresAt?: string;
+  /** switch-failing / switch-recovered notices. */
+  switch?: { target: 'paused' | 'running'; attempts: number; lastError?: string; nextAttemptAt?: string };
 }
 
 export interface ReadWindowInput {

@@ -8,6 +8,7 @@ import './functions/monitorFailures';
 import './functions/breakerStatus';
 import './functions/approveResume';
 import './functions/tripBreaker';
+import './functions/breakerSummary';
 
 import { registerAppHooks } from '@telemetry/function-app-kit';
 import { breakerServices } from './services';

@@ -12,3 +12,4 @@ export const MONITOR_FUNCTION = 'monitorFailures';
 export const STATUS_FUNCTION = 'breakerStatus';
 export const APPROVE_FUNCTION = 'approveResume';
 export const TRIP_FUNCTION = 'tripBreaker';
+export const SUMMARY_FUNCTION = 'breakerSummary';

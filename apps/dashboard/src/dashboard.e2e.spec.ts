@@ -44,33 +44,32 @@ function knownEvents(): { partitionKey: string; body: unknown }[] {
 
 /**
  * A stand-in for apps/circuit-breaker (a Durable Functions app the local host cannot run without
- * its plugin): its `GET /api/breaker` shape while open, offering a signed approval link, and the
- * anonymous `POST /api/breaker/approve?token=` that resumes.
+ * its plugin): its anonymous `GET /api/breaker/summary` while open, offering an approval whose
+ * switch is failing, and its approval page (`GET /api/breaker/approve`, which without the
+ * operator's link or sign-in only says so). Every request is recorded.
  */
 async function breakerStandIn() {
-  const state = { status: 'open', approvals: [] as string[] };
+  const state = { status: 'open', requests: [] as string[] };
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.resume();
     req.on('end', () => {
-      if (req.method === 'GET' && req.url === '/api/breaker') {
+      state.requests.push(`${req.method} ${req.url}${req.headers['x-functions-key'] ? ' with a key' : ''}`);
+      if (req.method === 'GET' && req.url === '/api/breaker/summary') {
         const transitions = [
-          { from: 'open', to: 'closed', at: '2026-03-01T09:00:00Z', by: 'approval link', reason: 'resume approved', episode: 0 },
+          { from: 'open', to: 'closed', at: '2026-03-01T09:00:00Z', by: 'operator', reason: 'by an operator', episode: 0 },
           { from: 'closed', to: 'open', at: '2026-03-01T09:58:00Z', by: 'monitor', reason: '120 failures in 30 s', episode: 1 },
-          ...(state.status === 'closed' ? [{ from: 'open', to: 'closed', at: new Date().toISOString(), by: 'operations dashboard', reason: 'resume approved', episode: 1 }] : []),
         ];
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
-            status: state.status, episode: 1, since: transitions.at(-1)!.at, trip: { reason: '120 failures in 30 s', by: 'monitor', at: '2026-03-01T09:58:00Z' }, transitions,
-            ...(state.status === 'open' ? { approval: { expiresAt: '2099-01-01T00:00:00Z', approveUrl: `${base}/api/breaker/approve?token=signed.token` } } : {}),
+            status: state.status, episode: 1, since: transitions.at(-1)!.at, transitions,
+            approval: { expiresAt: '2099-01-01T00:00:00Z', page: `${base}/api/breaker/approve` },
+            switch: { target: 'paused', state: 'failing', since: '2026-03-01T09:58:01Z', attempts: 3, lastError: 'UNKNOWN' },
           }),
         );
-      } else if (req.method === 'POST' && req.url === '/api/breaker/approve?token=signed.token' && state.status === 'open') {
-        state.approvals.push(body);
-        state.status = 'closed';
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Approved</h1>');
-      } else res.writeHead(req.method === 'POST' ? 403 : 404).end();
+      } else if (req.method === 'GET' && req.url === '/api/breaker/approve') {
+        res.writeHead(401, { 'content-type': 'text/html' }).end('<h1>Approval link or sign-in needed</h1>');
+      } else res.writeHead(404).end();
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -106,7 +105,7 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
           ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '1500', STORE_CALL_TIMEOUT_MS: '2000' },
           'device-status': {
             COSMOS_REQUEST_TIMEOUT_MS: '1500', COSMOS_CALL_TIMEOUT_MS: '1500', OPS_PROBE_TIMEOUT_MS: '2500',
-            BREAKER_STATUS_URL: `${breaker.url}/api/breaker`, BREAKER_STATUS_KEY: 'breaker-key',
+            BREAKER_SUMMARY_URL: `${breaker.url}/api/breaker/summary`,
           },
         },
       }).then((x) => (stack = x)),
@@ -187,11 +186,21 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     expect(await text('device-count')).toBe(String(DEVICES));
   }, 60_000);
 
-  it('resume goes through the breaker’s signed approval link', async () => {
-    await page.getByTestId('resume').click();
-    await page.waitForFunction(() => document.querySelector('[data-testid="resume-result"]')?.textContent?.startsWith('resume approved'), undefined, { timeout: 10_000 });
-    expect(breaker.state.approvals).toEqual(['name=operations+dashboard']);
-    await waitForText('breaker-state', 'closed', 10_000);
-    expect(await page.getByTestId('resume').isDisabled()).toBe(true);
-  });
+  it('resume sends the operator to the breaker’s approval page; the dashboard and device-status hold no resume authority (issue 13 items 6, 7, 9)', async () => {
+    // The breaker's switch is failing: the dashboard says so.
+    await page.waitForFunction(() => document.querySelector('[data-testid="breaker-switch"]')?.textContent?.startsWith('switch failing'), undefined, { timeout: 60_000 });
+    const resume = page.getByTestId('resume');
+    expect(await resume.getAttribute('href')).toBe(`${breaker.url}/api/breaker/approve`);
+    const [approvalPage] = await Promise.all([page.context().waitForEvent('page'), resume.click()]);
+    await approvalPage.waitForLoadState();
+    expect(approvalPage.url()).toBe(`${breaker.url}/api/breaker/approve`);
+    expect(await approvalPage.textContent('h1')).toBe('Approval link or sign-in needed');
+    await approvalPage.close();
+    // device-status only ever read the anonymous summary, with no key; nothing was submitted.
+    expect(breaker.state.requests).toContain('GET /api/breaker/approve');
+    expect(breaker.state.requests.filter((r) => !r.startsWith('GET ') || r.endsWith('with a key'))).toEqual([]);
+    // Nothing writes through the dashboard's keyed proxy, not even from its own page (cross-site: serve.spec.ts).
+    const status = await page.evaluate(async (url) => (await fetch(url, { method: 'POST' })).status, `${dashboard.url}api/ops/breaker/resume`);
+    expect(status).toBe(405);
+  }, 120_000);
 });

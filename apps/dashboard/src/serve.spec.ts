@@ -4,6 +4,18 @@ import { freePort } from '@telemetry/local-services';
 import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
 
+/** A GET with headers fetch() will not set (Host, Origin): through node:http. */
+function get(url: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'GET', headers }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('serveDashboard', () => {
   let api: http.Server;
   let apiUrl: string;
@@ -38,6 +50,32 @@ describe('serveDashboard', () => {
     expect(proxied.status).toBe(200);
     expect(proxied.headers.get('etag')).toBe('"e1"');
     expect(seen.at(-1)).toEqual({ url: '/api/devices?pageSize=2', key: 'secret-key' });
+  });
+
+  it('refuses a cross-site form POST (405), any other write, and cross-site or rebound reads; the API sees none of them', async () => {
+    const server = await serveDashboard({ apiBaseUrl: apiUrl, functionKey: 'secret-key', files: new Map() });
+    servers.push(server);
+    const before = seen.length;
+    // What a form on any web page makes a browser send: a "simple" POST, never preflighted.
+    const form = await fetch(`${server.url}api/ops/breaker/resume`, {
+      method: 'POST',
+      headers: { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'name=mallory',
+    });
+    expect(form.status).toBe(405);
+    expect(form.headers.get('allow')).toBe('GET, HEAD');
+    expect(await form.json()).toMatchObject({ error: 'METHOD_NOT_ALLOWED' });
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      expect({ method, status: (await fetch(`${server.url}api/ops/breaker/resume`, { method })).status }).toEqual({ method, status: 405 });
+    }
+    // A cross-site read (an <img>, a no-cors fetch) and a DNS-rebinding Host are refused too.
+    const crossSite = await get(`${server.url}api/ops/summary`, { origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' });
+    expect(crossSite.status).toBe(403);
+    expect((await get(`${server.url}api/ops/summary`, { host: `attacker.example:${server.port}` })).status).toBe(421);
+    expect(seen.length).toBe(before);
+    // The page's own reads still pass.
+    expect((await get(`${server.url}api/ops/summary`, { 'sec-fetch-site': 'same-origin', origin: server.url.replace(/\/$/, '') })).status).toBe(200);
+    expect(seen.length).toBe(before + 1);
   });
 
   it('answers 502 API_UNREACHABLE when the status API is down', async () => {

@@ -26,6 +26,35 @@ export interface DashboardServer {
 
 const TYPES: Record<string, string> = { html: 'text/html; charset=utf-8', css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', json: 'application/json; charset=utf-8' };
 
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])$/;
+
+/**
+ * Why the proxy refuses a request, if it does. The proxy adds the device-status function key to
+ * what it forwards, so it must not become anyone's confused deputy:
+ * - GET/HEAD only (405): the dashboard only reads; nothing state-changing is reachable through
+ *   it, so a cross-site form POST (a "simple" request no browser preflights) gets nowhere.
+ * - no cross-site or cross-origin caller (403): a page elsewhere may still make the browser send
+ *   a GET (an <img>, a no-cors fetch); `Sec-Fetch-Site` / `Origin` show it, and it is refused.
+ * - only a loopback Host (421): a DNS-rebinding page reaching 127.0.0.1 under its own name would
+ *   otherwise count as same-origin.
+ */
+export function refuseProxy(req: http.IncomingMessage, port: number): { status: number; error: string; message: string } | undefined {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    return { status: 405, error: 'METHOD_NOT_ALLOWED', message: 'the dashboard proxy only reads (GET, HEAD)' };
+  }
+  const host = (req.headers.host ?? '').toLowerCase();
+  const hostName = host.replace(/:\d+$/, '');
+  if (!LOOPBACK_HOST.test(hostName) || (host !== hostName && host.slice(hostName.length + 1) !== String(port))) {
+    return { status: 421, error: 'MISDIRECTED_REQUEST', message: 'the dashboard answers on its loopback address only' };
+  }
+  const site = req.headers['sec-fetch-site'];
+  const origin = req.headers.origin;
+  if ((site !== undefined && site !== 'same-origin' && site !== 'none') || (origin !== undefined && origin !== `http://${host}`)) {
+    return { status: 403, error: 'CROSS_SITE_REFUSED', message: 'the dashboard proxy serves its own page only' };
+  }
+  return undefined;
+}
+
 /**
  * Serves the dashboard for local use: the static files, a config.json pointing the page at its
  * own origin, and a same-origin reverse proxy `/api/*` -> apiBaseUrl that adds the function key.
@@ -38,6 +67,7 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
   const client = api.protocol === 'https:' ? https : http;
   const agent = new client.Agent({ keepAlive: true, maxSockets: 16 });
   const sockets = new Set<Socket>();
+  let port = 0;
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -53,6 +83,12 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
   });
 
   function proxy(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
+    const refusal = refuseProxy(req, port);
+    if (refusal) {
+      res.writeHead(refusal.status, { 'content-type': 'application/json', ...(refusal.status === 405 ? { allow: 'GET, HEAD' } : {}) })
+        .end(JSON.stringify({ error: refusal.error, message: refusal.message }));
+      return;
+    }
     const headers: http.OutgoingHttpHeaders = { ...req.headers, host: api.host };
     delete headers['cookie'];
     if (options.functionKey) headers['x-functions-key'] = options.functionKey;
@@ -70,7 +106,7 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     };
     upstream.on('timeout', () => upstream.destroy(new Error('timeout')));
     upstream.on('error', fail);
-    req.pipe(upstream);
+    upstream.end(); // GET/HEAD: no body is forwarded
   }
 
   server.on('connection', (socket) => {
@@ -81,7 +117,7 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/`,
     port,

@@ -7,8 +7,8 @@ import { observabilitySettingsSchema } from '@telemetry/observability';
 
 /**
  * Every app setting the device-status app reads. Names shared with other apps (the COSMOS_*
- * settings, EventHubName, EventHubConsumerGroup, DEAD_LETTER_QUEUE, PARKING_TABLE,
- * BREAKER_STATUS_URL/KEY) mean the same there. Connection-style settings (read through a prefix)
+ * settings, EventHubName, EventHubConsumerGroup, DEAD_LETTER_QUEUE, PARKING_TABLE) mean the same
+ * there. Connection-style settings (read through a prefix)
  * are listed in CONNECTION_SETTINGS.
  */
 export const deviceStatusSettingsSchema = z.object({
@@ -28,10 +28,11 @@ export const deviceStatusSettingsSchema = z.object({
    * ParkedStorage else DeadLetterStorage. A table that does not exist counts as 0 parked.
    */
   PARKING_TABLE: resourceNameSettings.PARKING_TABLE,
-  /** The breaker app's status endpoint, e.g. https://<breaker>.azurewebsites.net/api/breaker; unset = not shown. */
-  BREAKER_STATUS_URL: optionalSetting(z.url()),
-  /** Function key for BREAKER_STATUS_URL (a Key Vault reference in Azure). */
-  BREAKER_STATUS_KEY: optionalSetting(z.string().min(1)),
+  /**
+   * The breaker app's anonymous summary, e.g. https://<breaker>.azurewebsites.net/api/breaker/summary;
+   * unset = not shown. No key: device-status holds none of the breaker's keys (issue 13 item 6).
+   */
+  BREAKER_SUMMARY_URL: optionalSetting(z.url()),
   /** Deadline for each part of the ops summary, ms. */
   OPS_PROBE_TIMEOUT_MS: intSetting(4_000),
 }).extend(observabilitySettingsSchema.shape);

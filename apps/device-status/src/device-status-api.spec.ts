@@ -49,6 +49,14 @@ describe('device status API under the local host, on the Cosmos server and Azuri
     await Promise.all([cosmos?.stop(), azurite?.stop()]);
   });
 
+  it('no route resumes the breaker: the read-only key cannot change anything (issue 13 item 6)', async () => {
+    const resume = await fetch(`${host.baseUrl}/api/ops/breaker/resume`, { method: 'POST', headers: { 'x-functions-key': KEY } });
+    expect(resume.status).toBe(404);
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      expect({ method, status: (await fetch(`${host.baseUrl}/api/devices`, { method, headers: { 'x-functions-key': KEY } })).status }).toEqual({ method, status: 404 });
+    }
+  });
+
   it('function-level auth: 401 without the key', async () => {
     expect((await fetch(`${host.baseUrl}/api/devices`)).status).toBe(401);
     expect((await fetch(`${host.baseUrl}/api/devices/${id(1)}`)).status).toBe(401);

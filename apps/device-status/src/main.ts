@@ -2,7 +2,6 @@ import { registerAppHooks } from '@telemetry/function-app-kit';
 import './functions/getDevice';
 import './functions/listDevices';
 import './functions/opsSummary';
-import './functions/resumeBreaker';
 import { deviceStatusServices } from './services';
 
 registerAppHooks(deviceStatusServices);

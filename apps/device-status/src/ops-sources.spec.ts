@@ -7,7 +7,7 @@ import { ContainerClient } from '@azure/storage-blob';
 import { QueueClient } from '@azure/storage-queue';
 import { PipelineError } from '@telemetry/core';
 import { buildDeadLetter } from '@telemetry/dead-letter';
-import { encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
+import { encodeDeadLetter, RESOURCE_NAMES, type BreakerStatusReport } from '@telemetry/contracts';
 import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { collectOpsSummary, type DeviceReader } from '@telemetry/device-queries';
@@ -27,26 +27,22 @@ const letter = (code: 'EVENT_INVALID' | 'EVENT_MALFORMED' | 'STORE_UNAVAILABLE',
     }),
   );
 
-/** A stand-in for apps/circuit-breaker's status and approve endpoints (its documented contract). */
-async function fakeBreaker(state: { status: string; approveUrl?: string }) {
+/** A stand-in of the breaker's anonymous `GET /api/breaker/summary`, recording every request. */
+async function fakeBreaker(state: { status: string } & Pick<BreakerStatusReport, 'approval'>) {
   const calls: string[] = [];
   const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.resume();
     req.on('end', () => {
-      calls.push(`${req.method} ${req.url} key=${req.headers['x-functions-key'] ?? ''} ${body}`.trim());
-      if (req.url === '/api/breaker') {
+      calls.push(`${req.method} ${req.url} key=${req.headers['x-functions-key'] ?? ''}`);
+      if (req.method === 'GET' && req.url === '/api/breaker/summary') {
         res.writeHead(200, { 'content-type': 'application/json' }).end(
           JSON.stringify({
-            status: state.status, episode: 1, since: '2026-01-01T00:05:00Z', spentNonces: ['n0'], trip: { reason: 'failures over threshold', by: 'monitor', at: '2026-01-01T00:05:00Z' },
-            transitions: [{ from: 'open', to: 'closed', at: '2026-01-01T00:00:00Z', by: 'x', reason: 'approved', episode: 0 }, { from: 'closed', to: 'open', at: '2026-01-01T00:05:00Z', by: 'monitor', reason: 'failures over threshold', episode: 1 }],
-            ...(state.approveUrl ? { approval: { expiresAt: '2026-01-01T01:00:00Z', approveUrl: state.approveUrl } } : {}),
+            status: state.status, episode: 1, since: '2026-01-01T00:05:00Z',
+            transitions: [{ from: 'open', to: 'closed', at: '2026-01-01T00:00:00Z', by: 'operator', reason: 'by an operator', episode: 0 }, { from: 'closed', to: 'open', at: '2026-01-01T00:05:00Z', by: 'monitor', reason: 'failures over threshold', episode: 1 }],
+            ...(state.approval ? { approval: state.approval } : {}),
+            switch: { target: 'paused', state: 'failing', since: '2026-01-01T00:05:01Z', attempts: 4, lastError: 'UNKNOWN' },
           }),
         );
-      } else if (req.method === 'POST' && req.url?.startsWith('/api/breaker/approve?token=')) {
-        state.status = 'closed';
-        delete state.approveUrl;
-        res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Approved</h1>');
       } else res.writeHead(404).end();
     });
   });
@@ -121,28 +117,36 @@ describe('operations sources (emulator + Azurite)', () => {
     expect(await new ParkedCountSource(table, 5).read()).toMatchObject({ table: 'parked', count: 5, capped: true });
   });
 
-  it('breaker: state and transitions newest first; resume submits the signed approval link, on the breaker origin only', async () => {
-    const state: { status: string; approveUrl?: string } = { status: 'open' };
+  it('breaker: read without any key from the anonymous summary; the approval page only on the breaker origin, never a signed link', async () => {
+    const state: { status: string } & Pick<BreakerStatusReport, 'approval'> = { status: 'open' };
     const breaker = await fakeBreaker(state);
     closers.push(breaker.close);
-    state.approveUrl = `${breaker.url}/api/breaker/approve?token=signed.token`;
-    const client = new BreakerClient({ statusUrl: `${breaker.url}/api/breaker`, key: 'k1' });
+    state.approval = { expiresAt: '2026-01-01T01:00:00Z', page: `${breaker.url}/api/breaker/approve` };
+    const client = new BreakerClient({ summaryUrl: `${breaker.url}/api/breaker/summary` });
     expect(await client.status()).toEqual({
-      state: 'open', since: '2026-01-01T00:05:00Z', reason: 'failures over threshold', canResume: true,
-      history: [{ state: 'open', at: '2026-01-01T00:05:00Z', reason: 'failures over threshold', by: 'monitor' }, { state: 'closed', at: '2026-01-01T00:00:00Z', reason: 'approved', by: 'x' }],
+      state: 'open', since: '2026-01-01T00:05:00Z', reason: 'failures over threshold', canResume: true, approvalPage: `${breaker.url}/api/breaker/approve`,
+      history: [{ state: 'open', at: '2026-01-01T00:05:00Z', reason: 'failures over threshold', by: 'monitor' }, { state: 'closed', at: '2026-01-01T00:00:00Z', reason: 'by an operator', by: 'operator' }],
+      switch: { target: 'paused', state: 'failing', since: '2026-01-01T00:05:01Z', attempts: 4, lastError: 'UNKNOWN' },
     });
-    expect(breaker.calls).toContain('GET /api/breaker key=k1');
-    expect(await client.resume('ops person')).toEqual({ accepted: true, status: 200, message: expect.stringContaining('resume approved') });
-    // The approve endpoint is anonymous (the token is the credential): no key, the approver's name as the form does.
-    expect(breaker.calls).toContain('POST /api/breaker/approve?token=signed.token key= name=ops+person');
-    expect(await client.status()).toMatchObject({ state: 'closed', canResume: false });
-    expect(await client.resume('ops person')).toMatchObject({ accepted: false, status: 409 });
+    expect(breaker.calls).toEqual(['GET /api/breaker/summary key=']);
+    expect('resume' in client).toBe(false);
 
-    state.status = 'open';
-    state.approveUrl = 'http://169.254.169.254/evil?token=x';
-    expect((await client.status()).canResume).toBe(false);
-    expect(await client.resume('ops person')).toMatchObject({ accepted: false, status: 409 });
-    expect(breaker.calls.filter((c) => c.startsWith('POST'))).toHaveLength(1);
+    // A page elsewhere, or a link carrying a token (an older breaker's approveUrl), is never passed on.
+    for (const approval of [
+      { expiresAt: '2026-01-01T01:00:00Z', page: 'http://169.254.169.254/api/breaker/approve' },
+      { expiresAt: '2026-01-01T01:00:00Z', page: `${breaker.url}/api/breaker/approve?token=v1.a.b` },
+      { expiresAt: '2026-01-01T01:00:00Z', approveUrl: `${breaker.url}/api/breaker/approve?token=v1.a.b` },
+    ]) {
+      state.approval = approval;
+      const summary = await client.status();
+      expect(summary).toMatchObject({ canResume: true });
+      expect(summary.approvalPage).toBeUndefined();
+      expect(JSON.stringify(summary)).not.toContain('token=');
+    }
+    delete state.approval;
+    state.status = 'closed';
+    expect(await client.status()).toMatchObject({ state: 'closed', canResume: false });
+    expect(breaker.calls.every((c) => c.startsWith('GET /api/breaker/summary key=') && c.endsWith('key='))).toBe(true);
   });
 
   it('summary: each part probed on its own; a failing or slow part is an error, the others still report', async () => {
@@ -151,7 +155,7 @@ describe('operations sources (emulator + Azurite)', () => {
     const summary = await collectOpsSummary({
       devices,
       deadLetters: new DeadLetterStatsSource(new QueueClient(deadStorage, 'deadletters-a', { retryOptions: { maxTries: 1 } })),
-      breaker: new BreakerClient({ statusUrl: 'http://127.0.0.1:1/api/breaker', key: 'secret-key-value' }),
+      breaker: new BreakerClient({ summaryUrl: 'http://127.0.0.1:1/api/breaker/summary?code=secret-key-value' }),
       deadlineMs: 3_000,
     });
     expect(summary.devices).toEqual({ status: 'ok', data: { count: 12 } });

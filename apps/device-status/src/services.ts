@@ -32,7 +32,7 @@ export function createDeviceStatusServices(env: Env, logger: Logger): DeviceStat
   // The reprocessor's parking table: on ParkedStorage, else the DeadLetterStorage account.
   const parking = tableConnectionFromSettings('ParkedStorage', env) ?? tableConnectionFromSettings('DeadLetterStorage', env);
   if (storage && !parking) throw new ConfigError(['ParkedStorage / DeadLetterStorage: set a connection string or __tableServiceUri for the parking table']);
-  const breaker = settings.BREAKER_STATUS_URL ? new BreakerClient({ statusUrl: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY }) : undefined;
+  const breaker = settings.BREAKER_SUMMARY_URL ? new BreakerClient({ summaryUrl: settings.BREAKER_SUMMARY_URL }) : undefined;
   const ops: OpsSources = {
     devices,
     deadlineMs: settings.OPS_PROBE_TIMEOUT_MS,

@@ -62,6 +62,18 @@ describe('ARM ingestion switches against a loopback ARM endpoint', () => {
     expect(arm.settings.get('rg-telemetry/func-ingest')).toEqual(ORIGINAL);
   });
 
+  it('a failing ARM (503, 403) fails every call and changes nothing; after recovery the same switch works', async () => {
+    const toggle = new ArmFunctionDisableSwitch(webApps(), { ...target, functionNames: ['ingestTelemetry'] });
+    for (const status of [503, 403]) {
+      arm.failWith(status);
+      await expect(toggle.pause()).rejects.toMatchObject({ name: 'PipelineError' });
+    }
+    expect(arm.settings.get('rg-telemetry/func-ingest')).toEqual(ORIGINAL);
+    arm.recover();
+    await toggle.pause();
+    expect(arm.settings.get('rg-telemetry/func-ingest')).toMatchObject({ AzureWebJobs_ingestTelemetry_Disabled: 'true' });
+  });
+
   it('surfaces ARM errors as coded errors', async () => {
     const toggle = new ArmFunctionDisableSwitch(webApps(), { ...target, appName: 'missing', functionNames: ['ingestTelemetry'] });
     await expect(toggle.pause()).rejects.toMatchObject({ name: 'PipelineError' });

@@ -1,4 +1,8 @@
+import type { BreakerSwitchReport } from '@telemetry/contracts';
 import type { FailureCounts } from '@telemetry/failure-tracking';
+
+/** What the orchestration learned of the switch: the entity records it for the status endpoint. */
+export type SwitchProgressCommand = { op: 'switchProgress'; at: string } & Pick<BreakerSwitchReport, 'target' | 'state' | 'attempts' | 'lastError' | 'nextAttemptAt'>;
 
 /** Operations of the breaker entity. `at` is an ISO time supplied by the (deterministic) caller. */
 export type BreakerCommand =
@@ -7,13 +11,15 @@ export type BreakerCommand =
   | { op: 'approve'; at: string; nonce: string; by: string; requestId: string }
   | { op: 'halfOpen'; at: string; by: string; reason: string }
   | { op: 'close'; at: string; by: string; reason: string }
-  | { op: 'reopen'; at: string; by: string; reason: string; counts: FailureCounts };
+  | { op: 'reopen'; at: string; by: string; reason: string; counts: FailureCounts }
+  | SwitchProgressCommand
+  | { op: 'withdrawApproval'; at: string };
 
 export type BreakerOperation = BreakerCommand['op'];
 
-export const BREAKER_OPERATIONS: readonly BreakerOperation[] = ['trip', 'offerApproval', 'approve', 'halfOpen', 'close', 'reopen'];
+export const BREAKER_OPERATIONS: readonly BreakerOperation[] = ['trip', 'offerApproval', 'approve', 'halfOpen', 'close', 'reopen', 'switchProgress', 'withdrawApproval'];
 
-export type RefusalReason = 'not-open' | 'not-half-open' | 'unknown-nonce' | 'spent' | 'expired' | 'not-owner' | 'already-open';
+export type RefusalReason = 'not-open' | 'not-half-open' | 'not-approved' | 'unknown-nonce' | 'spent' | 'expired' | 'not-owner' | 'already-open';
 
 export type BreakerOutcome =
   | { kind: 'tripped'; episode: number }

@@ -17,6 +17,9 @@ const command = (at: number): fc.Arbitrary<BreakerCommand> => {
     fc.record({ op: fc.constant('halfOpen' as const), at: fc.constant(iso(at)), by: fc.constant('cooldown'), reason: fc.constant('cooldown elapsed') }),
     fc.record({ op: fc.constant('close' as const), at: fc.constant(iso(at)), by: fc.constant('probe'), reason: fc.constant('probe passed') }),
     fc.record({ op: fc.constant('reopen' as const), at: fc.constant(iso(at)), by: fc.constant('probe'), reason: fc.constant('probe failed'), counts: fc.constant({ STORE_TIMEOUT: 9 }) }),
+    fc.record({ op: fc.constant('close' as const), at: fc.constant(iso(at)), by: fc.constant('operator'), reason: fc.constant('ingestion resumed') }),
+    fc.record({ op: fc.constant('switchProgress' as const), at: fc.constant(iso(at)), target: fc.constantFrom('paused' as const, 'running' as const), state: fc.constantFrom('ok' as const, 'switching' as const, 'failing' as const) }),
+    fc.record({ op: fc.constant('withdrawApproval' as const), at: fc.constant(iso(at)) }),
   );
 };
 const commands = fc.array(fc.nat({ max: 20 }), { maxLength: 60 }).chain((gaps) => {
@@ -48,9 +51,17 @@ describe('breaker state machine', () => {
             expect(approvedNonces).not.toContain(cmd.nonce);
             approvedNonces.push(cmd.nonce);
             expect(Date.parse(cmd.at)).toBeLessThan(Date.parse(before.approval!.expiresAt));
-            expect(after.status).toBe('closed');
+            // An approval alone never closes the breaker: the switch has to resume ingestion first.
+            expect(after.status).toBe('open');
             expect(after.lastApproval).toMatchObject({ nonce: cmd.nonce, requestId: cmd.requestId });
+            expect(after.resumeApproved).toEqual({ by: cmd.by, at: cmd.at });
+            expect(after.switch).toMatchObject({ target: 'running' });
           }
+          if (cmd.op === 'close' && outcome.kind === 'done') {
+            expect(before.status === 'half-open' || (before.status === 'open' && before.resumeApproved !== undefined)).toBe(true);
+          }
+          if (after.status === 'open' && before.status !== 'open') expect(after.switch?.target).toBe('paused');
+          if (cmd.op === 'switchProgress' || cmd.op === 'withdrawApproval') expect(after.status).toBe(before.status);
           if (after.status !== before.status) {
             const last = after.transitions.at(-1)!;
             expect(last).toMatchObject({ from: before.status, to: after.status, at: cmd.at });
@@ -88,6 +99,25 @@ describe('breaker state machine', () => {
     expect(state.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual([
       'closed>open:monitor', 'open>half-open:cooldown', 'half-open>open:probe', 'open>half-open:cooldown', 'half-open>closed:probe',
     ]);
+  });
+
+  it('an approval closes the breaker only once the switch has resumed ingestion', () => {
+    let state = applyBreakerCommand(initialBreakerState(), { op: 'trip', at: iso(0), by: 'monitor', reason: 'r', counts: {}, instanceId: 'i1' }).state;
+    expect(state.switch).toEqual({ target: 'paused', state: 'switching', since: iso(0) });
+    expect(applyBreakerCommand(state, { op: 'close', at: iso(1), by: 'alice', reason: 'x' }).outcome).toMatchObject({ kind: 'refused', reason: 'not-approved' });
+    state = applyBreakerCommand(state, { op: 'switchProgress', at: iso(5), target: 'paused', state: 'failing', attempts: 1, lastError: 'UNKNOWN', nextAttemptAt: iso(10) }).state;
+    state = applyBreakerCommand(state, { op: 'switchProgress', at: iso(10), target: 'paused', state: 'failing', attempts: 2, lastError: 'UNKNOWN', nextAttemptAt: iso(20) }).state;
+    expect(state.switch).toEqual({ target: 'paused', state: 'failing', since: iso(5), attempts: 2, lastError: 'UNKNOWN', nextAttemptAt: iso(20) });
+    state = applyBreakerCommand(state, { op: 'switchProgress', at: iso(20), target: 'paused', state: 'ok' }).state;
+    state = applyBreakerCommand(state, { op: 'offerApproval', at: iso(20), instanceId: 'i1', nonce: 'a', expiresAt: iso(60_000) }).state;
+    state = applyBreakerCommand(state, { op: 'approve', at: iso(30), nonce: 'a', by: 'alice', requestId: 'r' }).state;
+    expect(state).toMatchObject({ status: 'open', resumeApproved: { by: 'alice' }, switch: { target: 'running', state: 'switching', since: iso(30) } });
+    state = applyBreakerCommand(state, { op: 'switchProgress', at: iso(40), target: 'running', state: 'ok' }).state;
+    const closed = applyBreakerCommand(state, { op: 'close', at: iso(40), by: 'alice', reason: 'approved by operator; ingestion resumed' });
+    expect(closed.outcome.kind).toBe('done');
+    expect(closed.state).toMatchObject({ status: 'closed', since: iso(40), switch: { target: 'running', state: 'ok' } });
+    expect(closed.state.resumeApproved).toBeUndefined();
+    expect(closed.state.transitions.map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice']);
   });
 
   it('refuses an approval that is replayed, expired, superseded or for another episode', () => {

@@ -1,6 +1,6 @@
 import type { FailureCounts } from '@telemetry/failure-tracking';
 
-export type NoticeKind = 'tripped' | 'reminder' | 'reopened' | 'closed';
+export type NoticeKind = 'tripped' | 'reminder' | 'reopened' | 'closed' | 'switch-failing' | 'switch-recovered';
 
 /** What the operator is told. Contains a resume link (a bearer capability) but no other secret. */
 export interface BreakerNotice {
@@ -15,6 +15,8 @@ export interface BreakerNotice {
   statusUrl?: string;
   /** Which ingestion target was switched, e.g. "arm-function: rg/app [ingestTelemetry]". */
   target: string;
+  /** switch-failing / switch-recovered: what the switch should do and how it has gone so far. */
+  switch?: { target: 'paused' | 'running'; attempts: number; lastError?: string; nextAttemptAt?: string };
 }
 
 /** The webhook body: `text` for Teams (connectors/workflows) and Slack, plus the structured fields for Logic Apps. */
@@ -29,6 +31,8 @@ const TITLES: Record<NoticeKind, string> = {
   reminder: 'Telemetry ingestion still paused: approval needed',
   reopened: 'Telemetry ingestion paused again: trial resume failed',
   closed: 'Telemetry ingestion resumed',
+  'switch-failing': 'Circuit breaker cannot switch ingestion: retrying',
+  'switch-recovered': 'Circuit breaker switch works again',
 };
 
 export function formatNotice(notice: BreakerNotice): WebhookMessage {
@@ -39,6 +43,10 @@ export function formatNotice(notice: BreakerNotice): WebhookMessage {
     `Failures: ${counts}`,
     `Target: ${notice.target}`,
   ];
+  if (notice.switch) {
+    const { target, attempts, lastError, nextAttemptAt } = notice.switch;
+    lines.push(`Switch: ingestion should be ${target}; ${attempts} failed ${attempts === 1 ? 'try' : 'tries'}${lastError ? ` (last: ${lastError})` : ''}${nextAttemptAt ? `; next try ${nextAttemptAt}` : ''}`);
+  }
   if (notice.approveUrl) lines.push(`Resume (single use, expires ${notice.expiresAt ?? 'soon'}): ${notice.approveUrl}`);
   if (notice.statusUrl) lines.push(`Status: ${notice.statusUrl}`);
   return { text: lines.join('\n\n'), title: TITLES[notice.kind], breaker: notice };

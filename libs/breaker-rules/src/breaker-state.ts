@@ -1,4 +1,4 @@
-import type { BreakerPhase } from '@telemetry/contracts';
+import type { BreakerPhase, BreakerSwitchReport } from '@telemetry/contracts';
 import type { FailureCounts } from '@telemetry/failure-tracking';
 
 
@@ -45,6 +45,13 @@ export interface BreakerState {
   duplicateTrips: number;
   /** Most recent last, bounded. */
   transitions: BreakerTransition[];
+  /** The ingestion switch's progress towards what the phase implies (absent before the first trip). */
+  switch?: BreakerSwitchReport;
+  /**
+   * An operator approved resuming this episode; the breaker closes only once the switch has
+   * resumed ingestion (until then it stays open: it never claims a state the switch has not reached).
+   */
+  resumeApproved?: { by: string; at: string };
 }
 
 export const MAX_TRANSITIONS = 100;

@@ -6,3 +6,4 @@ export * from './approval-token';
 export * from './ingestion-switch';
 export * from './breaker-notice';
 export * from './approval-check';
+export * from './operator-identity';

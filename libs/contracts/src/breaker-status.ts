@@ -19,7 +19,29 @@ export const breakerTransitionSchema = z.object({
 export type BreakerTransitionRecord = z.output<typeof breakerTransitionSchema>;
 
 /**
- * `GET /api/breaker` of apps/circuit-breaker (function key): the one definition its producer and
+ * The ingestion switch as the breaker last saw it. The phase is the breaker's decision; this says
+ * whether the switch has carried it out: a breaker never claims ingestion paused or running
+ * before the switch confirmed it (issue 13 item 9).
+ */
+export const breakerSwitchSchema = z.object({
+  /** What the breaker wants of ingestion. */
+  target: z.enum(['paused', 'running']),
+  /** ok: the switch confirmed `target`; switching: a call is under way; failing: calls fail, retried with backoff without end. */
+  state: z.enum(['ok', 'switching', 'failing']),
+  /** When `state` began (ISO). */
+  since: z.string(),
+  /** Failed calls in a row (while failing). */
+  attempts: z.number().int().optional(),
+  /** The last failure's code (never a message: it could carry an endpoint or token). */
+  lastError: z.string().optional(),
+  /** When the next call is due (ISO, while failing). */
+  nextAttemptAt: z.string().optional(),
+});
+export type BreakerSwitchReport = z.output<typeof breakerSwitchSchema>;
+
+/**
+ * `GET /api/breaker` of apps/circuit-breaker (function key), and its anonymous subset
+ * `GET /api/breaker/summary` (no names, no free text): the one definition its producer and
  * every reader share. Only `status` is required of an answer: readers tolerate an older or newer
  * breaker (unknown fields are ignored, parts optional); the producer always sends every field it has.
  */
@@ -36,8 +58,15 @@ export const breakerStatusSchema = z.object({
   /** Most recent last, bounded. */
   transitions: z.array(breakerTransitionSchema).optional(),
   lastApproval: z.object({ by: z.string(), at: z.string() }).optional(),
-  /** While an approval is offered: its signed, single-use link (POST submits it; the token is the credential). */
-  approval: z.object({ expiresAt: z.string(), approveUrl: z.string() }).optional(),
+  /**
+   * While an approval is offered: until when, and the breaker's approval page (no credential in
+   * it: the operator brings the link they were sent, or signs in). `approveUrl` (the signed link)
+   * was sent by breakers before issue 13 item 6 and is never sent now: a status reader must not
+   * hold resume authority.
+   */
+  approval: z.object({ expiresAt: z.string(), page: z.string().optional(), approveUrl: z.string().optional() }).optional(),
+  /** The ingestion switch: whether it reached what the phase implies (absent from older breakers). */
+  switch: breakerSwitchSchema.optional(),
   /** The episode orchestration's runtime status, when there is one. */
   episodeRuntime: z.unknown().optional(),
   /** The live failure window, or the code of the error reading it. */

@@ -73,8 +73,15 @@ export interface BreakerSummary {
   reason?: string;
   /** Newest first, at most 20. */
   history: BreakerHistoryEntry[];
-  /** Whether the breaker offers a resume (an approval link) right now. */
+  /** Whether the breaker offers a resume approval right now. */
   canResume: boolean;
+  /**
+   * The breaker's approval page while it offers one: the dashboard links there (the operator
+   * approves with the link they were sent, or signed in); neither app ever holds the signed link.
+   */
+  approvalPage?: string;
+  /** The ingestion switch: whether it reached what the state implies (breakers since issue 13 item 9). */
+  switch?: { target: 'paused' | 'running'; state: 'ok' | 'switching' | 'failing'; since: string; attempts?: number; lastError?: string; nextAttemptAt?: string };
 }
 
 export interface DeviceCounts {

@@ -47,7 +47,7 @@ const newKey = (): string => randomBytes(24).toString('base64url');
  * app's settings can name the others' URLs (the breaker pauses ingestion through its admin API);
  * so the hosts start together. Each app has its own master and function key, as in Azure: the
  * settings name only the keys an app needs of another (ingestion's master key for the breaker's
- * switch, the breaker's function key for device-status's status reads).
+ * switch, the breaker's function key for the reprocessor's status reads).
  */
 export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const apps = [...options.apps];
@@ -76,7 +76,8 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const keyUsers = new Map<string, readonly string[]>([
     [keysOf('ingestion').masterKey, ['circuit-breaker']],
     [approvalSigningKey, ['circuit-breaker']],
-    [keysOf('circuit-breaker').functionKey, ['device-status', 'dead-letter-reprocessor']],
+    // device-status holds none of the breaker's keys: it reads the anonymous summary (issue 13 item 6).
+    [keysOf('circuit-breaker').functionKey, ['dead-letter-reprocessor']],
   ]);
   const settingsOf = (app: string): Record<string, string> => {
     const own = Object.fromEntries(Object.entries(common).filter(([, value]) => keyUsers.get(value)?.includes(app) ?? true));

@@ -13,16 +13,28 @@ function waitingBreaker(now: { ms: number }) {
 }
 const token = (over: Partial<{ nonce: string; exp: number }> = {}, key = TEST_SIGNING_KEY) =>
   signApprovalToken({ instanceId: 'ep-1', episode: 1, nonce: 'nonce-1', exp: T0 + 60_000, ...over }, key);
-const request = (method: 'GET' | 'POST', t: string, name?: string) =>
+const request = (method: 'GET' | 'POST', t: string | undefined, name?: string, headers: Record<string, string> = {}) =>
   new HttpRequest({
-    method, url: `https://breaker.example/api/breaker/approve?token=${encodeURIComponent(t)}`,
-    ...(name ? { body: { string: `name=${name}` }, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {}),
+    method, url: `https://breaker.example/api/breaker/approve${t === undefined ? '' : `?token=${encodeURIComponent(t)}`}`,
+    ...(name ? { body: { string: `name=${name}` } } : {}),
+    headers: { ...(name ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
   });
 
+const OPERATOR = '6f2b2c1e-0000-4000-8000-00000000a11c';
+/** The headers App Service Authentication forwards for a signed-in Entra ID user. */
+const signedIn = (name = 'alice@contoso.example', oid = OPERATOR): Record<string, string> => ({
+  'x-ms-client-principal': Buffer.from(JSON.stringify({
+    auth_typ: 'aad', name_typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name',
+    claims: [{ typ: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name', val: name }, { typ: 'http://schemas.microsoft.com/identity/claims/objectidentifier', val: oid }],
+  })).toString('base64'),
+  'x-ms-client-principal-name': name, 'x-ms-client-principal-id': oid, 'x-ms-client-principal-idp': 'aad',
+});
+const AUTH_ON = { WEBSITE_AUTH_ENABLED: 'True', BREAKER_OPERATORS: OPERATOR };
+
 describe('approveResume', () => {
-  const setup = () => {
+  const setup = (env: Record<string, string> = {}) => {
     const now = { ms: T0 + 1_000 };
-    const { services } = testServices(now);
+    const { services } = testServices(now, env);
     const control = waitingBreaker(now);
     return { now, control, approve: createApproveResume(() => services, { settleTimeoutMs: 2_000, pollMs: 5 }) };
   };
@@ -32,6 +44,7 @@ describe('approveResume', () => {
     const response = await approve(request('GET', token()), control);
     expect(response.status).toBe(200);
     expect(String(response.body)).toContain('<form method="post">');
+    expect(response.headers).toMatchObject({ 'content-security-policy': expect.stringContaining("frame-ancestors 'none'"), 'x-frame-options': 'DENY' });
     expect(control.raised).toEqual([]);
     expect(control.state.status).toBe('open');
   });
@@ -40,7 +53,8 @@ describe('approveResume', () => {
     const { control, approve } = setup();
     const first = await approve(request('POST', token(), 'alice'), control);
     expect(first.status).toBe(200);
-    expect(control.state).toMatchObject({ status: 'closed', lastApproval: { by: 'alice', nonce: 'nonce-1' } });
+    // Approved; the breaker closes once the switch has resumed ingestion (the episode does that).
+    expect(control.state).toMatchObject({ status: 'open', resumeApproved: { by: 'alice (unauthenticated)' }, lastApproval: { by: 'alice (unauthenticated)', nonce: 'nonce-1' } });
     const again = await approve(request('POST', token(), 'mallory'), control);
     expect(again.status).toBe(403);
     expect(control.raised).toHaveLength(1);
@@ -71,5 +85,72 @@ describe('approveResume', () => {
     expect((await pending).status).toBe(403);
     expect(control.raised).toHaveLength(1);
     expect(control.state.lastApproval).toMatchObject({ by: 'carol' });
+  });
+
+  it('every page, refusals included, forbids framing and loading anything (CSP)', async () => {
+    const { control, approve } = setup();
+    for (const response of [await approve(request('GET', token()), control), await approve(request('POST', 'v1.e30.AAAA'), control), await approve(request('GET', undefined), control)]) {
+      expect(response.headers).toMatchObject({
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'cache-control': 'no-store',
+      });
+    }
+  });
+});
+
+describe('approveResume: who approved (issue 13 item 8) and the signed-in path (item 6)', () => {
+  const setup = (env: Record<string, string> = {}) => {
+    const now = { ms: T0 + 1_000 };
+    const { services } = testServices(now, env);
+    const control = waitingBreaker(now);
+    return { control, approve: createApproveResume(() => services, { settleTimeoutMs: 2_000, pollMs: 5 }) };
+  };
+
+  it('App Service Authentication off: a client-sent principal header is not believed; the approver is recorded as unauthenticated', async () => {
+    const { control, approve } = setup();
+    const response = await approve(request('POST', token(), 'bob', { 'x-ms-client-principal-name': 'ceo@contoso.example' }), control);
+    expect(response.status).toBe(200);
+    expect(control.state.lastApproval?.by).toBe('bob (unauthenticated)');
+    expect(control.state.resumeApproved?.by).toBe('bob (unauthenticated)');
+  });
+
+  it('on: the platform principal is the approver when its headers agree; a forged name beside them is not', async () => {
+    const { control, approve } = setup(AUTH_ON);
+    expect((await approve(request('POST', token(), 'someone', signedIn()), control)).status).toBe(200);
+    expect(control.state.lastApproval?.by).toBe('alice@contoso.example (aad)');
+
+    const second = setup(AUTH_ON);
+    const forged = { ...signedIn(), 'x-ms-client-principal-name': 'ceo@contoso.example' };
+    expect((await second.approve(request('POST', token(), 'mallory', forged), second.control)).status).toBe(200);
+    expect(second.control.state.lastApproval?.by).toBe('mallory (unauthenticated)');
+  });
+
+  it('without a link: an allow-listed operator signed in by the platform approves the offer on display, from this origin only', async () => {
+    const { control, approve } = setup(AUTH_ON);
+    const page = await approve(request('GET', undefined, undefined, signedIn()), control);
+    expect(page.status).toBe(200);
+    expect(String(page.body)).toContain('Signed in as alice@contoso.example (aad)');
+    // A cross-site form riding on the operator's session cookie is refused, and changes nothing.
+    const crossSite = await approve(request('POST', undefined, undefined, { ...signedIn(), origin: 'https://attacker.example' }), control);
+    expect(crossSite.status).toBe(403);
+    expect(control.raised).toEqual([]);
+    const ok = await approve(request('POST', undefined, undefined, { ...signedIn(), origin: 'https://breaker.example' }), control);
+    expect(ok.status).toBe(200);
+    expect(control.state).toMatchObject({ lastApproval: { nonce: 'nonce-1', by: 'alice@contoso.example (aad)' } });
+  });
+
+  it('without a link, nobody else: not signed in (401, with a sign-in link when auth is on), spoofed headers with auth off (401), not on the list (403)', async () => {
+    const off = setup();
+    const spoofed = await off.approve(request('POST', undefined, undefined, { ...signedIn(), origin: 'https://breaker.example' }), off.control);
+    expect(spoofed.status).toBe(401);
+    expect(String(spoofed.body)).not.toContain('Sign in');
+    const on = setup(AUTH_ON);
+    const anonymous = await on.approve(request('GET', undefined), on.control);
+    expect(anonymous.status).toBe(401);
+    expect(String(anonymous.body)).toContain('/.auth/login/aad?post_login_redirect_uri=%2Fapi%2Fbreaker%2Fapprove');
+    const stranger = await on.approve(request('POST', undefined, undefined, { ...signedIn('eve@contoso.example', '00000000-0000-4000-8000-0000000000ee'), origin: 'https://breaker.example' }), on.control);
+    expect(stranger.status).toBe(403);
+    expect([...off.control.raised, ...on.control.raised]).toEqual([]);
+    expect(on.control.state.status).toBe('open');
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { checkApproval } from '@telemetry/breaker-rules';
+import { approverLabel, checkApproval, operatorIdentity, parseOperatorList, platformAuthEnabled, type BreakerState, type OperatorIdentity } from '@telemetry/breaker-rules';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { APPROVE_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
@@ -14,31 +14,54 @@ export interface ApproveOptions {
   pollMs?: number;
 }
 
+/** Where an operator without a session signs in (App Service Authentication, Entra ID), coming back here. */
+export const SIGN_IN_PATH = `/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent('/api/breaker/approve')}`;
+
 /**
- * `GET|POST /api/breaker/approve?token=...` (anonymous; the signed token is the credential).
+ * `GET|POST /api/breaker/approve[?token=...]` (anonymous at the Functions level): the breaker's
+ * approval flow, the only way to resume. It takes the operator's own authority, one of:
+ * - the signed link they were sent (`?token=`): the token is the credential;
+ * - no token, signed in through App Service Authentication (`WEBSITE_AUTH_ENABLED`) as an identity
+ *   on `BREAKER_OPERATORS`: approves the approval currently on offer. Its POST must come from this
+ *   origin (the platform's session is a cookie: a cross-site form must not ride on it).
  * GET only shows a confirmation page (chat tools' link previews must not consume the token);
  * POST raises the approval event, then waits for the entity's verdict so the answer is honest:
- * 200 resumed, 403 if another request used the token first, 202 if still undecided.
+ * 200 resumed, 403 if another request used the approval first, 202 if still undecided.
+ * The approver is the platform's principal when authentication is on and its headers agree;
+ * otherwise the typed name, recorded as unauthenticated (the headers are then anyone's to send).
  */
 export function createApproveResume(services: () => BreakerServices, options: ApproveOptions = {}) {
   return async (request: HttpRequest, control: BreakerControl): Promise<HttpResponseInit> => {
     const s = services();
+    const authOn = platformAuthEnabled(s.settings.WEBSITE_AUTH_ENABLED);
+    const identity = operatorIdentity(request.headers, { platformAuthEnabled: authOn, allowedOperators: parseOperatorList(s.settings.BREAKER_OPERATORS), identityProvider: 'aad' });
     const token = request.query.get('token');
     const state = await control.readState();
-    const check = checkApproval(token, state, s.settings.APPROVAL_SIGNING_KEY, s.clock());
-    if (!check.ok) {
-      s.logger.warn('approval refused', { reason: check.reason, status: check.status });
-      return resultPage(check.status, 'Not accepted', refusalText(check.reason));
+    let claims: { instanceId: string; episode: number; nonce: string };
+    if (token) {
+      const check = checkApproval(token, state, s.settings.APPROVAL_SIGNING_KEY, s.clock());
+      if (!check.ok) {
+        s.logger.warn('approval refused', { reason: check.reason, status: check.status });
+        return resultPage(check.status, 'Not accepted', refusalText(check.reason));
+      }
+      claims = check.claims;
+    } else {
+      const offer = signedInOffer(identity, state, s.clock(), authOn);
+      if ('page' in offer) return offer.page;
+      claims = offer;
     }
-    const { claims } = check;
-    if (request.method === 'GET') return confirmPage(state, claims.episode);
+    if (request.method === 'GET') return confirmPage(state, claims.episode, identity.kind === 'platform' ? approverLabel(identity, undefined) : undefined);
+    if (!token && !sameOrigin(request, s.settings.PUBLIC_BASE_URL)) {
+      s.logger.warn('approval refused', { reason: 'cross-site', status: 403 });
+      return resultPage(403, 'Not accepted', 'Approve from the breaker\'s own page.');
+    }
 
     const form = await request.formData().catch(() => undefined);
     const name = form?.get('name');
-    const by = request.headers.get('x-ms-client-principal-name') ?? (typeof name === 'string' && name.trim() ? name.trim().slice(0, 80) : 'approval link');
+    const by = approverLabel(identity, typeof name === 'string' ? name : undefined);
     const requestId = randomUUID();
     await control.raiseApproval(claims.instanceId, { nonce: claims.nonce, by, requestId });
-    s.logger.info('approval submitted', { episode: claims.episode, by, requestId });
+    s.logger.info('approval submitted', { episode: claims.episode, by, requestId, authenticated: identity.kind === 'platform', via: token ? 'link' : 'sign-in' });
 
     const deadline = s.clock() + (options.settleTimeoutMs ?? 20_000);
     while (s.clock() < deadline) {
@@ -46,13 +69,33 @@ export function createApproveResume(services: () => BreakerServices, options: Ap
       if (now.lastApproval?.nonce === claims.nonce) {
         return now.lastApproval.requestId === requestId
           ? resultPage(200, 'Approved', `Episode ${claims.episode}: ingestion is resuming from its checkpoints (approved by ${by}).`)
-          : resultPage(403, 'Not accepted', 'This link has already been used.');
+          : resultPage(403, 'Not accepted', 'This approval has already been used.');
       }
-      if (now.spentNonces.includes(claims.nonce) || now.status !== 'open') return resultPage(403, 'Not accepted', 'This link is no longer valid.');
+      if (now.spentNonces.includes(claims.nonce) || now.status !== 'open') return resultPage(403, 'Not accepted', 'This approval is no longer valid.');
       await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
     }
     return resultPage(202, 'Submitted', 'The approval was submitted; check the breaker status.');
   };
+}
+
+/** Without a link: the offer a signed-in operator on the allow-list may approve, or the page saying why not. */
+function signedInOffer(identity: OperatorIdentity, state: BreakerState, now: number, authOn: boolean): { instanceId: string; episode: number; nonce: string } | { page: HttpResponseInit } {
+  if (identity.kind !== 'platform') {
+    const text = authOn
+      ? 'Use the approval link you were sent, or sign in as an operator.'
+      : 'Use the approval link you were sent (sign-in is not configured for this breaker).';
+    return { page: resultPage(401, 'Approval link or sign-in needed', text, authOn ? { href: SIGN_IN_PATH, label: 'Sign in' } : undefined) };
+  }
+  if (!identity.onAllowList) return { page: resultPage(403, 'Not accepted', `${identity.name} is not on the breaker's operator list (BREAKER_OPERATORS).`) };
+  if (state.status !== 'open' || !state.approval) return { page: resultPage(403, 'Not accepted', 'The breaker is not waiting for an approval.') };
+  if (now >= Date.parse(state.approval.expiresAt)) return { page: resultPage(403, 'Not accepted', 'The approval on offer has lapsed; a fresh one is offered shortly.') };
+  return { instanceId: state.approval.instanceId, episode: state.episode, nonce: state.approval.nonce };
+}
+
+/** A browser always sends Origin with a form POST: it must be this app's own. */
+function sameOrigin(request: HttpRequest, publicBaseUrl: string): boolean {
+  const origin = request.headers.get('origin');
+  return origin !== null && origin === new URL(publicBaseUrl).origin;
 }
 
 function refusalText(reason: string): string {

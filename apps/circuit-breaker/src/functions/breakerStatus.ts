@@ -3,15 +3,16 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import type { DurableClient } from 'durable-functions';
 import type { BreakerStatusReport } from '@telemetry/contracts';
 import { toPipelineError } from '@telemetry/core';
-import { approvalLink } from '../approval-link';
+import { approvalPageLink } from '../approval-link';
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { STATUS_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
 
 /**
- * `GET /api/breaker` (function key), BreakerStatusReport in libs/contracts: state, every recorded transition (who/why/when), the live
- * failure window, the episode's progress and, while an approval is offered, its link (key holders
- * are operators). Nonces are never shown.
+ * `GET /api/breaker` (function key), BreakerStatusReport in libs/contracts: state, every recorded
+ * transition (who/why/when), the live failure window, the episode's progress, the switch's
+ * progress and, while an approval is offered, until when and the approval page. Neither the
+ * signed link nor a nonce is ever shown: the link goes to the operator alone.
  */
 export function createBreakerStatus(services: () => BreakerServices) {
   return async (_request: HttpRequest, control: BreakerControl): Promise<HttpResponseInit> => {
@@ -23,9 +24,8 @@ export function createBreakerStatus(services: () => BreakerServices) {
     const report: BreakerStatusReport = {
       ...rest,
       lastApproval: lastApproval ? { by: lastApproval.by, at: lastApproval.at } : undefined,
-      approval: approval
-        ? { expiresAt: approval.expiresAt, approveUrl: approvalLink(s, { instanceId: approval.instanceId, episode: state.episode, nonce: approval.nonce, expiresAt: approval.expiresAt }) }
-        : undefined,
+      // Never the signed link: a key holder (an app reading status) must not hold resume authority.
+      approval: approval ? { expiresAt: approval.expiresAt, page: approvalPageLink(s) } : undefined,
       episodeRuntime: episode,
       window,
       policy: s.policy,

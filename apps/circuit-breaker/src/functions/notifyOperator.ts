@@ -18,6 +18,7 @@ export function createNotifyOperator(services: () => BreakerServices) {
       kind: n.kind, episode: n.episode, at: n.at, reason: n.reason, counts: n.counts,
       target: s.ingestion.description, statusUrl: statusLink(s),
     };
+    if (n.switch) notice.switch = n.switch;
     if (n.nonce && n.expiresAt) {
       notice.approveUrl = approvalLink(s, { instanceId: n.instanceId, episode: n.episode, nonce: n.nonce, expiresAt: n.expiresAt });
       notice.expiresAt = n.expiresAt;

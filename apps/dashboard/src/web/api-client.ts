@@ -43,12 +43,6 @@ export class ApiClient {
     return device;
   }
 
-  async resumeBreaker(): Promise<{ accepted: boolean; message: string }> {
-    const response = await this.fetch('/api/ops/breaker/resume', {}, 'POST');
-    const body = (await response.json().catch(() => ({}))) as { accepted?: boolean; message?: string };
-    return { accepted: body.accepted === true, message: body.message ?? `HTTP ${response.status}` };
-  }
-
   private async json<T>(path: string): Promise<T> {
     return (await this.body(await this.fetch(path))) as T;
   }
@@ -62,11 +56,12 @@ export class ApiClient {
     throw new ApiError('http', response.status, message);
   }
 
-  private async fetch(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Response> {
+  /** Reads only: the dashboard changes nothing (resuming happens on the breaker's approval page). */
+  private async fetch(path: string, headers: Record<string, string> = {}): Promise<Response> {
     const allHeaders: Record<string, string> = { accept: 'application/json', ...headers };
     if (this.config.functionKey) allHeaders['x-functions-key'] = this.config.functionKey;
     try {
-      return await fetch(`${this.config.apiBaseUrl}${path}`, { method, headers: allHeaders, cache: 'no-cache' });
+      return await fetch(`${this.config.apiBaseUrl}${path}`, { headers: allHeaders, cache: 'no-cache' });
     } catch {
       throw new ApiError('unreachable', 0, 'the status API did not answer');
     }

@@ -53,11 +53,6 @@ async function start(): Promise<void> {
       drawMap();
     });
   }
-  const onResume = async () => {
-    const result = await api.resumeBreaker().catch((e: unknown) => ({ accepted: false, message: e instanceof Error ? e.message : String(e) }));
-    fill(byId('resume-result'), h('span', { class: result.accepted ? 'ok' : 'error' }, result.message));
-  };
-
   const tick = async () => {
     const errors: string[] = [];
     try {
@@ -68,7 +63,7 @@ async function start(): Promise<void> {
       renderStats(byId('stats'), summary, rate ?? rates.rates().at(-1), state.devices.size);
       renderPartitions(byId('partitions'), summary);
       renderDeadLetters(byId('dead-letters'), summary);
-      renderBreaker(byId('breaker'), summary, () => void onResume());
+      renderBreaker(byId('breaker'), summary);
       renderRates(byId('rates') as unknown as SVGSVGElement, rates.rates());
       if (summary.devices.status === 'error') errors.push(`Device store (Cosmos DB) unavailable: ${summary.devices.message}`);
       if (summary.eventHub.status === 'error') errors.push(`Event Hubs or checkpoints unavailable: ${summary.eventHub.message}`);

@@ -89,15 +89,41 @@ export function renderDeadLetters(el: HTMLElement, summary: OpsSummary): void {
   );
 }
 
-export function renderBreaker(el: HTMLElement, summary: OpsSummary, onResume: () => void): void {
+/** Only an http(s) page may become a link (never `javascript:` or `data:`), whatever the summary says. */
+function safeLink(href: string | undefined): string | undefined {
+  if (!href) return undefined;
+  try {
+    const url = new URL(href);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const SWITCH_TEXT: Record<string, string> = { ok: 'switch ok', switching: 'switching…', failing: 'switch failing' };
+
+/**
+ * The breaker's state, its switch, and a way to resume: a link to the breaker's own approval page
+ * (the operator uses the link they were sent there, or signs in). The dashboard holds no resume
+ * authority and changes nothing itself.
+ */
+export function renderBreaker(el: HTMLElement, summary: OpsSummary): void {
   const note = probeNote(summary.breaker);
   if (note || summary.breaker.status !== 'ok') return fill(el, h('div', { 'data-testid': 'breaker-state', class: 'state unknown' }, summary.breaker.status === 'error' ? 'unknown' : 'n/a'), note);
   const b = summary.breaker.data;
+  const page = b.canResume ? safeLink(b.approvalPage) : undefined;
+  const sw = b.switch;
   fill(
     el,
     h('div', { 'data-testid': 'breaker-state', class: `state ${b.state}` }, b.state),
     h('p', { class: 'hint' }, `since ${time(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
-    h('button', { type: 'button', 'data-testid': 'resume', disabled: !b.canResume, onclick: onResume, title: b.canResume ? 'Approve resuming through the breaker’s signed approval link' : 'The breaker offers no approval now' }, 'Resume processing'),
+    sw
+      ? h('p', { 'data-testid': 'breaker-switch', class: sw.state === 'failing' ? 'error' : 'hint' },
+        `${SWITCH_TEXT[sw.state] ?? sw.state} (ingestion ${sw.target === 'paused' ? 'to pause' : 'to run'}${sw.attempts ? `, ${sw.attempts} failed tries` : ''}${sw.lastError ? `, ${sw.lastError}` : ''}${sw.nextAttemptAt ? `, next try ${time(sw.nextAttemptAt)}` : ''})`)
+      : false,
+    page
+      ? h('a', { 'data-testid': 'resume', class: 'button', href: page, target: '_blank', rel: 'noopener noreferrer', title: 'Opens the breaker’s approval page: approve there with the link you were sent, or signed in' }, 'Resume processing…')
+      : h('button', { type: 'button', 'data-testid': 'resume', disabled: true, title: 'The breaker offers no approval now' }, 'Resume processing…'),
     h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${time(t.at)}${t.reason ? ` · ${t.reason}` : ''}${t.by ? ` (${t.by})` : ''}`))),
   );
 }

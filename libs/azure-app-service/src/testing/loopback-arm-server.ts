@@ -21,6 +21,13 @@ export interface LoopbackArmServer {
   /** The app settings of every site, keyed `rg/name`. */
   settings: Map<string, Record<string, string>>;
   running: Map<string, boolean>;
+  /**
+   * From now on every call fails as ARM does when it cannot serve it (e.g. 503 ServiceUnavailable,
+   * 429 throttling, 403 AuthorizationFailed for a missing role); nothing changes while failing.
+   */
+  failWith(status: number, code?: string): void;
+  /** Calls succeed again. */
+  recover(): void;
   close(): Promise<void>;
 }
 
@@ -48,6 +55,7 @@ export async function startLoopbackArmServer(sites: Record<string, Record<string
   const settings = new Map(Object.entries(sites).map(([k, v]) => [k, { ...v }]));
   const running = new Map(Object.keys(sites).map((k) => [k, true]));
   const requests: ArmRequestRecord[] = [];
+  let failure: { status: number; code: string } | undefined;
   const server = https.createServer({ key, cert }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -60,6 +68,7 @@ export async function startLoopbackArmServer(sites: Record<string, Record<string
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(json === undefined ? '' : JSON.stringify(json));
       };
+      if (failure) return reply(failure.status, { error: { code: failure.code, message: `loopback ARM failing on purpose (${failure.status})` } });
       const match = SITE.exec(url.pathname);
       const site = match ? `${match[2]}/${match[3]}` : '';
       if (!match || !settings.has(site)) return reply(404, { error: { code: 'ResourceNotFound', message: 'no such site' } });
@@ -87,6 +96,12 @@ export async function startLoopbackArmServer(sites: Record<string, Record<string
     requests,
     settings,
     running,
+    failWith: (status, code = status === 429 ? 'TooManyRequests' : status === 403 ? 'AuthorizationFailed' : 'ServiceUnavailable') => {
+      failure = { status, code };
+    },
+    recover: () => {
+      failure = undefined;
+    },
     close: () => new Promise<void>((resolve) => {
       agent.destroy();
       server.closeAllConnections();

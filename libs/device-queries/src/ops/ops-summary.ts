@@ -7,10 +7,13 @@ export interface OpsSource<T> {
   read(signal?: AbortSignal): Promise<T>;
 }
 
-/** The breaker as the status API sees it: its summary, and its resume flow (libs/http-adapters' BreakerClient). */
-export interface BreakerControlPort {
+/**
+ * The breaker as the status API sees it: its summary, read only (libs/http-adapters'
+ * BreakerClient). There is no resume here: resuming takes the operator's own authority, on the
+ * breaker's approval page.
+ */
+export interface BreakerStatusSource {
   status(signal?: AbortSignal): Promise<BreakerSummary>;
-  resume(by: string, signal?: AbortSignal): Promise<{ accepted: boolean; status: number; message: string }>;
 }
 
 export interface OpsSources {
@@ -18,7 +21,7 @@ export interface OpsSources {
   eventHub?: OpsSource<EventHubLag>;
   deadLetters?: OpsSource<DeadLetterQueueSample>;
   parked?: OpsSource<ParkedTally>;
-  breaker?: BreakerControlPort;
+  breaker?: BreakerStatusSource;
   /** Per-probe deadline in ms (OPS_PROBE_TIMEOUT_MS). */
   deadlineMs: number;
 }
@@ -30,7 +33,7 @@ export async function collectOpsSummary(sources: OpsSources, now: () => Date = (
     sources.eventHub ? probe((s) => sources.eventHub!.read(s), deadlineMs) : notConfigured('EventHubConnection / EventHubName not set'),
     sources.deadLetters ? probe((s) => sources.deadLetters!.read(s), deadlineMs) : notConfigured('DeadLetterStorage not set'),
     sources.parked ? probe((s) => sources.parked!.read(s), deadlineMs) : notConfigured('no storage for the parking table (ParkedStorage / DeadLetterStorage)'),
-    sources.breaker ? probe((s) => sources.breaker!.status(s), deadlineMs) : notConfigured('BREAKER_STATUS_URL not set'),
+    sources.breaker ? probe((s) => sources.breaker!.status(s), deadlineMs) : notConfigured('BREAKER_SUMMARY_URL not set'),
   ]);
   return { generatedAt: now().toISOString(), devices, eventHub, deadLetters, parked, breaker };
 }
