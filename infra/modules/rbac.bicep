@@ -116,7 +116,7 @@ var cosmosAssignments = [
 var secretReaders = concat([
   { principalId: principals['circuit-breaker'], secret: 'breaker-approval-signing-key' }
   { principalId: principals['dead-letter-reprocessor'], secret: 'breaker-status-key' }
-  { principalId: principals['device-status'], secret: 'breaker-status-key' }
+  // device-status reads the breaker's anonymous summary: no key (issue 13 item 6)
 ], hasWebhookSecret ? [
   { principalId: principals['circuit-breaker'], secret: 'breaker-webhook-url' }
 ] : [])

@@ -181,3 +181,23 @@ describe('deployment packages and secrets', () => {
     expect(properties ? evaluate(properties, fileScope(kv)) : UNKNOWN).toEqual(expect.objectContaining({ enablePurgeProtection: true, enableSoftDelete: true }));
   });
 });
+
+describe('Key Vault secrets', () => {
+  it('each secret is readable only by the app whose settings reference it; device-status holds no breaker key', async () => {
+    const main = await readBicepFile(path.join(INFRA_ROOT, 'main.bicep'));
+    const rbac = await readBicepFile(path.join(INFRA_ROOT, 'modules', 'rbac.bicep'));
+    const principals = Object.fromEntries(['ingestion', 'circuit-breaker', 'dead-letter-reprocessor', 'device-status'].map((a) => [a, `principal:${a}`]));
+    const readers = fileScope(rbac, { principals, hasWebhookSecret: true, names: fileScope(main)('names') })('secretReaders');
+    expect(readers).toEqual([
+      { principalId: 'principal:circuit-breaker', secret: 'breaker-approval-signing-key' },
+      { principalId: 'principal:dead-letter-reprocessor', secret: 'breaker-status-key' },
+      { principalId: 'principal:circuit-breaker', secret: 'breaker-webhook-url' },
+    ]);
+    // ...and those are exactly the secrets the app modules reference.
+    const referenced = await Promise.all(['circuit-breaker', 'dead-letter-reprocessor', 'device-status', 'ingestion'].map(async (app) => {
+      const text = (await readBicepFile(path.join(INFRA_ROOT, 'apps', `${app}.bicep`))).source;
+      return [...text.matchAll(/secrets\/([a-z-]+)\)/g)].map((m) => `${app} ${m[1]}`);
+    }));
+    expect(referenced.flat().sort()).toEqual(['circuit-breaker breaker-approval-signing-key', 'circuit-breaker breaker-webhook-url', 'dead-letter-reprocessor breaker-status-key']);
+  });
+});
