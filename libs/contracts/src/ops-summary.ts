@@ -1,3 +1,5 @@
+import type { BreakerSwitchReport } from './breaker-status';
+
 /**
  * `GET /api/ops/summary` of apps/device-status, read by the dashboard. Type-only: the browser
  * bundle imports these shapes and no code.
@@ -81,7 +83,7 @@ export interface BreakerSummary {
    */
   approvalPage?: string;
   /** The ingestion switch: whether it reached what the state implies (breakers since issue 13 item 9). */
-  switch?: { target: 'paused' | 'running'; state: 'ok' | 'switching' | 'failing'; since: string; attempts?: number; lastError?: string; nextAttemptAt?: string };
+  switch?: BreakerSwitchReport;
 }
 
 export interface DeviceCounts {
