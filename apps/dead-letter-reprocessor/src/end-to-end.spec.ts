@@ -50,7 +50,8 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'reprocessor-e2e-'));
     breaker = await startBreakerStub();
-    const common = { COSMOS_REQUEST_TIMEOUT_MS: '1000', STORE_CALL_TIMEOUT_MS: '1000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '20', STORE_RETRY_MAX_MS: '100' };
+    // Store calls of 3 s: the outage fails fast enough, and a healthy write on a loaded machine is not dead-lettered.
+    const common = { COSMOS_REQUEST_TIMEOUT_MS: '3000', STORE_CALL_TIMEOUT_MS: '3000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '20', STORE_RETRY_MAX_MS: '100' };
     stack = await startLocalStack({
       dataDir, apps: ['ingestion', 'dead-letter-reprocessor'], partitions: 2,
       settingsOverrides: {
@@ -72,7 +73,7 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     dlq = new StorageDeadLetterQueue(queues.getQueueClient(d.queues.deadLetter), container);
     parking = new TableParkingStore(TableClient.fromConnectionString(d.storage.connectionString, d.queues.parkingTable, { allowInsecureConnection: true }), container);
     producer = new EventHubProducerClient(d.eventHubs.connectionString, d.eventHubs.hubName);
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await producer?.close();
     await stack?.stop();
@@ -105,24 +106,24 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     const before = Array.from({ length: 60 }, (_, i) => makeTelemetry(i % DEVICES, i, { battery: (i % 10) / 10, flightMode: i % 8 }));
     const bad = Array.from({ length: 6 }, (_, i) => badEvent(i));
     await send([...before.map((t) => ({ body: Buffer.from(JSON.stringify(t)), deviceId: t.deviceId })), ...bad]);
-    await waitUntil(async () => (await ingested()) >= 66, { timeoutMs: 30_000, intervalMs: 250, description: 'first events ingested' });
+    await waitUntil(async () => (await ingested()) >= 66, { timeoutMs: 60_000, intervalMs: 250, description: 'first events ingested' });
 
     // Cosmos goes down; the breaker (stub) opens as the real one would.
     proxy.setMode({ kind: 'down' });
     breaker.setState('open');
     const during = Array.from({ length: 60 }, (_, i) => makeTelemetry(i % DEVICES, 100 + ((i * 37) % 300), { battery: ((i * 7) % 10) / 10, position: { latitude: i, longitude: -i, altitude: 10 * i } }));
     await send(during.map((t) => ({ body: Buffer.from(JSON.stringify(t)), deviceId: t.deviceId })));
-    await waitUntil(async () => (await ingested()) >= 126, { timeoutMs: 45_000, intervalMs: 250, description: 'outage events ingested (dead-lettered)' });
-    await waitUntil(async () => sum((await instanceStats()).deferred) > 0, { timeoutMs: 20_000, intervalMs: 250, description: 'reprocessor deferring while the breaker is open' });
+    await waitUntil(async () => (await ingested()) >= 126, { timeoutMs: 120_000, intervalMs: 250, description: 'outage events ingested (dead-lettered)' });
+    await waitUntil(async () => sum((await instanceStats()).deferred) > 0, { timeoutMs: 60_000, intervalMs: 250, description: 'reprocessor deferring while the breaker is open' });
     expect(sum((await instanceStats()).reprocessed)).toBe(0);
 
     proxy.setMode({ kind: 'pass' });
     breaker.setState('closed');
     const valid = [...before, ...during];
     await waitUntil(async () => canon(await stored()) === canon(expectedStates(valid)), {
-      timeoutMs: 45_000, intervalMs: 500, description: 'device state equal to the model of all valid events',
+      timeoutMs: 120_000, intervalMs: 500, description: 'device state equal to the model of all valid events',
     });
-    await waitUntil(async () => (await dlq.queue.getProperties()).approximateMessagesCount === 0 && (await parked()).length === bad.length, { timeoutMs: 20_000, intervalMs: 250, description: 'queue drained' });
+    await waitUntil(async () => (await dlq.queue.getProperties()).approximateMessagesCount === 0 && (await parked()).length === bad.length, { timeoutMs: 60_000, intervalMs: 250, description: 'queue drained' });
 
     // Every outage event was dead-lettered with a retryable store code and reprocessed once.
     const reprocessed = (await instanceStats()).reprocessed;
@@ -153,7 +154,7 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     });
     expect(redriven).toMatchObject({ redriven: [malformed.id], failed: [] });
     const withFix = [...valid, source.intended];
-    await waitUntil(async () => canon(await stored()) === canon(expectedStates(withFix)), { timeoutMs: 20_000, intervalMs: 250, description: 'redriven event applied' });
+    await waitUntil(async () => canon(await stored()) === canon(expectedStates(withFix)), { timeoutMs: 60_000, intervalMs: 250, description: 'redriven event applied' });
     expect(await parking.get(malformed.id)).toBeUndefined();
 
     // Replaying every outage event again changes nothing: no document is written.
@@ -164,9 +165,9 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
     // clocks by more than MAX_CLOCK_SKEW_SECONDS, which would park them as EVENT_CLOCK_SKEW.
     await Promise.all(during.map((t) => dlq.enqueue({ ...deadLetterFor('STORE_UNAVAILABLE', t), enqueuedTimeUtc: t.timestamp })));
     // outage letters + the redriven fix + the replays, each reprocessed exactly once
-    await waitUntil(async () => sum((await instanceStats()).reprocessed) === 2 * during.length + 1, { timeoutMs: 30_000, intervalMs: 250, description: 'replays reprocessed' });
+    await waitUntil(async () => sum((await instanceStats()).reprocessed) === 2 * during.length + 1, { timeoutMs: 60_000, intervalMs: 250, description: 'replays reprocessed' });
     // No document was replaced (a write attempt on a stale cached ETag may happen, and fails with 412).
     expect(sorted(await etags())).toEqual(etagsBefore);
     expect(canon(await stored())).toBe(stateBefore);
-  });
+  }, 600_000);
 });

@@ -166,9 +166,9 @@ describe('operations sources (emulator + Azurite)', () => {
     expect(JSON.stringify(summary)).not.toContain('secret-key-value');
 
     const slow: DeviceReader = { ...devices, count: () => new Promise(() => undefined) };
-    const started = Date.now();
+    // The reader never answers: a summary coming back at all (devices as an error) is the deadline
+    // at work; without it the test hangs and times out. Timing itself is not asserted (loaded CI).
     const timedOut = await collectOpsSummary({ devices: slow, deadlineMs: 300 });
     expect(timedOut.devices).toMatchObject({ status: 'error' });
-    expect(Date.now() - started).toBeLessThan(2_000);
   });
 });
