@@ -44,6 +44,14 @@ describe('operatorIdentity: the x-ms-client-principal headers are trusted only f
     expect(approverLabel(operatorIdentity(platformHeaders(), on), 'someone else')).toBe('alice@contoso.example (aad)');
   });
 
+  it('accepts the name from whichever claim the platform took it (v2 tokens: preferred_username)', () => {
+    const headers = platformHeaders({ 'x-ms-client-principal-name': 'alice@contoso.example' }, [{ typ: 'preferred_username', val: 'alice@contoso.example' }]);
+    const principal = JSON.parse(Buffer.from(headers.get('x-ms-client-principal')!, 'base64').toString()) as { claims: Array<{ typ: string; val: string }> };
+    principal.claims = principal.claims.filter((c) => !c.typ.endsWith('/claims/name'));
+    headers.set('x-ms-client-principal', Buffer.from(JSON.stringify(principal)).toString('base64'));
+    expect(operatorIdentity(headers, on)).toMatchObject({ kind: 'platform', name: 'alice@contoso.example', onAllowList: true });
+  });
+
   it.each([
     ['a name that is not the principal\'s', { 'x-ms-client-principal-name': 'ceo@contoso.example' }],
     ['an id that is not the principal\'s', { 'x-ms-client-principal-id': '00000000-0000-4000-8000-000000000000' }],

@@ -24,10 +24,13 @@ export type OperatorIdentity =
   | { kind: 'platform'; name: string; id: string; idp: string; onAllowList: boolean }
   | { kind: 'unauthenticated'; reason: 'platform-auth-off' | 'no-principal' | 'inconsistent-principal' };
 
-/** Entra ID's object id claim, as the platform maps it in `x-ms-client-principal`. */
+/**
+ * Entra ID's object id claim as the platform maps it in `x-ms-client-principal`, and the subject:
+ * `x-ms-client-principal-id` carries one of them.
+ */
 const OBJECT_ID_CLAIMS = ['http://schemas.microsoft.com/identity/claims/objectidentifier', 'oid'];
+const ID_CLAIMS = [...OBJECT_ID_CLAIMS, 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/nameidentifier', 'sub'];
 const GROUP_CLAIMS = ['groups', 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'];
-const DEFAULT_NAME_CLAIM = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name';
 
 interface ClientPrincipal {
   auth_typ?: unknown;
@@ -56,14 +59,16 @@ export function operatorIdentity(headers: HeaderSource, options: OperatorIdentit
   if (!principal || !name || !id || !idp) return { kind: 'unauthenticated', reason: 'inconsistent-principal' };
   const claims = (principal.claims ?? []).filter((c): c is { typ: string; val: string } => typeof c.typ === 'string' && typeof c.val === 'string');
   const claim = (types: readonly string[]) => claims.filter((c) => types.includes(c.typ)).map((c) => c.val);
-  const nameType = typeof principal.name_typ === 'string' ? principal.name_typ : DEFAULT_NAME_CLAIM;
+  // The platform takes the name from the token's name-like claims (preferred_username, upn, name,
+  // depending on the token version): it must be one of the principal's claim values, and the id
+  // its object id or subject.
   const consistent =
     principal.auth_typ === idp &&
     (options.identityProvider === undefined || idp === options.identityProvider) &&
-    claim([nameType]).includes(name) &&
-    claim(OBJECT_ID_CLAIMS).some((oid) => oid.toLowerCase() === id.toLowerCase());
+    claims.some((c) => c.val === name) &&
+    claim(ID_CLAIMS).some((v) => v.toLowerCase() === id.toLowerCase());
   if (!consistent) return { kind: 'unauthenticated', reason: 'inconsistent-principal' };
-  const memberOf = [id, ...claim(GROUP_CLAIMS)].map((v) => v.toLowerCase());
+  const memberOf = [id, ...claim(OBJECT_ID_CLAIMS), ...claim(GROUP_CLAIMS)].map((v) => v.toLowerCase());
   const onAllowList = memberOf.some((v) => options.allowedOperators.includes(v));
   return { kind: 'platform', name: name.slice(0, 120), id, idp, onAllowList };
 }
