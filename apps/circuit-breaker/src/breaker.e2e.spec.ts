@@ -167,4 +167,34 @@ describe('circuit breaker end to end under the local host', () => {
     expect((after.transitions ?? []).map((t) => `${t.from}>${t.to}:${t.by}`)).toEqual(['closed>open:monitor', 'open>closed:alice (unauthenticated)']);
     console.info(JSON.stringify({ applied: finalApplied.size, deadLettered: finalDead.size, sent: healthy.length + failing.length + duringPause.length }));
   }, 600_000);
+
+  it('a switch that fails (ingestion host down) is retried until it works: no approval before ingestion is paused, "switch failing" shown and told (issue 13 item 9)', async () => {
+    // The switch's target refuses connections: the ingestion host is stopped.
+    await ingestion.stop();
+    const trip = await fetch(`${breaker.baseUrl}/api/breaker/trip`, { method: 'POST', headers: { 'x-functions-key': breakerKey, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'switch drill' }) });
+    expect(trip.status).toBe(202);
+    const failing = await waitUntil(async () => {
+      const s = await breakerState();
+      return s.status === 'open' && s.episode === 2 && s.switch?.state === 'failing' ? s : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500, description: 'switch failing on the status endpoint' });
+    expect(failing.switch).toMatchObject({ target: 'paused', attempts: expect.any(Number), nextAttemptAt: expect.any(String) });
+    expect(failing.approval).toBeUndefined();
+    await waitUntil(() => notices().find((n) => n.kind === 'switch-failing' && n.episode === 2), { timeoutMs: 60_000, description: 'switch-failing notice' });
+    // A trip meanwhile is refused: the episode is alive, converging.
+    expect((await fetch(`${breaker.baseUrl}/api/breaker/trip`, { method: 'POST', headers: { 'x-functions-key': breakerKey } })).status).toBe(409);
+
+    // The host comes back at the same address: the next try pauses it, then the approval is offered.
+    ingestion = await stack.restartHost('ingestion');
+    const paused = await waitUntil(async () => {
+      const s = await breakerState();
+      return s.switch?.state === 'ok' && s.approval ? s : undefined;
+    }, { timeoutMs: 300_000, intervalMs: 1_000, description: 'switch recovered and approval offered' });
+    expect(paused).toMatchObject({ status: 'open', episode: 2, switch: { target: 'paused', state: 'ok' } });
+    expect(await ingestPaused()).toBe(true);
+    await waitUntil(() => notices().find((n) => n.kind === 'tripped' && n.episode === 2), { timeoutMs: 60_000, description: 'trip notice with the link' });
+    const kinds = notices().filter((n) => n.episode === 2).map((n) => n.kind);
+    expect(kinds.indexOf('switch-failing')).toBeLessThan(kinds.indexOf('switch-recovered'));
+    expect(kinds.indexOf('switch-recovered')).toBeLessThan(kinds.indexOf('tripped'));
+    console.info(JSON.stringify({ switchFailedTries: failing.switch?.attempts, noticesEpisode2: kinds }));
+  }, 600_000);
 });
