@@ -32,7 +32,7 @@ export const breakerSwitchSchema = z.object({
   since: z.string(),
   /** Failed calls in a row (while failing). */
   attempts: z.number().int().optional(),
-  /** The last failure's code (never a message: it could carry an endpoint or token). */
+  /** The last failure's issue code and HTTP status, e.g. `UNKNOWN (HTTP 403)` (never a message: it could carry an endpoint or token). */
   lastError: z.string().optional(),
   /** When the next call is due (ISO, while failing). */
   nextAttemptAt: z.string().optional(),
