@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DEAD_LETTER_SCHEMA, RESOURCE_NAMES } from '@telemetry/contracts';
@@ -59,9 +59,31 @@ export function findContractRedeclarations(files: readonly SourceFile[]): Redecl
   return found;
 }
 
-/** The workspace's TypeScript sources (tests included: they declare shapes too), as git sees them. */
+/** The workspace's TypeScript sources (tests included: they declare shapes too); git's view when there is one. */
 export async function workspaceSources(root: string): Promise<SourceFile[]> {
-  const { stdout } = await promisify(execFile)('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'apps', 'libs', 'tools'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
-  const paths = stdout.split('\n').filter((p) => /\.(ts|mts|cts)$/.test(p) && !p.includes('/node_modules/'));
-  return Promise.all(paths.map(async (p) => ({ path: p, text: await readFile(path.join(root, p), 'utf8').catch(() => '') })));
+  const paths = (await gitFiles(root)) ?? (await walk(root, ['apps', 'libs', 'tools']));
+  const sources = paths.filter((p) => /\.(ts|mts|cts)$/.test(p) && !/(^|\/)(node_modules|dist)\//.test(p));
+  return Promise.all(sources.map(async (p) => ({ path: p, text: await readFile(path.join(root, p), 'utf8').catch(() => '') })));
+}
+
+async function gitFiles(root: string): Promise<string[] | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('git', ['ls-files', '--cached', '--others', '--exclude-standard', '--', 'apps', 'libs', 'tools'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    return stdout.split('\n').filter(Boolean);
+  } catch {
+    return undefined; // an exported tree without .git
+  }
+}
+
+async function walk(root: string, dirs: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const dir of dirs) {
+    const entries = await readdir(path.join(root, dir), { withFileTypes: true }).catch(() => []);
+    for (const entry of entries) {
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory() && !['node_modules', 'dist', '.nx'].includes(entry.name)) out.push(...(await walk(root, [rel])));
+      else if (entry.isFile()) out.push(rel);
+    }
+  }
+  return out;
 }
