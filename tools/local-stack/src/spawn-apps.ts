@@ -43,6 +43,25 @@ export interface AppHosts {
 const newKey = (): string => randomBytes(24).toString('base64url');
 
 /**
+ * The settings are one superset, but a setting holding another app's key goes only to the apps
+ * that use it (least authority): ingestion's master key and the approval signing key to the
+ * breaker, the breaker's function key to the reprocessor (its status reads). device-status holds
+ * none of the breaker's keys: it reads the anonymous summary (issue 13 item 6).
+ */
+export function keyHolders(keysOf: (app: string) => AppKeys, approvalSigningKey: string): Map<string, readonly string[]> {
+  return new Map<string, readonly string[]>([
+    [keysOf('ingestion').masterKey, ['circuit-breaker']],
+    [approvalSigningKey, ['circuit-breaker']],
+    [keysOf('circuit-breaker').functionKey, ['dead-letter-reprocessor']],
+  ]);
+}
+
+/** One app's share of the superset: every setting, except another app's key it does not use. */
+export function settingsForApp(common: Record<string, string>, holders: Map<string, readonly string[]>, app: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(common).filter(([, value]) => holders.get(value)?.includes(app) ?? true));
+}
+
+/**
  * Step 4 of a stack: every app in its own local host process, on ports picked up front so each
  * app's settings can name the others' URLs (the breaker pauses ingestion through its admin API);
  * so the hosts start together. Each app has its own master and function key, as in Azure: the
@@ -70,19 +89,8 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     approvalSigningKey,
     webhookUrl: options.webhookUrl,
   });
-  // The settings are one superset, but a setting holding another app's key goes only to the apps
-  // that use it (least authority): ingestion's master key to the breaker (its switch), the
-  // breaker's function key to the apps that read its status.
-  const keyUsers = new Map<string, readonly string[]>([
-    [keysOf('ingestion').masterKey, ['circuit-breaker']],
-    [approvalSigningKey, ['circuit-breaker']],
-    // device-status holds none of the breaker's keys: it reads the anonymous summary (issue 13 item 6).
-    [keysOf('circuit-breaker').functionKey, ['dead-letter-reprocessor']],
-  ]);
-  const settingsOf = (app: string): Record<string, string> => {
-    const own = Object.fromEntries(Object.entries(common).filter(([, value]) => keyUsers.get(value)?.includes(app) ?? true));
-    return { ...own, ...options.settingsOverrides?.[app] };
-  };
+  const holders = keyHolders(keysOf, approvalSigningKey);
+  const settingsOf = (app: string): Record<string, string> => ({ ...settingsForApp(common, holders, app), ...options.settingsOverrides?.[app] });
 
   const hosts = new Map<string, SpawnedHost>();
   const live: SpawnedHost[] = [];
