@@ -77,7 +77,7 @@ describe('end to end under the local host: ingestion + reprocessor, Cosmos outag
   afterAll(async () => {
     await producer?.close();
     await stack?.stop();
-    await breaker?.close();
+    await breaker?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 120_000);
 

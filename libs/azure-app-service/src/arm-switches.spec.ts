@@ -19,7 +19,7 @@ describe('ARM ingestion switches against a loopback ARM endpoint', () => {
   beforeEach(async () => {
     arm = await startLoopbackArmServer({ 'rg-telemetry/func-ingest': ORIGINAL });
   });
-  afterEach(async () => arm?.close());
+  afterEach(async () => arm?.stop());
 
   const webApps = () => connectWebApps(SUB, credential, { endpoint: arm.endpoint, agent: arm.agent, retryOptions: { maxRetries: 0 } });
   const target = { subscriptionId: SUB, resourceGroup: 'rg-telemetry', appName: 'func-ingest' };

@@ -44,7 +44,7 @@ describe('createTelemetryMetrics', () => {
     endpoint = await startFakeIngestionEndpoint();
   });
   afterAll(async () => {
-    await endpoint.close();
+    await endpoint.stop();
     await rm(dir, { recursive: true, force: true });
   });
 

@@ -110,7 +110,7 @@ describe('the breaker cannot wedge: a failing switch is retried on durable timer
     services = { ...made.services, ingestion: new ArmFunctionDisableSwitch(webApps, { subscriptionId: SUB, resourceGroup: 'rg-telemetry', appName: 'func-ingest', functionNames: ['ingestTelemetry'] }) };
     notices = () => made.notifier.notices.map((n) => n.kind);
   });
-  afterEach(async () => arm?.close());
+  afterEach(async () => arm?.stop());
 
   it('during a trip: no approval is offered until ingestion is really paused; "switch failing" is shown and told; it converges once ARM recovers', async () => {
     arm.failWith(503);

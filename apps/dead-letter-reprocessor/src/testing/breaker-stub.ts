@@ -7,7 +7,7 @@ export interface BreakerStub {
   setState(state: 'open' | 'closed'): void;
   /** Authorised status reads so far. */
   reads(): number;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -29,6 +29,6 @@ export async function startBreakerStub(): Promise<BreakerStub> {
     key,
     setState: (next) => void (state = next),
     reads: () => reads,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

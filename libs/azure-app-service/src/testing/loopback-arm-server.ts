@@ -28,7 +28,8 @@ export interface LoopbackArmServer {
   failWith(status: number, code?: string): void;
   /** Calls succeed again. */
   recover(): void;
-  close(): Promise<void>;
+  /** Shuts the server down (what we start, we stop). */
+  stop(): Promise<void>;
 }
 
 /** A self-signed certificate for 127.0.0.1, made with the system's openssl (the SDK insists on https for bearer tokens). */
@@ -102,7 +103,7 @@ export async function startLoopbackArmServer(sites: Record<string, Record<string
     recover: () => {
       failure = undefined;
     },
-    close: () => new Promise<void>((resolve) => {
+    stop: () => new Promise<void>((resolve) => {
       agent.destroy();
       server.closeAllConnections();
       server.close(() => resolve());

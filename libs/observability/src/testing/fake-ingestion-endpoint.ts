@@ -18,7 +18,7 @@ export interface FakeIngestionEndpoint {
   connectionString: string;
   metrics: ReceivedMetric[];
   authorizationHeaders: Array<string | undefined>;
-  close(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 interface Envelope {
@@ -56,7 +56,7 @@ export async function startFakeIngestionEndpoint(): Promise<FakeIngestionEndpoin
     connectionString: `InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint=https://127.0.0.1:${port}/`,
     metrics,
     authorizationHeaders,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
 
