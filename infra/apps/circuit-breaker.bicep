@@ -8,7 +8,6 @@
 // drift-check: not set in Azure: INGESTION_SWITCH_KEY (BREAKER_SWITCH=http only; Azure uses ARM)
 // drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
 // drift-check: not set in Azure: WEBSITE_AUTH_ENABLED (set by App Service itself, True when authsettingsV2 is on)
-// drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 
 param shared object
 param identity object

@@ -3,7 +3,6 @@
 // (reprocessorSettingsSchema, CONNECTION_SETTINGS, BINDING_SETTINGS).
 //
 // drift-check: not set in Azure: COSMOS_KEY (local emulator only; the managed identity is used)
-// drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 
 param shared object
 param identity object

@@ -3,7 +3,6 @@
 // CONNECTION_SETTINGS, BINDING_SETTINGS). tools/deploy-checks fails on drift either way.
 //
 // drift-check: not set in Azure: COSMOS_KEY (local emulator only; the managed identity is used)
-// drift-check: not set in Azure: METRICS_SNAPSHOT_FILE (local stack only)
 
 @description('Shared values from main.bicep (see the `shared` variable there).')
 param shared object

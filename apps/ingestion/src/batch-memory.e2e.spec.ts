@@ -7,8 +7,7 @@ import { EventHubProducerClient } from '@azure/event-hubs';
 import { QueueClient } from '@azure/storage-queue';
 import { decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 import { waitUntil } from '@telemetry/local-services';
-import { metricsDir, startLocalStack, type LocalStack } from '@telemetry/local-stack';
-import { readMetricsSnapshotFile } from '@telemetry/observability';
+import { metricsDir, readMetricsSnapshotFile, startLocalStack, type LocalStack } from '@telemetry/local-stack';
 
 // Generous: its own waits allow 150 s to process and the stack starts first; CI shares a loaded 2-core machine.
 jest.setTimeout(420_000);

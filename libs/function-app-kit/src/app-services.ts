@@ -1,5 +1,6 @@
 import type { Logger } from '@telemetry/core';
 import { consoleLogger } from './console-logger';
+import { hostExtensions } from './host-extensions';
 
 export type Env = Record<string, string | undefined>;
 
@@ -30,15 +31,23 @@ export interface AppServices<S> {
 /** The composition root of a function app, the same shape in every app (registerAppHooks wires it to the host). */
 export function defineAppServices<S>(options: AppServicesOptions<S>): AppServices<S> {
   let services: S | undefined;
+  let extensionStops: (() => Promise<void>)[] = [];
   const start = (): S => {
-    services ??= options.create((options.env ?? (() => process.env))(), { app: options.app, logger: consoleLogger(options.app) });
+    if (services === undefined) {
+      const built = options.create((options.env ?? (() => process.env))(), { app: options.app, logger: consoleLogger(options.app) });
+      services = built;
+      extensionStops = hostExtensions().flatMap((extend) => extend({ app: options.app, services: built }) ?? []);
+    }
     return services;
   };
   const get = (() => start()) as AppServices<S>;
   Object.defineProperty(get, 'app', { value: options.app });
   get.start = start;
   get.stop = async () => {
-    if (services !== undefined) await options.stop?.(services);
+    if (services === undefined) return;
+    await options.stop?.(services);
+    // After the services' own stop, so an extension sees their final state (e.g. the last metrics).
+    await Promise.allSettled(extensionStops.map((stop) => stop()));
   };
   return get;
 }

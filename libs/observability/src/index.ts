@@ -7,5 +7,4 @@ export * from './fan-out-metrics';
 export * from './format-metrics-summary';
 export * from './observability-settings';
 export * from './azure-monitor';
-export * from './metrics-snapshot-file';
 export * from './create-telemetry-metrics';

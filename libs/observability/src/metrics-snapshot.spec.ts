@@ -1,9 +1,5 @@
 import fc from 'fast-check';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { InMemoryMetrics } from './in-memory-metrics';
-import { readMetricsSnapshotFile, writeMetricsSnapshotFile } from './metrics-snapshot-file';
 import { mergeSnapshots } from './metrics-snapshot';
 
 type Op = { kind: 'applied'; value: number } | { kind: 'dl'; value: number; code: string } | { kind: 'batch'; value: number };
@@ -32,23 +28,5 @@ describe('mergeSnapshots', () => {
         expect(merged).toEqual(whole);
       }),
     );
-  });
-});
-
-describe('snapshot files', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'obs-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('round-trips a snapshot and reports a file not written yet as undefined', async () => {
-    const file = path.join(dir, 'ingestion.json');
-    expect(await readMetricsSnapshotFile(file)).toBeUndefined();
-    const snapshot = apply(new InMemoryMetrics(), [{ kind: 'dl', value: 2, code: 'INVALID_JSON' }]).snapshot();
-    await writeMetricsSnapshotFile(file, { app: 'ingestion', pid: 1, at: '2026-11-21T00:00:00.000Z', snapshot });
-    expect(await readMetricsSnapshotFile(file)).toEqual({ app: 'ingestion', pid: 1, at: '2026-11-21T00:00:00.000Z', snapshot });
   });
 });

@@ -11,14 +11,9 @@ export const observabilitySettingsSchema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
   /** `Authorization=AAD;ClientId=<uami client id>`: the identity metrics are sent with. */
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().min(1).optional(),
-  /** Local only: file the in-memory snapshot is written to, read by the `npm start` summary. */
-  METRICS_SNAPSHOT_FILE: z.string().min(1).optional(),
 });
 
 export type ObservabilitySettings = z.output<typeof observabilitySettingsSchema>;
-
-/** Settings that exist only on the local stack; infra never sets them (the drift check skips them). */
-export const LOCAL_ONLY_SETTINGS = ['METRICS_SNAPSHOT_FILE'] as const;
 
 /**
  * Parses an `Authorization=AAD[;ClientId=<id>]` authentication string: undefined when it does not

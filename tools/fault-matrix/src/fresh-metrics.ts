@@ -1,8 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { readMetricsSnapshotFile } from '@telemetry/observability';
 import { waitUntil } from '@telemetry/local-services';
-import { metricsDir } from '@telemetry/local-stack';
+import { metricsDir, readMetricsSnapshotFile } from '@telemetry/local-stack';
 
 /** A process that still runs (signal 0 only checks). */
 function isRunning(pid: number): boolean {

@@ -9,3 +9,4 @@ export * from './reconcile';
 export * from './webhook-sink';
 export * from './run-scenario';
 export * from './summary-table';
+export * from './metrics-snapshot';

@@ -1,7 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { HostAdminClient } from '@telemetry/local-host';
-import { emptySnapshot, mergeSnapshots, readMetricsSnapshotFile, type MetricsSnapshot } from '@telemetry/observability';
+import { emptySnapshot, mergeSnapshots, type MetricsSnapshot } from '@telemetry/observability';
+import { readMetricsSnapshotFile } from './metrics-snapshot';
 import { waitUntil } from '@telemetry/local-services';
 import { simulate, type SimulateOptions, type SimulationSummary } from '@telemetry/simulator';
 import { waitForDrain } from './drain';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { freePort } from '@telemetry/local-services';
 import { stackAppSettings } from './app-settings';
+import { bundleMetricsPlugin, METRICS_FILE_ENV } from './metrics-snapshot';
 import type { StackBase } from './stack-services';
 
 export interface SpawnAppsOptions {
@@ -95,12 +96,18 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const hosts = new Map<string, SpawnedHost>();
   const live: SpawnedHost[] = [];
   let instance = 0;
+  let plugin: Promise<string> | undefined;
+  const metricsPlugin = (): Promise<string> => (plugin ??= bundleMetricsPlugin(path.join(path.dirname(options.metricsDir), 'host-plugins')));
   const start = async (app: string, port: number): Promise<SpawnedHost> => {
     const dir = options.appDirs.get(app);
     if (!dir) throw new Error(`app "${app}" is not part of this stack (${apps.join(', ')})`);
     // Each instance writes its own metrics snapshot; the npm start summary merges them.
     const metricsFile = path.join(options.metricsDir, `${app}-${++instance}.json`);
-    const host = await spawnHost({ app: dir, settings: { METRICS_SNAPSHOT_FILE: metricsFile, ...settingsOf(app) }, port, ...keysOf(app), echo: options.echo, readyTimeoutMs: 60_000 });
+    // Written by a host extension the plugin injects (no app setting names it).
+    const host = await spawnHost({
+      app: dir, settings: settingsOf(app), env: { [METRICS_FILE_ENV]: metricsFile }, pluginModules: [await metricsPlugin()],
+      port, ...keysOf(app), echo: options.echo, readyTimeoutMs: 60_000,
+    });
     live.push(host);
     return host;
   };

@@ -1,5 +1,5 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import type { MetricsSnapshot } from './metrics-snapshot';
+import type { MetricsSnapshot } from '@telemetry/observability';
 
 export interface MetricsSnapshotFile {
   app: string;
