@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { ConfigError, readConfigFile, type EmulatorOptions, type HubOptions } from './config';
+import { ConfigError, configFileSchema, readConfigFile, type EmulatorOptions, type HubOptions } from './config';
 
 /** Parses `name:partitions[:cg1,cg2]`. */
 export function parseHubFlag(value: string): HubOptions {
@@ -21,6 +21,8 @@ function parseNumber(value: string): number {
  * (`/proc/<pid>/cmdline`), an environment only by its owner.
  */
 export const SAS_KEY_ENV = 'EVENTHUBS_EMULATOR_SAS_KEY';
+/** Environment variable with more rules as JSON: `[{ "keyName", "key", "rights": ["Listen"] }]` (the config file's `sasRules`). */
+export const SAS_RULES_ENV = 'EVENTHUBS_EMULATOR_SAS_RULES';
 
 /** CLI flags (over an optional --config file, and env SAS_KEY_ENV for the key) to emulator options. */
 export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv = {}): EmulatorOptions {
@@ -51,6 +53,14 @@ export function parseCliOptions(argv: readonly string[], env: NodeJS.ProcessEnv 
   const dataDir = flags.data ?? file?.dataDir;
   if (dataDir !== undefined) options.dataDir = dataDir;
   if (keyName !== undefined && key !== undefined) options.sas = { keyName, key, ...(file?.sasSecondaryKey ? { secondaryKey: file.sasSecondaryKey } : {}) };
+  const rulesFromEnv = env[SAS_RULES_ENV];
+  if (rulesFromEnv) {
+    const parsed = configFileSchema.shape.sasRules.safeParse(JSON.parse(rulesFromEnv));
+    if (!parsed.success) throw new ConfigError(`${SAS_RULES_ENV}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    options.sasRules = parsed.data ?? [];
+  } else if (file?.sasRules) {
+    options.sasRules = file.sasRules;
+  }
   const retentionHours = flags.retentionHours ?? file?.retentionHours;
   if (retentionHours !== undefined) options.retentionHours = retentionHours;
   const retentionMb = flags.retentionMb ?? file?.retentionMb;

@@ -1,4 +1,4 @@
-import { parseCliOptions, SAS_KEY_ENV } from './cli-options';
+import { parseCliOptions, SAS_KEY_ENV, SAS_RULES_ENV } from './cli-options';
 import { start } from './emulator';
 import { stderrLogger } from './log';
 
@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     options = parseCliOptions(process.argv.slice(2), process.env);
     // Read once; children and diagnostics need not see it.
     delete process.env[SAS_KEY_ENV];
+    delete process.env[SAS_RULES_ENV];
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);

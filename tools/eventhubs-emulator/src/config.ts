@@ -20,6 +20,8 @@ export const configFileSchema = z
     sasKeyName: z.string().min(1).optional(),
     sasKey: z.string().min(1).optional(),
     sasSecondaryKey: z.string().min(1).optional(),
+    /** More authorization rules, e.g. a Listen-only one for consumers. */
+    sasRules: z.array(z.object({ keyName: z.string().min(1), key: z.string().min(1), secondaryKey: z.string().min(1).optional(), rights: z.array(z.enum(['Manage', 'Send', 'Listen'])).min(1).optional() }).strict()).optional(),
     retentionHours: z.number().positive().optional(),
     retentionMb: z.number().positive().optional(),
     fsync: z.boolean().optional(),
@@ -46,6 +48,8 @@ export interface EmulatorOptions {
    * unexpired, whose resource covers the claimed entity.
    */
   sas?: SasRule;
+  /** More rules besides `sas` (which connection strings carry), e.g. `{ keyName: 'ListenOnly', key, rights: ['Listen'] }`. */
+  sasRules?: SasRule[];
   /** Drop segments whose newest event is older than this (the service default is 24 h). */
   retentionHours?: number;
   /** Per partition: drop oldest segments beyond this size (an emulator knob; the service has none). */
@@ -69,6 +73,7 @@ export interface EmulatorConfig {
   readonly dataDir?: string;
   readonly hubs: readonly Readonly<{ name: string; partitions: number; consumerGroups: readonly string[] }>[];
   readonly sas?: Readonly<SasRule>;
+  readonly sasRules: readonly Readonly<SasRule>[];
   readonly retentionMs?: number;
   readonly retentionBytes?: number;
   readonly fsync: boolean;
@@ -96,6 +101,10 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
   });
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535)) problems.push(`port: ${options.port} is not a port`);
   if (options.sas && (!options.sas.keyName || !options.sas.key)) problems.push('sas: keyName and key are both required');
+  if (options.sasRules?.length && !options.sas) problems.push('sasRules: need sas (the rule connection strings carry)');
+  options.sasRules?.forEach((rule, i) => {
+    if (!rule.keyName || !rule.key) problems.push(`sasRules[${i}]: keyName and key are both required`);
+  });
   if (options.retentionHours !== undefined && !(options.retentionHours > 0)) problems.push('retentionHours: must be > 0');
   if (options.retentionMb !== undefined && !(options.retentionMb > 0)) problems.push('retentionMb: must be > 0');
   if (problems.length > 0) throw new ConfigError(`invalid emulator settings:\n  ${problems.join('\n  ')}`);
@@ -111,6 +120,7 @@ export function resolveConfig(options: EmulatorOptions): EmulatorConfig {
       ),
     ),
     ...(options.sas ? { sas: Object.freeze({ ...options.sas }) } : {}),
+    sasRules: Object.freeze((options.sasRules ?? []).map((rule) => Object.freeze({ ...rule }))),
     retentionMs: (options.retentionHours ?? 24) * 3600_000,
     ...(retentionBytes === undefined ? {} : { retentionBytes }),
     fsync: options.fsync ?? false,

@@ -10,6 +10,8 @@ const quiet = (): void => undefined;
 // No retries, so a refusal surfaces as is; a long timeout, so a loaded machine does not turn it into a timeout.
 const noRetry = { retryOptions: { maxRetries: 0, timeoutInMs: 60_000 } };
 const RULE = { keyName: 'RootManageSharedAccessKey', key: 'cHJpbWFyeS1rZXktZm9yLXRlc3Rz', secondaryKey: 'c2Vjb25kYXJ5LWtleS1mb3ItdGVzdHM=' };
+const LISTEN = { keyName: 'ListenOnly', key: 'bGlzdGVuLW9ubHkta2V5', rights: ['Listen' as const] };
+const SEND = { keyName: 'SendOnly', key: 'c2VuZC1vbmx5LWtleQ==', rights: ['Send' as const] };
 
 /** A SAS token as the SDK builds one (core-amqp createToken): HMAC-SHA256 of `<encoded sr>\n<se>`. */
 function sasToken(resource: string, key: string, expirySeconds: number, keyName = RULE.keyName): string {
@@ -52,7 +54,7 @@ describe('emulator SAS: signature, expiry and audience checked as the service do
   }
 
   beforeAll(async () => {
-    emulator = await start({ hubs: [{ name: 'secure', partitions: 1 }, { name: 'sec', partitions: 1 }, { name: 'other', partitions: 1 }], sas: RULE, log: quiet });
+    emulator = await start({ hubs: [{ name: 'secure', partitions: 1 }, { name: 'sec', partitions: 1 }, { name: 'other', partitions: 1 }], sas: RULE, sasRules: [LISTEN, SEND], log: quiet });
   });
   afterAll(async () => emulator?.close());
 
@@ -96,6 +98,30 @@ describe('emulator SAS: signature, expiry and audience checked as the service do
     expect(await sendError(withToken(sasToken(`${endpoint()}/secure`, RULE.key, inAnHour())))).toBeUndefined();
     expect(await propertiesError(withToken(sasToken(`https://127.0.0.1:${emulator.port}/SECURE`, RULE.key, inAnHour())))).toBeUndefined();
     expect(await propertiesError(withToken(sasToken(`${endpoint()}/`, RULE.key, inAnHour()), 'other'))).toBeUndefined();
+  });
+
+  it("a rule's rights: Listen-only receives but cannot send, Send-only sends but cannot receive (both read hub properties)", async () => {
+    const listen = emulatorConnectionString(emulator.port, 'secure', LISTEN);
+    const send = emulatorConnectionString(emulator.port, 'secure', SEND);
+    expect(await propertiesError(listen)).toBeUndefined();
+    expect(await propertiesError(send)).toBeUndefined();
+    expect(await sendError(send)).toBeUndefined();
+    const refused = await sendError(listen);
+    expect(refused?.code).toBe('UnauthorizedError');
+    expect(refused?.message).toContain("'Send' claim(s) are required");
+    const listener = new EventHubConsumerClient('$Default', listen);
+    try {
+      expect((await receiveEvents(listener, '0', earliestEventPosition, 1)).length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await listener.close();
+    }
+    // No retries: UnauthorizedError is retryable for the SDK, which would otherwise keep re-opening.
+    const sender = new EventHubConsumerClient('$Default', send, noRetry);
+    try {
+      await expect(receiveEvents(sender, '0', earliestEventPosition, 1)).rejects.toMatchObject({ code: 'UnauthorizedError' });
+    } finally {
+      await sender.close();
+    }
   });
 
   it('a spawned emulator gets its key through the environment, not its command line', async () => {

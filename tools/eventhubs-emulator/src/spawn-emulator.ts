@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ManagedProcess } from '@telemetry/local-services';
-import { SAS_KEY_ENV } from './cli-options';
+import { SAS_KEY_ENV, SAS_RULES_ENV } from './cli-options';
 import type { HubOptions } from './config';
 import type { SasRule } from './service/sas';
 
@@ -13,6 +13,8 @@ export interface SpawnEmulatorOptions {
   port?: number;
   /** The key reaches the process through its environment, never its command line. */
   sas?: SasRule;
+  /** More rules (e.g. Listen-only), also through the environment. */
+  sasRules?: SasRule[];
   retentionHours?: number;
   retentionMb?: number;
   fsync?: boolean;
@@ -55,7 +57,7 @@ export async function spawnEmulator(options: SpawnEmulatorOptions): Promise<Spaw
     command: process.execPath,
     // tsx resolved here, so the child does not depend on the caller's working directory.
     args: ['--import', pathToFileURL(require.resolve('tsx')).href, CLI, ...cliArgs(options)],
-    ...(options.sas ? { env: { [SAS_KEY_ENV]: options.sas.key } } : {}),
+    ...(options.sas ? { env: { [SAS_KEY_ENV]: options.sas.key, ...(options.sasRules?.length ? { [SAS_RULES_ENV]: JSON.stringify(options.sasRules) } : {}) } } : {}),
     readyPattern: /^Endpoint=sb:\/\/127\.0\.0\.1:\d+;/,
     ...(options.echo === undefined ? {} : { echo: options.echo }),
   });

@@ -71,10 +71,17 @@ export class AmqpServer {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** With SAS on: a put-token on this connection granted `entityPath` or a path above it. */
-  private isAuthorized(connection: Connection, entityPath: string): boolean {
+  /** With SAS on: a put-token on this connection granted `entityPath` or a path above it (with `right`, when named). */
+  private isAuthorized(connection: Connection, entityPath: string, right?: 'Send' | 'Listen'): boolean {
     if (!this.config.sas) return true;
-    return grantCovers(connectionState(connection).grants, entitySegments(entityPath));
+    return grantCovers(connectionState(connection).grants, entitySegments(entityPath), right);
+  }
+
+  /** The service's words when the claim is there but not the right. */
+  private missingClaim(connection: Connection, entityPath: string, right: 'Send' | 'Listen'): ReturnType<typeof amqpError> {
+    return this.isAuthorized(connection, entityPath)
+      ? amqpError('amqp:unauthorized-access', `Unauthorized access. '${right}' claim(s) are required to perform this operation.`)
+      : amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token for this entity on $cbs first.');
   }
 
   /** Our receiver: the peer sends to $cbs, $management, a hub or a partition. */
@@ -92,7 +99,7 @@ export class AmqpServer {
     const hub = hubName === undefined ? undefined : this.namespace.hub(hubName);
     if (!hub) return receiver.close(notFound(this.namespace.host, hubName ?? receiver.target?.address ?? ''));
     const entityPath = target.kind === 'partition' ? `${hub.name}/Partitions/${target.partition}` : hub.name;
-    if (!this.isAuthorized(connection, entityPath)) return receiver.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token for this entity on $cbs first.'));
+    if (!this.isAuthorized(connection, entityPath, 'Send')) return receiver.close(this.missingClaim(connection, entityPath, 'Send'));
     const partition = target.kind === 'partition' ? hub.partition(target.partition) : undefined;
     if (target.kind === 'partition' && !partition) return receiver.close(invalidPartition());
     // max-message-size makes the SDK's createBatch enforce the same limit client side.
@@ -125,9 +132,8 @@ export class AmqpServer {
     }
     const partition = hub.partition(source.partition);
     if (!partition) return sender.close(invalidPartition());
-    if (!this.isAuthorized(connection, `${hub.name}/ConsumerGroups/${source.consumerGroup}/Partitions/${source.partition}`)) {
-      return sender.close(amqpError('amqp:unauthorized-access', 'Unauthorized: put a valid token for this entity on $cbs first.'));
-    }
+    const consumerPath = `${hub.name}/ConsumerGroups/${source.consumerGroup}/Partitions/${source.partition}`;
+    if (!this.isAuthorized(connection, consumerPath, 'Listen')) return sender.close(this.missingClaim(connection, consumerPath, 'Listen'));
     const expression = selectorExpression(remoteSourceFilter(sender));
     const position = expression === undefined ? { kind: 'earliest' as const } : parsePositionFilter(expression);
     if (!position) return sender.close(amqpError('com.microsoft:argument-error', `Unsupported filter expression: ${expression}`));
@@ -175,7 +181,7 @@ export class AmqpServer {
       reply = result.reply;
       // Tokens are renewed on the same connection: keep each granted path once.
       const grant = result.grant;
-      if (grant && !state.grants.some((g) => g.join('/') === grant.join('/'))) state.grants.push(grant);
+      if (grant && !state.grants.some((g) => g.path.join('/') === grant.path.join('/') && g.rights.join() === grant.rights.join())) state.grants.push(grant);
       if (result.reply.status === 401) this.log('put-token refused', { status: result.reply.status });
     } else {
       reply = handleManagement(request, this.namespace, (entityPath) => this.isAuthorized(connection, entityPath));

@@ -1,9 +1,16 @@
 import type { Connection, Sender } from 'rhea';
+import type { SasRight } from '../service/sas';
+
+/** What a put-token granted: an entity path (lower-case segments; `[]` = the namespace) and the rule's rights. */
+export interface Grant {
+  path: readonly string[];
+  rights: readonly SasRight[];
+}
 
 /** Per-connection state: claims granted through $cbs and the links replies go out on. */
 export interface ConnectionState {
-  /** Entity paths (lower-case segments) put-token authorised; `[]` is the whole namespace. */
-  grants: (readonly string[])[];
+  /** What put-token authorised on this connection. */
+  grants: Grant[];
   /** Request/response reply links by their target address (the request's reply_to). */
   replyLinks: Map<string, Sender>;
   /** Cleanups to run when the connection goes away. */

@@ -1,6 +1,7 @@
 import type { Message } from 'rhea';
 import type { EmulatorConfig } from '../config';
-import { checkSasToken } from '../service/sas';
+import { checkSasToken, type SasRight } from '../service/sas';
+import type { Grant } from './connection-state';
 import { parseResource, resourceCovers } from '../service/sas-audience';
 import { INVALID_PARTITION_DESCRIPTION } from './conditions';
 import type { Namespace } from './namespace';
@@ -22,7 +23,7 @@ const unauthorized = (description: string): { reply: Reply } => ({ reply: { stat
  * 404, which the SDK turns into MessagingEntityNotFoundError. Returns the entity path the claim
  * grants (lower-case segments; `[]` for the whole namespace) when it succeeds.
  */
-export function handlePutToken(request: Message, namespace: Namespace, config: EmulatorConfig): { reply: Reply; grant?: string[] } {
+export function handlePutToken(request: Message, namespace: Namespace, config: EmulatorConfig): { reply: Reply; grant?: Grant } {
   const props = (request.application_properties ?? {}) as Record<string, unknown>;
   if (props.operation !== 'put-token') return { reply: { status: 400, condition: 'amqp:not-implemented', description: `unsupported $cbs operation ${String(props.operation)}` } };
   const audience = typeof props.name === 'string' ? props.name : '';
@@ -33,19 +34,21 @@ export function handlePutToken(request: Message, namespace: Namespace, config: E
   } catch {
     claimed = parseResource(audience);
   }
+  let rights: SasRight[] = ['Manage', 'Send', 'Listen'];
   if (config.sas) {
-    const check = typeof token === 'string' ? checkSasToken(token, config.sas) : ({ ok: false, reason: 'malformed' } as const);
+    const check = typeof token === 'string' ? checkSasToken(token, [config.sas, ...config.sasRules]) : ({ ok: false, reason: 'malformed' } as const);
     if (!check.ok) return unauthorized(`InvalidSignature: The token is not valid (${check.reason}).`);
     if (!resourceCovers(parseResource(check.resource), claimed)) {
       return unauthorized(`InvalidAudience: The token's resource '${check.resource}' does not cover the audience '${audience}'.`);
     }
+    rights = check.rights;
   }
   const hub = claimed.segments[0];
-  if (hub === undefined) return { reply: { status: 202, description: 'Accepted' }, grant: [] };
+  if (hub === undefined) return { reply: { status: 202, description: 'Accepted' }, grant: { path: [], rights } };
   if (!namespace.hub(hub)) {
     return { reply: { status: 404, condition: 'amqp:not-found', description: `The messaging entity '${audience}' could not be found. status-code: 404` } };
   }
-  return { reply: { status: 202, description: 'Accepted' }, grant: claimed.segments };
+  return { reply: { status: 202, description: 'Accepted' }, grant: { path: claimed.segments, rights } };
 }
 
 /** `$management` READ of `com.microsoft:eventhub` and `com.microsoft:partition`. */

@@ -32,10 +32,11 @@ export function entitySegments(path: string): string[] {
   return path.split('/').filter(Boolean).map((s) => s.toLowerCase());
 }
 
-/** True when one of the granted entity paths (segments) is a prefix of `segments`. */
-export function grantCovers(grants: Iterable<readonly string[]>, segments: readonly string[]): boolean {
-  for (const grant of grants) {
-    if (grant.length <= segments.length && grant.every((segment, i) => segment === segments[i])) return true;
+/** True when one of the granted entity paths (segments) is a prefix of `segments`, with `right` when one is named. */
+export function grantCovers(grants: Iterable<{ path: readonly string[]; rights: readonly string[] }>, segments: readonly string[], right?: string): boolean {
+  for (const { path, rights } of grants) {
+    if (right !== undefined && !rights.includes(right)) continue;
+    if (path.length <= segments.length && path.every((segment, i) => segment === segments[i])) return true;
   }
   return false;
 }

@@ -1,14 +1,25 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** A shared access authorization rule: its name and its keys (the service gives each rule a primary and a secondary key). */
+/** The claims a rule grants; Manage includes Send and Listen (as on the service). */
+export type SasRight = 'Manage' | 'Send' | 'Listen';
+
+/** A shared access authorization rule: its name, its keys (the service gives each rule a primary and a secondary key) and its rights. */
 export interface SasRule {
   keyName: string;
   key: string;
   secondaryKey?: string;
+  /** Default: Manage (RootManageSharedAccessKey's rights). */
+  rights?: readonly SasRight[];
+}
+
+/** The rights a rule grants, Manage expanded. */
+export function rightsOf(rule: Pick<SasRule, 'rights'>): SasRight[] {
+  const rights = rule.rights ?? ['Manage'];
+  return rights.includes('Manage') ? ['Manage', 'Send', 'Listen'] : [...new Set(rights)];
 }
 
 export type SasCheck =
-  | { ok: true; keyName: string; resource: string }
+  | { ok: true; keyName: string; resource: string; rights: SasRight[] }
   | { ok: false; reason: 'malformed' | 'unknown-key-name' | 'bad-signature' | 'expired' };
 
 /**
@@ -49,5 +60,5 @@ export function checkSasToken(token: string, rules: SasRule | readonly SasRule[]
   });
   if (!signedWithRuleKey) return { ok: false, reason: 'bad-signature' };
   if (Number(se) * 1000 < nowMs) return { ok: false, reason: 'expired' };
-  return { ok: true, keyName, resource };
+  return { ok: true, keyName, resource, rights: rightsOf(rule) };
 }

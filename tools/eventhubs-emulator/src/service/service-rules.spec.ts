@@ -28,7 +28,8 @@ describe('service rules', () => {
     const key = { keyName: 'root', key: 'secret' };
     const audience = 'sb://127.0.0.1:45672/telemetry';
     const future = Math.floor(Date.now() / 1000) + 3600;
-    expect(checkSasToken(token(audience, 'root', 'secret', future), key)).toEqual({ ok: true, keyName: 'root', resource: audience });
+    expect(checkSasToken(token(audience, 'root', 'secret', future), key)).toEqual({ ok: true, keyName: 'root', resource: audience, rights: ['Manage', 'Send', 'Listen'] });
+    expect(checkSasToken(token(audience, 'listen', 'l', future), [key, { keyName: 'listen', key: 'l', rights: ['Listen'] }])).toMatchObject({ ok: true, rights: ['Listen'] });
     expect(checkSasToken(token(audience, 'root', 'second', future), { ...key, secondaryKey: 'second' })).toMatchObject({ ok: true });
     expect(checkSasToken(token(audience, 'root', 'wrong', future), key)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(checkSasToken(token(audience, 'other', 'secret', future), key)).toEqual({ ok: false, reason: 'unknown-key-name' });
