@@ -60,6 +60,22 @@ describe('the local stack end to end (ingestion under the local host)', () => {
     }
   });
 
+  it('gives the apps a Listen-only Event Hubs rule: ingestion consumes but cannot send', async () => {
+    const environ = readFileSync(`/proc/${stack.hosts.get('ingestion')!.pid}/environ`, 'utf8').split('\0');
+    const settings = JSON.parse(environ.find((e) => e.startsWith('LOCAL_HOST_SETTINGS='))!.slice('LOCAL_HOST_SETTINGS='.length)) as Record<string, string>;
+    const appConnection = settings['EventHubConnection']!;
+    expect(appConnection).toContain('SharedAccessKeyName=AppsListen;');
+    const manageKey = /SharedAccessKey=([^;]+)/.exec(stack.descriptor.eventHubs.connectionString)?.[1] ?? '';
+    expect(environ.join('\n')).not.toContain(manageKey);
+    const producer = new EventHubProducerClient(appConnection, stack.descriptor.eventHubs.hubName, { retryOptions: { maxRetries: 0, timeoutInMs: 60_000 } });
+    try {
+      expect((await producer.getEventHubProperties()).partitionIds.length).toBe(stack.descriptor.eventHubs.partitions);
+      await expect(producer.sendBatch([{ body: 'injected' }])).rejects.toMatchObject({ code: 'UnauthorizedError' } satisfies Partial<MessagingError>);
+    } finally {
+      await producer.close();
+    }
+  });
+
   it("runs Azurite with the stack's own account key: the published key is refused, and the key is on no command line", async () => {
     const { connectionString } = stack.descriptor.storage;
     const key = /AccountKey=([^;]+)/.exec(connectionString)?.[1] ?? '';

@@ -17,6 +17,8 @@ export interface SpawnAppsOptions {
   webhookUrl?: string;
   /** Extra settings per app, over the stack's own (tests: fast retries, small thresholds, stand-ins). */
   settingsOverrides?: Record<string, Record<string, string>>;
+  /** The apps' `EventHubConnection` when not the descriptor's (the stack's Listen-only rule). */
+  eventHubConnection?: string;
   echo?: boolean;
 }
 
@@ -90,6 +92,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     approvalSigningKey,
     webhookUrl: options.webhookUrl,
   });
+  if (options.eventHubConnection) common['EventHubConnection'] = options.eventHubConnection;
   const holders = keyHolders(keysOf, approvalSigningKey);
   const settingsOf = (app: string): Record<string, string> => ({ ...settingsForApp(common, holders, app), ...options.settingsOverrides?.[app] });
 

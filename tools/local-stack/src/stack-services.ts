@@ -16,6 +16,8 @@ export interface StackServicesOptions {
 
 /** The emulator's authorization rule in the dev stack (the service's default rule name). */
 export const STACK_SAS_KEY_NAME = 'RootManageSharedAccessKey';
+/** The rule the apps' Event Hubs connection uses: Listen only, as the apps' Data Receiver role in Azure. */
+export const STACK_LISTEN_KEY_NAME = 'AppsListen';
 
 /** What the stack's services are reached at: the descriptor before any app runs. */
 export type StackBase = Omit<StackDescriptor, 'apps' | 'dashboard'>;
@@ -27,6 +29,12 @@ export interface StackServices {
   /** Apps reach Cosmos through this proxy, so outages and throttling can be injected. */
   cosmosProxy: FaultProxy;
   emulator: SpawnedEmulator;
+  /**
+   * The apps' Event Hubs connection string: a Listen-only rule (the apps only consume and read
+   * partition properties; in Azure their identities hold Data Receiver). The descriptor's connection
+   * string keeps the Manage rule, for the simulator and tools.
+   */
+  appEventHubConnection: string;
   stop(): Promise<void>;
 }
 
@@ -39,6 +47,7 @@ export async function startStackServices(options: StackServicesOptions): Promise
   const consumerGroup = options.consumerGroup ?? 'ingestion';
   const partitions = options.partitions ?? 4;
   const cleanup: (() => Promise<unknown>)[] = [];
+  const listenRule = { keyName: STACK_LISTEN_KEY_NAME, key: randomBytes(32).toString('base64'), rights: ['Listen' as const] };
   try {
     const started = await Promise.allSettled([
       // A storage key of the stack's own: the published Azurite key would let any local user read
@@ -52,6 +61,7 @@ export async function startStackServices(options: StackServicesOptions): Promise
         dataDir: path.join(options.dataDir, 'eventhubs'),
         hubs: [{ name: hubName, partitions, consumerGroups: [consumerGroup] }],
         sas: { keyName: STACK_SAS_KEY_NAME, key: randomBytes(32).toString('base64') },
+        sasRules: [listenRule],
         echo: options.echo,
       }),
     ]);
@@ -69,7 +79,10 @@ export async function startStackServices(options: StackServicesOptions): Promise
       dataDir: options.dataDir,
       startedAt: new Date().toISOString(),
     };
-    return { base, azurite, cosmos, cosmosProxy, emulator, stop: () => stopAll(cleanup) };
+    const appEventHubConnection = base.eventHubs.connectionString
+      .replace(/SharedAccessKeyName=[^;]*/, `SharedAccessKeyName=${listenRule.keyName}`)
+      .replace(/SharedAccessKey=[^;]*/, `SharedAccessKey=${listenRule.key}`);
+    return { base, azurite, cosmos, cosmosProxy, emulator, appEventHubConnection, stop: () => stopAll(cleanup) };
   } catch (error) {
     await stopAll(cleanup);
     throw error;

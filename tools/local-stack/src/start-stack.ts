@@ -83,6 +83,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const appHosts = await spawnApps({
       apps, appDirs: built.value, base, metricsDir: metricsDir(options.dataDir), webhookUrl: webhook.url, settingsOverrides: options.settingsOverrides, echo: options.echo,
+      eventHubConnection: services.value.appEventHubConnection,
     });
     cleanup.push(() => appHosts.stop());
     const { hosts, keysOf } = appHosts;
