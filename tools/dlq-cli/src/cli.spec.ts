@@ -162,6 +162,20 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
     expect(await parking.get(original.id)).toBeUndefined();
   });
 
+  it('redrive with no ids and no filter asks first (as purge does): declined or unasked sends nothing; --yes sends all (issue 13 item 15)', async () => {
+    const before = await parkedIds();
+    expect(before).toEqual([letters['store']!.id]);
+    expect((await dlqCli(['--json', 'redrive'], false)).json()).toMatchObject({ cancelled: true, redriven: [] });
+    expect((await dlqCli(['redrive', '--to', 'eventhubs'], false)).err).toMatch(/cancelled: nothing redriven/);
+    expect((await dlqCli(['--json', 'redrive', '--from', 'pending'], false)).json()).toMatchObject({ cancelled: true, redriven: [] });
+    expect(await parkedIds()).toEqual(before);
+    expect((await dlqCli(['--json', 'redrive'], true)).json()).toMatchObject({ cancelled: false, redriven: before });
+    await parking.park(parked(letters['store']!, 'store')); // back for the purge test
+    expect((await dlqCli(['--json', 'redrive', '--yes'], false)).json()).toMatchObject({ cancelled: false, redriven: before });
+    await parking.park(parked(letters['store']!, 'store'));
+    await drainQueue();
+  });
+
   it('purge: dry run, refusal without confirmation, then deletion', async () => {
     await expect(dlqCli(['purge'])).rejects.toThrow(/add a filter, or --yes/);
     expect((await dlqCli(['--json', '--dry-run', 'purge', '--code', 'STORE_UNAVAILABLE'])).json()).toMatchObject({ dryRun: true, purged: [letters['store']!.id] });

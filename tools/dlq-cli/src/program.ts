@@ -69,14 +69,15 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
     .description('one letter in full (original body, properties, reason)')
     .action((id: string, _o, cmd: Command) => run(cmd, (t, g) => showCommand(t, io, id, g)));
 
-  filterOptions(program.command('redrive [ids...]').description('send letters back through the reprocessor, or their events back onto Event Hubs'))
+  filterOptions(program.command('redrive [ids...]').description('send letters back through the reprocessor, or their events back onto Event Hubs (asks first when unfiltered)'))
     .addOption(stateOption('parked'))
     .addOption(new Option('--to <target>', 'reprocessor (the dead-letter queue) or eventhubs (original event + x-redrive)').choices(['reprocessor', 'eventhubs']).default('reprocessor'))
     .option('--body-file <file>', 'a corrected body for one parked letter (give its id)')
     .option('--reason <text>', 'why: recorded in the letter and the x-redrive marker')
     .option('--by <name>', 'who: recorded in the letter (default dlq-cli:<user>)')
-    .action((ids: string[], o: { from: LetterState; to: 'reprocessor' | 'eventhubs' }, cmd: Command) =>
-      run(cmd, (t, g) => redriveCommand(t, io, ids, { ...cmd.opts(), from: o.from, to: o.to, dryRun: g.dryRun, json: g.json })),
+    .option('-y, --yes', 'do not ask before redriving every letter (no ids, no filter)', false)
+    .action((ids: string[], o: { from: LetterState; to: 'reprocessor' | 'eventhubs'; yes: boolean }, cmd: Command) =>
+      run(cmd, (t, g) => redriveCommand(t, io, ids, { ...cmd.opts(), from: o.from, to: o.to, yes: o.yes, dryRun: g.dryRun, json: g.json })),
     );
 
   filterOptions(program.command('purge [ids...]').description('delete parked letters for good (asks first)'))

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { peekPending, redriveQueue } from '@telemetry/azure-storage-queue';
+import { peekPending, queueDepth, redriveQueue } from '@telemetry/azure-storage-queue';
 import { redriveParked, reprocessorTarget, type ParkedLetter, type ParkedSummary, type RedriveTarget } from '@telemetry/reprocessing';
 import { eventHubsTarget } from '../event-hubs-target';
 import type { CliIo } from '../io';
@@ -20,6 +20,8 @@ export interface RedriveCommandOptions extends FilterOptions {
   by?: string;
   dryRun: boolean;
   json: boolean;
+  /** Do not ask before redriving every letter (no ids, no filter): purge's `-y, --yes`. */
+  yes?: boolean;
 }
 
 export interface RedriveResult {
@@ -30,7 +32,12 @@ export interface RedriveResult {
   redriven: string[];
   failed: { id: string; error: string }[];
   skipped: number;
+  /** True when the operator declined (or could not be asked) to redrive every letter. */
+  cancelled: boolean;
 }
+
+/** No ids and no filter: the command would send every letter of its source. */
+const selectsEverything = (ids: string[], o: FilterOptions): boolean => ids.length === 0 && !o.code && !o.device && !o.since && !o.until;
 
 /**
  * `redrive`: parked letters (by id or filter) or queued ones back through the reprocessor, or
@@ -43,7 +50,11 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
   const sink: RedriveTarget = options.to === 'eventhubs' ? eventHubsTarget(() => target.eventHubs()) : reprocessorTarget(target.dlq);
   const redrive = { by: options.by ?? `dlq-cli:${safeUser()}`, reason: options.reason, body };
   const query = toQuery(options);
-  const result: RedriveResult = { dryRun: options.dryRun, from: options.from, to: options.to, redriven: [], failed: [], skipped: 0 };
+  const result: RedriveResult = { dryRun: options.dryRun, from: options.from, to: options.to, redriven: [], failed: [], skipped: 0, cancelled: false };
+  // Like purge: sending every letter at once (possibly onto Event Hubs) is asked for, never assumed.
+  const askFirst = selectsEverything(ids, options) && !options.dryRun && !options.yes;
+  const confirmed = async (count: number | string): Promise<boolean> =>
+    io.confirm(`Redrive every ${options.from} letter (${count}) to ${options.to}? Add a filter or ids to redrive fewer`);
 
   if (options.from === 'parked') {
     const selected: (ParkedSummary | ParkedLetter)[] = [];
@@ -57,6 +68,7 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
       for await (const s of target.parking.list(query)) selected.push(s);
     }
     if (options.dryRun) result.redriven = selected.map((s) => s.id);
+    else if (selected.length > 0 && askFirst && !(await confirmed(selected.length))) result.cancelled = true;
     else {
       const progress = startProgress(io, `redrive -> ${options.to}`, selected.length, options.json);
       for (const s of selected) {
@@ -78,6 +90,8 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
     if (options.dryRun) {
       // Peek only (at most 32): a dry run must not hold messages away from the reprocessor.
       result.redriven = (await peekPending(queue, query)).filter((p) => wanted(p.id)).map((p) => p.id ?? p.messageId);
+    } else if (askFirst && !(await confirmed(`about ${(await queueDepth(queue)).approximateCount}`))) {
+      result.cancelled = true;
     } else {
       const progress = startProgress(io, `redrive -> ${options.to}`, query.limit ?? ids.length, options.json);
       const moved = await redriveQueue(queue, {
@@ -101,6 +115,7 @@ function report(io: CliIo, r: RedriveResult, json: boolean): void {
   if (json) return io.out(JSON.stringify(r, null, 2));
   for (const id of r.redriven) io.out(`${r.dryRun ? 'would redrive' : 'redriven'} ${id} (${r.from} -> ${r.to})`);
   for (const f of r.failed) io.err(`failed ${f.id}: ${f.error}`);
+  if (r.cancelled) return io.err('cancelled: nothing redriven');
   io.err(`${r.dryRun ? 'dry run: ' : ''}${r.redriven.length} ${r.dryRun ? 'to redrive' : 'redriven'}, ${r.failed.length} failed${r.skipped ? `, ${r.skipped} left in place` : ''}`);
 }
 
