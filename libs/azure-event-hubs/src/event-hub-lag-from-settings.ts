@@ -4,7 +4,8 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
 import { ConfigError } from '@telemetry/core';
-import { EventHubLagSource } from './event-hub-lag-source';
+import { DEFAULT_RETENTION_HOURS } from './data-loss';
+import { EventHubLagSource, type LagAgeSettings } from './event-hub-lag-source';
 
 type Env = Record<string, string | undefined>;
 
@@ -20,9 +21,10 @@ export function eventHubLagFromSettings(env: Env, hub: string | undefined, consu
   const connection = env['EventHubConnection'];
   const namespace = env['EventHubConnection__fullyQualifiedNamespace'];
   if (!hub || (!connection && !namespace)) return undefined;
-  const client = connection
-    ? new EventHubConsumerClient(consumerGroup, connection, hub)
-    : new EventHubConsumerClient(consumerGroup, namespace!, hub, credential(env, 'EventHubConnection'));
+  const clientFor = (group: string) => connection
+    ? new EventHubConsumerClient(group, connection, hub)
+    : new EventHubConsumerClient(group, namespace!, hub, credential(env, 'EventHubConnection'));
+  const client = clientFor(consumerGroup);
   const checkpointSetting = env['IngestionCheckpointStorage'] || env['IngestionCheckpointStorage__blobServiceUri'] ? 'IngestionCheckpointStorage' : 'AzureWebJobsStorage';
   const connectionString = env[checkpointSetting];
   const blobServiceUri = env[`${checkpointSetting}__blobServiceUri`];
@@ -32,5 +34,23 @@ export function eventHubLagFromSettings(env: Env, hub: string | undefined, consu
       ? new BlobServiceClient(blobServiceUri, credential(env, checkpointSetting))
       : undefined;
   if (!blobs) throw new ConfigError([`${checkpointSetting}: set a connection string or ${checkpointSetting}__blobServiceUri (Event Hubs checkpoints)`]);
-  return new EventHubLagSource(client, new BlobCheckpointStore(blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer)), consumerGroup);
+  return new EventHubLagSource(client, new BlobCheckpointStore(blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer)), consumerGroup, lagAgeSettings(env, clientFor));
+}
+
+/**
+ * Ages and time to data loss (issue 19): the oldest unprocessed events are read on
+ * `EventHubReaderConsumerGroup` (default `$Default`: never the ingestion group, whose epoch
+ * receivers refuse other readers). Retention: the Event Hubs SDK does not report a hub's retention
+ * (EventHubProperties has none), so it is the setting `EVENT_HUB_RETENTION_HOURS`, default 24
+ * (the infra's messageRetentionInDays = 1).
+ */
+export function lagAgeSettings(env: Env, clientFor: (group: string) => EventHubConsumerClient): LagAgeSettings {
+  const raw = env['EVENT_HUB_RETENTION_HOURS'];
+  const hours = raw === undefined || raw === '' ? DEFAULT_RETENTION_HOURS : Number(raw);
+  if (!Number.isFinite(hours) || hours <= 0) throw new ConfigError([`EVENT_HUB_RETENTION_HOURS: a positive number of hours, got '${raw}'`]);
+  return {
+    reader: clientFor(env['EventHubReaderConsumerGroup'] || '$Default'),
+    retentionSeconds: hours * 3600,
+    retentionSource: raw ? 'setting' : 'default',
+  };
 }

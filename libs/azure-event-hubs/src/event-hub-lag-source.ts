@@ -1,6 +1,12 @@
 import type { CheckpointStore, EventHubConsumerClient } from '@azure/event-hubs';
 import type { EventHubLag } from '@telemetry/contracts';
-import { readPartitionLags } from './partition-lag';
+import { minTimeToDataLoss } from './data-loss';
+import { readPartitionLags, type LagAgeOptions } from './partition-lag';
+
+/** Issue 19: ages and time to data loss, with the retention and where it came from. */
+export interface LagAgeSettings extends LagAgeOptions {
+  retentionSource: 'hub' | 'setting' | 'default';
+}
 
 /**
  * Per-partition lag of the ingestion consumer group, with totals: the ops summary's Event Hubs
@@ -12,10 +18,13 @@ export class EventHubLagSource {
     private readonly checkpoints: CheckpointStore,
     /** The consumer group the ingestion trigger reads with (setting EventHubConsumerGroup). */
     private readonly consumerGroup: string,
+    private readonly ages?: LagAgeSettings,
   ) {}
 
   async read(signal?: AbortSignal): Promise<EventHubLag> {
-    const partitions = await readPartitionLags(this.client, this.checkpoints, this.consumerGroup, signal);
+    const observedAt = this.ages?.now?.() ?? new Date();
+    const ages = this.ages ? { ...this.ages, now: () => observedAt } : undefined;
+    const partitions = await readPartitionLags(this.client, this.checkpoints, this.consumerGroup, signal, ages);
     return {
       eventHubName: this.client.eventHubName,
       consumerGroup: this.consumerGroup,
@@ -23,6 +32,9 @@ export class EventHubLagSource {
       enqueuedTotal: partitions.reduce((n, p) => n + p.lastEnqueuedSequenceNumber + 1, 0),
       checkpointedTotal: partitions.reduce((n, p) => n + (p.checkpointSequenceNumber ?? -1) + 1, 0),
       lagTotal: partitions.reduce((n, p) => n + p.lag, 0),
+      ...(this.ages
+        ? { retentionHours: this.ages.retentionSeconds / 3600, retentionSource: this.ages.retentionSource, minTimeToDataLossSeconds: minTimeToDataLoss(partitions), observedAt: observedAt.toISOString() }
+        : {}),
     };
   }
 }

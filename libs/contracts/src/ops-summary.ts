@@ -23,6 +23,17 @@ export interface PartitionLag {
   checkpointSequenceNumber: number | null;
   /** Events enqueued after the checkpoint (not yet processed by ingestion). */
   lag: number;
+  /**
+   * Issue 19 (optional: absent where the oldest unprocessed event was not read). Enqueued time of
+   * the oldest unprocessed event (the one after the checkpoint); null when nothing is behind.
+   */
+  oldestUnprocessedTimeUtc?: string | null;
+  /** Its age in seconds at `observedAt` (0 when nothing is behind): lag in time. */
+  oldestUnprocessedAgeSeconds?: number;
+  /** Retention minus that age, in seconds: when the oldest unprocessed event expires unread. Null when nothing is behind. */
+  timeToDataLossSeconds?: number | null;
+  /** Checkpoint past the last sequence number (hub recreated) or before the retained range (events expired unread). */
+  staleCheckpoint?: boolean;
 }
 
 export interface EventHubLag {
@@ -34,6 +45,13 @@ export interface EventHubLag {
   /** Sum over partitions of (checkpoint + 1): events ingestion has finished with. */
   checkpointedTotal: number;
   lagTotal: number;
+  /** Issue 19 (optional): the hub's retention the figures use, in hours, and where it came from. */
+  retentionHours?: number;
+  retentionSource?: 'hub' | 'setting' | 'default';
+  /** The smallest time to data loss over partitions (seconds); null when no partition is behind. */
+  minTimeToDataLossSeconds?: number | null;
+  /** When the ages were computed (ISO). */
+  observedAt?: string;
 }
 
 /** The dead-letter queue's depth and a by-code sample of its oldest letters. */
