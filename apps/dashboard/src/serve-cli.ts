@@ -4,7 +4,7 @@
 // With --api the function key comes from DEVICE_STATUS_FUNCTION_KEY (never a command-line argument).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { serveDashboard } from './serve';
 
 interface StackFile {
@@ -12,7 +12,14 @@ interface StackFile {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { api: { type: 'string' }, stack: { type: 'string' }, port: { type: 'string', default: '0' } } });
+  const values = new Command()
+    .name('npm run dashboard --')
+    .description('Serve the operations dashboard on 127.0.0.1: a same-origin proxy to the device-status API that adds its function key server-side.')
+    .option('--stack <file>', 'the stack descriptor written by `npm run dev` / `npm start` (.local/stack.json)')
+    .option('--api <url>', 'the device-status base URL instead of --stack (function key from env DEVICE_STATUS_FUNCTION_KEY)')
+    .option('--port <n>', 'port (0 = a free one)', '0')
+    .parse()
+    .opts<{ stack?: string; api?: string; port: string }>();
   let apiBaseUrl = values.api;
   let functionKey = process.env['DEVICE_STATUS_FUNCTION_KEY'];
   if (!apiBaseUrl && values.stack) {

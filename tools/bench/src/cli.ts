@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import { benchEmulator } from '@telemetry/eventhubs-emulator';
-import { buildApps, WORKSPACE_ROOT } from '@telemetry/local-stack';
+import { buildApps, DEFAULT_REPORTS_DIR } from '@telemetry/local-stack';
 import { benchCosmosRawUpserts } from './cosmos-raw';
 import { benchBacklogDrain, benchReferenceProfile, benchThroughput } from './end-to-end';
 import { benchPurePath } from './pure-path';
@@ -13,7 +13,7 @@ const program = new Command()
   .description('Measure the pure path, the Event Hubs emulator, the end-to-end pipeline, backlog drain and the reference profile.')
   .option('--only <list>', 'comma-separated: pure,emulator,cosmos,e2e,reference,backlog')
   .option('--full', 'full sizes (backlog of 1,000,000 events); default is a quicker run')
-  .option('--out <dir>', 'where benchmarks.json and benchmarks.md go', path.join(WORKSPACE_ROOT, 'docs'));
+  .option('--out <dir>', 'where benchmarks.json and benchmarks.md go (`--out docs` publishes them)', DEFAULT_REPORTS_DIR);
 
 async function main(): Promise<void> {
   const o = program.parse().opts();

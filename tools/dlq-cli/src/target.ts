@@ -7,6 +7,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import { connectStorage, StorageDeadLetterQueue, type StorageConnection } from '@telemetry/azure-storage-queue';
 import { connectTable, TableParkingStore } from '@telemetry/azure-tables';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+import { assertStackRunning } from '@telemetry/local-services';
 
 /** Global options that say which deployment to act on. */
 export interface TargetOptions {
@@ -40,6 +41,17 @@ export interface DlqTarget {
 function readStack(file: string): StackFile | undefined {
   if (!existsSync(file)) return undefined;
   return JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+}
+
+/**
+ * When the target is the local stack's descriptor, fails fast (StackNotRunningError, one line with
+ * the command to start one) if that stack has stopped, rather than an SDK's ECONNREFUSED or retries.
+ */
+export async function assertLocalStackRunning(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  if (options.storageConnectionString ?? env['DLQ_STORAGE_CONNECTION_STRING'] ?? options.storageAccount ?? env['DLQ_STORAGE_ACCOUNT']) return;
+  const file = options.stack ?? '.local/stack.json';
+  const stack = readStack(path.resolve(file));
+  if (stack) await assertStackRunning(file, [stack.storage?.connectionString]);
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { StackDescriptor } from '@telemetry/contracts';
+import { assertStackRunning, errorJson } from '@telemetry/local-services';
 import { auditRun } from './audit';
 import { formatAudit } from './format-audit';
 import { readRecordFile } from './record-file';
@@ -17,7 +18,10 @@ const program = new Command()
 
 async function main(): Promise<void> {
   const o = program.parse().opts<{ record: string; stack: string; deadLetterStorage?: string; json?: boolean; maxLost: number }>();
-  const descriptor = JSON.parse(await readFile(path.resolve(o.stack), 'utf8')) as StackDescriptor;
+  const descriptor = JSON.parse(await readFile(path.resolve(o.stack), 'utf8').catch(() => {
+    throw Object.assign(new Error(`no stack descriptor at ${o.stack}: start the local stack with \`npm run dev\``), { code: 'STACK_NOT_FOUND' });
+  })) as StackDescriptor;
+  await assertStackRunning(o.stack, [descriptor.storage.connectionString, descriptor.cosmos.endpoint]);
   const sent = await readRecordFile(path.resolve(o.record));
   const report = await auditRun(descriptor, sent, o.deadLetterStorage ? { deadLetterStorage: o.deadLetterStorage } : {});
   console.log(o.json ? JSON.stringify(report, null, 2) : formatAudit(report, o.maxLost));
@@ -25,6 +29,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (program.opts().json) console.log(errorJson(error));
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(2);
 });

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
-import { WORKSPACE_ROOT } from '@telemetry/local-stack';
+import { DEFAULT_REPORTS_DIR, WORKSPACE_ROOT } from '@telemetry/local-stack';
 import { formatMatrixMarkdown, formatMatrixTable, fromJson, toJson, type MatrixDocument, type MatrixRunInfo } from './report';
 import type { MatrixStack } from './matrix-stack';
 import { runMatrix } from './run-matrix';
@@ -16,9 +16,9 @@ const program = new Command()
   .option('--only <ids>', `comma-separated scenarios (${SCENARIOS.map((s) => s.id).join(', ')})`)
   .option('--seed <n>', 'seed', (v) => parseInt(v, 10), 1)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'fault-matrix'))
-  .option('--out <dir>', 'write fault-matrix.json and fault-matrix.md here', path.join(WORKSPACE_ROOT, 'docs'))
-  .option('--no-write', 'do not write the docs files')
-  .option('--merge', 'replace only the scenarios run in the existing docs files (e.g. after --only)')
+  .option('--out <dir>', 'write fault-matrix.json and fault-matrix.md here (`--out docs` publishes them)', DEFAULT_REPORTS_DIR)
+  .option('--no-write', 'do not write the report files')
+  .option('--merge', 'replace only the scenarios run in the existing report files (e.g. after --only)')
   .option('--verbose', 'echo service and host logs');
 
 async function main(): Promise<void> {

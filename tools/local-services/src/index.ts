@@ -4,3 +4,4 @@ export * from './managed-process';
 export * from './azurite';
 export * from './cosmos-server';
 export * from './fault-proxy';
+export * from './stack-liveness';

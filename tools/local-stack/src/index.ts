@@ -10,3 +10,4 @@ export * from './webhook-sink';
 export * from './run-scenario';
 export * from './summary-table';
 export * from './metrics-snapshot';
+export * from './reports-dir';

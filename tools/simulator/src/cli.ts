@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
 import { Command } from 'commander';
+import { assertStackRunning, errorJson } from '@telemetry/local-services';
 import { simulate } from './simulate';
 
 const program = new Command()
@@ -33,6 +34,8 @@ async function main(): Promise<void> {
     })) as { eventHubs: { connectionString: string; hubName: string } };
     connectionString = stack.eventHubs.connectionString;
     hub ??= stack.eventHubs.hubName;
+    // A stopped stack's descriptor: say so now, not after a minute of the SDK's retries.
+    await assertStackRunning(o.stack, [connectionString]);
   }
   if (o.count === undefined && o.duration === undefined) o.count = 1000;
   const bar = o.progress && !o.json ? new SingleBar({ format: 'sending [{bar}] {value}/{total} events', hideCursor: true }, Presets.shades_classic) : undefined;
@@ -50,6 +53,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // With --json an error is JSON too (one line on stdout).
+  if (program.opts().json) console.log(errorJson(error));
+  else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 });
