@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { pointReadRu, ruPerEvent, writeRu } from './cosmos-charges';
+import { readMeasured, type Measured } from './measured';
+import { plan, type PlanInput } from './plan';
+
+/** Round figures so each hand calculation below stays checkable on paper. */
+const measured: Measured = { date: 'fixture', eventsPerSecondPerInstance: 5000, writesPerEvent: 1, readsPerEvent: 0, backlogWritesPerEvent: 0.1, latencyP50Ms: 50 };
+const input = (over: Partial<PlanInput>): PlanInput => ({ eventsPerSecond: 100, devices: 100, eventBytes: 1000, windowSeconds: 0, deadLetterFraction: 0, failureWindowMinutes: 0, ...over });
+const MONTH_S = 730 * 3600; // 2,628,000 s
+
+describe('plan: hand-checked figures', () => {
+  it('100 events/s from 100 devices, 1,000-byte events, no window', () => {
+    const p = plan(input({}), measured);
+    // TUs: 100 x 1,000 B = 0.1 MB/s (< 1 MB/s), 100 events/s (< 1,000/s) -> 1.
+    expect(p.eventHubs.throughputUnits).toBe(1);
+    // Instances: ceil(100 / (5,000 x 0.5)) = ceil(0.04) = 1. Partitions: max(4, 1 TU, 2 x 1) = 4.
+    expect(p.functions.instances).toBe(1);
+    expect(p.eventHubs.partitions).toBe(4);
+    // Batches: min(100 events, max(100 / 100 full batches = 1, 4 partitions x 1,000 / 50 ms = 80)) = 80/s.
+    expect(p.functions.batchesPerSecond).toBe(80);
+    // Writes: min(100 x 1 measured, 100 devices / max(0, 100/100 = 1 s)) = 100/s; 678 B doc -> 5 RU each -> 500 RU/s.
+    expect(p.cosmos.writesPerSecond).toBe(100);
+    expect(p.cosmos.ruPerWrite).toBe(5);
+    expect(p.cosmos.ruPerSecond).toBe(500);
+    // Provisioned: 500 x 1.25 = 625 -> 700 (steps of 100, >= 400).
+    expect(p.cosmos.provisionedRuPerSecond).toBe(700);
+    // Storage: 100 x 678 B = 67.8 KB -> billed 1 GB.
+    expect(p.cosmos.storageGb).toBe(1);
+    // Blob: checkpoints 80/s + ownership 4 partitions / 10 s = 0.4/s + host 1 instance / 10 s = 0.1/s.
+    expect(p.storage.checkpointWritesPerSecond).toBe(80);
+    expect(p.storage.blobWritesPerMonth).toBe(80.5 * MONTH_S); // 211,554,000
+    expect(p.storage.deadLettersPerMonth).toBe(0);
+    // Event Hubs: 1 TU x 730 h x $0.03 = $21.90; ingress 100 x 2,628,000 = 262.8 M events x $0.028 = $7.3584 -> $29.26.
+    expect(p.monthlyUsd.eventHubs).toBe(29.26);
+    // Functions: 1 x 2 GB x 2,628,000 s = 5,256,000 GB-s - 100,000 free = 5,156,000 x $0.000026 = $134.056;
+    // executions 80 x 2,628,000 = 210,240,000 - 250,000 free = 209.99 M x $0.40 = $83.996 -> $218.05.
+    expect(p.monthlyUsd.functions).toBe(218.05);
+    // Serverless: 500 RU/s x 2,628,000 s = 1,314 M RU x $0.25 = $328.50 + 1 GB x $0.25 = $328.75.
+    expect(p.monthlyUsd.cosmosServerless).toBe(328.75);
+    // Provisioned: 7 x 100 RU/s x 730 h x $0.008 = $40.88 + $0.25 = $41.13.
+    expect(p.monthlyUsd.cosmosProvisioned).toBe(41.13);
+    // Storage: 21,155.4 x 10k writes x $0.065 = $1,375.101; lists 0.1/s x 2,628,000 = 26.28 x 10k x $0.005 = $0.1314 -> $1,375.23.
+    expect(p.monthlyUsd.storage).toBe(1375.23);
+    // Totals: 29.2584 + 218.052 + 328.75 + 1,375.2324 = 1,951.2928; with provisioned 41.13 instead: 1,663.6728.
+    expect(p.monthlyUsd.totalServerless).toBe(1951.29);
+    expect(p.monthlyUsd.totalProvisioned).toBe(1663.67);
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('a window longer than the interval between a device\'s events folds them into one write', () => {
+    // 1,000 devices at 1 event/s each; window 10 s: each device writes once per 10 s -> 1,000 / 10 = 100 writes/s = 0.1 per event.
+    const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 10 }), measured);
+    expect(p.cosmos.writesPerSecond).toBe(100);
+    expect(p.cosmos.writesPerEvent).toBe(0.1);
+    // RU per event: 0.1 x 5 = 0.5 against the reference pattern's 1 + 5 = 6.
+    expect(p.cosmos.ruPerEvent.product).toBeCloseTo(0.5, 10);
+  });
+
+  it('a window shorter than the interval between a device\'s events saves nothing', () => {
+    // 100 devices at 10 events/s in all: each device every 10 s; window 5 s: min(10 x 1, 100 / max(5, 10)) = 10 writes/s.
+    const p = plan(input({ eventsPerSecond: 10, devices: 100, windowSeconds: 5 }), measured);
+    expect(p.cosmos.writesPerSecond).toBe(10);
+  });
+
+  it('dead letters: a share of events plus every event of the failure window', () => {
+    // 100 events/s x 0.001 x 2,628,000 s = 262,800 + 100 x 10 min x 60 s = 60,000 -> 322,800 letters, 3 queue ops each.
+    const p = plan(input({ deadLetterFraction: 0.001, failureWindowMinutes: 10 }), measured);
+    expect(p.storage.deadLettersPerMonth).toBe(322_800);
+    expect(p.storage.queueOpsPerMonth).toBe(968_400);
+  });
+
+  it('100,000 events/s of 300 bytes needs more than Standard and serverless offer, and says so', () => {
+    const p = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300 }), measured);
+    // TUs: 30 MB/s -> 30; 100,000 events/s / 1,000 -> 100 (the event count binds).
+    expect(p.eventHubs.throughputUnits).toBe(100);
+    // Instances: 100,000 / 2,500 = 40; partitions max(4, 100, 80) = 100.
+    expect(p.functions.instances).toBe(40);
+    expect(p.eventHubs.partitions).toBe(100);
+    // 100,000 writes/s x 5 RU = 500,000 RU/s.
+    expect(p.cosmos.ruPerSecond).toBe(500_000);
+    expect(p.warnings.join('\n')).toMatch(/100 TUs exceed Standard's 40/);
+    expect(p.warnings.join('\n')).toMatch(/100 partitions exceed Standard's 32/);
+    expect(p.warnings.join('\n')).toMatch(/exceed serverless's 5000 RU\/s/);
+  });
+});
+
+describe('RU per event from documented charges', () => {
+  it('charges by document size follow the documented points', () => {
+    // Documented: 1 KB read 1 RU, write ~5 RU; 100 KB read 10 RU, write ~50 RU.
+    expect([pointReadRu(678), writeRu(678)]).toEqual([1, 5]);
+    expect([pointReadRu(1024), writeRu(1024)]).toEqual([1, 5]);
+    expect([pointReadRu(100 * 1024), writeRu(100 * 1024)]).toEqual([10, 50]);
+    // 2 KB: 5 + 1 x 45 / 99 = 5.4545...
+    expect(writeRu(2048)).toBeCloseTo(5 + 45 / 99, 10);
+  });
+
+  it('the measured counts of the last bench run against one read + one upsert per event', () => {
+    const file = path.join(__dirname, '..', '..', '..', 'docs', 'benchmarks.json');
+    const m = readMeasured(file);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as { results: { referenceProfile: { storeWritesPerEvent: number; storeReadsPerEvent: number } } };
+    expect(m.writesPerEvent).toBe(json.results.referenceProfile.storeWritesPerEvent);
+    // Reference profile, run of 2026-11-22: 0 reads x 1 + 0.95 writes x 5 = 4.75 RU/event against 1 + 5 = 6 -> 0.79.
+    const r = ruPerEvent({ readsPerEvent: 0, writesPerEvent: 0.95 });
+    expect(r.product).toBeCloseTo(4.75, 10);
+    expect(r.reference).toBe(6);
+    expect(r.ratio).toBeCloseTo(4.75 / 6, 10);
+    // Backlog drain: 0.088 x 5 = 0.44 RU/event.
+    expect(ruPerEvent({ readsPerEvent: 0, writesPerEvent: 0.088 }).product).toBeCloseTo(0.44, 10);
+    // A read counts 1 RU: 0.1 reads + 0.5 writes = 0.1 + 2.5 = 2.6.
+    expect(ruPerEvent({ readsPerEvent: 0.1, writesPerEvent: 0.5 }).product).toBeCloseTo(2.6, 10);
+  });
+});
