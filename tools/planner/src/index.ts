@@ -4,3 +4,4 @@ export * from './plan';
 export * from './prices';
 export * from './format-plan';
 export * from './program';
+export * from './ru-per-event-rows';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pointReadRu, ruPerEvent, writeRu } from './cosmos-charges';
 import { readMeasured, type Measured } from './measured';
 import { plan, type PlanInput } from './plan';
+import { ruPerEventRows } from './ru-per-event-rows';
 
 /** Round figures so each hand calculation below stays checkable on paper. */
 const measured: Measured = { date: 'fixture', eventsPerSecondPerInstance: 5000, writesPerEvent: 1, readsPerEvent: 0, backlogWritesPerEvent: 0.1, latencyP50Ms: 50 };
@@ -109,5 +110,18 @@ describe('RU per event from documented charges', () => {
     expect(ruPerEvent({ readsPerEvent: 0, writesPerEvent: 0.088 }).product).toBeCloseTo(0.44, 10);
     // A read counts 1 RU: 0.1 reads + 0.5 writes = 0.1 + 2.5 = 2.6.
     expect(ruPerEvent({ readsPerEvent: 0.1, writesPerEvent: 0.5 }).product).toBeCloseTo(2.6, 10);
+  });
+});
+
+describe('RU per event as bench rows', () => {
+  it('from the measured figures of a run', () => {
+    const rows = ruPerEventRows({ ...measured, writesPerEvent: 0.95, readsPerEvent: 0, backlogWritesPerEvent: 0.088 });
+    const value = (name: string): number | undefined => rows.find((r) => r.name === name)?.value;
+    // 0.95 x 5 = 4.75; reference 1 + 5 = 6; 4.75 / 6 = 0.7917 -> 0.79; backlog 0.088 x 5 = 0.44, / 6 = 0.0733 -> 0.07.
+    expect(value('RU per event (reference profile)')).toBe(4.75);
+    expect(value('RU per event, reference implementation pattern (1 read + 1 upsert)')).toBe(6);
+    expect(value('RU per event / reference pattern (reference profile)')).toBe(0.79);
+    expect(value('RU per event (backlog drain)')).toBe(0.44);
+    expect(value('RU per event / reference pattern (backlog drain)')).toBe(0.07);
   });
 });
