@@ -1,0 +1,3 @@
+export * from './program';
+export * from './breaker-gate';
+export * from './target';

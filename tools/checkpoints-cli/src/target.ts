@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { EventHubConsumerClient } from '@azure/event-hubs';
+import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
+import { DefaultAzureCredential } from '@azure/identity';
+import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
+import { DEFAULT_RETENTION_HOURS } from '@telemetry/azure-event-hubs';
+import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+
+/** Global options: which deployment to act on. */
+export interface TargetOptions {
+  stack: string;
+  namespace?: string;
+  storageAccount?: string;
+  hub?: string;
+  consumerGroup?: string;
+  readerGroup: string;
+  breakerUrl?: string;
+  retentionHours?: string;
+}
+
+export interface CheckpointTarget {
+  description: string;
+  consumerGroup: string;
+  /** On the ingestion consumer group: partition properties and checkpoint names. */
+  client: EventHubConsumerClient;
+  /** On another consumer group: reads events (ingestion's epoch receivers refuse a second reader). */
+  reader: EventHubConsumerClient;
+  container: ContainerClient;
+  checkpoints: BlobCheckpointStore;
+  retentionHours: number;
+  /** The breaker's base URL and a function key (for `POST /api/breaker/trip`), when known. */
+  breaker?: { baseUrl: string; key?: string };
+  close(): Promise<void>;
+}
+
+type StackFile = Partial<Pick<StackDescriptor, 'eventHubs' | 'storage' | 'apps'>>;
+
+/**
+ * In Azure (`--namespace` and `--storage-account`) with the signed-in identity (DefaultAzureCredential:
+ * az login, managed identity): it needs Event Hubs Data Receiver on the hub and Storage Blob Data
+ * Contributor on the checkpoint container. Otherwise the local stack's `.local/stack.json`.
+ * The breaker key comes from BREAKER_FUNCTION_KEY, never a flag (shell history).
+ */
+export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): CheckpointTarget {
+  const retentionHours = Number(options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS'] ?? DEFAULT_RETENTION_HOURS);
+  if (!Number.isFinite(retentionHours) || retentionHours <= 0) throw new Error(`retention: a positive number of hours, got '${options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS']}'`);
+  if (options.namespace || options.storageAccount) {
+    if (!options.namespace || !options.storageAccount || !options.hub) throw new Error('in Azure, give --namespace, --storage-account and --hub');
+    const credential = new DefaultAzureCredential();
+    const fqdn = options.namespace.includes('.') ? options.namespace : `${options.namespace}.servicebus.windows.net`;
+    const consumerGroup = options.consumerGroup ?? 'ingestion';
+    const blobs = new BlobServiceClient(`https://${options.storageAccount}.blob.core.windows.net`, credential);
+    const container = blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer);
+    const client = new EventHubConsumerClient(consumerGroup, fqdn, options.hub, credential);
+    const reader = new EventHubConsumerClient(options.readerGroup, fqdn, options.hub, credential);
+    const breaker = options.breakerUrl ? { baseUrl: options.breakerUrl, key: env['BREAKER_FUNCTION_KEY'] } : undefined;
+    return target(`${fqdn}/${options.hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
+  }
+  const file = path.resolve(options.stack);
+  if (!existsSync(file)) throw new Error(`no ${options.stack}: start the local stack (npm start), or give --namespace and --storage-account`);
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+  if (!stack.eventHubs || !stack.storage) throw new Error(`${options.stack} has no eventHubs/storage section`);
+  const hub = options.hub ?? stack.eventHubs.hubName;
+  const consumerGroup = options.consumerGroup ?? stack.eventHubs.consumerGroup;
+  const container = BlobServiceClient.fromConnectionString(stack.storage.connectionString).getContainerClient(RESOURCE_NAMES.checkpointContainer);
+  const client = new EventHubConsumerClient(consumerGroup, stack.eventHubs.connectionString, hub);
+  const reader = new EventHubConsumerClient(options.readerGroup, stack.eventHubs.connectionString, hub);
+  const app = stack.apps?.['circuit-breaker'];
+  const breakerUrl = options.breakerUrl ?? app?.baseUrl;
+  const breaker = breakerUrl ? { baseUrl: breakerUrl, key: env['BREAKER_FUNCTION_KEY'] ?? app?.functionKey } : undefined;
+  return target(`local stack ${hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
+}
+
+function target(
+  description: string, consumerGroup: string, client: EventHubConsumerClient, reader: EventHubConsumerClient,
+  container: ContainerClient, retentionHours: number, breaker: CheckpointTarget['breaker'],
+): CheckpointTarget {
+  return {
+    description, consumerGroup, client, reader, container, checkpoints: new BlobCheckpointStore(container), retentionHours,
+    ...(breaker ? { breaker } : {}),
+    close: async () => { await Promise.all([client.close(), reader.close()]); },
+  };
+}
