@@ -1,10 +1,13 @@
 // Bundles one function app into a deployable folder: dist/<projectRoot>/{main.js, host.json, package.json},
 // or into [outDir] when given (the local stack builds into its own run folder, so parallel runs and
 // `nx build` never swap an app under a running host).
+// Source maps never ship: the deploy folder's map is a build artefact in dist/maps/<app>/main.js.map
+// (main.js carries no sourceMappingURL); a local build ([outDir]) keeps main.js.map linked next to
+// main.js, so breakpoints in the TypeScript sources work under the local host.
 // Libs and npm dependencies are inlined so the folder deploys as is (zip deploy, no npm install);
 // `@azure/functions-core` stays external because the Functions worker (or the local host) provides it.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -12,11 +15,35 @@ const projectRoot = process.argv[2];
 if (!projectRoot) throw new Error('usage: bundle-app.mjs <projectRoot> [outDir]');
 const root = path.resolve(import.meta.dirname, '..', '..');
 const src = path.join(root, projectRoot);
-const out = process.argv[3] ? path.resolve(process.argv[3]) : path.join(root, 'dist', projectRoot);
+const local = Boolean(process.argv[3]);
+const out = local ? path.resolve(process.argv[3]) : path.join(root, 'dist', projectRoot);
+const name = path.basename(projectRoot);
+const mapsDir = path.join(root, 'dist', 'maps', name);
 const tsconfig = JSON.parse(await readFile(path.join(root, 'tsconfig.base.json'), 'utf8'));
 const alias = Object.fromEntries(
   Object.entries(tsconfig.compilerOptions.paths).map(([k, [v]]) => [k, path.join(root, v)]),
 );
+
+/**
+ * zod's `z.locales` namespace carries ~40 translations of its error messages (about 260 KB of
+ * every bundle); the product uses none but English, which zod wires in itself (classic/schemas.js
+ * imports locales/en.js directly). So the namespace resolves to English alone.
+ * tools/deploy-checks/src/package-size.spec.ts fails if a source starts using `z.locales` or
+ * `zod/locales`.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /locales[/\\]index\.js$/ }, (args) =>
+      /[/\\]zod[/\\]/.test(args.importer) ? { path: 'zod-locales-en', namespace: 'zod-english-only', pluginData: path.resolve(args.resolveDir, path.dirname(args.path)) } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-english-only' }, (args) => ({
+      contents: 'export { default as en } from "./en.js";',
+      resolveDir: args.pluginData,
+      loader: 'js',
+    }));
+  },
+};
 
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
@@ -27,8 +54,12 @@ await build({
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  sourcemap: 'linked',
-  minify: false,
+  sourcemap: local ? 'linked' : 'external',
+  // Minified (the deploy folder must stay under 2.5 MB and load fast); names in stack traces map
+  // back through dist/maps/<app>/main.js.map. ESM builds first ("module"), which tree-shake.
+  minify: true,
+  mainFields: ['module', 'main'],
+  plugins: [zodEnglishOnly],
   legalComments: 'none',
   external: ['@azure/functions-core'],
   // Some dependencies are ESM that read import.meta.url; give the CJS bundle a real one.
@@ -37,12 +68,16 @@ await build({
   alias,
   logLevel: 'warning',
 });
+if (!local) {
+  await rm(mapsDir, { recursive: true, force: true });
+  await mkdir(mapsDir, { recursive: true });
+  await rename(path.join(out, 'main.js.map'), path.join(mapsDir, 'main.js.map'));
+}
 await copyFile(path.join(src, 'host.json'), path.join(out, 'host.json'));
 if (existsSync(path.join(src, 'local.settings.example.json'))) {
   await copyFile(path.join(src, 'local.settings.example.json'), path.join(out, 'local.settings.example.json'));
 }
 const rootPkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8'));
-const name = path.basename(projectRoot);
 await writeFile(
   path.join(out, 'package.json'),
   JSON.stringify(

@@ -14,9 +14,8 @@ const ROOT = path.resolve(__dirname, '../../..');
 const CHILD = path.join(__dirname, 'testing', 'export-metrics-child.ts');
 
 /**
- * Exports happen in a child process, as in an app instance: the distro registers process-wide
- * OpenTelemetry globals, and the fake endpoint's self-signed certificate may only be accepted
- * by that process (NODE_TLS_REJECT_UNAUTHORIZED=0 is read by Node itself, not Jest's sandbox).
+ * Exports happen in a child process, as in an app instance: the fake endpoint's self-signed
+ * certificate may only be accepted by that process (NODE_TLS_REJECT_UNAUTHORIZED=0 is read by Node itself, not Jest's sandbox).
  */
 async function exportFromChild(settings: Record<string, string>, token?: string): Promise<{ exporter: string }> {
   const args = ['--import', pathToFileURL(require.resolve('tsx')).href, CHILD, JSON.stringify(settings), ...(token ? [token] : [])];
@@ -57,7 +56,7 @@ describe('createTelemetryMetrics', () => {
     expect(counterTotal(telemetry.memory.snapshot(), 'telemetry.events.deadlettered', { code: 'INVALID_JSON' })).toBe(1);
   });
 
-  it('with a connection string exports every metric through the Azure Monitor distro, attributes included', async () => {
+  it('with a connection string exports every metric through the Azure Monitor exporter, attributes included', async () => {
     const result = await exportFromChild({ APPLICATIONINSIGHTS_CONNECTION_STRING: endpoint.connectionString });
     expect(result.exporter).toBe('azure-monitor');
 

@@ -8,7 +8,7 @@ const BATCH_SIZE_BUCKETS = [1, 8, 32, 64, 128, 192, 256, 512, 1024];
 
 /**
  * The OpenTelemetry adapter: one instrument per catalogue entry, created on first use from a
- * Meter (in Azure, the Azure Monitor distro's meter provider exports them as customMetrics).
+ * Meter (in Azure, the meter provider of azure-monitor.ts exports them as customMetrics).
  */
 export class OpenTelemetryMetrics implements Metrics {
   private readonly counters = new Map<MetricName, Counter>();
