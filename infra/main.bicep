@@ -59,6 +59,13 @@ param breakerOperatorObjectIds array = []
 
 @description('E-mail receiving alerts; empty = no receiver.')
 param alertEmail string = ''
+@description('Event Hubs retention in days (Standard: 1-7); the time-to-data-loss alert counts down from it.')
+@minValue(1)
+@maxValue(7)
+param eventHubRetentionDays int = 1
+@description('Alert when a partition\'s time to data loss drops below this many hours (default: half the retention or 12 h, whichever is smaller).')
+@minValue(1)
+param dataLossMarginHours int = min(eventHubRetentionDays * 12, 12)
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
@@ -137,6 +144,7 @@ module eventHubs 'modules/event-hubs.bicep' = {
     throughputUnits: eventHubsThroughputUnits
     maximumThroughputUnits: eventHubsMaximumThroughputUnits
     localAuthEnabled: eventHubsLocalAuthEnabled
+    messageRetentionInDays: eventHubRetentionDays
   }
 }
 
@@ -409,6 +417,8 @@ module alerts 'modules/alerts.bicep' = {
     dataStorageId: dataStorage.outputs.id
     appInsightsId: monitoring.outputs.appInsightsId
     alertEmail: alertEmail
+    eventHubRetentionHours: eventHubRetentionDays * 24
+    dataLossMarginHours: dataLossMarginHours
   }
 }
 

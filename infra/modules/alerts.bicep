@@ -17,6 +17,13 @@ param appInsightsId string
 param alertEmail string = ''
 @description('Messages across the data account\'s queues (dead letters, the -poison and -poison-poison queues) that raise an alert.')
 param deadLetterDepthThreshold int = 100
+@description('The hub\'s retention in hours (event-hubs.bicep messageRetentionInDays x 24): what "time to data loss" counts down from.')
+@minValue(1)
+param eventHubRetentionHours int = 24
+// Issue 19: half the retention or 12 hours, whichever is smaller (integer hours; 1 h at least).
+@description('Alert when the time to data loss (retention - age of the oldest unprocessed event) of any partition drops below this many hours.')
+@minValue(1)
+param dataLossMarginHours int = max(1, min(eventHubRetentionHours / 2, 12))
 
 resource actionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: 'ag-telemetry-${resourceToken}'
@@ -138,6 +145,41 @@ resource breakerOpen 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     actions: {
       actionGroups: [actionGroup.id]
     }
+  }
+}
+
+// Issue 19: eventhubs.time_to_data_loss (seconds, per partition) is recorded every minute by the
+// breaker app's lag reporter, which runs while ingestion is paused. A pre-aggregated custom metric
+// in Application Insights (namespace azure.applicationinsights); Minimum = the partition closest to
+// losing events. skipMetricValidation: the metric does not exist until first emitted.
+// Docs: https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-metric-create-templates
+resource timeToDataLoss 'Microsoft.Insights/metricAlerts@2018-03-01' = {
+  name: 'alert-time-to-data-loss-${resourceToken}'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'Unprocessed events will expire from Event Hubs (retention ${eventHubRetentionHours} h) in less than ${dataLossMarginHours} h: resume ingestion or replay before they are lost.'
+    severity: 0
+    enabled: true
+    scopes: [appInsightsId]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT15M'
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          criterionType: 'StaticThresholdCriterion'
+          name: 'timeToDataLoss'
+          metricNamespace: 'azure.applicationinsights'
+          metricName: 'eventhubs.time_to_data_loss'
+          operator: 'LessThan'
+          threshold: dataLossMarginHours * 3600
+          timeAggregation: 'Minimum'
+          skipMetricValidation: true
+        }
+      ]
+    }
+    actions: [{ actionGroupId: actionGroup.id }]
   }
 }
 
