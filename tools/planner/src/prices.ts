@@ -104,6 +104,10 @@ export const PRICES = {
   },
 } as const satisfies Record<string, UnitPrice>;
 
-/** Monthly free grant of Flex Consumption on-demand execution, per subscription. */
+/**
+ * Monthly free grant of Flex Consumption on-demand execution, per subscription: 100,000 GB-s and
+ * 250,000 executions (https://azure.microsoft.com/pricing/details/functions/; seen at
+ * https://go2share.net/article/azure-function-flex-consumption on 2026-12-01).
+ */
 export const FLEX_FREE_GB_SECONDS = 100_000;
 export const FLEX_FREE_EXECUTIONS = 250_000;
