@@ -1,4 +1,4 @@
-import type { StackDescriptor } from '@telemetry/contracts';
+import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 import { stackAppSettings } from './app-settings';
 import { keyHolders, settingsForApp, type AppKeys } from './spawn-apps';
 
@@ -9,7 +9,7 @@ const descriptor = {
   storage: { connectionString: 'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1' },
   eventHubs: { connectionString: 'Endpoint=sb://127.0.0.1:2;SharedAccessKeyName=r;SharedAccessKey=ZWg=;UseDevelopmentEmulator=true', hubName: 'telemetry', consumerGroup: '$Default' },
   cosmos: { endpoint: 'http://127.0.0.1:3/', key: 'Y29zbW9z', database: 'telemetry', container: 'devices' },
-  queues: { deadLetter: 'telemetry-deadletter', claimCheckContainer: 'telemetry-deadletter-bodies', parkingTable: 'deadletterparking' },
+  queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
 } as unknown as Omit<StackDescriptor, 'apps'>;
 const baseUrls = Object.fromEntries(APPS.map((app, i) => [app, `http://127.0.0.1:${7100 + i}`]));
 const common = stackAppSettings({ descriptor, baseUrls, masterKey: keysOf('ingestion').masterKey, functionKey: keysOf('circuit-breaker').functionKey, approvalSigningKey: 'signing-key-0123456789-0123456789' });
