@@ -5,13 +5,14 @@ import { benchEmulator } from '@telemetry/eventhubs-emulator';
 import { buildApps, DEFAULT_REPORTS_DIR } from '@telemetry/local-stack';
 import { benchCosmosRawUpserts } from './cosmos-raw';
 import { benchBacklogDrain, benchReferenceProfile, benchThroughput } from './end-to-end';
+import { benchPackages } from './packages';
 import { benchPurePath } from './pure-path';
 import { machineDescription, markdownReport, type BenchRow } from './report';
 
 const program = new Command()
   .name('npm run bench --')
-  .description('Measure the pure path, the Event Hubs emulator, the end-to-end pipeline, backlog drain and the reference profile.')
-  .option('--only <list>', 'comma-separated: pure,emulator,cosmos,e2e,reference,backlog')
+  .description('Measure the function app packages, the pure path, the Event Hubs emulator, the end-to-end pipeline, backlog drain and the reference profile.')
+  .option('--only <list>', 'comma-separated: packages,pure,emulator,cosmos,e2e,reference,backlog')
   .option('--full', 'full sizes (backlog of 1,000,000 events); default is a quicker run')
   .option('--out <dir>', 'where benchmarks.json and benchmarks.md go (`--out docs` publishes them)', DEFAULT_REPORTS_DIR);
 
@@ -24,6 +25,22 @@ async function main(): Promise<void> {
   const results: Record<string, unknown> = {};
   const log = (msg: string): void => console.error(`[bench] ${msg}`);
 
+  if (want('packages')) {
+    log('function app packages (deploy folder size without maps; load time, median of 5 fresh processes)...');
+    const r = await benchPackages({ runs: 5 });
+    results['packages'] = r;
+    for (const p of r) {
+      const mb = Math.round((p.bytes / 1e6) * 100) / 100;
+      rows.push({ name: `package size: ${p.app}`, value: mb, unit: 'MB (dist/apps, unzipped, no maps)', target: '<= 2.5', met: mb <= 2.5 });
+      rows.push({
+        name: `package load time: ${p.app}`,
+        value: p.loadMsMedian,
+        unit: 'ms (require main.js, fresh process)',
+        ...(p.app === 'ingestion' ? { target: '<= 150', met: p.loadMsMedian <= 150 } : {}),
+        note: `runs: ${p.loadMsRuns.join(', ')} ms`,
+      });
+    }
+  }
   if (want('pure')) {
     log('pure path (decode + validate + coalesce, one core)...');
     const r = benchPurePath({ events: 1_000_000, devices: 1000, batchSize: 1000 });
