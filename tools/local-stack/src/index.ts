@@ -11,3 +11,4 @@ export * from './run-scenario';
 export * from './summary-table';
 export * from './metrics-snapshot';
 export * from './reports-dir';
+export * from './progress-reporter';

@@ -20,6 +20,10 @@ export interface SpawnAppsOptions {
   /** The apps' `EventHubConnection` when not the descriptor's (the stack's Listen-only rule). */
   eventHubConnection?: string;
   echo?: boolean;
+  /** Apps whose host runs with the Node inspector, each on its own port (127.0.0.1). */
+  inspectPorts?: Map<string, number>;
+  /** Called as each app's host is ready (start-up progress). */
+  onReady?: (app: string, host: SpawnedHost) => void;
 }
 
 /** One app's host keys (every instance of the app shares them, as an app's instances do in Azure). */
@@ -107,8 +111,11 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     // Each instance writes its own metrics snapshot; the npm start summary merges them.
     const metricsFile = path.join(options.metricsDir, `${app}-${++instance}.json`);
     // Written by a host extension the plugin injects (no app setting names it).
+    // The inspector on loopback only; its port is fixed per app so a debugger can re-attach after a restart.
+    const inspect = options.inspectPorts?.get(app);
+    const nodeOptions = inspect === undefined ? {} : { NODE_OPTIONS: `${process.env['NODE_OPTIONS'] ?? ''} --inspect=127.0.0.1:${inspect}`.trim() };
     const host = await spawnHost({
-      app: dir, settings: settingsOf(app), env: { [METRICS_FILE_ENV]: metricsFile }, pluginModules: [await metricsPlugin()],
+      app: dir, settings: settingsOf(app), env: { [METRICS_FILE_ENV]: metricsFile, ...nodeOptions }, pluginModules: [await metricsPlugin()],
       port, ...keysOf(app), echo: options.echo, readyTimeoutMs: 60_000,
     });
     live.push(host);
@@ -118,7 +125,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     // Newest first: hosts checkpoint on the way out.
     for (const host of live.splice(0).reverse()) await host.stop().catch(() => undefined);
   };
-  const started = await Promise.allSettled(apps.map((app) => start(app, ports.get(app)!)));
+  const started = await Promise.allSettled(apps.map((app) => start(app, ports.get(app)!).then((host) => (options.onReady?.(app, host), host))));
   const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
     await stop();

@@ -12,6 +12,8 @@ export interface StackServicesOptions {
   consumerGroup?: string;
   partitions?: number;
   echo?: boolean;
+  /** Called as each service becomes ready (start-up progress). */
+  onReady?: (step: string) => void;
 }
 
 /** The emulator's authorization rule in the dev stack (the service's default rule name). */
@@ -49,21 +51,22 @@ export async function startStackServices(options: StackServicesOptions): Promise
   const cleanup: (() => Promise<unknown>)[] = [];
   const listenRule = { keyName: STACK_LISTEN_KEY_NAME, key: randomBytes(32).toString('base64'), rights: ['Listen' as const] };
   try {
+    const ready = <T>(step: string, starting: Promise<T>): Promise<T> => starting.then((value) => (options.onReady?.(step), value));
     const started = await Promise.allSettled([
       // A storage key of the stack's own: the published Azurite key would let any local user read
       // and change the dead letters, the breaker's task hub and checkpoints.
-      startAzurite({ location: path.join(options.dataDir, 'azurite'), accountKey: randomBytes(64).toString('base64') }),
-      startCosmosServer(),
+      ready('Azurite', startAzurite({ location: path.join(options.dataDir, 'azurite'), accountKey: randomBytes(64).toString('base64') })),
+      ready('Cosmos server', startCosmosServer()),
       // SAS on, as the service: apps and tools use the product's SAS path and a wrong key is refused.
       // A fresh key per stack; it lives in the connection string (0600 .local/stack.json, the
       // hosts' environments) and the emulator's environment, never a command line.
-      spawnEmulator({
+      ready('Event Hubs emulator', spawnEmulator({
         dataDir: path.join(options.dataDir, 'eventhubs'),
         hubs: [{ name: hubName, partitions, consumerGroups: [consumerGroup] }],
         sas: { keyName: STACK_SAS_KEY_NAME, key: randomBytes(32).toString('base64') },
         sasRules: [listenRule],
         echo: options.echo,
-      }),
+      })),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import type { StackDescriptor } from '@telemetry/contracts';
 import type { SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import type { SpawnedHost } from '@telemetry/local-host';
-import { ManagedProcess, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import { freePort, ManagedProcess, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
 import { buildStackApps, discoverFunctionApps, WORKSPACE_ROOT } from './build-apps';
 import { provisionStack } from './provision-stack';
 import { spawnApps } from './spawn-apps';
@@ -35,6 +35,21 @@ export interface LocalStackOptions {
    * expiry so a killed host's partitions move quickly). The app runs from a patched copy.
    */
   hostJsonExtensions?: Record<string, Record<string, Record<string, unknown>>>;
+  /** Apps to run under the Node inspector ('all' = every app); each gets its own free port on 127.0.0.1. */
+  inspect?: string[] | 'all';
+  /** Called as each step becomes ready: each service, the bundles, provisioning, each app, the dashboard. */
+  onProgress?: (step: StackStep) => void;
+}
+
+/** One start-up step that has become ready. */
+export interface StackStep {
+  /** e.g. 'Azurite', 'Cosmos server', 'Event Hubs emulator', 'app bundles', 'provisioning', 'ingestion', 'dashboard'. */
+  name: string;
+  kind: 'service' | 'build' | 'provision' | 'app' | 'dashboard';
+  /** Where it is reached, when it is a server. */
+  url?: string;
+  /** The app's inspector (host:port), when it runs under --inspect. */
+  inspector?: string;
 }
 
 export interface LocalStack {
@@ -51,6 +66,8 @@ export interface LocalStack {
   notifications: unknown[];
   /** The operations dashboard (same-origin proxy to device-status), when served. */
   dashboardUrl?: string;
+  /** The inspector port of each app run under `inspect`. */
+  inspectPorts: Map<string, number>;
   /** Starts another host process for an app (e.g. a second ingestion instance). */
   startHost(app: string): Promise<SpawnedHost>;
   /** Stops an app's host and starts it again on the same port and settings; `hosts` then holds the new one. */
@@ -70,20 +87,33 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     // Bundling (CPU) overlaps with the services starting (mostly waiting).
-    const building = buildStackApps({ apps, dataDir: options.dataDir, build: options.build, hostJsonExtensions: options.hostJsonExtensions });
-    const servicesStarting = startStackServices({ dataDir: options.dataDir, hubName: options.hubName, consumerGroup: options.consumerGroup, partitions: options.partitions });
+    const progress = (step: StackStep): void => options.onProgress?.(step);
+    const building = buildStackApps({ apps, dataDir: options.dataDir, build: options.build, hostJsonExtensions: options.hostJsonExtensions })
+      .then((built) => (progress({ name: `app bundles (${apps.length})`, kind: 'build' }), built));
+    const servicesStarting = startStackServices({
+      dataDir: options.dataDir, hubName: options.hubName, consumerGroup: options.consumerGroup, partitions: options.partitions,
+      onReady: (name) => progress({ name, kind: 'service' }),
+    });
     const [built, services] = await Promise.allSettled([building, servicesStarting]);
     if (services.status === 'fulfilled') cleanup.push(() => services.value.stop());
     if (services.status === 'rejected') throw services.reason;
     if (built.status === 'rejected') throw built.reason;
     const { base, azurite, cosmos, cosmosProxy, emulator } = services.value;
     await provisionStack(services.value);
+    progress({ name: 'provisioning', kind: 'provision' });
     const webhook = await startWebhookSink(path.join(options.dataDir, 'notifications.ndjson'));
     cleanup.push(() => webhook.close());
 
+    const inspected = options.inspect === 'all' ? apps : (options.inspect ?? []);
+    const unknown = inspected.filter((a) => !apps.includes(a));
+    if (unknown.length > 0) throw new Error(`--inspect names apps that are not in this stack: ${unknown.join(', ')} (apps: ${apps.join(', ')})`);
+    const inspectPorts = new Map<string, number>();
+    for (const app of inspected) inspectPorts.set(app, await freePort());
     const appHosts = await spawnApps({
+      inspectPorts,
       apps, appDirs: built.value, base, metricsDir: metricsDir(options.dataDir), webhookUrl: webhook.url, settingsOverrides: options.settingsOverrides, echo: options.echo,
       eventHubConnection: services.value.appEventHubConnection,
+      onReady: (app, host) => progress({ name: app, kind: 'app', url: host.baseUrl, ...(inspectPorts.has(app) ? { inspector: `127.0.0.1:${inspectPorts.get(app)}` } : {}) }),
     });
     cleanup.push(() => appHosts.stop());
     const { hosts, keysOf } = appHosts;
@@ -104,6 +134,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
       cleanup.push(() => dashboard.stop());
       dashboardUrl = /^dashboard: (\S+)/.exec(await dashboard.start())?.[1];
+      progress({ name: 'dashboard', kind: 'dashboard', url: dashboardUrl });
     }
     const descriptor: StackDescriptor = {
       ...base,
@@ -112,7 +143,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     if (options.descriptorFile) writeSecretFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n');
     return {
-      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received, dashboardUrl,
+      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received, dashboardUrl, inspectPorts,
       startHost: (app) => appHosts.startHost(app),
       restartHost: (app) => appHosts.restartHost(app),
       stop: () => stopAll(cleanup),

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { WORKSPACE_ROOT } from '../build-apps';
 import { runScenario } from '../run-scenario';
 import { startLocalStack, type LocalStack } from '../start-stack';
+import { progressReporter } from '../progress-reporter';
 import { formatSummary } from '../summary-table';
 
 const program = new Command()
@@ -23,7 +24,13 @@ const program = new Command()
   .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), 1)
   .option('--partitions <n>', 'Event Hubs partitions', (v) => parseInt(v, 10), 4)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'data'))
+  .option('--inspect [apps]', 'run apps under the Node inspector (all, or a comma-separated list); each gets its own port on 127.0.0.1, printed')
   .option('--verbose', 'echo service and host logs');
+
+/** `--inspect` alone: every app; `--inspect a,b`: those. */
+function inspectList(value: true | string): string[] | 'all' {
+  return value === true || value === 'all' ? 'all' : value.split(',').map((s) => s.trim()).filter(Boolean);
+}
 
 async function main(): Promise<void> {
   const o = program.parse().opts();
@@ -54,6 +61,8 @@ async function main(): Promise<void> {
 
   const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
+    onProgress: progressReporter((line) => console.log(line), t0),
+    ...(o.inspect ? { inspect: inspectList(o.inspect) } : {}),
     ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
   });
   current.stack = started;
@@ -61,6 +70,7 @@ async function main(): Promise<void> {
   const live = started;
   console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
   for (const [app, h] of live.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
+  for (const [app, port] of live.inspectPorts) console.log(`  ${`inspect ${app}`.padEnd(24)} 127.0.0.1:${port}  (VS Code: "Attach to an app"; chrome://inspect)`);
   if (live.dashboardUrl) console.log(`  ${'dashboard'.padEnd(24)} ${live.dashboardUrl}`);
   console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${live.descriptor.cosmos.endpoint}`);
   console.log(`  ${'event hubs'.padEnd(24)} ${live.descriptor.eventHubs.hubName} (${live.descriptor.eventHubs.partitions} partitions)`);
