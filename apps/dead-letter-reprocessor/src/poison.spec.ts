@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { TableClient } from '@azure/data-tables';
 import { CosmosClient, type Container } from '@azure/cosmos';
 import { ensureDeviceStateContainer } from '@telemetry/provisioning';
-import { claimCheckSummary, encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
+import { claimCheckBlobName, claimCheckSummary, encodeDeadLetter, RESOURCE_NAMES } from '@telemetry/contracts';
 import { connectStorage, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import { comparableState, expectedStates, makeTelemetry } from '@telemetry/device-state/testing';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
@@ -60,7 +60,9 @@ describe('reprocessor under the local host: poison messages', () => {
 
   it('a letter that keeps failing is parked after its bounded retries and does not stall the others', async () => {
     // Its claim-check blob is gone: every attempt fails (UNKNOWN), whatever the store does.
-    const poison = claimCheckSummary(deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(99, 1)), 'bodies', 'gone/missing.json', 90_000);
+    // (A name the sink would produce: a crafted one is parked at once as CLAIM_CHECK_INVALID.)
+    const lost = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(99, 1));
+    const poison = claimCheckSummary(lost, 'bodies', claimCheckBlobName(lost.id), 90_000);
     const events = Array.from({ length: 30 }, (_, i) => makeTelemetry(i % 6, i, { battery: (i % 10) / 10 }));
     await dlq.enqueue(poison);
     await Promise.all(events.map((t) => dlq.enqueue(deadLetterFor('STORE_TIMEOUT', t))));

@@ -2,7 +2,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
 import { connectStorage, storageConnectionFromSettings, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import { connectTable, TableParkingStore, tableConnectionFromSettings } from '@telemetry/azure-tables';
-import { poisonQueueName } from '@telemetry/contracts';
+import { letterQueueNames } from '@telemetry/contracts';
 import { ConfigError, type Logger } from '@telemetry/core';
 import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import { HttpBreakerStatus } from '@telemetry/http-adapters';
@@ -13,6 +13,8 @@ import { loadReprocessorSettings } from './config';
 export interface ReprocessorServices extends ReprocessorDeps {
   deadLetterQueue: QueueClient;
   poisonQueue: QueueClient;
+  /** `<queue>-poison-poison`: drained by the rehomePoisonCopies timer. */
+  poisonPoisonQueue: QueueClient;
   telemetry: TelemetryMetrics;
 }
 
@@ -54,6 +56,7 @@ export function createReprocessorServices(env: Env, logger?: Logger): Reprocesso
     logger: log,
     maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
     deadLetterQueue,
-    poisonQueue: queues.getQueueClient(poisonQueueName(settings.DEAD_LETTER_QUEUE)),
+    poisonQueue: queues.getQueueClient(letterQueueNames(settings.DEAD_LETTER_QUEUE).poison),
+    poisonPoisonQueue: queues.getQueueClient(letterQueueNames(settings.DEAD_LETTER_QUEUE).poisonPoison),
   };
 }

@@ -91,13 +91,14 @@ describe('operations sources (emulator + Azurite)', () => {
   it('dead letters: depth and counts by code; a sample of the oldest 32 when deeper; unreadable messages counted apart', async () => {
     const queue = new QueueClient(azurite.connectionString, 'deadletters-a');
     const empty = await new DeadLetterStatsSource(queue).read();
-    expect(empty).toEqual({ queue: 'deadletters-a', depth: 0, sampled: 0, byCode: {}, oldestFailedAt: null });
+    expect(empty).toEqual({ queue: 'deadletters-a', depth: 0, sampled: 0, byCode: {}, oldestFailedAt: null, duplicates: 0, expiring: 0 });
     await queue.create();
     for (let n = 0; n < 3; n++) await queue.sendMessage(letter('EVENT_INVALID', n));
     await queue.sendMessage(letter('STORE_UNAVAILABLE', 3));
     await queue.sendMessage(Buffer.from('not a dead letter').toString('base64'));
     expect(await new DeadLetterStatsSource(queue).read()).toEqual({
       queue: 'deadletters-a', depth: 5, sampled: 5, byCode: { EVENT_INVALID: 3, STORE_UNAVAILABLE: 1, UNREADABLE: 1 }, oldestFailedAt: '2026-01-01T00:00:00.000Z',
+      duplicates: 0, expiring: 5, // sent here without TTL -1: the service's 7 days
     });
 
     const deep = new QueueClient(azurite.connectionString, 'deadletters-b');

@@ -37,7 +37,7 @@ export function createDeviceStatusServices(env: Env, logger: Logger): DeviceStat
     devices,
     deadlineMs: settings.OPS_PROBE_TIMEOUT_MS,
     eventHub: eventHubLagFromSettings(env, settings.EventHubName, settings.EventHubConsumerGroup),
-    deadLetters: storage ? new DeadLetterStatsSource(connectStorage(storage).queues.getQueueClient(settings.DEAD_LETTER_QUEUE), settings.DEAD_LETTER_SAMPLE) : undefined,
+    deadLetters: storage ? DeadLetterStatsSource.forQueue(connectStorage(storage).queues, settings.DEAD_LETTER_QUEUE, settings.DEAD_LETTER_SAMPLE) : undefined,
     parked: parking ? new ParkedCountSource(connectTable(parking, settings.PARKING_TABLE)) : undefined,
     breaker,
   };

@@ -1,4 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
+import { expires } from './dead-letter-stats-source';
 import { matchesQuery, tryDecodeLetter, type CountsByCode, type ParkedCount, type ParkedQuery, type ParkingStore } from '@telemetry/reprocessing';
 
 /** Azure Queue storage's peek limit: the only look at a queue that does not disturb its consumers. */
@@ -13,6 +14,10 @@ export interface QueueDepth {
   sampleByCode: CountsByCode;
   /** Insertion time of the first visible message (the oldest waiting), when any. */
   oldestInsertedAt: string | null;
+  /** Copies in the peeked head that share an id with an earlier letter (listed and counted once). */
+  duplicates: number;
+  /** Messages in the peeked head that will expire (not TTL -1): the host's poison copies (7 days). */
+  expiring: number;
 }
 
 export interface PendingLetter {
@@ -25,11 +30,17 @@ export interface PendingLetter {
   failedAt: string | null;
   attempts: number;
   redriveCount: number;
+  /** When the service will drop it; null when it never expires (TTL -1). */
+  expiresOn: string | null;
+  /** Further copies of this letter (same id) in the peeked head, not listed separately. */
+  copies: number;
 }
 
 export interface DeadLetterStats {
   pending: QueueDepth;
   poison: QueueDepth;
+  /** `<queue>-poison-poison`: poison copies the poison handler failed on (re-homed by rehomePoisonCopies). */
+  poisonPoison: QueueDepth;
   parked: { total: number; byCode: ParkedCount[] };
 }
 
@@ -45,8 +56,14 @@ export async function peekPending(queue: QueueClient, query: ParkedQuery = {}): 
     throw error;
   }
   const out: PendingLetter[] = [];
+  const byId = new Map<string, PendingLetter>();
   for (const m of items) {
     const letter = tryDecodeLetter(Buffer.from(m.messageText, 'base64').toString('utf8'));
+    const earlier = letter ? byId.get(letter.id) : undefined;
+    if (earlier) {
+      earlier.copies++; // the same letter twice (a retried write): one letter
+      continue;
+    }
     const entry: PendingLetter = {
       messageId: m.messageId,
       insertedOn: m.insertedOn?.toISOString() ?? null,
@@ -57,7 +74,10 @@ export async function peekPending(queue: QueueClient, query: ParkedQuery = {}): 
       failedAt: letter?.failedAt ?? null,
       attempts: letter?.reprocess?.attempts ?? 0,
       redriveCount: letter?.redrive?.count ?? 0,
+      expiresOn: m.expiresOn && expires(m.expiresOn) ? m.expiresOn.toISOString() : null,
+      copies: 0,
     };
+    if (letter) byId.set(letter.id, entry);
     if (matchesQuery({ code: entry.code, deviceId: entry.deviceId, failedAt: entry.failedAt ?? entry.insertedOn ?? '' }, query)) out.push(entry);
   }
   return query.limit !== undefined ? out.slice(0, query.limit) : out;
@@ -74,15 +94,20 @@ export async function queueDepth(queue: QueueClient): Promise<QueueDepth> {
   const sampleByCode: CountsByCode = {};
   for (const p of head) sampleByCode[p.code] = (sampleByCode[p.code] ?? 0) + 1;
   const oldest = head.map((p) => p.insertedOn).filter((t): t is string => t !== null).sort()[0] ?? null;
-  return { queue: queue.name, approximateCount, sampled: head.length, sampleByCode, oldestInsertedAt: oldest };
+  return {
+    queue: queue.name, approximateCount, sampled: head.length, sampleByCode, oldestInsertedAt: oldest,
+    duplicates: head.reduce((n, p) => n + p.copies, 0),
+    expiring: head.reduce((n, p) => n + (p.expiresOn !== null ? 1 + p.copies : 0), 0),
+  };
 }
 
-/** Still pending (the queue and its poison queue) and parked, by code: what `stats` shows. */
-export async function deadLetterStats(sources: { deadLetterQueue: QueueClient; poisonQueue: QueueClient; parking: ParkingStore }): Promise<DeadLetterStats> {
-  const [pending, poison, byCode] = await Promise.all([
+/** Still pending (the queue, its poison queue and that one's) and parked, by code: what `stats` shows. */
+export async function deadLetterStats(sources: { deadLetterQueue: QueueClient; poisonQueue: QueueClient; poisonPoisonQueue: QueueClient; parking: ParkingStore }): Promise<DeadLetterStats> {
+  const [pending, poison, poisonPoison, byCode] = await Promise.all([
     queueDepth(sources.deadLetterQueue),
     queueDepth(sources.poisonQueue),
+    queueDepth(sources.poisonPoisonQueue),
     sources.parking.countByCode(),
   ]);
-  return { pending, poison, parked: { total: byCode.reduce((n, c) => n + c.count, 0), byCode } };
+  return { pending, poison, poisonPoison, parked: { total: byCode.reduce((n, c) => n + c.count, 0), byCode } };
 }

@@ -5,3 +5,4 @@ export * from './storage-dead-letter-queue';
 export * from './dead-letter-inventory';
 export * from './queue-redrive';
 export * from './dead-letter-stats-source';
+export * from './poison-rehome';

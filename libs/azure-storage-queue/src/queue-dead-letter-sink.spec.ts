@@ -1,7 +1,7 @@
 import { PipelineError } from '@telemetry/core';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { buildDeadLetter } from '@telemetry/dead-letter';
-import { decodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type SourceEvent } from '@telemetry/contracts';
+import { decodeDeadLetter, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter, type SourceEvent } from '@telemetry/contracts';
 import { ensureDeadLetterResources } from '@telemetry/provisioning';
 import { QueueDeadLetterSink } from './queue-dead-letter-sink';
 import { resolveDeadLetter } from './resolve-dead-letter';
@@ -62,6 +62,58 @@ describe('QueueDeadLetterSink on Azurite', () => {
     const full = await resolveDeadLetter(summary, container);
     expect(Buffer.from(full.body!, 'base64')).toEqual(body);
     expect(full.issue.code).toBe('EVENT_OVERSIZE');
+  });
+
+  it('a retried batch rebuilds the same letter: same id, one claim-check blob named from the id alone, overwritten not orphaned (issue 13 item 3)', async () => {
+    const { queue, container, sink } = await setup('dl-retry');
+    const build = (now: Date, invocationId: string) =>
+      buildDeadLetter({
+        error: new PipelineError('EVENT_INVALID', 'battery out of range'), event: event(Buffer.alloc(60 * 1024, 0x63)),
+        source: { eventHubName: 'telemetry', consumerGroup: '$Default' }, attempts: 0, app: 'ingestion', invocationId, now,
+      });
+    const first = build(new Date('2026-11-21T23:59:59.000Z'), 'inv-1');
+    const retried = build(new Date('2026-11-22T00:00:30.000Z'), 'inv-2'); // the host retried the batch after midnight
+    expect(retried.id).toBe(first.id);
+    expect(first.id).toMatch(/^[0-9a-f]{32}$/);
+    const otherIssue = buildDeadLetter({ error: new PipelineError('EVENT_MALFORMED', 'x'), event: event(Buffer.from('{')), source: { eventHubName: 'telemetry', consumerGroup: '$Default' }, attempts: 0, app: 'ingestion' });
+    const otherEvent = buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'x'), event: { ...event(Buffer.from('{}')), sequenceNumber: 42 }, source: { eventHubName: 'telemetry', consumerGroup: '$Default' }, attempts: 0, app: 'ingestion' });
+    expect(new Set([first.id, otherIssue.id, otherEvent.id]).size).toBe(3);
+    await sink.send([first]);
+    await sink.send([retried]);
+    const blobs: string[] = [];
+    for await (const b of container.listBlobsFlat()) blobs.push(b.name);
+    expect(blobs).toEqual([`${first.id}.json`]);
+    const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32 });
+    expect(receivedMessageItems.map((m) => decodeDeadLetter(m.messageText).id)).toEqual([first.id, first.id]); // two copies, one letter
+    const full = await resolveDeadLetter(decodeDeadLetter(receivedMessageItems[0]!.messageText), container);
+    expect(full).toMatchObject({ id: first.id, producer: { invocationId: 'inv-2' } });
+  });
+
+  it('follows only claim checks the sink produces: ../, another container, another letter -> CLAIM_CHECK_INVALID, nothing read outside (issue 13 item 4)', async () => {
+    const { container, sink } = await setup('dl-names');
+    const { blobs } = connectStorage({ connectionString: azurite.connectionString });
+    const secrets = blobs.getContainerClient('dl-names-secrets');
+    await secrets.create();
+    const big = (seq: number): DeadLetter =>
+      buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'bad'), event: { ...event(Buffer.alloc(60 * 1024, 0x64)), sequenceNumber: seq }, attempts: 0, app: 'ingestion' });
+    const victim = big(1);
+    await secrets.getBlockBlobClient('victim.json').uploadData(Buffer.from(JSON.stringify(victim)));
+    const mine = big(2);
+    const other = big(3);
+    await sink.send([mine, other]);
+    const summary = (blobName: string, inContainer = container.containerName): DeadLetter =>
+      ({ ...mine, body: null, claimCheck: { container: inContainer, blobName, bytes: 1 } });
+    for (const crafted of [
+      summary('../dl-names-secrets/victim.json'),
+      summary(`${mine.id}/../../dl-names-secrets/victim.json`),
+      summary('victim.json', 'dl-names-secrets'),
+      summary(`${other.id}.json`), // a real blob, but another letter's
+      summary(`${mine.id}.json`, 'dl-names-secrets'),
+    ]) {
+      await expect(resolveDeadLetter(crafted, container)).rejects.toMatchObject({ code: 'CLAIM_CHECK_INVALID', retryable: false });
+    }
+    expect(decodeDeadLetter(encodeDeadLetter(summary(`${mine.id}.json`))).claimCheck?.blobName).toBe(`${mine.id}.json`);
+    expect((await resolveDeadLetter(summary(`${mine.id}.json`), container)).id).toBe(mine.id);
   });
 
   it('fails with DEAD_LETTER_UNAVAILABLE when storage cannot be reached', async () => {

@@ -2,7 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { bulkhead, type RetryPolicy } from 'cockatiel';
 import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
+import { claimCheckBlobName, claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
 import type { DeadLetterSink } from '@telemetry/dead-letter';
 
 export interface QueueDeadLetterSinkOptions {
@@ -40,7 +40,8 @@ export class QueueDeadLetterSink implements DeadLetterSink {
   private async sendOne(letter: DeadLetter): Promise<void> {
     let message = encodeDeadLetter(letter);
     if (message.length > MAX_QUEUE_MESSAGE_BYTES) {
-      const blobName = `${letter.failedAt.slice(0, 10).replace(/-/g, '/')}/${letter.id}.json`;
+      // From the id alone: a retried batch overwrites its own blob instead of orphaning one.
+      const blobName = claimCheckBlobName(letter.id);
       const json = Buffer.from(JSON.stringify(letter), 'utf8');
       await this.attempt(() =>
         this.claimChecks.getBlockBlobClient(blobName).uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }),

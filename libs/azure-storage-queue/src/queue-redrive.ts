@@ -20,6 +20,8 @@ export interface QueueRedriveResult {
   /** Messages left in place (not matching the filter, or not dead letters). */
   skipped: number;
   failed: { id: string; error: string }[];
+  /** Further copies of a letter already redriven in this scan (same id): deleted, not sent twice. */
+  duplicates: number;
 }
 
 /**
@@ -28,7 +30,8 @@ export interface QueueRedriveResult {
  * at the end so the scan sees each message once. Receiving counts as a dequeue for the service.
  */
 export async function redriveQueue(source: QueueClient, options: QueueRedriveOptions): Promise<QueueRedriveResult> {
-  const result: QueueRedriveResult = { redriven: [], skipped: 0, failed: [] };
+  const result: QueueRedriveResult = { redriven: [], skipped: 0, failed: [], duplicates: 0 };
+  const sent = new Set<string>();
   const held: { messageId: string; popReceipt: string }[] = [];
   const seen = new Set<string>();
   const limit = options.query.limit ?? Number.POSITIVE_INFINITY;
@@ -47,10 +50,17 @@ export async function redriveQueue(source: QueueClient, options: QueueRedriveOpt
           result.skipped++;
           continue;
         }
+        if (sent.has(letter.id)) {
+          // The same letter again (a retried write): it was sent once; this copy goes.
+          await source.deleteMessage(m.messageId, m.popReceipt);
+          result.duplicates++;
+          continue;
+        }
         try {
           await options.target.redrive(markRedriven(await options.resolve(letter), options.redrive));
           await source.deleteMessage(m.messageId, m.popReceipt);
           result.redriven.push(letter.id);
+          sent.add(letter.id);
           options.onProgress?.(result.redriven.length);
         } catch (error) {
           held.push({ messageId: m.messageId, popReceipt: m.popReceipt });

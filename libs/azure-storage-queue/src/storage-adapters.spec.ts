@@ -4,10 +4,14 @@ import { decodeDeadLetter } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { deadLetterStats, peekPending } from './dead-letter-inventory';
-import { redriveParked, reprocessorTarget, type ParkedLetter } from '@telemetry/reprocessing';
+import { silentLogger } from '@telemetry/core';
+import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
+import { redriveParked, reprocessDeadLetter, ReprocessorMetrics, reprocessorTarget, type ParkedLetter } from '@telemetry/reprocessing';
+import { FakeBreakerStatus } from '@telemetry/reprocessing/testing';
 import { StorageDeadLetterQueue } from './storage-dead-letter-queue';
 import { TableParkingStore } from '@telemetry/azure-tables';
 import { deadLetterFor } from '@telemetry/reprocessing/testing';
+import { OVERSIZE_BODY_KEPT_BYTES } from '@telemetry/dead-letter';
 
 describe('storage adapters on Azurite', () => {
   let azurite: AzuriteInstance;
@@ -41,7 +45,7 @@ describe('storage adapters on Azurite', () => {
     await parking.park(parked(malformed, { reason: 'parked twice' })); // an upsert, not a second entry
 
     const got = await parking.get(big.id);
-    expect(Buffer.from(got!.letter.body!, 'base64')).toEqual(Buffer.alloc(70 * 1024, 0x61)); // via the parked/ blob
+    expect(Buffer.from(got!.letter.body!, 'base64')).toEqual(Buffer.alloc(OVERSIZE_BODY_KEPT_BYTES, 0x61)); // an oversize body keeps its head only
     expect(await parking.get(malformed.id)).toMatchObject({ code: 'EVENT_MALFORMED', reason: 'parked twice', letter: { bodySha256: malformed.bodySha256 } });
     expect(await parking.get('nope')).toBeUndefined();
 
@@ -73,18 +77,41 @@ describe('storage adapters on Azurite', () => {
     expect(await peekPending(queue)).toEqual([]); // invisible for an hour
     expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
 
-    const big = deadLetterFor('EVENT_OVERSIZE', Buffer.alloc(70 * 1024, 0x62));
+    // Under the 64 KiB event limit (kept whole), over the queue's 64 KiB once base64: claim-checked.
+    const big = deadLetterFor('EVENT_INVALID', Buffer.alloc(60 * 1024, 0x62));
     await parking.park(parked(big));
     const redriven = await redriveParked((await parking.get(big.id))!, reprocessorTarget(dlq), parking, { by: 'test', reason: 'limit raised' });
     expect(redriven.redrive).toMatchObject({ count: 1, by: 'test', reason: 'limit raised' });
     expect(await parking.get(big.id)).toBeUndefined();
     const [message] = (await queue.receiveMessages()).receivedMessageItems;
     const summary = decodeDeadLetter(message!.messageText);
-    expect(summary).toMatchObject({ id: big.id, body: null, claimCheck: { blobName: expect.stringMatching(/\.r1\.json$/) }, redrive: { count: 1 } });
+    expect(summary).toMatchObject({ id: big.id, body: null, claimCheck: { blobName: `${big.id}.r1.json` }, redrive: { count: 1 } });
     const full = await dlq.resolve(summary);
-    expect(Buffer.from(full.body!, 'base64')).toEqual(Buffer.alloc(70 * 1024, 0x62));
+    expect(Buffer.from(full.body!, 'base64')).toEqual(Buffer.alloc(60 * 1024, 0x62));
 
-    const stats = await deadLetterStats({ deadLetterQueue: queue, poisonQueue: poison, parking });
+    const stats = await deadLetterStats({ deadLetterQueue: queue, poisonQueue: poison, poisonPoisonQueue: poison, parking });
     expect(stats).toMatchObject({ pending: { approximateCount: 2 }, poison: { approximateCount: 0 }, parked: { total: 0 } });
+  });
+
+  it('the reprocessor parks a letter whose claim check escapes the container, with the coded reason; purging it deletes nothing outside (issue 13 item 4)', async () => {
+    const { queue, container, parking, dlq } = await setup();
+    const { blobs } = connectStorage({ connectionString: azurite.connectionString });
+    const outside = blobs.getContainerClient(`outside${n}`);
+    await outside.create();
+    const big = deadLetterFor('STORE_UNAVAILABLE', Buffer.alloc(60 * 1024, 0x65));
+    await outside.getBlockBlobClient('victim.json').uploadData(Buffer.from(JSON.stringify(big)));
+    const crafted = { ...big, body: null, claimCheck: { container: container.containerName, blobName: `../outside${n}/victim.json`, bytes: 1 } };
+    const deps = {
+      store: new InMemoryDeviceStateStore(), queue: dlq, parking, breaker: new FakeBreakerStatus(), metrics: new ReprocessorMetrics(), logger: silentLogger,
+      policy: { maxAttempts: 5, unknownMaxAttempts: 3, backoffBaseSeconds: 10, backoffMaxSeconds: 60, breakerDeferSeconds: 45 },
+    };
+    const outcome = await reprocessDeadLetter(JSON.parse(JSON.stringify(crafted)) as object, deps);
+    expect(outcome).toMatchObject({ action: 'parked', deadLetterId: big.id, reason: expect.stringMatching(/^CLAIM_CHECK_INVALID: /) });
+    const entry = await parking.get(big.id);
+    expect(entry).toMatchObject({ reason: expect.stringMatching(/CLAIM_CHECK_INVALID/), letter: { claimCheck: { blobName: `../outside${n}/victim.json` } } }); // kept as context
+    expect(entry?.claimCheckBlob).toBeUndefined();
+    expect(await peekPending(queue)).toEqual([]); // parked, not retried
+    await parking.remove({ id: big.id, code: entry!.code, claimCheckBlob: `../outside${n}/victim.json` }); // even a crafted purge
+    expect(await outside.getBlockBlobClient('victim.json').exists()).toBe(true);
   });
 });

@@ -2,7 +2,7 @@ import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import type { RetryPolicy } from 'cockatiel';
 import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import { claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
+import { claimCheckBlobName, claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
 import { resolveDeadLetter } from './resolve-dead-letter';
 import { MAX_VISIBILITY_SECONDS, type DeadLetterQueue } from '@telemetry/reprocessing';
 
@@ -25,8 +25,7 @@ export class StorageDeadLetterQueue implements DeadLetterQueue {
     let message = encodeDeadLetter(letter);
     if (message.length > MAX_QUEUE_MESSAGE_BYTES) {
       // A distinct blob per redrive: a corrected body never overwrites the original claim check.
-      const suffix = letter.redrive ? `.r${letter.redrive.count}` : '';
-      const blobName = `${letter.failedAt.slice(0, 10).replace(/-/g, '/')}/${letter.id}${suffix}.json`;
+      const blobName = claimCheckBlobName(letter.id, letter.redrive?.count);
       const json = Buffer.from(JSON.stringify(letter), 'utf8');
       await this.attempt(() =>
         this.claimChecks.getBlockBlobClient(blobName).uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }),

@@ -3,7 +3,7 @@ import { odata, type TableClient, type TableEntityResult } from '@azure/data-tab
 import type { ContainerClient } from '@azure/storage-blob';
 import type { RetryPolicy } from 'cockatiel';
 import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
-import { decodeDeadLetter } from '@telemetry/contracts';
+import { decodeDeadLetter, isClaimCheckBlobNameOf } from '@telemetry/contracts';
 import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from '@telemetry/reprocessing';
 
 /** Largest letter JSON kept in the entity itself (Edm.Binary holds at most 64 KiB). */
@@ -128,7 +128,8 @@ export class TableParkingStore implements ParkingStore {
     });
     await this.attempt(() => this.blobs.getBlockBlobClient(`parked/${rowKey}.json`).deleteIfExists());
     const claimCheck = entry.claimCheckBlob;
-    if (claimCheck) await this.attempt(() => this.blobs.getBlockBlobClient(claimCheck).deleteIfExists());
+    // Only a blob the sinks produce for this letter: an entry is never a way to delete elsewhere.
+    if (claimCheck && isClaimCheckBlobNameOf(entry.id, claimCheck)) await this.attempt(() => this.blobs.getBlockBlobClient(claimCheck).deleteIfExists());
   }
 
   async countByCode(): Promise<ParkedCount[]> {

@@ -9,7 +9,11 @@ export const DEAD_LETTER_SCHEMA = 'telemetry-dead-letter/v1';
  */
 export interface DeadLetter {
   schema: typeof DEAD_LETTER_SCHEMA;
-  /** Unique per dead letter (uuid). */
+  /**
+   * Derived from the event's source coordinates and the issue code (`deadLetterId`, 32 hex chars;
+   * uuids before that rule): a retried batch rebuilds the same id, and copies that share an id are
+   * one letter.
+   */
   id: string;
   issue: IssueRecord;
   /** The original body, base64. null when the dead letter is claim-checked (see claimCheck). */

@@ -64,6 +64,12 @@ export interface DeadLetterQueueSample {
   /** Issue code -> count within the sample. Exact when sampled === depth. */
   byCode: Record<string, number>;
   oldestFailedAt: string | null;
+  /** Copies in the sample that share an id with an earlier one (counted once in byCode). */
+  duplicates?: number;
+  /** Messages in the sample that will expire (not TTL -1), e.g. the host's poison copies (7 days). */
+  expiring?: number;
+  /** `<queue>-poison` and `<queue>-poison-poison`, sampled the same way: every queue that can hold a letter. */
+  poisonQueues?: DeadLetterQueueSample[];
 }
 
 /** Parked dead letters, counted up to a cap. */

@@ -27,6 +27,15 @@ export function poisonQueueName(queue: string): string {
 }
 
 /**
+ * Every queue that can hold a dead letter: the dead-letter queue, its `-poison` queue, and that
+ * queue's own poison queue (`-poison-poison`: where the host moves a poison copy the poison handler
+ * failed on). Operator tools and the ops summary read all of them.
+ */
+export function letterQueueNames(queue: string): { pending: string; poison: string; poisonPoison: string } {
+  return { pending: queue, poison: poisonQueueName(queue), poisonPoison: poisonQueueName(poisonQueueName(queue)) };
+}
+
+/**
  * The settings that name those resources, one definition for every app that reads them (the same
  * setting means the same resource in every app).
  */

@@ -29,6 +29,11 @@ export const ISSUE_CODES = {
   STORE_REJECTED: { retryable: false, stage: 'store' },
   /** The dead-letter queue or claim-check blob could not be written. Retryable (the batch fails). */
   DEAD_LETTER_UNAVAILABLE: { retryable: true, stage: 'dead-letter' },
+  /**
+   * A queue message's claim check names a blob the sinks never produce (another container, `../`,
+   * another letter's blob): it is not followed; the message is parked with context. Permanent.
+   */
+  CLAIM_CHECK_INVALID: { retryable: false, stage: 'reprocess' },
   /** Anything not classified above. Retried a bounded number of times, then parked. */
   UNKNOWN: { retryable: true, stage: 'unknown' },
 } as const satisfies Record<string, { retryable: boolean; stage: Stage }>;

@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { isSecretName, PipelineError, redactSecrets } from '@telemetry/core';
 import { DEVICE_ID_PATTERN, MAX_EVENT_BYTES, type EventBody, type Telemetry } from '@telemetry/device-state';
-import { DEAD_LETTER_SCHEMA, type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
+import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
 /**
  * How much of an oversize body (over MAX_EVENT_BYTES, so EVENT_OVERSIZE: it can never be applied)
@@ -72,7 +72,11 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const decoded = input.decoded ?? null;
   return {
     schema: DEAD_LETTER_SCHEMA,
-    id: randomUUID(),
+    // Derived, not random: a retried batch rebuilds the same letters (same ids, same claim-check blobs).
+    id: deadLetterId(
+      { eventHubName: source?.eventHubName ?? null, consumerGroup: source?.consumerGroup ?? null, partitionId: event.partitionId, sequenceNumber: event.sequenceNumber },
+      error.code,
+    ),
     issue: error.toIssue(),
     body: kept.toString('base64'),
     bodyBytes: bytes.byteLength,

@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { DEAD_LETTER_SCHEMA, decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
+import { createHash } from 'node:crypto';
+import { DEAD_LETTER_SCHEMA, deadLetterId, decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 
 /** The message text as the trigger delivered it (a parsed object, or text that was not JSON). */
 export function messageText(message: unknown): string {
@@ -14,13 +14,15 @@ export function messageText(message: unknown): string {
  */
 export function foreignLetter(message: unknown, now: Date = new Date()): DeadLetter {
   const bytes = message instanceof Uint8Array ? Buffer.from(message) : Buffer.from(messageText(message), 'utf8');
+  const bodySha256 = createHash('sha256').update(bytes).digest('hex');
   return {
     schema: DEAD_LETTER_SCHEMA,
-    id: randomUUID(),
+    // No Event Hubs coordinates: the message's bytes are its identity (the same message twice is one letter).
+    id: deadLetterId({ messageSha256: bodySha256 }, 'UNKNOWN'),
     issue: { code: 'UNKNOWN', message: 'the queue message is not a telemetry dead letter', retryable: false, stage: 'reprocess' },
     body: bytes.toString('base64'),
     bodyBytes: bytes.byteLength,
-    bodySha256: createHash('sha256').update(bytes).digest('hex'),
+    bodySha256,
     eventHubName: null,
     consumerGroup: null,
     partitionId: '',

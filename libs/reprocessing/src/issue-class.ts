@@ -17,6 +17,7 @@ const CLASSES: Record<IssueCode, IssueClass> = {
   EVENT_INVALID: 'permanent',
   EVENT_CLOCK_SKEW: 'permanent',
   STORE_REJECTED: 'permanent',
+  CLAIM_CHECK_INVALID: 'permanent',
   UNKNOWN: 'unknown',
 };
 

@@ -1,6 +1,6 @@
 import { toPipelineError, type Logger, type PipelineError } from '@telemetry/core';
 import type { DeviceStateStore } from '@telemetry/device-store';
-import type { DeadLetter } from '@telemetry/contracts';
+import { isClaimCheckBlobNameOf, type DeadLetter } from '@telemetry/contracts';
 import { patchOf } from '@telemetry/device-state';
 import type { BreakerStatusSource } from './breaker-status';
 import type { DeadLetterQueue } from './dead-letter-queue';
@@ -49,7 +49,7 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
 
   const route = routeLetter(letter);
   if (route.action === 'park') {
-    return finish(deps, await park(deps, letter, letter.issue.code, route.reason, letter.reprocess?.attempts ?? 0, 'reprocessor', decoded.claimCheck?.blobName));
+    return finish(deps, await park(deps, letter, letter.issue.code, route.reason, letter.reprocess?.attempts ?? 0, 'reprocessor', claimCheckBlobOf(decoded)));
   }
 
   const breaker = await deps.breaker.current();
@@ -88,7 +88,7 @@ export async function parkPoisonedDeadLetter(message: unknown, deps: Pick<Reproc
     deps.logger.warn('claim check unreadable; parking the summary', { deadLetterId: decoded.id, errorCode: toPipelineError(error).code });
   }
   const reason = `poison: the reprocessor failed on this message ${maxDequeueCount} times (last issue ${letter.reprocess?.lastCode ?? letter.issue.code})`;
-  return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison', decoded.claimCheck?.blobName));
+  return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison', claimCheckBlobOf(decoded)));
 }
 
 async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter: DeadLetter, error: PipelineError): Promise<ReprocessOutcome> {
@@ -97,11 +97,20 @@ async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter:
   const reprocess = { attempts: decision.attempts, lastCode: error.code, lastError: error.message.slice(0, 500), lastAttemptAt };
   if (decision.action === 'park') {
     // Filed under the letter's own code: what went wrong with the event, not with the last try.
-    return park(deps, { ...letter, reprocess }, letter.issue.code, decision.reason, decision.attempts, 'reprocessor', original.claimCheck?.blobName);
+    return park(deps, { ...letter, reprocess }, letter.issue.code, decision.reason, decision.attempts, 'reprocessor', claimCheckBlobOf(original));
   }
   // The original (possibly a claim-check summary) goes back, so the message stays small.
   await deps.queue.enqueue({ ...original, reprocess }, { delaySeconds: decision.delaySeconds });
   return { action: 'retry-scheduled', deadLetterId: letter.id, code: letter.issue.code, attempts: decision.attempts, delaySeconds: decision.delaySeconds, lastErrorCode: error.code };
+}
+
+/**
+ * The claim-check blob a parked entry may delete on purge: only a name the sinks produce for this
+ * letter (a crafted `../` name in a queue message is kept in the letter as context, never followed).
+ */
+function claimCheckBlobOf(letter: DeadLetter): string | undefined {
+  const name = letter.claimCheck?.blobName;
+  return typeof name === 'string' && isClaimCheckBlobNameOf(letter.id, name) ? name : undefined;
 }
 
 async function park(

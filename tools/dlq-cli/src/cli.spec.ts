@@ -176,6 +176,22 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
     await drainQueue();
   });
 
+  it('stats, list and show see the -poison-poison queue, and flag a letter that would expire (issue 13 item 14)', async () => {
+    const { queues } = connectStorage({ connectionString: azurite.connectionString });
+    const poisonPoison = queues.getQueueClient(`${DEFAULTS.queue}-poison-poison`);
+    await poisonPoison.createIfNotExists();
+    const twice = deadLetterFor('STORE_THROTTLED', makeTelemetry(6, 1));
+    await poisonPoison.sendMessage(Buffer.from(JSON.stringify(twice)).toString('base64')); // as the host copies it: 7-day TTL
+    expect((await dlqCli(['--json', 'stats'])).json()).toMatchObject({ poisonPoison: { queue: poisonPoison.name, approximateCount: 1, sampleByCode: { STORE_THROTTLED: 1 }, expiring: 1 } });
+    expect((await dlqCli(['stats'])).out).toMatch(/poison2\s+1 .*1 EXPIRING/);
+    const listed = (await dlqCli(['--json', 'list', '--state', 'poison-poison'])).json() as { items: { id: string; expiresOn: string | null }[] };
+    expect(listed.items).toMatchObject([{ id: twice.id, expiresOn: expect.any(String) }]);
+    expect((await dlqCli(['--json', 'show', twice.id])).json()).toMatchObject({ state: 'poison-poison' });
+    expect((await dlqCli(['--json', 'redrive', '--from', 'poison-poison', twice.id])).json()).toMatchObject({ redriven: [twice.id] });
+    expect((await poisonPoison.getProperties()).approximateMessagesCount).toBe(0);
+    expect((await drainQueue()).map((l) => l.id)).toContain(twice.id);
+  });
+
   it('purge: dry run, refusal without confirmation, then deletion', async () => {
     await expect(dlqCli(['purge'])).rejects.toThrow(/add a filter, or --yes/);
     expect((await dlqCli(['--json', '--dry-run', 'purge', '--code', 'STORE_UNAVAILABLE'])).json()).toMatchObject({ dryRun: true, purged: [letters['store']!.id] });

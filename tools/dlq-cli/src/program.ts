@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { listCommand, type LetterState } from './commands/list';
+import { LETTER_STATES, listCommand, type LetterState } from './commands/list';
 import { purgeCommand } from './commands/purge';
 import { redriveCommand } from './commands/redrive';
 import { showCommand } from './commands/show';
@@ -21,7 +21,7 @@ const filterOptions = (cmd: Command): Command =>
     .option('--limit <n>', 'at most n letters');
 
 const stateOption = (fallback: LetterState) =>
-  new Option('--from <state>', 'parked (the parking table), pending (the dead-letter queue) or poison (its -poison queue)').choices(['parked', 'pending', 'poison']).default(fallback);
+  new Option('--from <state>', 'parked (the parking table), pending (the dead-letter queue), poison (its -poison queue) or poison-poison (-poison-poison)').choices(LETTER_STATES).default(fallback);
 
 /**
  * The operator CLI (`npm run dlq -- <command>`). Every command acts on the local stack
@@ -57,11 +57,11 @@ export function createProgram(io: CliIo, env: NodeJS.ProcessEnv = process.env): 
 
   program
     .command('stats')
-    .description('counts by code (pending, poison, parked) and the age of the oldest')
+    .description('counts by code (pending, poison, poison-poison, parked) and the age of the oldest')
     .action((_o, cmd: Command) => run(cmd, (t, g) => statsCommand(t, io, g)));
 
   filterOptions(program.command('list').description('list parked letters, or peek at pending / poison ones'))
-    .addOption(new Option('--state <state>', 'parked, pending or poison').choices(['parked', 'pending', 'poison']).default('parked'))
+    .addOption(new Option('--state <state>', 'parked, pending, poison or poison-poison').choices(LETTER_STATES).default('parked'))
     .action((o: { state: LetterState }, cmd: Command) => run(cmd, (t, g) => listCommand(t, io, { ...cmd.opts(), state: o.state, json: g.json })));
 
   program

@@ -6,7 +6,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import type { QueueClient } from '@azure/storage-queue';
 import { connectStorage, StorageDeadLetterQueue, type StorageConnection } from '@telemetry/azure-storage-queue';
 import { connectTable, TableParkingStore } from '@telemetry/azure-tables';
-import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+import { letterQueueNames, RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 import { assertStackRunning } from '@telemetry/local-services';
 
 /** Global options that say which deployment to act on. */
@@ -31,6 +31,8 @@ export interface DlqTarget {
   description: string;
   deadLetterQueue: QueueClient;
   poisonQueue: QueueClient;
+  /** `<queue>-poison-poison`: poison copies the poison handler failed on. */
+  poisonPoisonQueue: QueueClient;
   dlq: StorageDeadLetterQueue;
   parking: TableParkingStore;
   /** The Event Hubs producer for redrives to the hub (created on first use). */
@@ -89,7 +91,8 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   return {
     description,
     deadLetterQueue,
-    poisonQueue: queues.getQueueClient(`${queueName}-poison`),
+    poisonQueue: queues.getQueueClient(letterQueueNames(queueName).poison),
+    poisonPoisonQueue: queues.getQueueClient(letterQueueNames(queueName).poisonPoison),
     dlq: new StorageDeadLetterQueue(deadLetterQueue, container),
     parking: new TableParkingStore(table, container),
     eventHubs() {

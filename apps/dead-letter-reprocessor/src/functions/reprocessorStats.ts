@@ -10,7 +10,7 @@ export function createReprocessorStatsHandler(services: () => ReprocessorService
   return async (_request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> => {
     const s = services();
     try {
-      const stats = await deadLetterStats({ deadLetterQueue: s.deadLetterQueue, poisonQueue: s.poisonQueue, parking: s.parking });
+      const stats = await deadLetterStats({ deadLetterQueue: s.deadLetterQueue, poisonQueue: s.poisonQueue, poisonPoisonQueue: s.poisonPoisonQueue, parking: s.parking });
       return { status: 200, jsonBody: { ...stats, instance: s.metrics.snapshot() } };
     } catch (error) {
       const failure = toPipelineError(error, 'reprocess');

@@ -5,14 +5,21 @@ import type { DlqTarget } from '../target';
 import { ageOf } from '../time-filter';
 import { toQuery, type FilterOptions } from './filters';
 
-export type LetterState = 'parked' | 'pending' | 'poison';
+export type LetterState = 'parked' | 'pending' | 'poison' | 'poison-poison';
+export type QueueState = Exclude<LetterState, 'parked'>;
+export const LETTER_STATES: LetterState[] = ['parked', 'pending', 'poison', 'poison-poison'];
+
+/** The queue behind a state: the dead-letter queue, its -poison queue, or that one's. */
+export function queueOf(target: DlqTarget, state: QueueState): DlqTarget['deadLetterQueue'] {
+  return state === 'pending' ? target.deadLetterQueue : state === 'poison' ? target.poisonQueue : target.poisonPoisonQueue;
+}
 
 export interface ListOptions extends FilterOptions {
   state: LetterState;
   json: boolean;
 }
 
-export type ListResult = { state: 'parked'; items: ParkedSummary[] } | { state: 'pending' | 'poison'; items: PendingLetter[]; peekLimit: number };
+export type ListResult = { state: 'parked'; items: ParkedSummary[] } | { state: QueueState; items: PendingLetter[]; peekLimit: number };
 
 /**
  * `list`: parked letters (all of them, filtered in the table), or the visible head of the queue or
@@ -26,7 +33,7 @@ export async function listCommand(target: DlqTarget, io: CliIo, options: ListOpt
     for await (const s of target.parking.list(query)) items.push(s);
     result = { state: 'parked', items };
   } else {
-    const queue = options.state === 'pending' ? target.deadLetterQueue : target.poisonQueue;
+    const queue = queueOf(target, options.state);
     result = { state: options.state, items: await peekPending(queue, query), peekLimit: PEEK_LIMIT };
   }
   if (options.json) {
@@ -36,7 +43,7 @@ export async function listCommand(target: DlqTarget, io: CliIo, options: ListOpt
   if (result.state === 'parked') {
     for (const s of result.items) io.out(`${s.id}  ${s.code.padEnd(18)} ${(s.deviceId ?? '-').padEnd(16)} failed ${ageOf(s.failedAt)} ago  parked by ${s.by} after ${s.attempts} attempts: ${s.reason}`);
   } else {
-    for (const p of result.items) io.out(`${p.id ?? `(message ${p.messageId})`}  ${p.code.padEnd(18)} ${(p.deviceId ?? '-').padEnd(16)} queued ${ageOf(p.insertedOn)} ago  attempts ${p.attempts}  redrives ${p.redriveCount}`);
+    for (const p of result.items) io.out(`${p.id ?? `(message ${p.messageId})`}  ${p.code.padEnd(18)} ${(p.deviceId ?? '-').padEnd(16)} queued ${ageOf(p.insertedOn)} ago  attempts ${p.attempts}  redrives ${p.redriveCount}${p.copies ? `  copies ${p.copies + 1} (one letter)` : ''}${p.expiresOn ? `  EXPIRES ${p.expiresOn}` : ''}`);
     io.err(`(the first ${result.peekLimit} visible messages at most; scheduled retries are invisible until due)`);
   }
   io.err(`${result.items.length} ${result.state}`);

@@ -7,7 +7,7 @@ import type { CliIo } from '../io';
 import { startProgress } from '../progress';
 import type { DlqTarget } from '../target';
 import { toQuery, type FilterOptions } from './filters';
-import type { LetterState } from './list';
+import { queueOf, type LetterState } from './list';
 
 export interface RedriveCommandOptions extends FilterOptions {
   from: LetterState;
@@ -85,7 +85,7 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
       progress.stop();
     }
   } else {
-    const queue = options.from === 'pending' ? target.deadLetterQueue : target.poisonQueue;
+    const queue = queueOf(target, options.from);
     const wanted = (id: string | null) => ids.length === 0 || (id !== null && ids.includes(id));
     if (options.dryRun) {
       // Peek only (at most 32): a dry run must not hold messages away from the reprocessor.

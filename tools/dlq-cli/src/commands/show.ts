@@ -5,7 +5,7 @@ import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
 
 export interface ShowResult {
-  state: 'parked' | 'pending' | 'poison';
+  state: 'parked' | 'pending' | 'poison' | 'poison-poison';
   parked?: Omit<ParkedLetter, 'letter'>;
   letter: DeadLetter;
   /** The body as text when it is valid UTF-8, else null (see letter.body, base64). */
@@ -22,7 +22,7 @@ export async function showCommand(target: DlqTarget, io: CliIo, id: string, opti
     const { letter, ...rest } = parked;
     result = { state: 'parked', parked: rest, letter };
   } else {
-    for (const [state, queue] of [['pending', target.deadLetterQueue], ['poison', target.poisonQueue]] as const) {
+    for (const [state, queue] of [['pending', target.deadLetterQueue], ['poison', target.poisonQueue], ['poison-poison', target.poisonPoisonQueue]] as const) {
       const hit = (await peekPending(queue)).find((p) => p.id === id);
       if (!hit) continue;
       const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
