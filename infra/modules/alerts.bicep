@@ -149,7 +149,7 @@ resource breakerOpen 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
 }
 
 // Issue 19: eventhubs.time_to_data_loss (seconds, per partition) is recorded every minute by the
-// breaker app's lag reporter, which runs while ingestion is paused. A pre-aggregated custom metric
+// status API app's lag reporter (device-status reportHubLag), which runs while ingestion is paused. A pre-aggregated custom metric
 // in Application Insights (namespace azure.applicationinsights); Minimum = the partition closest to
 // losing events. skipMetricValidation: the metric does not exist until first emitted.
 // Docs: https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-metric-create-templates

@@ -21,6 +21,11 @@ export class EventHubLagSource {
     private readonly ages?: LagAgeSettings,
   ) {}
 
+  /** Closes the hub connections (the ingestion group's client and the age reader). */
+  async close(): Promise<void> {
+    await Promise.all([this.client.close(), (this.ages?.reader as Partial<Pick<EventHubConsumerClient, 'close'>> | undefined)?.close?.()]);
+  }
+
   async read(signal?: AbortSignal): Promise<EventHubLag> {
     const observedAt = this.ages?.now?.() ?? new Date();
     const ages = this.ages ? { ...this.ages, now: () => observedAt } : undefined;

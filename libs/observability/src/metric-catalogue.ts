@@ -46,6 +46,25 @@ export const METRIC_CATALOGUE = {
     description: 'Dead letters handled by the reprocessor, by outcome and issue code.',
     attributes: ['outcome', 'code'],
   },
+  // Issue 19: recorded every minute per partition by the breaker app (running while ingestion is paused).
+  'eventhubs.lag': {
+    kind: 'histogram',
+    unit: '{event}',
+    description: 'Events enqueued after the ingestion checkpoint, per partition.',
+    attributes: ['partition'],
+  },
+  'eventhubs.oldest_unprocessed_age': {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Age of the oldest event ingestion has not processed, per partition (0 when none).',
+    attributes: ['partition'],
+  },
+  'eventhubs.time_to_data_loss': {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Hub retention minus the oldest unprocessed event\'s age, per partition (only while behind); infra alerts on its minimum.',
+    attributes: ['partition'],
+  },
 } as const satisfies Record<string, MetricDefinition>;
 
 export interface MetricDefinition {

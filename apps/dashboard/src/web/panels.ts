@@ -5,6 +5,12 @@ import type { Device, OpsSummary, Probe } from './types';
 import type { ColorBy } from './map-view';
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+/** Seconds as `1h 5m` / `42s` (negative: already past the retention). */
+const span = (seconds: number) => {
+  const a = Math.abs(Math.round(seconds));
+  const text = a >= 3600 ? `${Math.floor(a / 3600)}h ${Math.floor((a % 3600) / 60)}m` : a >= 60 ? `${Math.floor(a / 60)}m ${a % 60}s` : `${a}s`;
+  return seconds < 0 ? `lost (${text} ago)` : text;
+};
 const time = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
 /** A probe's state as text for panels that are not configured or failing. */
@@ -36,15 +42,16 @@ export function renderStats(el: HTMLElement, summary: OpsSummary, rate: Rate | u
 export function renderPartitions(el: HTMLElement, summary: OpsSummary): void {
   const note = probeNote(summary.eventHub);
   if (note || summary.eventHub.status !== 'ok') return fill(el, note);
-  const { partitions, eventHubName, consumerGroup } = summary.eventHub.data;
+  const { partitions, eventHubName, consumerGroup, retentionHours } = summary.eventHub.data;
   const maxLag = Math.max(1, ...partitions.map((p) => p.lag));
   fill(
     el,
-    h('p', { class: 'hint' }, `Hub ${eventHubName}, consumer group ${consumerGroup}. Lag = last enqueued sequence number − checkpoint.`),
+    h('p', { class: 'hint' }, `Hub ${eventHubName}, consumer group ${consumerGroup}. Lag = last enqueued sequence number − checkpoint.`
+      + (retentionHours ? ` Time to data loss = retention (${fmt(retentionHours, 1)} h) − age of the oldest unprocessed event.` : '')),
     h(
       'table',
       {},
-      h('thead', {}, h('tr', {}, h('th', {}, 'Partition'), h('th', {}, 'Last enqueued'), h('th', {}, 'Checkpoint'), h('th', {}, 'Lag'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Partition'), h('th', {}, 'Last enqueued'), h('th', {}, 'Checkpoint'), h('th', {}, 'Lag'), h('th', {}, 'Oldest unprocessed'), h('th', {}, 'Time to data loss'), h('th', {}, ''))),
       h(
         'tbody',
         {},
@@ -56,6 +63,9 @@ export function renderPartitions(el: HTMLElement, summary: OpsSummary): void {
             h('td', {}, p.lastEnqueuedSequenceNumber < 0 ? 'empty' : fmt(p.lastEnqueuedSequenceNumber)),
             h('td', {}, p.checkpointSequenceNumber === null ? 'none' : fmt(p.checkpointSequenceNumber)),
             h('td', { 'data-testid': `lag-${p.partitionId}` }, fmt(p.lag)),
+            h('td', { 'data-testid': `lag-age-${p.partitionId}` }, p.oldestUnprocessedAgeSeconds === undefined ? '—' : span(p.oldestUnprocessedAgeSeconds)),
+            h('td', { 'data-testid': `data-loss-${p.partitionId}`, class: p.staleCheckpoint ? 'warn' : '' },
+              p.staleCheckpoint ? 'stale checkpoint' : p.timeToDataLossSeconds === null || p.timeToDataLossSeconds === undefined ? '—' : span(p.timeToDataLossSeconds)),
             h('td', { class: 'bar-cell' }, h('span', { class: p.lag > 0 ? 'bar warn' : 'bar', style: `width:${Math.round((p.lag / maxLag) * 100)}%` })),
           ),
         ),
