@@ -44,7 +44,7 @@ export interface CheckpointRewinderOptions {
   /** The ingestion consumer group (setting EventHubConsumerGroup). */
   consumerGroup: string;
   /** BlobCheckpointStore over `container`: the format the Functions extension reads (metadata sequencenumber/offset). */
-  checkpoints: Pick<CheckpointStore, 'listCheckpoints' | 'updateCheckpoint'>;
+  checkpoints: Pick<CheckpointStore, 'listCheckpoints' | 'updateCheckpoint' | 'listOwnership'>;
   container: Pick<ContainerClient, 'getBlockBlobClient'>;
   /** Seconds to wait for an event when resolving a position (default 5). */
   maxWaitSeconds?: number;
@@ -74,6 +74,17 @@ export class CheckpointRewinder {
       fullyQualifiedNamespace: client.fullyQualifiedNamespace, eventHubName: client.eventHubName, consumerGroup, target: targetText,
       partitions: partitions.sort((a, b) => Number(a.partitionId) - Number(b.partitionId)),
     };
+  }
+
+  /**
+   * Partitions a consumer still owns: an ownership record with an owner, renewed within
+   * `expiryMs` (the SDK's default ownership expiry is 60 s). A paused consumer abandons its
+   * ownership (empty owner) only once its last checkpoint is written, so a rewind waits for none.
+   */
+  async ownedPartitions(expiryMs = 60_000, now: number = Date.now()): Promise<string[]> {
+    const { client, consumerGroup } = this.options;
+    const owned = await this.options.checkpoints.listOwnership(client.fullyQualifiedNamespace, client.eventHubName, consumerGroup);
+    return owned.filter((o) => o.ownerId !== '' && (o.lastModifiedTimeInMs ?? 0) > now - expiryMs).map((o) => o.partitionId).sort();
   }
 
   /** Writes every partition's new checkpoint, then the audit record (returned, with its blob name). */

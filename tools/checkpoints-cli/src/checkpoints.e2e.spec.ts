@@ -158,8 +158,15 @@ describe('npm run checkpoints: checkpoint time travel on the local stack', () =>
     const approved = await fetch(notice.approveUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=ops' });
     expect(approved.status).toBe(200);
 
-    await waitUntil(async () => { const docs = await documents(); return lost.every((id) => docs.has(id)) && (await caughtUp()); },
-      { timeoutMs: 180_000, intervalMs: 1_000, description: 'replayed outage events applied and everything checkpointed' });
+    let seen = '';
+    await waitUntil(async () => {
+      const docs = await documents();
+      const s = await status();
+      seen = `outage documents ${lost.filter((id) => docs.has(id)).length}/${lost.length}, lag ${s.lagTotal}, checkpoints ${s.partitions.map((p) => `${p.partitionId}:${p.checkpointSequenceNumber}/${p.lastEnqueuedSequenceNumber}`).join(' ')}`;
+      return lost.every((id) => docs.has(id)) && s.lagTotal === 0;
+    }, { timeoutMs: 180_000, intervalMs: 1_000, description: 'replayed outage events applied and everything checkpointed' }).catch((error: unknown) => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)} (last seen: ${seen})`);
+    });
     const after = await documents();
     for (const [id, doc] of unchanged) expect(after.get(id)).toEqual(doc);
     expect(after.size).toBe(before.length + lost.length);

@@ -5,6 +5,7 @@ import type { EventHubLag } from '@telemetry/contracts';
 import { BreakerGate } from './breaker-gate';
 import { formatPlan, formatStatus } from './format';
 import { resolveTarget, type CheckpointTarget, type TargetOptions } from './target';
+import { waitUntil } from './wait';
 
 export interface CheckpointsIo {
   out(text: string): void;
@@ -48,7 +49,7 @@ export function createProgram(io: CheckpointsIo): Command {
     .description('per partition: checkpoint, last enqueued event, lag in events and seconds, time to data loss, staleness')
     .action(() => withTarget(async (t) => {
       const lag: EventHubLag = await new EventHubLagSource(t.client, t.checkpoints, t.consumerGroup, {
-        reader: t.reader, retentionSeconds: t.retentionHours * 3600, retentionSource: 'setting',
+        reader: t.reader, retentionSeconds: t.retentionHours * 3600, retentionSource: t.retentionSource,
       }).read();
       io.out(json() ? `${JSON.stringify(lag, null, 2)}\n` : formatStatus(t.description, lag));
     }));
@@ -71,6 +72,9 @@ export function createProgram(io: CheckpointsIo): Command {
         io.out(json() ? `${JSON.stringify({ dryRun: true, ...plan }, null, 2)}\n` : `${formatPlan(plan)}dry run: nothing changed; add --apply to write these checkpoints\n`);
         return;
       }
+      // The consumer must have let go (its last checkpoint written, ownership abandoned), or it could overwrite ours.
+      await waitUntil(async () => (await rewinder.ownedPartitions()).length === 0, { timeoutMs: Number(o.pauseTimeout) * 1000, intervalMs: 500, description: 'ingestion to release its partitions' })
+        .catch(async () => { throw new CliRefusal(`refused: partitions ${(await rewinder.ownedPartitions()).join(', ')} are still owned by a consumer`); });
       // Checked again just before writing: an operator may have approved a resume meanwhile.
       await ensurePaused(t, { ...o, trip: false });
       const { audit, blobName } = await rewinder.apply(plan, o.by ?? `${os.userInfo().username}@${os.hostname()}`, o.reason);

@@ -29,6 +29,7 @@ export interface CheckpointTarget {
   container: ContainerClient;
   checkpoints: BlobCheckpointStore;
   retentionHours: number;
+  retentionSource: 'setting' | 'default';
   /** The breaker's base URL and a function key (for `POST /api/breaker/trip`), when known. */
   breaker?: { baseUrl: string; key?: string };
   close(): Promise<void>;
@@ -43,8 +44,9 @@ type StackFile = Partial<Pick<StackDescriptor, 'eventHubs' | 'storage' | 'apps'>
  * The breaker key comes from BREAKER_FUNCTION_KEY, never a flag (shell history).
  */
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): CheckpointTarget {
-  const retentionHours = Number(options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS'] ?? DEFAULT_RETENTION_HOURS);
-  if (!Number.isFinite(retentionHours) || retentionHours <= 0) throw new Error(`retention: a positive number of hours, got '${options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS']}'`);
+  const given = options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS'];
+  const retentionHours = Number(given ?? DEFAULT_RETENTION_HOURS);
+  if (!Number.isFinite(retentionHours) || retentionHours <= 0) throw new Error(`retention: a positive number of hours, got '${given}'`);
   if (options.namespace || options.storageAccount) {
     if (!options.namespace || !options.storageAccount || !options.hub) throw new Error('in Azure, give --namespace, --storage-account and --hub');
     const credential = new DefaultAzureCredential();
@@ -55,7 +57,7 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
     const client = new EventHubConsumerClient(consumerGroup, fqdn, options.hub, credential);
     const reader = new EventHubConsumerClient(options.readerGroup, fqdn, options.hub, credential);
     const breaker = options.breakerUrl ? { baseUrl: options.breakerUrl, key: env['BREAKER_FUNCTION_KEY'] } : undefined;
-    return target(`${fqdn}/${options.hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
+    return target(given ? 'setting' : 'default', `${fqdn}/${options.hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
   }
   const file = path.resolve(options.stack);
   if (!existsSync(file)) throw new Error(`no ${options.stack}: start the local stack (npm start), or give --namespace and --storage-account`);
@@ -69,15 +71,16 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   const app = stack.apps?.['circuit-breaker'];
   const breakerUrl = options.breakerUrl ?? app?.baseUrl;
   const breaker = breakerUrl ? { baseUrl: breakerUrl, key: env['BREAKER_FUNCTION_KEY'] ?? app?.functionKey } : undefined;
-  return target(`local stack ${hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
+  return target(given ? 'setting' : 'default', `local stack ${hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
 }
 
 function target(
+  retentionSource: 'setting' | 'default',
   description: string, consumerGroup: string, client: EventHubConsumerClient, reader: EventHubConsumerClient,
   container: ContainerClient, retentionHours: number, breaker: CheckpointTarget['breaker'],
 ): CheckpointTarget {
   return {
-    description, consumerGroup, client, reader, container, checkpoints: new BlobCheckpointStore(container), retentionHours,
+    description, consumerGroup, client, reader, container, checkpoints: new BlobCheckpointStore(container), retentionHours, retentionSource,
     ...(breaker ? { breaker } : {}),
     close: async () => { await Promise.all([client.close(), reader.close()]); },
   };
