@@ -35,11 +35,33 @@ function boundaries(forTests) {
   return {
     enforceBuildableLibDependency: false,
     allow: [],
+    ignoredCircularDependencies: runnerCycles(),
     depConstraints: [
       ...Object.entries(layers).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: [...tags, ...extra.layer] })),
       ...Object.entries(scopes).map(([sourceTag, tags]) => ({ sourceTag, onlyDependOnLibsWithTags: [...tags, ...extra.scope] })),
     ],
   };
+}
+
+/**
+ * A project that builds or starts function apps declares them as implicitDependencies (nx affected
+ * marks its tests when they change; tools/deploy-checks/src/app-runners.spec.ts); an app's e2e spec
+ * in turn imports the stack that runs it. Those declared edges are not import cycles.
+ */
+function runnerCycles() {
+  const projects = ['apps', 'libs', 'tools'].flatMap((top) =>
+    readdirSync(path.join(root, top)).flatMap((dir) => {
+      try {
+        const p = JSON.parse(readFileSync(path.join(root, top, dir, 'project.json'), 'utf8'));
+        return [{ name: p.name ?? dir, tags: p.tags ?? [], deps: p.implicitDependencies ?? [] }];
+      } catch {
+        return [];
+      }
+    }),
+  );
+  return projects.flatMap((p) =>
+    p.deps.flatMap((d) => (d.startsWith('tag:') ? projects.filter((q) => q.tags.includes(d.slice(4))).map((q) => q.name) : [d])).filter((d) => d !== p.name).map((d) => [p.name, d]),
+  );
 }
 
 /** Every lib with its tags and its import aliases (tsconfig paths), read from the workspace. */
@@ -52,7 +74,7 @@ function libs() {
     } catch {
       return [];
     }
-    const aliases = Object.entries(paths).filter(([, [target]]) => target.startsWith(`libs/${dir}/`)).map(([alias]) => alias);
+    const aliases = Object.entries(paths).filter(([, [target]]) => target.replace(/^\.\//, '').startsWith(`libs/${dir}/`)).map(([alias]) => alias);
     return [{ dir: `libs/${dir}`, tags: project.tags ?? [], aliases }];
   });
 }

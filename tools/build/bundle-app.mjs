@@ -52,7 +52,7 @@ await build({
   outfile: path.join(out, 'main.js'),
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: local ? 'linked' : 'external',
   // Minified (the deploy folder must stay under 2.5 MB and load fast); names in stack traces map
@@ -81,7 +81,7 @@ const rootPkg = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8
 await writeFile(
   path.join(out, 'package.json'),
   JSON.stringify(
-    { name, version: rootPkg.version, private: true, main: 'main.js', engines: { node: '>=20' } },
+    { name, version: rootPkg.version, private: true, main: 'main.js', engines: { node: '>=22 <23' } },
     null,
     2,
   ) + '\n',
