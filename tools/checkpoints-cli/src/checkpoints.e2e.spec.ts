@@ -120,8 +120,8 @@ describe('npm run checkpoints: checkpoint time travel on the local stack', () =>
   it('rewinding an hour past an outage applies its dead-lettered events again and leaves the other documents unchanged', async () => {
     const unchanged = await documents();
     expect(unchanged.size).toBe(before.length);
-    // Outage: Cosmos down; these events are dead-lettered and checkpointed past.
-    stack.cosmosProxy.setMode({ kind: 'down' });
+    // Outage: Cosmos answers 503; these events are dead-lettered and checkpointed past.
+    stack.cosmosProxy.setMode({ kind: 'unavailable' });
     const lost = await send('outage', 6);
     const deadLettered = new Set<string>();
     await waitUntil(async () => {
@@ -135,8 +135,13 @@ describe('npm run checkpoints: checkpoint time travel on the local stack', () =>
     // one probe write at a time, concurrent writes fail fast and are dead-lettered (retryable) with
     // this spec's short retry settings. So, as an operator would, see one write land after the
     // outage before replaying, or the replay's outcome depends on which batch probes first.
-    const probe = await send('probe', 1);
-    await waitUntil(async () => (await documents()).has(probe[0]!) && (await caughtUp()), { timeoutMs: 180_000, intervalMs: 1_000, description: 'a write after the outage closes ingestion\'s store circuit' });
+    // A probe that raced the circuit is dead-lettered (retryable), so each try sends a new device.
+    const probe: string[] = [];
+    await waitUntil(async () => {
+      probe.push(...(await send(`probe${probe.length}`, 1)));
+      const landed = await waitUntil(async () => (await documents()).has(probe.at(-1)!), { timeoutMs: 20_000, intervalMs: 500, description: 'the probe stored' }).then(() => true, () => false);
+      return landed && (await caughtUp());
+    }, { timeoutMs: 240_000, intervalMs: 1_000, description: 'a write after the outage closes ingestion\'s store circuit' });
     const settled = await documents();
 
     const applied = await cli('--json', 'rewind', '--to', '1h', '--apply', '--trip', '--by', 'test-operator', '--reason', 'replay outage');
@@ -176,7 +181,7 @@ describe('npm run checkpoints: checkpoint time travel on the local stack', () =>
     });
     const after = await documents();
     for (const [id, doc] of unchanged) expect(after.get(id)).toEqual(doc);
-    expect(after.get(probe[0]!)).toEqual(settled.get(probe[0]!));
+    expect(after.get(probe.at(-1)!)).toEqual(settled.get(probe.at(-1)!));
     expect(after.size).toBe(before.length + lost.length + probe.length);
   }, 600_000);
 });
