@@ -8,7 +8,14 @@ export type FaultMode =
   /** The service answers 503. */
   | { kind: 'unavailable' }
   /** The service throttles: 429 with x-ms-retry-after-ms (Cosmos style). */
-  | { kind: 'throttle'; retryAfterMs: number };
+  | { kind: 'throttle'; retryAfterMs: number }
+  /**
+   * The network hangs instead of refusing: connections are accepted, nothing answers. Requests
+   * (new ones, and those in flight when the mode is set) are held unanswered and never forwarded,
+   * also after the mode changes back, as when a middlebox silently drops a flow: only the client's
+   * own timeout ends them (or close()).
+   */
+  | { kind: 'blackhole' };
 
 export interface ProxiedRequest {
   method: string;
@@ -19,12 +26,20 @@ export interface ProxiedRequest {
   isDocumentRead: boolean;
   /** Document operations carried: the number of operations of a bulk request, else 1. */
   operations: number;
+  /** When it arrived (epoch ms). */
+  at: number;
+  /** The status the client got (forwarded or injected); unset while unanswered, and for reset or held requests. */
+  status?: number;
+  /** Held unanswered by a blackhole. */
+  held?: boolean;
 }
 
 export interface FaultProxy {
   endpoint: string;
   port: number;
   setMode(mode: FaultMode): void;
+  /** Points the proxy at another service (a target only known after the proxy's endpoint was handed out). */
+  setTarget(target: string): void;
   /** Every request forwarded (or refused) since the last reset. */
   requests(): ProxiedRequest[];
   resetCounts(): void;
@@ -40,6 +55,7 @@ function classify(method: string, path: string, headers: http.IncomingHttpHeader
     isDocumentWrite: onDocs && !isQuery && ['POST', 'PUT', 'PATCH', 'DELETE'].includes(method),
     isDocumentRead: onDocs && method === 'GET' && /\/docs\/[^/]+$/.test(path),
     operations: 1,
+    at: Date.now(),
   };
 }
 
@@ -56,10 +72,16 @@ export function documentWrites(requests: ProxiedRequest[]): number {
  * what the client really sent. Tests use it to assert store operations and outages honestly.
  */
 export async function startFaultProxy(target: string): Promise<FaultProxy> {
-  const targetUrl = new URL(target);
+  let targetUrl = new URL(target);
   let mode: FaultMode = { kind: 'pass' };
   let log: ProxiedRequest[] = [];
   const sockets = new Set<Socket>();
+  /** Forwarded requests not yet answered in full: a blackhole cuts them off where they are. */
+  const inFlight = new Map<ProxiedRequest, { upstream: http.ClientRequest; res: http.ServerResponse }>();
+  const hold = (entry: ProxiedRequest, req: http.IncomingMessage): void => {
+    entry.held = true;
+    req.resume();
+  };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   const server = http.createServer((req, res) => {
@@ -82,23 +104,33 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       req.socket.destroy();
       return;
     }
+    if (mode.kind === 'blackhole') {
+      hold(entry, req);
+      return;
+    }
     if (mode.kind === 'unavailable' || mode.kind === 'throttle') {
       const status = mode.kind === 'throttle' ? 429 : 503;
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (mode.kind === 'throttle') headers['x-ms-retry-after-ms'] = String(mode.retryAfterMs);
       req.resume();
+      entry.status = status;
       res.writeHead(status, headers).end(JSON.stringify({ code: status === 429 ? 'TooManyRequests' : 'ServiceUnavailable', message: 'injected fault' }));
       return;
     }
     const upstream = http.request(
       { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers, agent },
       (up) => {
+        if (entry.held) return up.destroy();
+        entry.status = up.statusCode ?? 502;
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
       },
     );
+    inFlight.set(entry, { upstream, res });
+    res.on('close', () => inFlight.delete(entry));
     upstream.on('error', () => {
-      if (!res.headersSent) res.writeHead(502).end();
+      if (entry.held) return;
+      if (!res.headersSent) res.writeHead((entry.status = 502)).end();
       else res.destroy();
     });
     req.pipe(upstream);
@@ -117,6 +149,18 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       mode = next;
       // A service going down drops its open connections too.
       if (next.kind === 'down') for (const s of sockets) s.destroy();
+      // A black hole swallows what is in flight: the client's socket stays open and silent.
+      if (next.kind === 'blackhole') {
+        for (const [entry, { upstream, res }] of inFlight) {
+          if (res.headersSent) res.socket?.pause();
+          entry.held = true;
+          upstream.destroy();
+        }
+        inFlight.clear();
+      }
+    },
+    setTarget(next) {
+      targetUrl = new URL(next);
     },
     requests: () => [...log],
     resetCounts() {
