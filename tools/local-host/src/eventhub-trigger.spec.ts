@@ -1,6 +1,8 @@
 import { start, type EventHubsEmulator } from '@telemetry/eventhubs-emulator';
 import { startAzurite, waitUntil, type AzuriteInstance } from '@telemetry/local-services';
-import { spawnHost, type SpawnedHost } from './index';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DELIVERY_LOG_SETTING, parseJournal, spawnHost, type SpawnedHost } from './index';
 import { checkpoints, namespaceConnection, send } from './testing/eventhub-harness';
 import { fixture, readRecords, recordFile } from './testing/records';
 
@@ -99,9 +101,10 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     expect(metrics.enqueueToCompletionMs?.p99).toEqual(expect.any(Number));
   });
 
-  it('a retry policy re-runs the whole batch, then the checkpoint moves past it', async () => {
+  it('a retry policy re-runs the whole batch, then the checkpoint moves past it; the delivery journal records each invocation', async () => {
     const records = recordFile('eh-retry');
-    const h = await host(records, { HUB_NAME: 'retry', SINGLE_HUB: 'unused', FAIL_FIRST: '2', RETRY_COUNT: '3' });
+    const journalDir = path.join(path.dirname(records), 'journal');
+    const h = await host(records, { HUB_NAME: 'retry', SINGLE_HUB: 'unused', FAIL_FIRST: '2', RETRY_COUNT: '3', [DELIVERY_LOG_SETTING]: journalDir });
     await send(connection, 'retry', ['a', 'b', 'c'].map((body) => ({ body: Buffer.from(body) })), '0');
     await waitUntil(() => ingests(records).length >= 3, { timeoutMs: 60_000, description: '3 attempts' });
     const runs = ingests(records);
@@ -111,6 +114,15 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     const last = runs[0]!.metadata.sequenceNumberArray.at(-1);
     await waitUntil(async () => (await checkpoints(azurite.connectionString, runs[0]!.metadata.partitionContext.fullyQualifiedNamespace, 'retry'))['0'] === last, { timeoutMs: 60_000, description: 'checkpoint after retries' });
     expect((await h.admin.metrics())['ingest']).toMatchObject({ invocations: 3, failures: 2, successes: 1, retries: 2, eventsProcessed: 3 });
+    // One journal file for this host; every invocation (each retry) is a `start` with the batch's (partition, sequence numbers).
+    const files = readdirSync(journalDir);
+    expect(files).toEqual([expect.stringMatching(new RegExp(`^ingest\\.${h.pid}\\.\\d+\\.ndjson$`))]);
+    const journal = parseJournal(readFileSync(path.join(journalDir, files[0]!))).records;
+    const seqs = runs[0]!.metadata.sequenceNumberArray;
+    const starts = journal.filter((r) => r.k === 'start');
+    expect(starts).toEqual([0, 1, 2].map((retry) => expect.objectContaining({ fn: 'ingest', p: '0', seq: [[seqs[0], seqs.at(-1)]], retry })));
+    expect(journal.filter((r) => r.k === 'end').map((r) => r.k === 'end' && r.ok)).toEqual([false, false, true]);
+    expect(journal.find((r) => r.k === 'open')).toMatchObject({ fn: 'ingest' });
   });
 
   it('a batch that throws without a retry policy is still checkpointed (and not redelivered)', async () => {

@@ -18,6 +18,7 @@ export type { FunctionMetadata, RpcTypedData, RpcBindingInfo } from './core/core
 export { defaultDrivers } from './host/default-drivers';
 export { parseNcrontab, type CronSchedule } from './drivers/timer/ncrontab';
 export { CHECKPOINT_CONTAINER } from './drivers/eventhub/eventhub-driver';
+export { DELIVERY_LOG_SETTING, parseJournal, toRanges, type DeliveryJournalRecord, type SequenceRanges } from './drivers/eventhub/delivery-journal';
 export { LocalHostError, type LocalHostErrorCode } from './errors';
 export { DurableExtension, usesDurable } from './durable/durable-extension';
 export { CLOCK_SETTING as DURABLE_CLOCK_SETTING, STORE_DIR_SETTING as DURABLE_STORE_DIR_SETTING, type DurableSettings } from './durable/durable-settings';

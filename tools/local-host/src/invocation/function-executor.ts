@@ -26,6 +26,9 @@ export interface ExecuteRequest {
   reason?: string;
   /** Id of the (first) invocation; HTTP streaming matches the proxied request by it. */
   invocationId?: string;
+  /** Told of each invocation (every retry is one) before the function runs, and of its outcome. */
+  onInvocation?: (invocationId: string, retryCount: number) => void;
+  onInvocationEnd?: (invocationId: string, ok: boolean) => void;
 }
 
 export interface ExecuteOutcome {
@@ -69,6 +72,7 @@ export class FunctionExecutor {
       if (retries > 0) metrics.retries++;
       const log = logger.child({ functionName: registration.name, invocationId });
       log.log({ level: 'information', message: 'function executing', fields: { reason: request.reason ?? registration.triggerType, retryCount: retries } });
+      request.onInvocation?.(invocationId, retries);
       try {
         const bindingData = bindingDataOf(request.triggerData, request.triggerMetadata, registration.name);
         const inputData = [{ name: registration.triggerName, data: request.triggerData }, ...(await this.extraInputs(bindingData))];
@@ -85,11 +89,13 @@ export class FunctionExecutor {
         // The host flushes output bindings when the function returns; a failed write fails the invocation.
         await this.writeOutputs(response, bindingData);
         metrics.successes++;
+        request.onInvocationEnd?.(invocationId, true);
         log.log({ level: 'information', message: 'function executed', fields: { status: 'Succeeded', durationMs: Date.now() - started } });
         return { ok: true, attempts: retries + 1, invocationId, response };
       } catch (thrown) {
         lastError = toError(thrown);
         metrics.failures++;
+        request.onInvocationEnd?.(invocationId, false);
         log.log({ level: 'error', message: 'function failed', fields: { status: 'Failed', durationMs: Date.now() - started, errorCode: errorCode(thrown), error: lastError.message } });
         if (!mayRetry(policy, retries) || request.signal?.aborted) return { ok: false, attempts: retries + 1, invocationId, error: lastError };
         retries++;

@@ -3,6 +3,7 @@ import type { FunctionMetrics } from '../../admin/function-metrics';
 import { errorCode, toError } from '../../errors';
 import type { FunctionExecutor } from '../../invocation/function-executor';
 import type { Logger } from '../../logging/logger';
+import { toRanges, type DeliveryJournal } from './delivery-journal';
 import { eventHubInput, eventHubTriggerMetadata, rawBody, type Cardinality } from './eventhub-trigger-data';
 
 export interface EventHubBatchProcessorOptions {
@@ -15,6 +16,8 @@ export interface EventHubBatchProcessorOptions {
   /** host.json batchCheckpointFrequency: checkpoint every N batches. */
   checkpointFrequency: number;
   now?: () => number;
+  /** Test-only delivery journal (setting LOCAL_HOST_DELIVERY_LOG_DIR): one record per invocation. */
+  journal?: DeliveryJournal;
 }
 
 /** With batchCheckpointFrequency > 1, pending work is checkpointed after this long without events (the extension's IdleCheckpointIntervalSeconds). */
@@ -91,7 +94,7 @@ export class EventHubBatchProcessor {
 
   /** True when the group is done (succeeded or failed for good). */
   private async invoke(group: ReceivedEventData[], context: PartitionContext, signal: AbortSignal): Promise<boolean> {
-    const { cardinality, dataType, executor, metrics, functionName, logger } = this.o;
+    const { cardinality, dataType, executor, metrics, functionName, logger, journal } = this.o;
     let triggerData;
     try {
       triggerData = eventHubInput(group.map(rawBody), cardinality, dataType);
@@ -108,6 +111,7 @@ export class EventHubBatchProcessor {
       useRetryPolicy: true,
       signal,
       reason: `event hub partition ${context.partitionId}`,
+      ...(journal ? journalHooks(journal, functionName, context.partitionId, group) : {}),
     });
     if (outcome.ok) {
       const done = Date.now();
@@ -116,4 +120,13 @@ export class EventHubBatchProcessor {
     }
     return !signal.aborted;
   }
+}
+
+/** Journal records around each invocation: `start` is on disk before the function sees the batch. */
+function journalHooks(journal: DeliveryJournal, fn: string, p: string, group: ReceivedEventData[]) {
+  const seq = toRanges(group.map((e) => e.sequenceNumber));
+  return {
+    onInvocation: (inv: string, retry: number) => journal.write({ k: 'start', t: Date.now(), fn, inv, p, seq, retry }),
+    onInvocationEnd: (inv: string, ok: boolean) => journal.write({ k: 'end', t: Date.now(), inv, ok }),
+  };
 }

@@ -7,6 +7,7 @@ import { toError } from '../../errors';
 import { connectionString } from '../connection-setting';
 import { PausableDriver } from '../pausable-driver';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
+import { DELIVERY_LOG_SETTING, DeliveryJournal } from './delivery-journal';
 import { MinBatchGate } from './min-batch-gate';
 import type { Cardinality } from './eventhub-trigger-data';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
@@ -45,6 +46,7 @@ export class EventHubDriver extends PausableDriver {
   private abort = new AbortController();
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private journal?: DeliveryJournal;
 
   async start(): Promise<void> {
     const { registration, settings, executor, metrics, logger, hostJson } = this.context;
@@ -67,6 +69,8 @@ export class EventHubDriver extends PausableDriver {
       },
     };
     const store = new BlobCheckpointStore(container);
+    const journalDir = settings.get(DELIVERY_LOG_SETTING);
+    if (journalDir) this.journal = DeliveryJournal.open(journalDir, name);
     this.client = /;\s*EntityPath=/i.test(connection)
       ? new EventHubConsumerClient(consumerGroup, connection, store, clientOptions)
       : new EventHubConsumerClient(consumerGroup, connection, hub, store, clientOptions);
@@ -78,6 +82,7 @@ export class EventHubDriver extends PausableDriver {
       metrics,
       logger,
       checkpointFrequency: options.batchCheckpointFrequency,
+      ...(this.journal ? { journal: this.journal } : {}),
     });
     if (trigger.cardinality === 'many' && options.minEventBatchSize > 1) {
       this.gate = new MinBatchGate({
@@ -98,6 +103,7 @@ export class EventHubDriver extends PausableDriver {
     if (this.currentState === 'running') await this.unsubscribe();
     await this.client?.close();
     this.client = undefined;
+    this.journal?.close();
     this.currentState = 'stopped';
   }
 
@@ -112,11 +118,15 @@ export class EventHubDriver extends PausableDriver {
   private subscribe(): void {
     const { hostJson, logger, registration } = this.context;
     const options = hostJson.extensions.eventHubs;
+    const fn = registration.name;
     this.abort = new AbortController();
     this.accepting = true;
     const signal = this.abort.signal;
     this.subscription = this.client!.subscribe(
       {
+        processInitialize: async (partitionContext) => {
+          this.journal?.write({ k: 'open', t: Date.now(), fn, p: partitionContext.partitionId });
+        },
         processEvents: async (events, partitionContext) => {
           // Batches that arrive while pausing are dropped unprocessed and not checkpointed:
           // the next owner (or resume) reads them again from the checkpoint.
@@ -137,10 +147,12 @@ export class EventHubDriver extends PausableDriver {
         // uncheckpointed (the next owner reads them again); on a graceful close pending
         // batchCheckpointFrequency work is checkpointed.
         processClose: async (reason, partitionContext) => {
+          this.journal?.write({ k: 'close', t: Date.now(), fn, p: partitionContext.partitionId, reason });
           await this.gate?.close(partitionContext.partitionId);
           await this.processor?.close(partitionContext, reason);
         },
         processError: async (error, partitionContext) => {
+          this.journal?.write({ k: 'error', t: Date.now(), fn, p: partitionContext.partitionId, message: toError(error).message });
           logger.log({ level: 'warning', functionName: registration.name, message: 'event hub receive error', fields: { partitionId: partitionContext.partitionId, error: toError(error).message } });
         },
       },
