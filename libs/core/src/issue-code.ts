@@ -17,6 +17,24 @@ export const ISSUE_CODES = {
    * MAX_CLOCK_SKEW_SECONDS, or before 2000. Not applied (it would win or lose merges unfairly). Permanent.
    */
   EVENT_CLOCK_SKEW: { retryable: false, stage: 'validate' },
+  /**
+   * IoT Hub identity mode (DEVICE_IDENTITY_SOURCE=iothub): the event carries no usable
+   * `iothub-connection-device-id` (absent, or not an id IoT Hub allows), so nobody vouches for
+   * its device. Permanent.
+   */
+  EVENT_IDENTITY_MISSING: { retryable: false, stage: 'validate' },
+  /**
+   * IoT Hub identity mode: the body names another device than the one IoT Hub authenticated. A
+   * spoofing attempt; never applied. The letter's `identity` holds both ids. Permanent.
+   */
+  EVENT_DEVICE_SPOOFED: { retryable: false, stage: 'validate' },
+  /**
+   * IoT Hub identity mode: `iothub-message-source` is not `Telemetry` (twin change, lifecycle,
+   * connection state events): never applied as telemetry. Permanent.
+   */
+  EVENT_NOT_TELEMETRY: { retryable: false, stage: 'validate' },
+  /** IoT Hub identity mode: the message came from a module (`iothub-connection-module-id`), not the device itself. Permanent. */
+  EVENT_FROM_MODULE: { retryable: false, stage: 'validate' },
   /** The store could not be reached or answered 5xx / 503. Retryable. */
   STORE_UNAVAILABLE: { retryable: true, stage: 'store' },
   /** The store throttled (429) beyond the retry budget. Retryable. */

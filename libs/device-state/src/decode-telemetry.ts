@@ -1,6 +1,7 @@
 import { PipelineError } from '@telemetry/core';
 import { epochMillis } from './epoch-millis';
-import { MAX_EVENT_BYTES, telemetrySchema, type Telemetry } from './telemetry';
+import { DeviceSpoofedError, type AuthenticatedDevice, type Generation } from './iot-hub-identity';
+import { iotHubTelemetrySchema, MAX_EVENT_BYTES, telemetrySchema, type Telemetry } from './telemetry';
 import { telemetryFastPath } from './telemetry-fast-path';
 import { utf8Text } from './utf8-text';
 
@@ -8,6 +9,8 @@ export interface DecodedTelemetry {
   telemetry: Telemetry;
   /** `timestamp` in epoch milliseconds: the ordering key of the merge rule. */
   time: number;
+  /** IoT Hub mode: the device generation the event came from (see Generation). */
+  generation?: Generation;
 }
 
 /** The body as the trigger delivered it: raw bytes (preferred), a string, or an already-parsed value. */
@@ -43,8 +46,11 @@ function parseJson(text: string): unknown {
 /**
  * Decodes and validates one event body. Throws PipelineError with EVENT_OVERSIZE, EVENT_ENCODING,
  * EVENT_MALFORMED or EVENT_INVALID; never anything else, whatever the input.
+ *
+ * With `device` (IoT Hub identity mode) the authenticated id is the device id: the body may omit
+ * `deviceId`; one that names another device throws DeviceSpoofedError (EVENT_DEVICE_SPOOFED).
  */
-export function decodeTelemetry(body: EventBody): DecodedTelemetry {
+export function decodeTelemetry(body: EventBody, device?: AuthenticatedDevice): DecodedTelemetry {
   const raw = toBytesOrText(body);
   let value: unknown;
   if (raw === undefined) {
@@ -60,15 +66,22 @@ export function decodeTelemetry(body: EventBody): DecodedTelemetry {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new PipelineError('EVENT_MALFORMED', `body must be a JSON object, got ${Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value}`);
   }
-  const telemetry = telemetryFastPath(value) ?? validateWithSchema(value);
+  const telemetry = device ? authenticatedTelemetry(value as Record<string, unknown>, device.deviceId) : (telemetryFastPath(value) ?? validateWithSchema(value));
   const time = epochMillis(telemetry.timestamp);
   if (!Number.isFinite(time)) throw new PipelineError('EVENT_INVALID', 'telemetry schema violation: timestamp: not a calendar date');
-  return { telemetry, time };
+  return device?.generation ? { telemetry, time, generation: device.generation } : { telemetry, time };
+}
+
+function authenticatedTelemetry(value: Record<string, unknown>, deviceId: string): Telemetry {
+  const claimed = value['deviceId'];
+  if (typeof claimed === 'string' && claimed !== deviceId) throw new DeviceSpoofedError(deviceId, claimed);
+  if (claimed !== undefined && typeof claimed !== 'string') throw new PipelineError('EVENT_INVALID', 'telemetry schema violation: deviceId: must be a string when present');
+  return telemetryFastPath(value, deviceId) ?? validateWithSchema({ ...value, deviceId }, iotHubTelemetrySchema);
 }
 
 /** The schema itself: the verdict for what the fast path turned down, and the messages. */
-function validateWithSchema(value: object): Telemetry {
-  const result = telemetrySchema.safeParse(value);
+function validateWithSchema(value: object, schema: typeof telemetrySchema = telemetrySchema): Telemetry {
+  const result = schema.safeParse(value);
   if (!result.success) {
     const detail = result.error.issues
       .slice(0, 5)

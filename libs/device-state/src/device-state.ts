@@ -1,3 +1,4 @@
+import type { Generation } from './iot-hub-identity';
 import type { Health, Position } from './telemetry';
 
 /** The fields the merge rule keeps, each from the newest event (by `timestamp`) that carried it. */
@@ -26,12 +27,23 @@ export interface DeviceStatePatch {
   deviceId: string;
   lastEventTime: number;
   fields: { [K in MergedField]?: Stamped<FieldValues[K]> };
+  /**
+   * IoT Hub mode: the device generation the state belongs to. A newer generation (a device deleted
+   * and recreated under the same id) replaces the state wholesale; an older one's events change
+   * nothing. Absent (body mode) ranks below every generation.
+   */
+  generation?: Generation;
 }
 
-/** The stored document: one per device, id = deviceId, partition key /deviceId. */
+/**
+ * The stored document: one per device, partition key /deviceId. `id` = documentIdOf(deviceId),
+ * which is deviceId itself for every id the body rule accepts; `deviceId` is the original id.
+ */
 export interface DeviceStateDocument {
   id: string;
   deviceId: string;
+  /** IoT Hub mode: the auth generation id the state belongs to and the newest IoT Hub enqueued time seen from it. */
+  generation?: { id: string; seenAt: string };
   battery?: number;
   flightMode?: number;
   position?: Position;

@@ -1,4 +1,6 @@
 import type { DecodedTelemetry } from './decode-telemetry';
+import { documentIdOf } from './device-id';
+import type { Generation } from './iot-hub-identity';
 import {
   MERGED_FIELDS,
   type DeviceStateDocument,
@@ -37,21 +39,54 @@ function setIfNewer<K extends MergedField>(patch: DeviceStatePatch, field: K, st
   return true;
 }
 
+/**
+ * How two generations compare: 0 for the same one (or both absent), > 0 when `a` is newer. Absent
+ * ranks lowest; different ids are ordered by their enqueued times (all of an older generation's
+ * messages were enqueued before the device was deleted), ties by id so the order is total.
+ */
+export function compareGenerations(a: Generation | undefined, b: Generation | undefined): number {
+  if (a?.id === b?.id) return 0;
+  if (!a) return -1;
+  if (!b) return 1;
+  if (a.at !== b.at) return a.at - b.at;
+  return a.id < b.id ? -1 : 1;
+}
+
+/** Same generation: keep the newest enqueued time seen (mutating `into`). */
+function touchGeneration(into: DeviceStatePatch, generation: Generation | undefined): void {
+  if (into.generation && generation && generation.at > into.generation.at) into.generation = { ...generation };
+}
+
+/** `into` becomes a copy of `from` (a newer generation replaces the state wholesale). */
+function replaceWith(into: DeviceStatePatch, from: DeviceStatePatch): void {
+  into.lastEventTime = from.lastEventTime;
+  into.fields = { ...from.fields };
+  if (from.generation) into.generation = { ...from.generation };
+  else delete into.generation;
+}
+
 /** The patch one event makes. */
-export function patchOf({ telemetry, time }: DecodedTelemetry): DeviceStatePatch {
+export function patchOf({ telemetry, time, generation }: DecodedTelemetry): DeviceStatePatch {
   const fields: DeviceStatePatch['fields'] = {};
   if (telemetry.battery !== undefined) fields.battery = { value: telemetry.battery, at: time };
   if (telemetry.flightMode !== undefined) fields.flightMode = { value: telemetry.flightMode, at: time };
   if (telemetry.position !== undefined) fields.position = { value: telemetry.position, at: time };
   if (telemetry.health !== undefined) fields.health = { value: telemetry.health, at: time };
-  return { deviceId: telemetry.deviceId, lastEventTime: time, fields };
+  const patch: DeviceStatePatch = { deviceId: telemetry.deviceId, lastEventTime: time, fields };
+  if (generation) patch.generation = { ...generation };
+  return patch;
 }
 
 /**
  * Folds one event into `into` (mutating it): `mergeInto(into, patchOf(event))` without building
  * the event's patch, which is the per-event cost of coalescing a batch.
  */
-export function mergeEventInto(into: DeviceStatePatch, { telemetry, time }: DecodedTelemetry): void {
+export function mergeEventInto(into: DeviceStatePatch, event: DecodedTelemetry): void {
+  const order = compareGenerations(event.generation, into.generation);
+  if (order < 0) return;
+  if (order > 0) return replaceWith(into, patchOf(event));
+  touchGeneration(into, event.generation);
+  const { telemetry, time } = event;
   if (time > into.lastEventTime) into.lastEventTime = time;
   if (telemetry.battery !== undefined) setIfNewer(into, 'battery', { value: telemetry.battery, at: time });
   if (telemetry.flightMode !== undefined) setIfNewer(into, 'flightMode', { value: telemetry.flightMode, at: time });
@@ -61,6 +96,13 @@ export function mergeEventInto(into: DeviceStatePatch, { telemetry, time }: Deco
 
 /** Folds `incoming` into `into` (mutating it). Returns true when anything changed. */
 export function mergeInto(into: DeviceStatePatch, incoming: DeviceStatePatch): boolean {
+  const order = compareGenerations(incoming.generation, into.generation);
+  if (order < 0) return false;
+  if (order > 0) {
+    replaceWith(into, incoming);
+    return true;
+  }
+  touchGeneration(into, incoming.generation);
   let changed = false;
   if (incoming.lastEventTime > into.lastEventTime) {
     into.lastEventTime = incoming.lastEventTime;
@@ -75,6 +117,7 @@ export function mergeInto(into: DeviceStatePatch, incoming: DeviceStatePatch): b
 /** A merged copy of two patches for the same device. */
 export function mergePatches(a: DeviceStatePatch, b: DeviceStatePatch): DeviceStatePatch {
   const out: DeviceStatePatch = { deviceId: a.deviceId, lastEventTime: a.lastEventTime, fields: { ...a.fields } };
+  if (a.generation) out.generation = { ...a.generation };
   mergeInto(out, b);
   return out;
 }
@@ -89,13 +132,15 @@ export function patchFromDocument(doc: DeviceStateDocument): DeviceStatePatch {
       (fields as Record<MergedField, Stamped<unknown>>)[field] = { value, at: Date.parse(at) };
     }
   }
-  return { deviceId: doc.deviceId, lastEventTime: Date.parse(doc.lastEventTime), fields };
+  const patch: DeviceStatePatch = { deviceId: doc.deviceId, lastEventTime: Date.parse(doc.lastEventTime), fields };
+  if (doc.generation) patch.generation = { id: doc.generation.id, at: Date.parse(doc.generation.seenAt) };
+  return patch;
 }
 
 /** The document for a patch. `updatedAt` is the write time. */
 export function documentFromPatch(patch: DeviceStatePatch, updatedAt: Date): DeviceStateDocument {
   const doc: DeviceStateDocument = {
-    id: patch.deviceId,
+    id: documentIdOf(patch.deviceId),
     deviceId: patch.deviceId,
     lastEventTime: new Date(patch.lastEventTime).toISOString(),
     fieldTimes: {},
@@ -108,6 +153,7 @@ export function documentFromPatch(patch: DeviceStatePatch, updatedAt: Date): Dev
     (doc as unknown as Record<MergedField, unknown>)[field] = stamped.value;
     doc.fieldTimes[field] = new Date(stamped.at).toISOString();
   }
+  if (patch.generation) doc.generation = { id: patch.generation.id, seenAt: new Date(patch.generation.at).toISOString() };
   return doc;
 }
 
@@ -118,6 +164,8 @@ export function documentFromPatch(patch: DeviceStatePatch, updatedAt: Date): Dev
 export function applyPatch(current: DeviceStatePatch | undefined, patch: DeviceStatePatch): { next: DeviceStatePatch; changed: boolean } {
   if (!current) return { next: mergePatches(patch, patch), changed: true };
   const next = mergePatches(current, patch);
-  const changed = next.lastEventTime !== current.lastEventTime || MERGED_FIELDS.some((f) => next.fields[f] !== current.fields[f]);
+  // A newer enqueued time of the same generation alone is no reason to write: any of its times orders it.
+  const changed =
+    next.generation?.id !== current.generation?.id || next.lastEventTime !== current.lastEventTime || MERGED_FIELDS.some((f) => next.fields[f] !== current.fields[f]);
   return { next, changed };
 }

@@ -1,3 +1,4 @@
+import { IOT_HUB_DEVICE_ID_PATTERN } from './device-id';
 import { DEVICE_ID_PATTERN, telemetrySchema, type Health, type Position, type Telemetry } from './telemetry';
 
 // The pattern zod checks `timestamp` against (z.iso.datetime({ offset: true })), taken from the
@@ -35,10 +36,13 @@ function health(v: unknown): Health | undefined {
  * stays the contract: callers re-run it on undefined (for its messages), and
  * telemetry-fast-path.spec.ts proves both agree on arbitrary inputs.
  */
-export function telemetryFastPath(value: unknown): Telemetry | undefined {
+export function telemetryFastPath(value: unknown, authenticatedDeviceId?: string): Telemetry | undefined {
   if (!isObject(value)) return undefined;
-  const { deviceId, timestamp } = value;
-  if (typeof deviceId !== 'string' || !DEVICE_ID_PATTERN.test(deviceId)) return undefined;
+  const { timestamp } = value;
+  // IoT Hub mode: the authenticated id stands in for the body's (the caller refused a different one).
+  const deviceId = authenticatedDeviceId ?? value['deviceId'];
+  const idPattern = authenticatedDeviceId === undefined ? DEVICE_ID_PATTERN : IOT_HUB_DEVICE_ID_PATTERN;
+  if (typeof deviceId !== 'string' || !idPattern.test(deviceId)) return undefined;
   if (typeof timestamp !== 'string' || !TIMESTAMP_PATTERN.test(timestamp)) return undefined;
   const out: Telemetry = { deviceId, timestamp };
   if ('keyFrame' in value) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IOT_HUB_DEVICE_ID_PATTERN, IOT_HUB_DEVICE_ID_RULE } from './device-id';
 
 /** Maximum size of one telemetry event on the wire (bytes). Larger events are EVENT_OVERSIZE. */
 export const MAX_EVENT_BYTES = 64 * 1024;
@@ -42,6 +43,14 @@ export const telemetrySchema = z.object({
   flightMode: z.number().int().min(0).max(7).optional(),
   position: positionSchema.optional(),
   health: healthSchema.optional(),
+});
+
+/**
+ * The same contract in IoT Hub identity mode, checked after the authenticated id has replaced the
+ * body's (which may be absent or must equal it): the id follows IoT Hub's rule, not the body rule.
+ */
+export const iotHubTelemetrySchema = telemetrySchema.extend({
+  deviceId: z.string().regex(IOT_HUB_DEVICE_ID_PATTERN, IOT_HUB_DEVICE_ID_RULE),
 });
 
 export type Telemetry = z.output<typeof telemetrySchema>;
