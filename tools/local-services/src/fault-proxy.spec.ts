@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startFaultProxy, type FaultProxy } from './fault-proxy';
+import { waitUntil } from './wait-until';
 
 /** One GET through the proxy: the status, or the error's code (a client timeout aborts with `TIMEOUT`). */
 function get(url: string, timeoutMs: number): Promise<{ status?: number; error?: string; connected: boolean }> {
@@ -41,9 +42,10 @@ describe('fault proxy', () => {
     expect(await get(`${proxy.endpoint}a`, 5_000)).toEqual({ status: 200, connected: true });
     proxy.setMode({ kind: 'blackhole' });
     expect(await get(`${proxy.endpoint}b`, 300)).toEqual({ error: 'TIMEOUT', connected: true });
+    await waitUntil(() => proxy.requests()[1]?.abandoned === true, { timeoutMs: 10_000, intervalMs: 10, description: 'the held request abandoned' });
     proxy.setMode({ kind: 'pass' });
     expect(await get(`${proxy.endpoint}c`, 5_000)).toEqual({ status: 200, connected: true });
-    expect(proxy.requests().map((r) => [r.path, r.status, r.held ?? false])).toEqual([['/a', 200, false], ['/b', undefined, true], ['/c', 200, false]]);
+    expect(proxy.requests().map((r) => [r.path, r.status, r.held ?? false, r.abandoned ?? false])).toEqual([['/a', 200, false, false], ['/b', undefined, true, true], ['/c', 200, false, false]]);
   });
 
   it('blackhole swallows a request in flight: its answer never reaches the client', async () => {
@@ -55,10 +57,15 @@ describe('fault proxy', () => {
       check();
     });
     proxy.setMode({ kind: 'blackhole' });
-    slowResponses[0]!.end('late');
-    expect(await pending).toEqual({ error: 'TIMEOUT', connected: true });
-    expect(proxy.requests()[0]).toMatchObject({ path: '/slow', held: true });
-    proxy.setMode({ kind: 'pass' });
+    try {
+      slowResponses[0]!.end('late');
+      expect(await pending).toEqual({ error: 'TIMEOUT', connected: true });
+      // The client's close reaches the proxy a moment after the client gave up.
+      await waitUntil(() => proxy.requests()[0]?.abandoned === true, { timeoutMs: 10_000, intervalMs: 10, description: 'the held request abandoned' });
+      expect(proxy.requests()[0]).toMatchObject({ path: '/slow', held: true, abandoned: true });
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
   });
 
   it('setTarget points it at another service', async () => {

@@ -32,6 +32,8 @@ export interface ProxiedRequest {
   status?: number;
   /** Held unanswered by a blackhole. */
   held?: boolean;
+  /** A held request the client gave up on (closed its connection): a timeout at the client. */
+  abandoned?: boolean;
 }
 
 export interface FaultProxy {
@@ -78,10 +80,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const sockets = new Set<Socket>();
   /** Forwarded requests not yet answered in full: a blackhole cuts them off where they are. */
   const inFlight = new Map<ProxiedRequest, { upstream: http.ClientRequest; res: http.ServerResponse }>();
-  const hold = (entry: ProxiedRequest, req: http.IncomingMessage): void => {
+  const hold = (entry: ProxiedRequest, req: http.IncomingMessage, res: http.ServerResponse): void => {
     entry.held = true;
     req.resume();
+    res.on('close', () => {
+      if (!closing) entry.abandoned = true;
+    });
   };
+  let closing = false;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 
   const server = http.createServer((req, res) => {
@@ -105,7 +111,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       return;
     }
     if (mode.kind === 'blackhole') {
-      hold(entry, req);
+      hold(entry, req, res);
       return;
     }
     if (mode.kind === 'unavailable' || mode.kind === 'throttle') {
@@ -154,6 +160,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         for (const [entry, { upstream, res }] of inFlight) {
           if (res.headersSent) res.socket?.pause();
           entry.held = true;
+          res.on('close', () => {
+            if (!closing) entry.abandoned = true;
+          });
           upstream.destroy();
         }
         inFlight.clear();
@@ -167,6 +176,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       log = [];
     },
     async close() {
+      closing = true;
       for (const s of sockets) s.destroy();
       agent.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
