@@ -397,14 +397,10 @@ module breakerSwitchRole 'modules/breaker-switch-role.bicep' = {
   }
 }
 
-module breakerStatusKeyOnBreaker 'modules/function-key.bicep' = {
-  name: 'breaker-status-key'
-  params: {
-    siteName: breakerApp.outputs.name
-    keyName: 'status-readers'
-    value: breakerStatusKey
-  }
-}
+// The reprocessor's breaker key (Key Vault's breaker-status-key) is a key of the breakerStatus
+// function alone. Function keys can only be set once the app's code is deployed (the host's keys
+// API answers 404 for a function it has not indexed), so the pipeline sets it after the breaker's
+// deploy (azure-pipelines.yml, `az functionapp function keys set`); see infra/README.md.
 
 module alerts 'modules/alerts.bicep' = {
   name: 'alerts'

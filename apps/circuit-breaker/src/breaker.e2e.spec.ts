@@ -5,7 +5,7 @@ import { CosmosClient, type Container } from '@azure/cosmos';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import { QueueClient } from '@azure/storage-queue';
 import { signApprovalToken, type BreakerNotice } from '@telemetry/breaker-rules';
-import { decodeDeadLetter, type BreakerStatusReport } from '@telemetry/contracts';
+import { BREAKER_STATUS_FUNCTION, decodeDeadLetter, type BreakerStatusReport } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
 import type { SpawnedHost } from '@telemetry/local-host';
 import { waitUntil, type FaultProxy } from '@telemetry/local-services';
@@ -90,6 +90,18 @@ describe('circuit breaker end to end under the local host', () => {
   };
   const ingestPaused = async (): Promise<boolean> =>
     (await ingestion.admin.listFunctions()).find((f) => f.name === 'ingestTelemetry')?.paused === true;
+
+  it("the reprocessor's breaker key reads GET /api/breaker and nothing else: it cannot trip (least authority)", async () => {
+    const statusKey = stack.descriptor.apps['circuit-breaker']!.functionKeys?.[BREAKER_STATUS_FUNCTION];
+    expect(statusKey).toBeTruthy();
+    // The key the stack hands the reprocessor (BREAKER_STATUS_KEY) is this function-scoped key.
+    expect(stack.settingsOf('dead-letter-reprocessor')['BREAKER_STATUS_KEY']).toBe(statusKey);
+    const read = await fetch(`${breaker.baseUrl}/api/breaker`, { headers: { 'x-functions-key': statusKey! } });
+    expect(read.status).toBe(200);
+    const trip = await fetch(`${breaker.baseUrl}/api/breaker/trip`, { method: 'POST', headers: { 'x-functions-key': statusKey!, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'not allowed' }) });
+    expect(trip.status).toBe(401);
+    expect((await breakerState()).status).toBe('closed');
+  });
 
   it('trips on a Cosmos outage, pauses ingestion, keeps events in the hub, resumes on a signed approval and loses nothing', async () => {
     // 1. Healthy traffic is applied.

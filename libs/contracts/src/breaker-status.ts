@@ -40,6 +40,13 @@ export const breakerSwitchSchema = z.object({
 export type BreakerSwitchReport = z.output<typeof breakerSwitchSchema>;
 
 /**
+ * The breaker app's function behind `GET /api/breaker`. Readers of the full status (the
+ * reprocessor) hold a key scoped to this one function (Azure: `Microsoft.Web/sites/functions/keys`),
+ * never a host key, which would also open the function-level `POST /api/breaker/trip`.
+ */
+export const BREAKER_STATUS_FUNCTION = 'breakerStatus';
+
+/**
  * `GET /api/breaker` of apps/circuit-breaker (function key), and its anonymous subset
  * `GET /api/breaker/summary` (no names, no free text): the one definition its producer and
  * every reader share. Only `status` is required of an answer: readers tolerate an older or newer

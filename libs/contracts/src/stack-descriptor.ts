@@ -7,7 +7,7 @@ export interface StackDescriptor {
   storage: { connectionString: string };
   cosmos: { endpoint: string; key: string; database: string; container: string };
   queues: { deadLetter: string; claimCheckContainer: string; parkingTable: string };
-  apps: Record<string, { baseUrl: string; functionKey: string; masterKey: string }>;
+  apps: Record<string, { baseUrl: string; functionKey: string; masterKey: string; /** Keys scoped to one function each (function name -> key). */ functionKeys?: Record<string, string> }>;
   /** The operations dashboard, when device-status runs. */
   dashboard?: { url: string };
   /** Where the stack keeps its data and logs. */

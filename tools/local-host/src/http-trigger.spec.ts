@@ -15,6 +15,7 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
       settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true', LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'http-app-durable-')) },
       masterKey: 'test-master',
       functionKey: 'test-function',
+      functionKeys: { Secure: 'secure-only', boom: 'boom-only' },
       pluginModules: [fixture('durable-client-plugin.ts')],
     });
   });
@@ -68,6 +69,16 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
     // The header wins over the query.
     expect((await get('/api/items/5?code=test-function', { headers: { 'x-functions-key': 'bad' } })).status).toBe(401);
     expect((await get('/api/items/5?code=test-master')).status).toBe(201);
+  });
+
+  it('a function-scoped key opens its own function only (sites/functions/keys), never another function or admin', async () => {
+    // Function names are case-insensitive: the key registered for "Secure" belongs to "secure".
+    expect((await get('/api/items/5', { headers: { 'x-functions-key': 'secure-only' } })).status).toBe(201);
+    expect((await get('/api/items/5?code=secure-only')).status).toBe(201);
+    // Another function's own key does not open this one, and no scoped key reaches admin level.
+    expect((await get('/api/items/5', { headers: { 'x-functions-key': 'boom-only' } })).status).toBe(401);
+    expect((await get('/api/ops?code=secure-only')).status).toBe(401);
+    expect((await get('/admin/functions', { headers: { 'x-functions-key': 'secure-only' } })).status).toBe(401);
   });
 
   it('admin auth level and /admin need the master key', async () => {

@@ -14,6 +14,8 @@ export interface SpawnHostOptions {
   port?: number;
   masterKey?: string;
   functionKey?: string;
+  /** Function-scoped keys (function name -> key): each opens only its own function-level function. */
+  functionKeys?: Record<string, string>;
   pluginModules?: string[];
   /** Forward the host's stderr logs to this process's stderr. */
   echo?: boolean;
@@ -74,7 +76,7 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
   const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, ...entry, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
   // Keys go through the environment (owner-only in /proc), never argv (world-readable).
-  const keys = { ...(options.masterKey ? { masterKey: options.masterKey } : {}), ...(options.functionKey ? { functionKey: options.functionKey } : {}) };
+  const keys = { ...(options.masterKey ? { masterKey: options.masterKey } : {}), ...(options.functionKey ? { functionKey: options.functionKey } : {}), ...(options.functionKeys ? { functionKeys: options.functionKeys } : {}) };
   for (const plugin of options.pluginModules ?? []) args.push('--plugin', path.resolve(plugin));
   const proc = new ManagedProcess({
     name: `local-host:${path.basename(options.app)}`,

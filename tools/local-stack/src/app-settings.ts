@@ -5,7 +5,8 @@ export interface StackSettingsInput {
   /** Base URLs of every app host, decided before they start (ports picked up front). */
   baseUrls: Record<string, string>;
   masterKey: string;
-  functionKey: string;
+  /** The breaker's key scoped to its status function (the reprocessor's status reads). */
+  breakerStatusKey: string;
   approvalSigningKey: string;
   webhookUrl?: string;
 }
@@ -43,10 +44,10 @@ export function stackAppSettings(input: StackSettingsInput): Record<string, stri
   if (baseUrls['circuit-breaker']) {
     settings['PUBLIC_BASE_URL'] = baseUrls['circuit-breaker'];
     // device-status reads the breaker's anonymous summary with no key; only the reprocessor holds
-    // the breaker's function key (BREAKER_STATUS_KEY, for GET /api/breaker).
+    // a breaker key (BREAKER_STATUS_KEY), scoped to GET /api/breaker alone: it cannot trip.
     settings['BREAKER_SUMMARY_URL'] = `${baseUrls['circuit-breaker']}/api/breaker/summary`;
     settings['BREAKER_STATUS_URL'] = `${baseUrls['circuit-breaker']}/api/breaker`;
-    settings['BREAKER_STATUS_KEY'] = input.functionKey;
+    settings['BREAKER_STATUS_KEY'] = input.breakerStatusKey;
   }
   if (input.webhookUrl) settings['BREAKER_WEBHOOK_URL'] = input.webhookUrl;
   return settings;

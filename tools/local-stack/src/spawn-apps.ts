@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { BREAKER_STATUS_FUNCTION } from '@telemetry/contracts';
 import { spawnHost, type SpawnedHost } from '@telemetry/local-host';
 import { freePort } from '@telemetry/local-services';
 import { stackAppSettings } from './app-settings';
@@ -29,7 +30,10 @@ export interface SpawnAppsOptions {
 /** One app's host keys (every instance of the app shares them, as an app's instances do in Azure). */
 export interface AppKeys {
   masterKey: string;
+  /** The default host key: opens every function-level function of the app. */
   functionKey: string;
+  /** Keys scoped to one function each (function name -> key), as `sites/functions/keys` in Azure. */
+  functionKeys?: Record<string, string>;
 }
 
 export interface AppHosts {
@@ -49,17 +53,26 @@ export interface AppHosts {
 
 const newKey = (): string => randomBytes(24).toString('base64url');
 
+/** The breaker's key scoped to GET /api/breaker: it reads status and can trip nothing. */
+export function breakerStatusKey(keysOf: (app: string) => AppKeys): string {
+  const key = keysOf('circuit-breaker').functionKeys?.[BREAKER_STATUS_FUNCTION];
+  if (!key) throw new Error(`the circuit-breaker's keys hold no ${BREAKER_STATUS_FUNCTION} key`);
+  return key;
+}
+
 /**
  * The settings are one superset, but a setting holding another app's key goes only to the apps
  * that use it (least authority): ingestion's master key and the approval signing key to the
- * breaker, the breaker's function key to the reprocessor (its status reads). device-status holds
+ * breaker, the breaker's status-function key to the reprocessor (its status reads). device-status holds
  * none of the breaker's keys: it reads the anonymous summary (issue 13 item 6).
  */
 export function keyHolders(keysOf: (app: string) => AppKeys, approvalSigningKey: string): Map<string, readonly string[]> {
   return new Map<string, readonly string[]>([
     [keysOf('ingestion').masterKey, ['circuit-breaker']],
     [approvalSigningKey, ['circuit-breaker']],
-    [keysOf('circuit-breaker').functionKey, ['dead-letter-reprocessor']],
+    [breakerStatusKey(keysOf), ['dead-letter-reprocessor']],
+    // The breaker's host key opens its trip endpoint: no app holds it (operators and tools do).
+    [keysOf('circuit-breaker').functionKey, []],
   ]);
 }
 
@@ -73,14 +86,17 @@ export function settingsForApp(common: Record<string, string>, holders: Map<stri
  * app's settings can name the others' URLs (the breaker pauses ingestion through its admin API);
  * so the hosts start together. Each app has its own master and function key, as in Azure: the
  * settings name only the keys an app needs of another (ingestion's master key for the breaker's
- * switch, the breaker's function key for the reprocessor's status reads).
+ * switch, the breaker's status-function key for the reprocessor's status reads).
  */
 export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
   const apps = [...options.apps];
   const keys = new Map<string, AppKeys>();
   const keysOf = (app: string): AppKeys => {
     let appKeys = keys.get(app);
-    if (!appKeys) keys.set(app, (appKeys = { masterKey: newKey(), functionKey: newKey() }));
+    if (!appKeys) {
+      const scoped = app === 'circuit-breaker' ? { functionKeys: { [BREAKER_STATUS_FUNCTION]: newKey() } } : {};
+      keys.set(app, (appKeys = { masterKey: newKey(), functionKey: newKey(), ...scoped }));
+    }
     return appKeys;
   };
   const ports = new Map<string, number>();
@@ -92,7 +108,7 @@ export async function spawnApps(options: SpawnAppsOptions): Promise<AppHosts> {
     descriptor: options.base,
     baseUrls,
     masterKey: keysOf('ingestion').masterKey,
-    functionKey: keysOf('circuit-breaker').functionKey,
+    breakerStatusKey: breakerStatusKey(keysOf),
     approvalSigningKey,
     webhookUrl: options.webhookUrl,
   });

@@ -42,6 +42,8 @@ export interface LocalHostOptions {
   masterKey?: string;
   /** Default host function key; falls back to setting LOCAL_HOST_FUNCTION_KEY, else generated. */
   functionKey?: string;
+  /** Function-scoped keys (function name -> key): each opens only its own function-level function. */
+  functionKeys?: Record<string, string>;
   logger?: Logger;
   drivers?: TriggerDriverRegistry;
   inputResolvers?: InputBindingResolvers;
@@ -86,6 +88,7 @@ export class LocalHost implements HostControl {
     const keys = createHostKeys({
       masterKey: options.masterKey ?? settings.get('LOCAL_HOST_MASTER_KEY'),
       functionKey: options.functionKey ?? settings.get('LOCAL_HOST_FUNCTION_KEY'),
+      functionKeys: options.functionKeys,
     });
     const host = new LocalHost(settings, readHostJson(path.join(app.appDir, 'host.json')), keys, logger);
     try {

@@ -9,20 +9,23 @@ import type { ReadyLine } from './ready-line';
 /** Settings passed by `spawnHost` (JSON object), removed from the environment once read. */
 export const SETTINGS_ENV = 'LOCAL_HOST_SETTINGS';
 /**
- * The host's keys, `{ "masterKey": "..", "functionKey": ".." }`, removed from the environment once
+ * The host's keys, `{ "masterKey": "..", "functionKey": "..", "functionKeys": { "<function>": ".." } }`, removed from the environment once
  * read. Keys never travel on the command line: `/proc/<pid>/cmdline` is readable by every user of
  * the machine, a process's environment only by its owner (like the 0600 `.local/stack.json`).
  */
 export const KEYS_ENV = 'LOCAL_HOST_KEYS';
 
-function takeKeysFromEnv(): { masterKey?: string; functionKey?: string } {
+function takeKeysFromEnv(): { masterKey?: string; functionKey?: string; functionKeys?: Record<string, string> } {
   const raw = process.env[KEYS_ENV];
   delete process.env[KEYS_ENV];
   if (!raw) return {};
-  const parsed = JSON.parse(raw) as { masterKey?: unknown; functionKey?: unknown };
+  const parsed = JSON.parse(raw) as { masterKey?: unknown; functionKey?: unknown; functionKeys?: unknown };
+  const scoped = parsed.functionKeys && typeof parsed.functionKeys === 'object' ? Object.entries(parsed.functionKeys as Record<string, unknown>) : [];
+  const functionKeys = Object.fromEntries(scoped.filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== ''));
   return {
     ...(typeof parsed.masterKey === 'string' && parsed.masterKey ? { masterKey: parsed.masterKey } : {}),
     ...(typeof parsed.functionKey === 'string' && parsed.functionKey ? { functionKey: parsed.functionKey } : {}),
+    ...(Object.keys(functionKeys).length ? { functionKeys } : {}),
   };
 }
 

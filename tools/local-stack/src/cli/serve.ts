@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     // Services only, then Core Tools on the built folder with a generated local.settings.json.
     const stack = await startLocalStack({ dataDir: path.resolve(o.data), apps: [], descriptorFile: path.resolve(o.stackFile) });
     await buildApps([app]);
-    const values = stackAppSettings({ descriptor: stack.descriptor, baseUrls: {}, masterKey: '', functionKey: '', approvalSigningKey: 'local-only-signing-key' });
+    const values = stackAppSettings({ descriptor: stack.descriptor, baseUrls: {}, masterKey: '', breakerStatusKey: '', approvalSigningKey: 'local-only-signing-key' });
     // It holds connection strings with keys: owner-only, like .local/stack.json.
     writeSecretFile(path.join(builtAppDir(app), 'local.settings.json'), JSON.stringify({ IsEncrypted: false, Values: values }, null, 2));
     const child = spawn('func', ['start'], { cwd: builtAppDir(app), stdio: 'inherit' });

@@ -14,21 +14,41 @@ export interface HostKeys {
   readonly masterKey: string;
   readonly functionKey: string;
   readonly durableSystemKey: string;
+  /**
+   * Function-scoped keys, function name -> key: each opens its own function-level function and
+   * nothing else, as a key under `Microsoft.Web/sites/functions/keys` does in Azure (a host key,
+   * `sites/host/functionKeys`, opens every function-level function of the app).
+   */
+  readonly functionKeys: Readonly<Record<string, string>>;
 }
 
 export const generateKey = (): string => randomBytes(30).toString('base64url');
 
-export function createHostKeys(options: { masterKey?: string; functionKey?: string; durableSystemKey?: string }): HostKeys {
+export function createHostKeys(options: { masterKey?: string; functionKey?: string; durableSystemKey?: string; functionKeys?: Record<string, string> }): HostKeys {
+  // Function names are case-insensitive in the Functions host.
+  const functionKeys = Object.fromEntries(Object.entries(options.functionKeys ?? {}).filter(([, key]) => key).map(([name, key]) => [name.toLowerCase(), key]));
   return Object.freeze({
     masterKey: options.masterKey || generateKey(),
     functionKey: options.functionKey || generateKey(),
     durableSystemKey: options.durableSystemKey || generateKey(),
+    functionKeys: Object.freeze(functionKeys),
   });
+}
+
+/** The key a request presents: header `x-functions-key` wins over query `code`. */
+export function presentedKey(headerKey: string | undefined, queryCode: string | null): string | undefined {
+  return headerKey ?? queryCode ?? undefined;
+}
+
+/** Whether a key is the function-scoped key of this very function (it opens no other). */
+export function opensFunction(keys: HostKeys, key: string | undefined, functionName: string): boolean {
+  const own = keys.functionKeys[functionName.toLowerCase()];
+  return own !== undefined && key !== undefined && key === own;
 }
 
 /** The level a request's key grants: header `x-functions-key` wins over query `code`. */
 export function grantedLevel(keys: HostKeys, headerKey: string | undefined, queryCode: string | null): AuthLevel {
-  const key = headerKey ?? queryCode ?? undefined;
+  const key = presentedKey(headerKey, queryCode);
   if (key === keys.masterKey) return 'admin';
   if (key === keys.durableSystemKey) return 'system';
   if (key === keys.functionKey) return 'function';

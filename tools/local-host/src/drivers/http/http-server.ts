@@ -4,7 +4,7 @@ import { handleAdminRequest } from '../../admin/admin-api';
 import type { HostControl } from '../../admin/host-control';
 import { toError } from '../../errors';
 import type { Logger } from '../../logging/logger';
-import { grantedLevel, isAuthorized, type AuthLevel, type HostKeys } from './host-keys';
+import { grantedLevel, isAuthorized, opensFunction, presentedKey, type AuthLevel, type HostKeys } from './host-keys';
 import type { HttpRouter } from './http-router';
 import { isAllowedHost } from './loopback-host';
 import { readRequestBody, refuseTooLarge, RequestBodyTooLargeError } from './request-body';
@@ -86,7 +86,8 @@ export class HostHttpServer {
     if (!isAllowedHost(req, this.options.allowedHosts)) return empty(res, 404);
     const url = new URL(req.url ?? '/', this.baseUrlValue);
     const header = req.headers['x-functions-key'];
-    const granted = grantedLevel(keys, Array.isArray(header) ? header[0] : header, url.searchParams.get('code'));
+    const headerKey = Array.isArray(header) ? header[0] : header;
+    const granted = grantedLevel(keys, headerKey, url.searchParams.get('code'));
     // Decoded once, as Kestrel decodes the path before routing (malformed escapes stay literal).
     const path = decodeRequestPath(url.pathname);
     if (path === '/' || path === '') return empty(res, 200);
@@ -106,7 +107,8 @@ export class HostHttpServer {
     const found = router.find(below, req.method ?? 'GET');
     if (!found) return empty(res, 404);
     if ('methodMismatch' in found) return empty(res, 404);
-    if (!isAuthorized(found.route.authLevel, granted)) return empty(res, 401);
+    const ownKey = found.route.authLevel === 'function' && opensFunction(keys, presentedKey(headerKey, url.searchParams.get('code')), found.route.functionName);
+    if (!ownKey && !isAuthorized(found.route.authLevel, granted)) return empty(res, 401);
     // A streaming route (enableHttpStream) reads the body itself, within the same limit.
     const body = found.route.streamBody ? undefined : await readRequestBody(req, maxBodyBytes, res);
     await found.route.handle({ req, res, url, params: found.params, body, maxBodyBytes });
