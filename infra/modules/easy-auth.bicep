@@ -47,7 +47,12 @@ resource auth 'Microsoft.Web/sites/config@2024-11-01' = {
         validation: {
           allowedAudiences: [clientId, 'api://${clientId}']
           defaultAuthorizationPolicy: {
+            // The platform matches `identities` against the token's object id and `groups` against
+            // its groups claim; the list may hold both kinds, so it goes to both (a user id matches no
+            // group, a group id no user). Groups need the registration to emit the groups claim
+            // (groupMembershipClaims: SecurityGroup), as the app's own BREAKER_OPERATORS check does.
             allowedPrincipals: {
+              groups: allowedPrincipalObjectIds
               identities: allowedPrincipalObjectIds
             }
           }

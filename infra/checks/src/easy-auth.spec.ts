@@ -8,7 +8,7 @@ describe('App Service Authentication on the circuit breaker (issue 13 item 8)', 
     const file = await readBicepFile(path.join(INFRA_ROOT, 'modules', 'easy-auth.bicep'));
     const auth = allResources(file).find((r) => r.type === 'Microsoft.Web/sites/config');
     expect(auth?.body && evaluate(propertyValue(auth.body, 'name')!, fileScope(file))).toBe('authsettingsV2');
-    const params = { clientId: 'client-1', tenantId: 'tenant-1', allowedPrincipalObjectIds: ['operator-1'] };
+    const params = { clientId: 'client-1', tenantId: 'tenant-1', allowedPrincipalObjectIds: ['operator-1', 'operators-group-1'] };
     const properties = evaluate(propertyValue(auth!.body!, 'properties')!, fileScope(file, params));
     expect(properties).toEqual(expect.objectContaining({
       platform: { enabled: true },
@@ -17,7 +17,10 @@ describe('App Service Authentication on the circuit breaker (issue 13 item 8)', 
         azureActiveDirectory: expect.objectContaining({
           enabled: true,
           registration: { clientId: 'client-1', openIdIssuer: 'https://login.microsoftonline.com/tenant-1/v2.0' },
-          validation: expect.objectContaining({ defaultAuthorizationPolicy: { allowedPrincipals: { identities: ['operator-1'] } } }),
+          validation: expect.objectContaining({ defaultAuthorizationPolicy: {
+            // Operators may be listed as users or groups: a group's members pass only through `groups`.
+            allowedPrincipals: { identities: ['operator-1', 'operators-group-1'], groups: ['operator-1', 'operators-group-1'] },
+          } }),
         }),
       },
     }));
