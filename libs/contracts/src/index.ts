@@ -6,3 +6,4 @@ export * from './dead-letter-id';
 export * from './ops-summary';
 export * from './stack-descriptor';
 export * from './resource-names';
+export * from './ingestion-window';

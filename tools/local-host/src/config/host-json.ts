@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { LocalHostError } from '../errors';
+import { applyHostJsonOverrides } from './host-json-overrides';
 
 const timeSpan = z.union([z.string(), z.number()]);
 
@@ -54,6 +55,10 @@ export function parseHostJson(raw: unknown): Readonly<HostJson> {
   return Object.freeze(parsed.data);
 }
 
-export function readHostJson(file: string): Readonly<HostJson> {
-  return parseHostJson(existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {});
+/**
+ * host.json of an app, with the app settings that override its values (`AzureFunctionsJobHost__*`)
+ * applied. App settings are the process environment (LocalHost.start sets them before reading this).
+ */
+export function readHostJson(file: string, settings: Record<string, string | undefined> = process.env): Readonly<HostJson> {
+  return parseHostJson(applyHostJsonOverrides(existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}, settings));
 }

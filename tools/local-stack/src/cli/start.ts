@@ -1,7 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
+import { ingestionWindowAppSettings, parseIngestionWindow } from '@telemetry/contracts';
 import { WORKSPACE_ROOT } from '../build-apps';
 import { runScenario } from '../run-scenario';
 import { startLocalStack, type LocalStack } from '../start-stack';
@@ -23,9 +24,18 @@ const program = new Command()
   .option('--key-frame-every <n>', 'every Nth event of a drone is a key frame', (v) => parseInt(v, 10), 10)
   .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), 1)
   .option('--partitions <n>', 'Event Hubs partitions', (v) => parseInt(v, 10), 4)
+  .option('--window <seconds>', 'ingestion window: a device\'s events within it fold into one store write (0 = none; README "Ingestion window")', windowOption, 0)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'data'))
   .option('--inspect [apps]', 'run apps under the Node inspector (all, or a comma-separated list); each gets its own port on 127.0.0.1, printed')
   .option('--verbose', 'echo service and host logs');
+
+function windowOption(value: string): number {
+  try {
+    return parseIngestionWindow(value);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
+}
 
 /** `--inspect` alone: every app; `--inspect a,b`: those. */
 function inspectList(value: true | string): string[] | 'all' {
@@ -61,6 +71,8 @@ async function main(): Promise<void> {
 
   const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
+    // The window is the ingestion app's settings overriding its host.json, as in Azure.
+    ...(o.window > 0 ? { settingsOverrides: { ingestion: ingestionWindowAppSettings(o.window) } } : {}),
     onProgress: progressReporter((line) => console.log(line), t0),
     ...(o.inspect ? { inspect: inspectList(o.inspect) } : {}),
     ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
