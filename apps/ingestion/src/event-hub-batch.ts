@@ -17,6 +17,8 @@ export function toSourceEvents(messages: unknown[], context: InvocationContext):
   const enqueued = arrayOf(meta, 'enqueuedTimeUtcArray');
   const keys = arrayOf(meta, 'partitionKeyArray');
   const properties = arrayOf(meta, 'propertiesArray');
+  // The broker's annotations by name (IoT Hub's iothub-* among them): read in IoT Hub identity mode.
+  const systemProperties = arrayOf(meta, 'systemPropertiesArray');
   const partitionId = str(partition['partitionId']);
   const events = messages.map((body, i): SourceEvent => ({
     body,
@@ -26,6 +28,7 @@ export function toSourceEvents(messages: unknown[], context: InvocationContext):
     enqueuedTimeUtc: str(enqueued[i]),
     partitionKey: keys[i] === undefined || keys[i] === null ? null : str(keys[i]),
     properties: (properties[i] ?? {}) as Record<string, unknown>,
+    systemProperties: (systemProperties[i] ?? {}) as Record<string, unknown>,
   }));
   return {
     events,

@@ -39,5 +39,6 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
     failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectTable(failureTable, settings.FAILURE_TABLE))) : undefined,
     logger,
     maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
+    identitySource: settings.DEVICE_IDENTITY_SOURCE,
   };
 }

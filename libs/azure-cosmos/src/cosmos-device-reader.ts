@@ -1,11 +1,11 @@
 import type { Container, ItemDefinition } from '@azure/cosmos';
 import { TaskCancelledError, TimeoutStrategy, timeout, type TimeoutPolicy } from 'cockatiel';
 import { PipelineError, toPipelineError } from '@telemetry/core';
-import type { DeviceStateDocument } from '@telemetry/device-state';
+import { documentIdOf, type DeviceStateDocument } from '@telemetry/device-state';
 import { buildDeviceListSql, entityTag, matchesAny, toDeviceView, type DeviceListQuery, type DeviceLookup, type DevicePage, type DeviceReader } from '@telemetry/device-queries';
 
 /**
- * Reads device documents (one per device, id = partition key = deviceId). Point reads cost 1 RU;
+ * Reads device documents (one per device, partition key = deviceId, id = documentIdOf(deviceId)). Point reads cost 1 RU;
  * list queries are cross-partition, paged by Cosmos continuation tokens. Every failure is thrown
  * as a PipelineError (stage 'store'), so callers map codes, not SDK shapes.
  */
@@ -44,7 +44,7 @@ export class CosmosDeviceReader implements DeviceReader {
       const single = ifNoneMatch.length === 1 && ifNoneMatch[0] !== '*' ? ifNoneMatch[0] : undefined;
       const response = await this.call((abortSignal) =>
         this.container
-          .item(deviceId, deviceId)
+          .item(documentIdOf(deviceId), deviceId)
           .read<DeviceStateDocument & ItemDefinition>(single ? { abortSignal, accessCondition: { type: 'IfNoneMatch', condition: single } } : { abortSignal }),
       );
       if (response.statusCode === 304 && single) return { kind: 'not-modified', etag: single };

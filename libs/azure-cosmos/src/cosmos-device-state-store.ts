@@ -16,6 +16,7 @@ import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions
 import {
   applyPatch,
   documentFromPatch,
+  documentIdOf,
   patchFromDocument,
   type DeviceStateDocument,
   type DeviceStatePatch,
@@ -114,7 +115,7 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
       }
       const resourceBody = documentFromPatch(next, this.now()) as unknown as JSONObject;
       const op: OperationInput = known
-        ? { operationType: BulkOperationType.Replace, id: patch.deviceId, partitionKey: patch.deviceId, resourceBody, ifMatch: known.etag }
+        ? { operationType: BulkOperationType.Replace, id: documentIdOf(patch.deviceId), partitionKey: patch.deviceId, resourceBody, ifMatch: known.etag }
         : { operationType: BulkOperationType.Create, partitionKey: patch.deviceId, resourceBody };
       pending.push({ patch, op, next });
     }
@@ -243,7 +244,7 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
     try {
       this.counts.replaces++;
       const response = await this.container
-        .item(deviceId, deviceId)
+        .item(documentIdOf(deviceId), deviceId)
         .replace(documentFromPatch(next, this.now()) as unknown as ItemDefinition, { accessCondition: { type: 'IfMatch', condition: etag }, abortSignal });
       this.cache.set(deviceId, { etag: response.etag, state: next });
       return true;
@@ -264,7 +265,7 @@ export class CosmosDeviceStateStore implements DeviceStateStore {
 
   private async read(deviceId: string, abortSignal?: AbortSignal): Promise<DeviceStateDocument | undefined> {
     this.counts.reads++;
-    const { resource, statusCode } = await this.container.item(deviceId, deviceId).read<DeviceStateDocument>({ abortSignal });
+    const { resource, statusCode } = await this.container.item(documentIdOf(deviceId), deviceId).read<DeviceStateDocument>({ abortSignal });
     return statusCode === 404 ? undefined : resource;
   }
 }

@@ -32,6 +32,12 @@ export interface DeadLetter {
   properties: Record<string, unknown>;
   /** The device id when it could be read, even from an invalid event. */
   deviceId: string | null;
+  /**
+   * IoT Hub identity mode only (absent in body mode): what IoT Hub said about the sender, from the
+   * event's system properties. `claimedDeviceId` is the body's `deviceId` when it named another
+   * device (EVENT_DEVICE_SPOOFED); `deviceId` above is then the authenticated one.
+   */
+  identity?: DeadLetterIdentity;
   /** The decoded telemetry when decoding and validation succeeded (store failures). */
   decoded: Telemetry | null;
   /** Store attempts made before giving up (0 for decode/validate failures). */
@@ -48,4 +54,18 @@ export interface DeadLetter {
   redrive?: { count: number; lastAt: string; by: string; reason?: string; originalBodySha256?: string };
   /** The reprocessor's bounded retries of this letter (absent before its first attempt). */
   reprocess?: { attempts: number; lastCode: string; lastError: string; lastAttemptAt: string };
+}
+
+/** The IoT Hub identity of a dead-lettered event (DeadLetter.identity). */
+export interface DeadLetterIdentity {
+  source: 'iothub';
+  /** `iothub-connection-device-id`: the device IoT Hub authenticated (null: none). */
+  authenticatedDeviceId: string | null;
+  /** The body's `deviceId`, when it named another device than the authenticated one. */
+  claimedDeviceId: string | null;
+  moduleId: string | null;
+  authGenerationId: string | null;
+  messageSource: string | null;
+  /** `iothub-enqueuedtime`, ISO 8601. */
+  enqueuedTime: string | null;
 }

@@ -9,6 +9,11 @@ export interface SourceEvent {
   enqueuedTimeUtc: string;
   partitionKey: string | null;
   properties: Record<string, unknown>;
+  /**
+   * The broker's system properties (`systemPropertiesArray` of the trigger), e.g. IoT Hub's
+   * `iothub-connection-device-id`. Read in IoT Hub identity mode only; absent in older callers.
+   */
+  systemProperties?: Record<string, unknown>;
 }
 
 /** Where the batch came from (partitionContext of the trigger). */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isSecretName, PipelineError, redactSecrets } from '@telemetry/core';
-import { DEVICE_ID_PATTERN, MAX_EVENT_BYTES, type EventBody, type Telemetry } from '@telemetry/device-state';
-import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
+import { DEVICE_ID_PATTERN, DeviceSpoofedError, MAX_EVENT_BYTES, type EventBody, type IotHubIdentity, type Telemetry } from '@telemetry/device-state';
+import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type DeadLetterIdentity, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
 /**
  * How much of an oversize body (over MAX_EVENT_BYTES, so EVENT_OVERSIZE: it can never be applied)
@@ -46,8 +46,10 @@ export function safeProperties(properties: Record<string, unknown> | undefined):
 const DEVICE_ID_IN_TEXT = /"deviceId"\s*:\s*"([A-Za-z0-9._:-]{1,64})"/;
 
 /** Best effort: the device id of an event that failed to decode, for operators' filters. */
-function deviceIdOf(event: SourceEvent, decoded: Telemetry | null, bytes: Buffer): string | null {
+function deviceIdOf(event: SourceEvent, decoded: Telemetry | null, bytes: Buffer, identity: DeadLetterIdentity | undefined): string | null {
   if (decoded) return decoded.deviceId;
+  // IoT Hub mode: the authenticated device, never what the body claims.
+  if (identity) return identity.authenticatedDeviceId;
   if (event.partitionKey && DEVICE_ID_PATTERN.test(event.partitionKey)) return event.partitionKey;
   const match = DEVICE_ID_IN_TEXT.exec(bytes.subarray(0, 4096).toString('utf8'));
   return match?.[1] ?? null;
@@ -62,6 +64,21 @@ export interface BuildDeadLetterInput {
   app: string;
   invocationId?: string | null;
   now?: Date;
+  /** IoT Hub identity mode: what IoT Hub said about the sender (DeadLetter.identity). */
+  identity?: IotHubIdentity;
+}
+
+/** The letter's identity context; a spoofing error adds the id the body claimed. */
+export function deadLetterIdentity(identity: IotHubIdentity, error?: unknown): DeadLetterIdentity {
+  return {
+    source: 'iothub',
+    authenticatedDeviceId: identity.deviceId === null ? null : redactSecrets(identity.deviceId),
+    claimedDeviceId: error instanceof DeviceSpoofedError ? redactSecrets(error.claimedDeviceId.slice(0, 256)) : null,
+    moduleId: identity.moduleId === null ? null : redactSecrets(identity.moduleId.slice(0, 256)),
+    authGenerationId: identity.authGenerationId,
+    messageSource: identity.messageSource === null ? null : identity.messageSource.slice(0, 100),
+    enqueuedTime: identity.enqueuedTime,
+  };
 }
 
 export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
@@ -70,6 +87,7 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const bytes = bodyBytesOf(event.body);
   const kept = bytes.byteLength > MAX_EVENT_BYTES ? bytes.subarray(0, OVERSIZE_BODY_KEPT_BYTES) : bytes;
   const decoded = input.decoded ?? null;
+  const identity = input.identity ? deadLetterIdentity(input.identity, error) : undefined;
   return {
     schema: DEAD_LETTER_SCHEMA,
     // Derived, not random: a retried batch rebuilds the same letters (same ids, same claim-check blobs).
@@ -89,7 +107,8 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
     enqueuedTimeUtc: event.enqueuedTimeUtc,
     partitionKey: event.partitionKey,
     properties: safeProperties(event.properties),
-    deviceId: deviceIdOf(event, decoded, bytes),
+    deviceId: deviceIdOf(event, decoded, bytes, identity),
+    ...(identity ? { identity } : {}),
     decoded,
     attempts,
     failedAt: (input.now ?? new Date()).toISOString(),

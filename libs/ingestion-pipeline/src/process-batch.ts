@@ -2,7 +2,17 @@ import { toPipelineError, type IssueCode, type Logger, type PipelineError } from
 import type { DeviceStateStore } from '@telemetry/device-store';
 import { buildDeadLetter, type DeadLetterSink } from '@telemetry/dead-letter';
 import { type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
-import { checkDeviceClock, coalesce, decodeTelemetry, DEFAULT_MAX_CLOCK_SKEW_SECONDS, type DecodedTelemetry } from '@telemetry/device-state';
+import {
+  authenticatedDevice,
+  checkDeviceClock,
+  coalesce,
+  decodeTelemetry,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  readIotHubIdentity,
+  type DecodedTelemetry,
+  type IdentitySource,
+  type IotHubIdentity,
+} from '@telemetry/device-state';
 import type { Metrics } from '@telemetry/observability';
 import type { BatchReport } from './batch-report';
 import { recordBatchMetrics } from './record-batch-metrics';
@@ -21,6 +31,11 @@ export interface IngestionDeps {
   maxClockSkewSeconds?: number;
   /** Epoch ms; only stands in for an enqueued time the trigger did not give (never in Azure). */
   clock?: () => number;
+  /**
+   * Setting DEVICE_IDENTITY_SOURCE (default body). `iothub`: the device is the one IoT Hub
+   * authenticated (system properties); bodies naming another device are EVENT_DEVICE_SPOOFED.
+   */
+  identitySource?: IdentitySource;
 }
 
 export interface BatchInput {
@@ -32,6 +47,7 @@ export interface BatchInput {
 interface Decoded {
   event: SourceEvent;
   decoded: DecodedTelemetry;
+  identity?: IotHubIdentity;
 }
 
 /**
@@ -46,16 +62,20 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   const valid: Decoded[] = [];
   const maxSkewSeconds = deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS;
   const now = deps.clock?.() ?? Date.now();
+  const iotHub = deps.identitySource === 'iothub';
   for (const event of events) {
     let decoded: DecodedTelemetry | undefined;
+    let identity: IotHubIdentity | undefined;
     try {
-      decoded = decodeTelemetry(event.body);
       // Event Hubs' clock, not the device's: a later processing time would only loosen the rule.
-      const enqueuedAt = Date.parse(event.enqueuedTimeUtc);
-      checkDeviceClock(decoded, Number.isFinite(enqueuedAt) ? enqueuedAt : now, maxSkewSeconds);
-      valid.push({ event, decoded });
+      const parsed = Date.parse(event.enqueuedTimeUtc);
+      const enqueuedAt = Number.isFinite(parsed) ? parsed : now;
+      if (iotHub) identity = readIotHubIdentity(event.systemProperties);
+      decoded = decodeTelemetry(event.body, identity && authenticatedDevice(identity, enqueuedAt));
+      checkDeviceClock(decoded, enqueuedAt, maxSkewSeconds);
+      valid.push(identity ? { event, decoded, identity } : { event, decoded });
     } catch (error) {
-      letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, decoded: decoded?.telemetry ?? null, attempts: 0, app: deps.app, invocationId }));
+      letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, decoded: decoded?.telemetry ?? null, attempts: 0, app: deps.app, invocationId, identity }));
     }
   }
 
@@ -71,12 +91,12 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   }
   let applied = valid.length;
   if (failedDevices.size > 0) {
-    for (const { event, decoded } of valid) {
+    for (const { event, decoded, identity } of valid) {
       const failure = failedDevices.get(decoded.telemetry.deviceId);
       if (!failure) continue;
       applied--;
       letters.push(
-        buildDeadLetter({ error: failure.error, event, source, decoded: decoded.telemetry, attempts: failure.attempts, app: deps.app, invocationId }),
+        buildDeadLetter({ error: failure.error, event, source, decoded: decoded.telemetry, attempts: failure.attempts, app: deps.app, invocationId, identity }),
       );
     }
   }

@@ -1,7 +1,15 @@
 import { PipelineError } from '@telemetry/core';
 import { originalBody } from '@telemetry/dead-letter';
 import { type DeadLetter } from '@telemetry/contracts';
-import { checkDeviceClock, decodeTelemetry, DEFAULT_MAX_CLOCK_SKEW_SECONDS, telemetrySchema, type DecodedTelemetry } from '@telemetry/device-state';
+import {
+  checkDeviceClock,
+  decodeTelemetry,
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  iotHubTelemetrySchema,
+  telemetrySchema,
+  type AuthenticatedDevice,
+  type DecodedTelemetry,
+} from '@telemetry/device-state';
 
 /**
  * The telemetry to re-apply. The letter's `decoded` is used when present, validated again (it
@@ -19,12 +27,27 @@ export function telemetryOfLetter(letter: DeadLetter, maxClockSkewSeconds = DEFA
   return decoded;
 }
 
+/**
+ * IoT Hub mode letters (`identity` set by ingestion) are re-applied under the device IoT Hub
+ * authenticated and its generation, exactly as ingestion would have; the body's claim never counts.
+ */
+function deviceOfLetter(letter: DeadLetter): AuthenticatedDevice | undefined {
+  const identity = letter.identity;
+  if (!identity) return undefined;
+  const deviceId = identity.authenticatedDeviceId;
+  if (deviceId === null) throw new PipelineError('EVENT_IDENTITY_MISSING', `dead letter ${letter.id} has no authenticated device`, { stage: 'reprocess' });
+  if (identity.authGenerationId === null) return { deviceId };
+  const at = Date.parse(identity.enqueuedTime ?? letter.enqueuedTimeUtc);
+  return { deviceId, generation: { id: identity.authGenerationId, at: Number.isFinite(at) ? at : 0 } };
+}
+
 function decodeLetter(letter: DeadLetter): DecodedTelemetry {
-  if (letter.decoded) {
-    const result = telemetrySchema.safeParse(letter.decoded);
+  const device = deviceOfLetter(letter);
+  if (letter.decoded && (!device || letter.decoded.deviceId === device.deviceId)) {
+    const result = (device ? iotHubTelemetrySchema : telemetrySchema).safeParse(letter.decoded);
     const time = result.success ? Date.parse(result.data.timestamp) : NaN;
-    if (result.success && Number.isFinite(time)) return { telemetry: result.data, time };
+    if (result.success && Number.isFinite(time)) return device?.generation ? { telemetry: result.data, time, generation: device.generation } : { telemetry: result.data, time };
   }
   if (letter.body === null) throw new PipelineError('UNKNOWN', `dead letter ${letter.id} has no body to decode`, { stage: 'reprocess', retryable: false });
-  return decodeTelemetry(originalBody(letter));
+  return decodeTelemetry(originalBody(letter), device);
 }

@@ -12,7 +12,8 @@ export function eventHubInvocation(events: SourceEvent[], partitionId = '0'): [u
       enqueuedTimeUtcArray: events.map((e) => e.enqueuedTimeUtc),
       partitionKeyArray: events.map((e) => e.partitionKey),
       propertiesArray: events.map((e) => e.properties),
-      systemPropertiesArray: events.map((e) => ({ SequenceNumber: e.sequenceNumber, Offset: e.offset })),
+      // The host's shape (camel-cased first letters): broker annotations by name plus its own copies.
+      systemPropertiesArray: events.map((e) => ({ ...e.systemProperties, sequenceNumber: e.sequenceNumber, offset: e.offset })),
     },
     logHandler: () => undefined,
   });
