@@ -7,3 +7,5 @@ export * from './ingestion-switch';
 export * from './breaker-notice';
 export * from './approval-check';
 export * from './operator-identity';
+export * from './notice-email';
+export * from './notifier-channels';

@@ -5,3 +5,4 @@ export * from './azurite';
 export * from './cosmos-server';
 export * from './fault-proxy';
 export * from './stack-liveness';
+export * from './maildev';
