@@ -6,10 +6,13 @@ import path from 'node:path';
 import { EventHubProducerClient } from '@azure/event-hubs';
 import type { FaultProxy } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
+import { simulate } from '@telemetry/simulator';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
 import { launchChromium } from './testing/chromium';
+import { readWallLayout } from './testing/wall-layout';
+import { UTC_TIME_PATTERN } from './web/time-format';
 
 // Every run writes its screenshot under test-output/ (git-ignored); UPDATE_SCREENSHOT=1 refreshes
 // the one the README shows (docs/dashboard.png).
@@ -45,11 +48,12 @@ function knownEvents(): { partitionKey: string; body: unknown }[] {
 /**
  * A stand-in for apps/circuit-breaker (a Durable Functions app the local host cannot run without
  * its plugin): its anonymous `GET /api/breaker/summary` while open, offering an approval whose
- * switch is failing, and its approval page (`GET /api/breaker/approve`, which without the
- * operator's link or sign-in only says so). Every request is recorded.
+ * switch is failing (or, once `status` is set to closed, resumed by an operator with the switch
+ * confirmed), and its approval page (`GET /api/breaker/approve`, which without the operator's
+ * link or sign-in only says so). Every request is recorded.
  */
 async function breakerStandIn() {
-  const state = { status: 'open', requests: [] as string[] };
+  const state = { status: 'open' as 'open' | 'closed', closedAt: '', requests: [] as string[] };
   const server = http.createServer((req, res) => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     req.resume();
@@ -59,13 +63,16 @@ async function breakerStandIn() {
         const transitions = [
           { from: 'open', to: 'closed', at: '2026-03-01T09:00:00Z', by: 'operator', reason: 'by an operator', episode: 0 },
           { from: 'closed', to: 'open', at: '2026-03-01T09:58:00Z', by: 'monitor', reason: '120 failures in 30 s', episode: 1 },
+          ...(state.status === 'closed' ? [{ from: 'open', to: 'closed', at: state.closedAt, by: 'operator', reason: 'resume approved', episode: 1 }] : []),
         ];
         res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            status: state.status, episode: 1, since: transitions.at(-1)!.at, transitions,
-            approval: { expiresAt: '2099-01-01T00:00:00Z', page: `${base}/api/breaker/approve` },
-            switch: { target: 'paused', state: 'failing', since: '2026-03-01T09:58:01Z', attempts: 3, lastError: 'UNKNOWN' },
-          }),
+          JSON.stringify(state.status === 'open'
+            ? {
+                status: state.status, episode: 1, since: transitions.at(-1)!.at, transitions,
+                approval: { expiresAt: '2099-01-01T00:00:00Z', page: `${base}/api/breaker/approve` },
+                switch: { target: 'paused', state: 'failing', since: '2026-03-01T09:58:01Z', attempts: 3, lastError: 'UNKNOWN' },
+              }
+            : { status: state.status, episode: 1, since: state.closedAt, transitions, switch: { target: 'running', state: 'ok', since: state.closedAt } }),
         );
       } else if (req.method === 'GET' && req.url === '/api/breaker/approve') {
         res.writeHead(401, { 'content-type': 'text/html' }).end('<h1>Approval link or sign-in needed</h1>');
@@ -168,10 +175,15 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="device-detail"]')?.textContent?.includes('53.5 %'), undefined, { timeout: 60_000 });
 
     expect(await text('breaker-state')).toBe('open');
-    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
-    await page.waitForFunction(() => document.querySelectorAll('#rates polyline').length === 2, undefined, { timeout: 60_000 });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
   }, 300_000);
+
+  it('a wall display: the map fills its panel, axes are readable, every time on the page in one UTC format (issue 18)', async () => {
+    for (const viewport of [{ width: 1400, height: 1000 }, { width: 1920, height: 1080 }]) {
+      await page.setViewportSize(viewport);
+      const wall = await readWallLayout(page);
+      expectWallDisplay(wall, `${viewport.width}x${viewport.height}`);
+    }
+  }, 120_000);
 
   it('a Cosmos outage shows the error state, and it clears when Cosmos is back', async () => {
     proxy.setMode({ kind: 'down' });
@@ -204,4 +216,81 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     const status = await page.evaluate(async (url) => (await fetch(url, { method: 'POST' })).status, `${dashboard.url}api/ops/breaker/resume`);
     expect(status).toBe(405);
   }, 120_000);
+
+  it('a fleet in flight (the simulator, 20 s at 30 events/s): every drone arrives, input = output; the wall checks hold; the screenshot', async () => {
+    // The operator has resumed: the breaker stand-in now reports closed with its switch confirmed.
+    breaker.state.closedAt = new Date().toISOString();
+    breaker.state.status = 'closed';
+    const { events } = await simulate({
+      connectionString: stack.descriptor.eventHubs.connectionString, hubName: stack.descriptor.eventHubs.hubName,
+      devices: 40, count: 600, rate: 30, keyFrameEvery: 10, corruptRatio: 0.01, duplicateRatio: 0, seed: 18,
+    });
+    const flown = new Set(events.filter((e) => e.kind === 'valid').map((e) => e.deviceId));
+    await waitForText('device-count', String(DEVICES + flown.size), 120_000);
+    const total = String(DEVICES * EVENTS_PER_DEVICE + 3 + events.length);
+    await waitForText('enqueued-total', total);
+    await waitForText('processed-total', total, 120_000);
+    await waitForText('lag-total', '0');
+    await waitForText('breaker-state', 'closed');
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid="map"] circle.device').length === n, DEVICES + flown.size, { timeout: 60_000 });
+    expect(await page.getByTestId('error-state').isHidden()).toBe(true);
+
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const wall = await readWallLayout(page);
+    expectWallDisplay(wall, '1920x1080 with the fleet');
+    await mkdir(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  }, 300_000);
 });
+
+/**
+ * Issue 18's wall-display checks on what the browser laid out:
+ * - the map, and the frame it draws in, take >= 90 % of the map panel's content width;
+ * - no grid label of the map touches a grid line; the throughput chart has a time axis of at least
+ *   two labelled ticks, in the page's UTC format, in time order, evenly placed by time, not overlapping;
+ * - every time on the page (text, titles, labels) is in that one format: once each formatted time is
+ *   taken out, nothing that looks like a time or a date is left.
+ */
+function expectWallDisplay(wall: Awaited<ReturnType<typeof readWallLayout>>, where: string): void {
+  const context = `${where}: ${JSON.stringify({ panel: wall.panelContentWidth, map: wall.mapWidth, frame: wall.frameWidth })}`;
+  expect({ context, fills: wall.mapWidth / wall.panelContentWidth >= 0.9 }).toEqual({ context, fills: true });
+  expect({ context, fills: wall.frameWidth / wall.panelContentWidth >= 0.9 }).toEqual({ context, fills: true });
+
+  const horizontal = wall.gridLines.filter((l) => l.top === l.bottom);
+  const vertical = wall.gridLines.filter((l) => l.left === l.right);
+  expect(horizontal.length).toBeGreaterThanOrEqual(2);
+  expect(vertical.length).toBeGreaterThanOrEqual(2);
+  expect(wall.gridLabels.length).toBeGreaterThanOrEqual(4);
+  const overlaps = (a: Box, b: Box) => a.left < b.right && a.right > b.left && a.top < b.bottom && a.bottom > b.top;
+  const touching = wall.gridLabels.filter((label) => wall.gridLines.some((line) => overlaps(label, { ...line, right: Math.max(line.right, line.left + 0.5), bottom: Math.max(line.bottom, line.top + 0.5) })));
+  expect(touching.map((l) => l.text)).toEqual([]);
+
+  const whole = new RegExp(`^${UTC_TIME_PATTERN.source}$`);
+  const ticks = wall.timeTicks;
+  expect(ticks.length).toBeGreaterThanOrEqual(2);
+  for (const t of ticks) expect(t.text).toMatch(whole);
+  const seconds = ticks.map((t) => Date.parse(`${/^\d{4}-\d{2}-\d{2} /.test(t.text) ? t.text.slice(0, 10) : '2000-01-01'}T${t.text.slice(-12, -4)}Z`) / 1000);
+  const centres = ticks.map((t) => (t.left + t.right) / 2);
+  for (let i = 1; i < ticks.length; i++) {
+    expect(seconds[i]!).toBeGreaterThan(seconds[i - 1]!);
+    expect(ticks[i]!.left).toBeGreaterThanOrEqual(ticks[i - 1]!.right);
+  }
+  // Placed by time: px per second is the same between any two neighbouring ticks (within 1 px).
+  const pxPerSecond = (centres.at(-1)! - centres[0]!) / (seconds.at(-1)! - seconds[0]!);
+  for (let i = 1; i < ticks.length; i++) expect(Math.abs(centres[i]! - centres[i - 1]! - (seconds[i]! - seconds[i - 1]!) * pxPerSecond)).toBeLessThanOrEqual(1);
+
+  const formatted = new RegExp(`(?<![\\d:-])${UTC_TIME_PATTERN.source}(?!\\w)`, 'g');
+  const found = wall.texts.flatMap((t) => t.match(formatted) ?? []);
+  const left = wall.texts.map((t) => t.replace(formatted, '')).filter((t) => /\d{1,2}:\d{2}|\d{4}-\d{2}-\d{2}|\d\s?(?:AM|PM|a\.m\.|p\.m\.)|\d(?:Z|T\d)/.test(t));
+  expect(left).toEqual([]);
+  // The header's clock, the axis ticks, the breaker's times and the selected drone's two are all there.
+  expect(wall.texts.some((t) => new RegExp(`^(Live|Degraded) · updated ${UTC_TIME_PATTERN.source}$`).test(t))).toBe(true);
+  expect(found.length).toBeGreaterThanOrEqual(ticks.length + 4);
+}
+
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}

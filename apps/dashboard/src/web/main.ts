@@ -1,8 +1,10 @@
 import { ApiClient, ApiError, loadConfig } from './api-client';
 import { byId, fill, h } from './dom';
 import { renderMap, type ColorBy } from './map-view';
-import { renderBreaker, renderDeadLetters, renderDevice, renderLegend, renderPartitions, renderRates, renderStats } from './panels';
+import { renderBreaker, renderDeadLetters, renderDevice, renderLegend, renderPartitions, renderStats } from './panels';
 import { RateTracker } from './rates';
+import { RATES_WINDOW_MS, renderRates } from './rates-chart';
+import { formatUtc } from './time-format';
 import type { Device, OpsSummary } from './types';
 
 /** A full device reload this often (ms); in between, only devices updated since the last poll. */
@@ -23,9 +25,11 @@ interface State {
 async function start(): Promise<void> {
   const config = await loadConfig();
   const api = new ApiClient(config);
-  const rates = new RateTracker();
+  // One rate per poll: keep as many as the chart's window holds.
+  const rates = new RateTracker(Math.ceil(RATES_WINDOW_MS / config.refreshMs) + 1);
   const state: State = { devices: new Map(), lastFullLoad: 0, newestUpdate: undefined, selected: undefined, selectedDevice: undefined, colorBy: 'battery', summary: undefined };
   const map = byId('map') as unknown as SVGSVGElement;
+  const ratesChart = byId('rates') as unknown as SVGSVGElement;
 
   const select = (id: string) => {
     state.selected = id;
@@ -47,6 +51,12 @@ async function start(): Promise<void> {
       // The banner already reports the store; keep the last known detail.
     }
   };
+  // Both drawings are laid out in the element's own pixels (labels stay 11-12 px on any screen): redraw on resize.
+  const resized = new ResizeObserver(() => {
+    drawMap();
+    renderRates(ratesChart, rates.rates());
+  });
+  for (const el of [map.parentElement, ratesChart.parentElement]) if (el) resized.observe(el);
   for (const input of document.querySelectorAll<HTMLInputElement>('input[name=colorBy]')) {
     input.addEventListener('change', () => {
       state.colorBy = input.value === 'flightMode' ? 'flightMode' : 'battery';
@@ -64,7 +74,7 @@ async function start(): Promise<void> {
       renderPartitions(byId('partitions'), summary);
       renderDeadLetters(byId('dead-letters'), summary);
       renderBreaker(byId('breaker'), summary);
-      renderRates(byId('rates') as unknown as SVGSVGElement, rates.rates());
+      renderRates(ratesChart, rates.rates());
       if (summary.devices.status === 'error') errors.push(`Device store (Cosmos DB) unavailable: ${summary.devices.message}`);
       if (summary.eventHub.status === 'error') errors.push(`Event Hubs or checkpoints unavailable: ${summary.eventHub.message}`);
       if (summary.deadLetters.status === 'error') errors.push(`Dead-letter queue unavailable: ${summary.deadLetters.message}`);
@@ -109,7 +119,7 @@ function render(errors: string[], state: State): void {
   fill(banner, h('strong', {}, 'Something is down'), h('ul', {}, ...errors.map((e) => h('li', {}, e))));
   const status = byId('live-status');
   status.className = errors.length === 0 ? 'pill ok' : 'pill error';
-  status.textContent = `${errors.length === 0 ? 'Live' : 'Degraded'} · updated ${new Date().toLocaleTimeString()}`;
+  status.textContent = `${errors.length === 0 ? 'Live' : 'Degraded'} · updated ${formatUtc(Date.now())}`;
   const count = state.summary?.devices.status === 'ok' ? state.summary.devices.data.count : state.devices.size;
   byId('empty-state').hidden = !(errors.length === 0 && count === 0 && state.devices.size === 0);
   byId('map-count').textContent = `${state.devices.size} drones`;

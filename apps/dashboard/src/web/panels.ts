@@ -1,6 +1,7 @@
-import { fill, h, s } from './dom';
+import { fill, h } from './dom';
 import { FLIGHT_MODE_COUNT, batteryColor, flightModeColor } from './plot';
 import type { Rate } from './rates';
+import { formatUtc } from './time-format';
 import type { Device, OpsSummary, Probe } from './types';
 import type { ColorBy } from './map-view';
 
@@ -11,7 +12,6 @@ const span = (seconds: number) => {
   const text = a >= 3600 ? `${Math.floor(a / 3600)}h ${Math.floor((a % 3600) / 60)}m` : a >= 60 ? `${Math.floor(a / 60)}m ${a % 60}s` : `${a}s`;
   return seconds < 0 ? `lost (${text} ago)` : text;
 };
-const time = (iso: string | null) => (iso ? new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '—');
 
 /** A probe's state as text for panels that are not configured or failing. */
 function probeNote<T>(probe: Probe<T>): HTMLElement | undefined {
@@ -24,8 +24,9 @@ export function renderStats(el: HTMLElement, summary: OpsSummary, rate: Rate | u
   const dlq = summary.deadLetters.status === 'ok' ? summary.deadLetters.data : undefined;
   const parked = summary.parked.status === 'ok' ? summary.parked.data : undefined;
   const devices = summary.devices.status === 'ok' ? summary.devices.data.count : undefined;
-  const card = (testid: string, label: string, value: string, hint: string) =>
-    h('div', { class: 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', 'data-testid': testid }, value), h('div', { class: 'hint' }, hint));
+  // A card needing attention is tinted (warn) so it reads across a room; its value stays the text.
+  const card = (testid: string, label: string, value: string, hint: string, warn = false) =>
+    h('div', { class: warn ? 'card warn' : 'card' }, h('div', { class: 'label' }, label), h('div', { class: 'value', 'data-testid': testid }, value), h('div', { class: 'hint' }, hint));
   fill(
     el,
     card('device-count', 'Devices', devices === undefined ? '—' : fmt(devices), `documents in Cosmos DB (${fmt(mapCount)} on the map)`),
@@ -33,9 +34,9 @@ export function renderStats(el: HTMLElement, summary: OpsSummary, rate: Rate | u
     card('rate-processed', 'Processed /s', rate ? fmt(rate.processedPerSecond, 1) : '—', 'checkpointed by ingestion (applied or dead-lettered)'),
     card('enqueued-total', 'Enqueued', hub ? fmt(hub.enqueuedTotal) : '—', 'events on the hub (sum of last sequence numbers + 1)'),
     card('processed-total', 'Processed', hub ? fmt(hub.checkpointedTotal) : '—', `checkpointed by consumer group ${hub?.consumerGroup ?? '—'}`),
-    card('lag-total', 'Lag', hub ? fmt(hub.lagTotal) : '—', hub && hub.lagTotal === 0 ? 'input = output: all events processed' : 'events not yet processed'),
-    card('dead-letter-depth', 'Dead letters', dlq ? fmt(dlq.depth) : '—', 'messages waiting in the dead-letter queue'),
-    card('parked-count', 'Parked', parked ? `${fmt(parked.count)}${parked.capped ? '+' : ''}` : summary.parked.status === 'not-configured' ? 'n/a' : '—', parked && parked.count > 0 ? Object.entries(parked.byCode).map(([c, n]) => `${c} ${fmt(n)}`).join(' · ') : 'dead letters the reprocessor parked'),
+    card('lag-total', 'Lag', hub ? fmt(hub.lagTotal) : '—', hub && hub.lagTotal === 0 ? 'input = output: all events processed' : 'events not yet processed', (hub?.lagTotal ?? 0) > 0),
+    card('dead-letter-depth', 'Dead letters', dlq ? fmt(dlq.depth) : '—', 'messages waiting in the dead-letter queue', (dlq?.depth ?? 0) > 0),
+    card('parked-count', 'Parked', parked ? `${fmt(parked.count)}${parked.capped ? '+' : ''}` : summary.parked.status === 'not-configured' ? 'n/a' : '—', parked && parked.count > 0 ? Object.entries(parked.byCode).map(([c, n]) => `${c} ${fmt(n)}`).join(' · ') : 'dead letters the reprocessor parked', (parked?.count ?? 0) > 0),
   );
 }
 
@@ -82,7 +83,7 @@ export function renderDeadLetters(el: HTMLElement, summary: OpsSummary): void {
   const max = Math.max(1, ...codes.map(([, n]) => n));
   fill(
     el,
-    h('p', { class: 'hint' }, depth === 0 ? `Queue ${queue} is empty.` : `Queue ${queue}: ${fmt(depth)} waiting; by code from ${sampled === depth ? 'all of them' : `the oldest ${sampled} (a queue can only be peeked 32 at a time)`}. Oldest failed ${time(oldestFailedAt)}.`),
+    h('p', { class: 'hint' }, depth === 0 ? `Queue ${queue} is empty.` : `Queue ${queue}: ${fmt(depth)} waiting; by code from ${sampled === depth ? 'all of them' : `the oldest ${sampled} (a queue can only be peeked 32 at a time)`}. Oldest failed ${formatUtc(oldestFailedAt)}.`),
     codes.length === 0
       ? null
       : h(
@@ -118,6 +119,8 @@ const SWITCH_TEXT: Record<string, string> = { ok: 'switch ok', switching: 'switc
  * authority and changes nothing itself.
  */
 export function renderBreaker(el: HTMLElement, summary: OpsSummary): void {
+  // The whole panel takes the state's colour (styles.css), readable from across the room.
+  el.closest('.panel')?.setAttribute('data-breaker', summary.breaker.status === 'ok' ? summary.breaker.data.state : 'unknown');
   const note = probeNote(summary.breaker);
   if (note || summary.breaker.status !== 'ok') return fill(el, h('div', { 'data-testid': 'breaker-state', class: 'state unknown' }, summary.breaker.status === 'error' ? 'unknown' : 'n/a'), note);
   const b = summary.breaker.data;
@@ -126,30 +129,15 @@ export function renderBreaker(el: HTMLElement, summary: OpsSummary): void {
   fill(
     el,
     h('div', { 'data-testid': 'breaker-state', class: `state ${b.state}` }, b.state),
-    h('p', { class: 'hint' }, `since ${time(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
+    h('p', { class: 'hint' }, `since ${formatUtc(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
     sw
       ? h('p', { 'data-testid': 'breaker-switch', class: sw.state === 'failing' ? 'error' : 'hint' },
-        `${SWITCH_TEXT[sw.state] ?? sw.state} (ingestion ${sw.target === 'paused' ? 'to pause' : 'to run'}${sw.attempts ? `, ${sw.attempts} failed tries` : ''}${sw.lastError ? `, ${sw.lastError}` : ''}${sw.nextAttemptAt ? `, next try ${time(sw.nextAttemptAt)}` : ''})`)
+        `${SWITCH_TEXT[sw.state] ?? sw.state} (ingestion ${sw.target === 'paused' ? 'to pause' : 'to run'}${sw.attempts ? `, ${sw.attempts} failed tries` : ''}${sw.lastError ? `, ${sw.lastError}` : ''}${sw.nextAttemptAt ? `, next try ${formatUtc(sw.nextAttemptAt)}` : ''})`)
       : false,
     page
       ? h('a', { 'data-testid': 'resume', class: 'button', href: page, target: '_blank', rel: 'noopener noreferrer', title: 'Opens the breaker’s approval page: approve there with the link you were sent, or signed in' }, 'Resume processing…')
       : h('button', { type: 'button', 'data-testid': 'resume', disabled: true, title: 'The breaker offers no approval now' }, 'Resume processing…'),
-    h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${time(t.at)}${t.reason ? ` · ${t.reason}` : ''}${t.by ? ` (${t.by})` : ''}`))),
-  );
-}
-
-export function renderRates(svg: SVGSVGElement, rates: readonly Rate[]): void {
-  const W = 360;
-  const H = 90;
-  svg.setAttribute('viewBox', `0 0 ${W} ${H}`);
-  svg.replaceChildren();
-  if (rates.length < 2) return void svg.append(s('text', { x: 8, y: 50, class: 'hint' }, 'collecting…'));
-  const max = Math.max(1, ...rates.flatMap((r) => [r.inPerSecond, r.processedPerSecond]));
-  const line = (pick: (r: Rate) => number) => rates.map((r, i) => `${((i / (rates.length - 1)) * W).toFixed(1)},${(H - 4 - (pick(r) / max) * (H - 14)).toFixed(1)}`).join(' ');
-  svg.append(
-    s('polyline', { points: line((r) => r.inPerSecond), class: 'series in' }),
-    s('polyline', { points: line((r) => r.processedPerSecond), class: 'series processed' }),
-    s('text', { x: 4, y: 10, class: 'hint' }, `max ${fmt(max, 1)}/s`),
+    h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${formatUtc(t.at)}${t.reason ? ` · ${t.reason}` : ''}${t.by ? ` (${t.by})` : ''}`))),
   );
 }
 
@@ -178,8 +166,8 @@ export function renderDevice(el: HTMLElement, device: Device | null | undefined,
         row('Flight mode', device.flightMode === undefined ? '—' : String(device.flightMode)),
         row('Position', device.position ? `${device.position.latitude.toFixed(5)}, ${device.position.longitude.toFixed(5)} · ${fmt(device.position.altitude)} m` : '—'),
         row('Health', health ? (['gyrometerOK', 'accelerometerOK', 'magnetometerOK'] as const).map((k) => `${k.replace('OK', '')} ${health[k] ? '✓' : '✗'}`).join(' · ') : '—'),
-        row('Last event', time(device.lastEventTime)),
-        row('Written', time(device.updatedAt)),
+        row('Last event', formatUtc(device.lastEventTime)),
+        row('Written', formatUtc(device.updatedAt)),
       ),
     ),
   );

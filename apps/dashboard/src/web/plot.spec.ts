@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { batteryColor, fitBounds, projector } from './plot';
+import { batteryColor, fillFrame, fitBounds, projector } from './plot';
 import { RateTracker } from './rates';
 import type { Device } from './types';
 
@@ -31,6 +31,49 @@ describe('map plot', () => {
         if (a[0] > b[0] + 1e-9) expect(project(a[0], a[1]).y).toBeLessThan(project(b[0], a[1]).y + 1e-9);
       }),
     );
+  });
+
+  it('fillFrame: the fleet box grown to the frame aspect fills the frame, every drone still inside (property)', () => {
+    const coord = fc.tuple(fc.double({ min: -70, max: 70, noNaN: true }), fc.double({ min: -170, max: 170, noNaN: true }));
+    const frame = fc.tuple(fc.integer({ min: 200, max: 2400 }), fc.integer({ min: 150, max: 1400 }));
+    fc.assert(
+      fc.property(fc.array(coord, { minLength: 1, maxLength: 30 }), frame, (coords, [width, height]) => {
+        const fitted = fitBounds(coords.map(([lat, lon], i) => at(lat, lon, String(i))))!;
+        const filled = fillFrame(fitted, width, height);
+        // Only ever grown, never shrunk: the fleet's box stays inside.
+        expect(filled.west).toBeLessThanOrEqual(fitted.west + 1e-9);
+        expect(filled.east).toBeGreaterThanOrEqual(fitted.east - 1e-9);
+        expect(filled.south).toBeLessThanOrEqual(fitted.south + 1e-9);
+        expect(filled.north).toBeGreaterThanOrEqual(fitted.north - 1e-9);
+        const project = projector(filled, width, height);
+        for (const [lat, lon] of coords) {
+          const { x, y } = project(lat, lon);
+          expect(x).toBeGreaterThanOrEqual(-1e-6);
+          expect(x).toBeLessThanOrEqual(width + 1e-6);
+          expect(y).toBeGreaterThanOrEqual(-1e-6);
+          expect(y).toBeLessThanOrEqual(height + 1e-6);
+        }
+        // Unless the world's edge stopped the growth, the corners land on the frame's corners: no letterbox.
+        const clipped = filled.west <= -180 || filled.east >= 180 || filled.south <= -90 || filled.north >= 90;
+        if (!clipped) {
+          const nw = project(filled.north, filled.west);
+          const se = project(filled.south, filled.east);
+          expect(nw.x).toBeCloseTo(0, 6);
+          expect(nw.y).toBeCloseTo(0, 6);
+          expect(se.x).toBeCloseTo(width, 6);
+          expect(se.y).toBeCloseTo(height, 6);
+        }
+      }),
+    );
+  });
+
+  it('fillFrame: a fleet around Seattle in a 16:9 frame fills all of it', () => {
+    const fitted = fitBounds([at(47.55, -122.4), at(47.64, -122.3)])!;
+    const filled = fillFrame(fitted, 1600, 900);
+    expect(filled.south).toBeCloseTo(fitted.south, 9);
+    expect(filled.east - filled.west).toBeGreaterThan(fitted.east - fitted.west);
+    const project = projector(filled, 1600, 900);
+    expect(project(filled.south, filled.east).x).toBeCloseTo(1600, 6);
   });
 
   it('battery colours: low, medium, good, unknown', () => {
