@@ -19,6 +19,10 @@ const program = new Command()
   .option('--corrupt <ratio>', 'ratio of corrupt events', parseFloat, 0)
   .option('--duplicates <ratio>', 'ratio of duplicated events', parseFloat, 0)
   .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), Date.now() % 1_000_000)
+  .option('--iot-hub', 'send as IoT Hub forwards to its built-in endpoint (identity in system properties); ingestion needs DEVICE_IDENTITY_SOURCE=iothub')
+  .option('--spoof <ratio>', 'IoT Hub mode: ratio of spoofing events (body names another drone)', parseFloat, 0)
+  .option('--module-messages <ratio>', 'IoT Hub mode: ratio of messages sent by a module of the drone', parseFloat, 0)
+  .option('--non-telemetry <ratio>', 'IoT Hub mode: ratio of twin change / lifecycle events', parseFloat, 0)
   .option('--record <file>', 'write every sent event (NDJSON) for reconciliation')
   .option('--summary-json <file>', 'write the summary as JSON')
   .option('--json', 'print the summary as JSON only')
@@ -45,6 +49,7 @@ async function main(): Promise<void> {
   const { summary } = await simulate({
     connectionString, hubName: hub ?? '', devices: o.devices, count: o.count, durationSeconds: o.duration, rate: o.rate,
     keyFrameEvery: o.keyFrameEvery, corruptRatio: o.corrupt, duplicateRatio: o.duplicates, seed: o.seed,
+    ...(o.iotHub ? { iotHub: { spoofRatio: o.spoof, moduleRatio: o.moduleMessages, nonTelemetryRatio: o.nonTelemetry } } : {}),
     recordFile: o.record ? path.resolve(o.record) : undefined, onProgress: (n) => bar?.update(n), signal: controller.signal,
   }).finally(() => bar?.stop());
   if (o.summaryJson) await writeFile(path.resolve(o.summaryJson), JSON.stringify(summary, null, 2) + '\n');

@@ -4,3 +4,4 @@ export * from './corrupt-event';
 export * from './drone-fleet';
 export * from './random';
 export * from './scenario-events';
+export * from './iot-hub-message';

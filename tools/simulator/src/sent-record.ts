@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Telemetry } from '@telemetry/device-state';
+import type { IotHubEnvelope } from './iot-hub-message';
 
 /** One event the simulator sent: what an audit needs to account for it. */
 export interface SentEvent {
@@ -16,6 +17,14 @@ export interface SentEvent {
   bytes: number;
   telemetry?: Telemetry;
   sentAt: number;
+  /**
+   * IoT Hub mode: the identity the event was forwarded with. `deviceId` above is then the
+   * authenticated device; `attack` says what the event tries (spoof, module, non-telemetry).
+   */
+  iotHub?: IotHubEnvelope & { attack?: IotHubAttack };
 }
+
+/** What an IoT Hub mode event that must not be applied tries to do. */
+export type IotHubAttack = 'spoof' | 'module' | 'non-telemetry';
 
 export const sha256 = (body: Buffer): string => createHash('sha256').update(body).digest('hex');

@@ -2,6 +2,7 @@ import { writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { bulkhead } from 'cockatiel';
+import { iotHubMessage, type AmqpAnnotatedMessage } from './iot-hub-message';
 import { ScenarioEvents } from './scenario-events';
 import type { SentEvent } from './sent-record';
 
@@ -19,6 +20,11 @@ export interface SimulateOptions {
   corruptRatio: number;
   duplicateRatio: number;
   seed: number;
+  /**
+   * IoT Hub mode: send every event as IoT Hub forwards it to its built-in endpoint (identity in
+   * message annotations), with these shares of spoofing, module and non-telemetry events.
+   */
+  iotHub?: { spoofRatio: number; moduleRatio: number; nonTelemetryRatio: number };
   /** Write every sent event here (NDJSON) for reconciliation. */
   recordFile?: string;
   onProgress?: (sent: number, total: number | undefined) => void;
@@ -55,7 +61,7 @@ const MAX_TICK_EVENTS = 2_000;
  */
 export async function simulate(options: SimulateOptions): Promise<SimulationResult> {
   const { devices, keyFrameEvery, corruptRatio, duplicateRatio, seed } = options;
-  const scenario = new ScenarioEvents({ devices, keyFrameEvery, corruptRatio, duplicateRatio, seed, startTime: Date.now() });
+  const scenario = new ScenarioEvents({ devices, keyFrameEvery, corruptRatio, duplicateRatio, seed, startTime: Date.now(), ...(options.iotHub ? { iotHub: options.iotHub } : {}) });
   const producer = new EventHubProducerClient(options.connectionString, options.hubName ?? '');
   const limiter = bulkhead(32, Number.POSITIVE_INFINITY);
   const sent: SentEvent[] = [];
@@ -70,12 +76,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
       const elapsed = tickStart - startedAt;
       const due = options.rate > 0 ? Math.floor(((elapsed + TICK_MS) / 1000) * options.rate) - distinct : MAX_TICK_EVENTS;
       const n = Math.min(Math.max(due, 0), MAX_TICK_EVENTS, total === undefined ? Number.POSITIVE_INFINITY : total - distinct);
-      const byDevice = new Map<string, EventData[]>();
+      const byDevice = new Map<string, (EventData | AmqpAnnotatedMessage)[]>();
       const queue = (record: SentEvent, body: Buffer): void => {
         sent.push(record);
         bytes += body.byteLength;
         const list = byDevice.get(record.deviceId) ?? [];
-        list.push({ body, contentType: 'application/json', properties: { source: 'simulator', index: record.index } });
+        const properties = { source: 'simulator', index: record.index };
+        list.push(record.iotHub ? iotHubMessage(body, record.iotHub, new Date(), properties) : { body, contentType: 'application/json', properties });
         byDevice.set(record.deviceId, list);
       };
       for (let i = 0; i < n; i++) {
@@ -83,7 +90,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
         for (const event of scenario.next()) queue(event.record, event.body);
       }
       await Promise.all(
-        [...byDevice].map(([deviceId, events]) => limiter.execute(() => producer.sendBatch(events, { partitionKey: deviceId }))),
+        [...byDevice].map(([deviceId, events]) => limiter.execute(() => producer.sendBatch(events as EventData[] | AmqpAnnotatedMessage[], { partitionKey: deviceId }))),
       );
       options.onProgress?.(distinct, total);
       if (options.rate > 0) {

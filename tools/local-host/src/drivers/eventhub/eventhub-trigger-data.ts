@@ -45,9 +45,43 @@ export function eventHubInput(bodies: Buffer[], cardinality: Cardinality, dataTy
   return { json: JSON.stringify(parsed) };
 }
 
+/**
+ * The AMQP properties section as the extension's EventData.SystemProperties names it
+ * (Azure.Messaging.EventHubs AmqpSystemProperties: the Microsoft.Azure.Amqp `Properties.*Name`
+ * constants), keyed by the JS SDK's names for the same fields.
+ */
+const PROPERTY_SECTION_NAMES: Record<string, string> = {
+  messageId: 'message-id', userId: 'user-id', to: 'to', subject: 'subject', replyTo: 'reply-to', correlationId: 'correlation-id',
+  contentType: 'content-type', contentEncoding: 'content-encoding', absoluteExpiryTime: 'absolute-expiry-time', creationTime: 'creation-time',
+  groupId: 'group-id', groupSequence: 'group-sequence', replyToGroupId: 'reply-to-group-id',
+};
+
+/**
+ * A value as Json.NET writes the .NET value the extension holds: an AMQP timestamp is a DateTime,
+ * written as an ISO 8601 string (the JS SDK would give epoch milliseconds); binary is base64.
+ */
+function hostValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  return value;
+}
+
+/** The broker-owned part of an event: message annotations by name (iothub-* included) and the properties section. */
+function brokerProperties(event: ReceivedEventData): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const raw = event.getRawAmqpMessage?.();
+  if (!raw) return { ...(event.systemProperties ?? {}) };
+  for (const [key, value] of Object.entries(raw.properties ?? {})) {
+    const name = PROPERTY_SECTION_NAMES[key];
+    if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+  }
+  for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
+  return out;
+}
+
 function systemProperties(event: ReceivedEventData): Record<string, unknown> {
   return {
-    ...(event.systemProperties ?? {}),
+    ...brokerProperties(event),
     'x-opt-sequence-number': event.sequenceNumber,
     'x-opt-offset': event.offset,
     'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
