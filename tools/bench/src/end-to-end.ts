@@ -4,11 +4,22 @@ import path from 'node:path';
 import { allDeadLetterSources, reconcile, runScenario, startLocalStack, waitForDrain, type LocalStack } from '@telemetry/local-stack';
 import { documentWrites } from '@telemetry/local-services';
 import { simulate } from '@telemetry/simulator';
+import { ingestionWindowAppSettings } from '@telemetry/contracts';
 import { sampleRss } from './rss';
 
-async function withStack<T>(fn: (stack: LocalStack) => Promise<T>): Promise<T> {
+/** How the stack runs: the ingestion window (s, 0 = none) as app settings, as in Azure; Event Hubs partitions (default 4). */
+export interface StackShape {
+  windowSeconds?: number;
+  partitions?: number;
+}
+
+export async function withStack<T>(fn: (stack: LocalStack) => Promise<T>, shape: StackShape = {}): Promise<T> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-'));
-  const stack = await startLocalStack({ dataDir, apps: ['ingestion'], build: false });
+  const stack = await startLocalStack({
+    dataDir, apps: ['ingestion'], build: false,
+    ...(shape.partitions ? { partitions: shape.partitions } : {}),
+    ...(shape.windowSeconds ? { settingsOverrides: { ingestion: ingestionWindowAppSettings(shape.windowSeconds) } } : {}),
+  });
   try {
     return await fn(stack);
   } finally {
@@ -17,7 +28,7 @@ async function withStack<T>(fn: (stack: LocalStack) => Promise<T>): Promise<T> {
   }
 }
 
-const storeOps = (stack: LocalStack) => {
+export const storeOps = (stack: LocalStack) => {
   const requests = stack.cosmosProxy.requests();
   return { writes: documentWrites(requests), reads: requests.filter((r) => r.isDocumentRead).length };
 };
@@ -51,6 +62,8 @@ export async function benchThroughput(options: { events: number; devices: number
 }
 
 export interface ReferenceProfileResult {
+  windowSeconds: number;
+  partitions: number;
   devices: number;
   rate: number;
   seconds: number;
@@ -69,7 +82,7 @@ export interface ReferenceProfileResult {
  * metrics and the store counts are then reset so the figures describe the steady state. Both
  * phases are reconciled.
  */
-export async function benchReferenceProfile(options: { devices: number; seconds: number; warmupSeconds?: number }): Promise<ReferenceProfileResult> {
+export async function benchReferenceProfile(options: { devices: number; seconds: number; warmupSeconds?: number } & StackShape): Promise<ReferenceProfileResult> {
   return withStack(async (stack) => {
     const d = stack.descriptor;
     const host = stack.hosts.get('ingestion')!;
@@ -91,12 +104,13 @@ export async function benchReferenceProfile(options: { devices: number; seconds:
     const reconciliation = await reconcile(d, [...warmup.events, ...measured.events], allDeadLetterSources(d));
     const events = measured.summary.sent;
     return {
+      windowSeconds: options.windowSeconds ?? 0, partitions: d.eventHubs.partitions,
       devices: options.devices, rate: options.devices, seconds: options.seconds, events,
       latencyP50Ms: latency?.p50 ?? null, latencyP99Ms: latency?.p99 ?? null,
       storeReadsPerEvent: round(ops.reads / events), storeWritesPerEvent: round(ops.writes / events),
       hostPeakRssMb, reconciled: reconciliation.ok,
     };
-  });
+  }, options);
 }
 
 export interface BacklogResult {

@@ -18,9 +18,14 @@ describe('bench report', () => {
     expect(md).toMatch(/cores \d+/);
   });
 
-  it('measures the pure path on real drone events', () => {
-    const r = benchPurePath({ events: 20_000, devices: 100, batchSize: 1000 });
+  it('measures the pure path on real drone events against a bare decode + JSON.parse of the same buffers', () => {
+    const r = benchPurePath({ events: 20_000, devices: 100, batchSize: 1000, rounds: 3 });
     expect(r.events).toBe(20_000);
+    expect(r.rounds).toHaveLength(3);
     expect(r.eventsPerSecond).toBeGreaterThan(0);
+    expect(r.bareParseEventsPerSecond).toBeGreaterThan(0);
+    // The ratio is the median of the rounds' own ratios.
+    const ratios = r.rounds.map((x) => x.pure / x.bare).sort((a, b) => a - b);
+    expect(r.ratio).toBe(Math.round(ratios[1]! * 100) / 100);
   });
 });

@@ -1,0 +1,58 @@
+import { DEVICE_DOCUMENT_BYTES, pointReadRu, writeRu } from '@telemetry/planner';
+import type { ReferenceProfileResult } from './end-to-end';
+import type { ReferencePatternResult } from './reference-pattern';
+import type { BenchRow } from './report';
+
+/** The knob's target on the reference profile (issue 21): at most 0.2 writes per event with p99 at most 5 s. */
+export const WINDOW_TARGET = { writesPerEvent: 0.2, p99Ms: 5_000 } as const;
+
+const r2 = (n: number): number => Math.round(n * 100) / 100;
+
+/** RU per event: documented charge of each operation (the product's device document) x measured operations per event. */
+export function ruPerEventOf(readsPerEvent: number, writesPerEvent: number): number {
+  return readsPerEvent * pointReadRu(DEVICE_DOCUMENT_BYTES) + writesPerEvent * writeRu(DEVICE_DOCUMENT_BYTES);
+}
+
+const meetsTarget = (r: ReferenceProfileResult): boolean =>
+  r.storeWritesPerEvent <= WINDOW_TARGET.writesPerEvent && r.latencyP99Ms !== null && r.latencyP99Ms <= WINDOW_TARGET.p99Ms;
+
+/**
+ * Rows for the window curve (writes per event and p99 per window), RU per event of the product
+ * and of the reference implementation's pattern (1 read + 1 upsert per event), both measured on the
+ * same reference load in the same run, and whether some window meets the knob's target.
+ */
+export function windowRows(input: { reference?: ReferenceProfileResult; curve: ReferenceProfileResult[]; pattern?: ReferencePatternResult }): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const charges = `${pointReadRu(DEVICE_DOCUMENT_BYTES)} RU/read, ${writeRu(DEVICE_DOCUMENT_BYTES)} RU/write of the ${DEVICE_DOCUMENT_BYTES}-byte device document (docs/capacity-planning.md)`;
+  for (const r of input.curve) {
+    const at = `window ${r.windowSeconds} s (${r.partitions} partitions)`;
+    rows.push({ name: `${at}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', note: `reconciled: ${r.reconciled}; host RSS ${r.hostPeakRssMb} MB` });
+    rows.push({ name: `${at}: latency p50 / p99 (enqueue -> stored)`, value: `${r.latencyP50Ms ?? '-'} / ${r.latencyP99Ms ?? '-'}`, unit: 'ms' });
+  }
+  if (input.curve.length) {
+    const best = input.curve.filter(meetsTarget).sort((a, b) => a.storeWritesPerEvent - b.storeWritesPerEvent)[0];
+    rows.push({
+      name: 'window meeting <= 0.2 writes/event with p99 <= 5 s (reference profile)',
+      value: best ? `${best.windowSeconds} s` : 'none',
+      unit: 'window',
+      target: 'some window',
+      met: best !== undefined,
+    });
+  }
+  const pattern = input.pattern;
+  if (pattern) {
+    rows.push({ name: 'reference pattern (1 read + 1 upsert per event): store reads / writes per event', value: `${pattern.storeReadsPerEvent} / ${pattern.storeWritesPerEvent}`, unit: 'ops/event', note: `measured on the reference profile; p50 / p99 ${pattern.latencyP50Ms} / ${pattern.latencyP99Ms} ms` });
+    rows.push({ name: 'RU per event: reference pattern (measured)', value: r2(ruPerEventOf(pattern.storeReadsPerEvent, pattern.storeWritesPerEvent)), unit: 'RU/event', note: charges });
+  }
+  const product = [...(input.reference ? [input.reference] : []), ...input.curve];
+  for (const r of product) {
+    const ru = ruPerEventOf(r.storeReadsPerEvent, r.storeWritesPerEvent);
+    const at = `window ${r.windowSeconds} s, ${r.partitions} partitions`;
+    rows.push({ name: `RU per event: product (${at})`, value: r2(ru), unit: 'RU/event' });
+    if (pattern) {
+      const ref = ruPerEventOf(pattern.storeReadsPerEvent, pattern.storeWritesPerEvent);
+      rows.push({ name: `RU per event: product (${at}) / reference pattern`, value: r2(ru / ref), unit: 'x' });
+    }
+  }
+  return rows;
+}
