@@ -57,6 +57,11 @@ param breakerAuthTenantId string = subscription().tenantId
 @description('Object ids (users or groups) allowed to sign in and approve a resume; others get 403 from the platform.')
 param breakerOperatorObjectIds array = []
 
+@description('Operators e-mailed on a breaker trip with the signed resume link (comma-separated), through Azure Communication Services Email; empty = no e-mail (the webhook, when set, still goes).')
+param breakerEmailRecipients string = ''
+@description('Where Communication Services keeps e-mail data at rest (its data location).')
+param communicationDataLocation string = 'United States'
+
 @description('E-mail receiving alerts; empty = no receiver.')
 param alertEmail string = ''
 @description('Event Hubs retention in days (Standard: 1-7); the time-to-data-loss alert counts down from it.')
@@ -320,6 +325,11 @@ module breakerApp 'apps/circuit-breaker.bicep' = {
     breakerSwitch: breakerSwitch
     breakerMode: breakerMode
     hasWebhook: hasWebhook
+    email: {
+      endpoint: communication.outputs.endpoint
+      sender: communication.outputs.senderAddress
+      recipients: breakerEmailRecipients
+    }
     operatorAuth: {
       clientId: breakerAuthClientId
       tenantId: breakerAuthTenantId
@@ -351,6 +361,16 @@ module deviceStatusApp 'apps/device-status.bicep' = {
       deployment: { blobEndpoint: deployStorage.outputs.blobEndpoint, containerName: 'app-package-device-status', identityId: deployIdentities[3].outputs.id }
     }
     siteUpdateStrategy: siteUpdateStrategy
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  params: {
+    tags: tags
+    resourceToken: resourceToken
+    dataLocation: communicationDataLocation
+    senderPrincipalId: identities[1].outputs.principalId
   }
 }
 

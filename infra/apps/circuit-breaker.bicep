@@ -8,6 +8,11 @@
 // drift-check: not set in Azure: INGESTION_SWITCH_KEY (BREAKER_SWITCH=http only; Azure uses ARM)
 // drift-check: not set in Azure: WEBSITE_SITE_NAME (set by App Service itself)
 // drift-check: not set in Azure: WEBSITE_AUTH_ENABLED (set by App Service itself, True when authsettingsV2 is on)
+// drift-check: not set in Azure: SMTP_HOST (BREAKER_EMAIL_TRANSPORT=smtp only; Azure sends through ACS)
+// drift-check: not set in Azure: SMTP_PORT (BREAKER_EMAIL_TRANSPORT=smtp only)
+// drift-check: not set in Azure: SMTP_SECURE (BREAKER_EMAIL_TRANSPORT=smtp only)
+// drift-check: not set in Azure: SMTP_USER (BREAKER_EMAIL_TRANSPORT=smtp only)
+// drift-check: not set in Azure: SMTP_PASSWORD (BREAKER_EMAIL_TRANSPORT=smtp only; no password exists with ACS)
 
 param shared object
 param identity object
@@ -20,6 +25,8 @@ param breakerSwitch string
 param breakerMode string
 @description('True when the breakerWebhookUrl secret exists in Key Vault.')
 param hasWebhook bool
+@description('Operator e-mail through Azure Communication Services: { endpoint, sender, recipients (comma-separated; empty = no e-mail) } (modules/communication.bicep).')
+param email object
 @description('App Service Authentication for the approval pages: { clientId, tenantId, operatorObjectIds }; empty clientId = off (approvers are then recorded as unauthenticated).')
 param operatorAuth object
 
@@ -47,6 +54,11 @@ var appSettings = union({
   FailureTracking__credential: 'managedidentity'
   FailureTracking__clientId: identity.clientId
   FAILURE_TABLE: shared.names.failureTable
+  // Operator e-mail: ACS with this app's identity (Communication and Email Service Owner on that resource only)
+  BREAKER_EMAIL_TRANSPORT: empty(email.recipients) ? 'none' : 'acs'
+  BREAKER_EMAIL_FROM: email.sender
+  BREAKER_EMAIL_TO: email.recipients
+  ACS_ENDPOINT: email.endpoint
 }, hasWebhook ? {
   BREAKER_WEBHOOK_URL: '@Microsoft.KeyVault(SecretUri=${shared.keyVaultUri}secrets/breaker-webhook-url)'
 } : {})

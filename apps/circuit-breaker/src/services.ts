@@ -1,12 +1,14 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { ArmAppStopSwitch, ArmFunctionDisableSwitch, connectWebApps } from '@telemetry/azure-app-service';
 import { connectTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
-import { noOperatorNotifier, type BreakerPolicy, type IngestionSwitch, type OperatorNotifier } from '@telemetry/breaker-rules';
+import { AcsEmailNotifier } from '@telemetry/azure-communication-email';
+import type { BreakerPolicy, IngestionSwitch, NotifierChannel } from '@telemetry/breaker-rules';
 import { ConfigError, type Logger } from '@telemetry/core';
 import type { FailureCounter } from '@telemetry/failure-tracking';
 import { defineAppServices, type Env } from '@telemetry/function-app-kit';
 import { HttpIngestionSwitch, WebhookNotifier } from '@telemetry/http-adapters';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
+import { SmtpEmailNotifier } from '@telemetry/smtp-email';
 import { loadBreakerSettings, policyFrom, type BreakerSettings } from './config';
 
 export interface BreakerServices {
@@ -14,7 +16,8 @@ export interface BreakerServices {
   policy: BreakerPolicy;
   failures: FailureCounter & { prune(olderThanMs: number): Promise<number> };
   ingestion: IngestionSwitch;
-  notifier: OperatorNotifier;
+  /** Where notices go: e-mail (ACS or SMTP) and the webhook, each when configured. Empty = only logged. */
+  notifiers: NotifierChannel[];
   logger: Logger;
   /** Current time (epoch ms); tests may replace it. */
   clock: () => number;
@@ -38,7 +41,7 @@ export function createBreakerServices(env: Env, logger: Logger): BreakerServices
     policy: policyFrom(settings),
     failures: new TableFailureCounter(connectTable(table, settings.FAILURE_TABLE)),
     ingestion: ingestionSwitch(settings),
-    notifier: settings.BREAKER_WEBHOOK_URL ? new WebhookNotifier({ url: settings.BREAKER_WEBHOOK_URL }) : noOperatorNotifier,
+    notifiers: notifierChannels(settings),
     logger,
     clock: Date.now,
     telemetry: createTelemetryMetrics({ app: 'circuit-breaker', settings, logger }),
@@ -52,4 +55,23 @@ function ingestionSwitch(s: BreakerSettings): IngestionSwitch {
   const target = { subscriptionId: s.AZURE_SUBSCRIPTION_ID!, resourceGroup: s.INGESTION_RESOURCE_GROUP!, appName: s.INGESTION_APP_NAME! };
   const webApps = connectWebApps(target.subscriptionId, new DefaultAzureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }));
   return s.BREAKER_SWITCH === 'arm-app' ? new ArmAppStopSwitch(webApps, target) : new ArmFunctionDisableSwitch(webApps, { ...target, functionNames });
+}
+
+function notifierChannels(s: BreakerSettings): NotifierChannel[] {
+  const channels: NotifierChannel[] = [];
+  // Config validation guarantees the settings each transport needs.
+  if (s.BREAKER_EMAIL_TRANSPORT === 'acs') {
+    channels.push({ name: 'email', notifier: new AcsEmailNotifier({
+      endpoint: s.ACS_ENDPOINT!, sender: s.BREAKER_EMAIL_FROM!, recipients: s.BREAKER_EMAIL_TO!,
+      // The user-assigned identity holds the ACS role (infra/modules/communication.bicep); no key exists in settings.
+      credential: new DefaultAzureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }),
+    }) });
+  } else if (s.BREAKER_EMAIL_TRANSPORT === 'smtp') {
+    channels.push({ name: 'email', notifier: new SmtpEmailNotifier({
+      host: s.SMTP_HOST!, port: s.SMTP_PORT!, secure: s.SMTP_SECURE === 'true', from: s.BREAKER_EMAIL_FROM!, to: s.BREAKER_EMAIL_TO!,
+      ...(s.SMTP_USER && s.SMTP_PASSWORD ? { auth: { user: s.SMTP_USER, pass: s.SMTP_PASSWORD } } : {}),
+    }) });
+  }
+  if (s.BREAKER_WEBHOOK_URL) channels.push({ name: 'webhook', notifier: new WebhookNotifier({ url: s.BREAKER_WEBHOOK_URL }) });
+  return channels;
 }

@@ -26,6 +26,11 @@ export const PUBLISHED_API_VERSIONS: Readonly<Record<string, PublishedType>> = O
   ([
     ['Microsoft.Authorization/roleAssignments', ['2022-04-01'], 'microsoft.authorization/2022-04-01/roleassignments'],
     ['Microsoft.Authorization/roleDefinitions', ['2022-04-01'], 'microsoft.authorization/2022-04-01/roledefinitions'],
+    // Issue 19: the reference pages list 2023-04-01 as a stable version of all three types (with
+    // 2023-03-31 and 2025-05-01); Azure Native's communication package lists the same versions.
+    ['Microsoft.Communication/communicationServices', ['2023-04-01'], 'microsoft.communication/2023-04-01/communicationservices'],
+    ['Microsoft.Communication/emailServices', ['2023-04-01'], 'microsoft.communication/2023-04-01/emailservices'],
+    ['Microsoft.Communication/emailServices/domains', ['2023-04-01'], 'microsoft.communication/2023-04-01/emailservices/domains'],
     ['Microsoft.DocumentDB/databaseAccounts', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts'],
     ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases'],
     ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases/containers'],

@@ -23,6 +23,9 @@ export const AZURE_BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   'Monitoring Metrics Publisher': '3913510d-42f4-4e42-8a64-420c390055eb',
   'Key Vault Secrets User': '4633458b-17de-408a-b874-0445c86b69e6',
   'Website Contributor': 'de139f84-1756-47ae-9be6-808fbbe84772',
+  // Issue 19: built-in since 2024-11 ("Create, read, modify, and delete Communications and Email
+  // Service resources"); the id as the built-in roles page (Integration section) lists it.
+  'Communication and Email Service Owner': '09976791-48a7-449e-bb21-39d1a415f350',
 };
 
 /**

@@ -1,6 +1,7 @@
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import type { BreakerNotice } from '@telemetry/breaker-rules';
+import { notifyAll, type BreakerNotice } from '@telemetry/breaker-rules';
+import { toPipelineError } from '@telemetry/core';
 import { approvalLink, statusLink } from '../approval-link';
 import type { NotifyInput } from '../episode-contract';
 import { NOTIFY_OPERATOR_ACTIVITY } from '../names';
@@ -24,12 +25,19 @@ export function createNotifyOperator(services: () => BreakerServices) {
       notice.expiresAt = n.expiresAt;
     }
     const fields = { kind: n.kind, episode: n.episode, reason: n.reason, counts: n.counts };
-    if (!s.settings.BREAKER_WEBHOOK_URL) {
-      s.logger.warn('breaker notice not sent: BREAKER_WEBHOOK_URL is not set (the link is on the status endpoint)', fields);
+    if (s.notifiers.length === 0) {
+      s.logger.warn('breaker notice not sent: no channel configured (BREAKER_EMAIL_TRANSPORT, BREAKER_WEBHOOK_URL); the link is on the status endpoint', fields);
       return { delivered: false };
     }
-    await s.notifier.notify(notice);
-    s.logger.info('breaker notice sent', fields);
+    const outcomes = await notifyAll(s.notifiers, notice);
+    for (const o of outcomes) {
+      if (o.delivered) s.logger.info('breaker notice sent', { ...fields, channel: o.channel });
+      else s.logger.error('breaker notice failed', { ...fields, channel: o.channel, errorCode: toPipelineError(o.error).code, error: toPipelineError(o.error).message });
+    }
+    // A failed channel fails the activity, so the orchestration's retry policy tries again (every
+    // channel: at-least-once, an operator may get a notice twice rather than miss the link).
+    const failed = outcomes.filter((o) => !o.delivered);
+    if (failed.length > 0) throw toPipelineError(failed[0]!.error);
     return { delivered: true };
   };
 }

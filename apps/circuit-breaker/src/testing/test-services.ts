@@ -17,6 +17,6 @@ export function testServices(now: { ms: number }, env: Record<string, string> = 
   const ingestion = new InMemoryIngestionSwitch();
   const notifier = new RecordingNotifier();
   const telemetry = createTelemetryMetrics({ app: 'circuit-breaker', settings: {} });
-  const services: BreakerServices = { settings, policy: policyFrom(settings), failures, ingestion, notifier, logger: silentLogger, clock: () => now.ms, telemetry };
+  const services: BreakerServices = { settings, policy: policyFrom(settings), failures, ingestion, notifiers: [{ name: 'recording', notifier }], logger: silentLogger, clock: () => now.ms, telemetry };
   return { services, failures, ingestion, notifier };
 }
