@@ -45,10 +45,14 @@ export function renderPartitions(el: HTMLElement, summary: OpsSummary): void {
   if (note || summary.eventHub.status !== 'ok') return fill(el, note);
   const { partitions, eventHubName, consumerGroup, retentionHours } = summary.eventHub.data;
   const maxLag = Math.max(1, ...partitions.map((p) => p.lag));
+  // Red at the deployed alert's default margin (infra: min(retention / 2, 12 h)), amber while anything is behind.
+  const marginSeconds = retentionHours ? Math.min(retentionHours / 2, 12) * 3600 : undefined;
+  const lossTone = (p: (typeof partitions)[number]) =>
+    p.staleCheckpoint ? 'warn' : typeof p.timeToDataLossSeconds !== 'number' ? '' : marginSeconds !== undefined && p.timeToDataLossSeconds < marginSeconds ? 'bad' : 'warn';
   fill(
     el,
     h('p', { class: 'hint' }, `Hub ${eventHubName}, consumer group ${consumerGroup}. Lag = last enqueued sequence number − checkpoint.`
-      + (retentionHours ? ` Time to data loss = retention (${fmt(retentionHours, 1)} h) − age of the oldest unprocessed event.` : '')),
+      + (retentionHours ? ` Time to data loss = retention (${fmt(retentionHours, 1)} h) − age of the oldest unprocessed event; red below ${fmt(marginSeconds! / 3600, 1)} h (the alert's default margin).` : '')),
     h(
       'table',
       {},
@@ -65,7 +69,7 @@ export function renderPartitions(el: HTMLElement, summary: OpsSummary): void {
             h('td', {}, p.checkpointSequenceNumber === null ? 'none' : fmt(p.checkpointSequenceNumber)),
             h('td', { 'data-testid': `lag-${p.partitionId}` }, fmt(p.lag)),
             h('td', { 'data-testid': `lag-age-${p.partitionId}` }, p.oldestUnprocessedAgeSeconds === undefined ? '—' : span(p.oldestUnprocessedAgeSeconds)),
-            h('td', { 'data-testid': `data-loss-${p.partitionId}`, class: p.staleCheckpoint ? 'warn' : '' },
+            h('td', { 'data-testid': `data-loss-${p.partitionId}`, class: lossTone(p) },
               p.staleCheckpoint ? 'stale checkpoint' : p.timeToDataLossSeconds === null || p.timeToDataLossSeconds === undefined ? '—' : span(p.timeToDataLossSeconds)),
             h('td', { class: 'bar-cell' }, h('span', { class: p.lag > 0 ? 'bar warn' : 'bar', style: `width:${Math.round((p.lag / maxLag) * 100)}%` })),
           ),
