@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { DEFAULT_REPORTS_DIR, WORKSPACE_ROOT } from '@telemetry/local-stack';
 import { formatMatrixMarkdown, formatMatrixTable, fromJson, toJson, type MatrixDocument, type MatrixRunInfo } from './report';
 import type { MatrixStack } from './matrix-stack';
+import { FULL_SOAK } from './fault-scenario';
 import { runMatrix } from './run-matrix';
 import { SCENARIOS } from './scenarios';
 
@@ -15,6 +16,8 @@ const program = new Command()
   .option('--outage <seconds>', 'length of each outage', parseFloat, 30)
   .option('--only <ids>', `comma-separated scenarios (${SCENARIOS.map((s) => s.id).join(', ')})`)
   .option('--seed <n>', 'seed', (v) => parseInt(v, 10), 1)
+  .option('--soak-minutes <n>', 'length of the soak; its RSS slope and p99 limits are asserted from 10 minutes on', parseFloat, FULL_SOAK.seconds / 60)
+  .option('--soak-rate <n>', 'events/s during the soak', (v) => parseInt(v, 10), FULL_SOAK.eventsPerSecond)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'fault-matrix'))
   .option('--out <dir>', 'write fault-matrix.json and fault-matrix.md here (`--out docs` publishes them)', DEFAULT_REPORTS_DIR)
   .option('--no-write', 'do not write the report files')
@@ -22,7 +25,7 @@ const program = new Command()
   .option('--verbose', 'echo service and host logs');
 
 async function main(): Promise<void> {
-  const o = program.parse().opts<{ size: number; outage: number; only?: string; seed: number; data: string; out: string; write: boolean; merge?: boolean; verbose?: boolean }>();
+  const o = program.parse().opts<{ size: number; outage: number; only?: string; seed: number; soakMinutes: number; soakRate: number; data: string; out: string; write: boolean; merge?: boolean; verbose?: boolean }>();
   const only = o.only?.split(',').map((s) => s.trim());
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
   if (only && scenarios.length !== only.length) throw new Error(`unknown scenario in --only ${o.only}`);
@@ -40,7 +43,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void interrupt(143)());
   const results = await runMatrix({
     onStack: (m) => (running = m),
-    scenarios, size: o.size, outageMs: o.outage * 1000, dataDir, seed: o.seed, echo: Boolean(o.verbose),
+    scenarios, size: o.size, outageMs: o.outage * 1000, dataDir,
+    soak: { seconds: Math.round(o.soakMinutes * 60), eventsPerSecond: o.soakRate, assertTrends: o.soakMinutes >= 10 }, seed: o.seed, echo: Boolean(o.verbose),
     log: (m) => console.log(`${t()}  ${m}`),
   });
   console.log(`\n${formatMatrixTable(results)}\n`);

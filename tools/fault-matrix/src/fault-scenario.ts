@@ -16,8 +16,19 @@ export interface ScenarioContext {
   /** Where this scenario's record of sent events goes (NDJSON, for `npm run audit`). */
   recordFile: string;
   deliveries: DeliveryTracker;
+  /** The soak's length and rate; trends (RSS slope, p99) are asserted only when `assertTrends` (full size). */
+  soak: SoakSize;
   log(message: string): void;
 }
+
+export interface SoakSize {
+  seconds: number;
+  eventsPerSecond: number;
+  assertTrends: boolean;
+}
+
+/** Full size (issue 20): 30 minutes at 1,000 events/s, trends asserted. */
+export const FULL_SOAK: SoakSize = { seconds: 1_800, eventsPerSecond: 1_000, assertTrends: true };
 
 export interface ScenarioOutcome {
   sent: SentEvent[];

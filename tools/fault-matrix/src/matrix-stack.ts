@@ -4,7 +4,7 @@ import { TableClient } from '@azure/data-tables';
 import { connectStorage } from '@telemetry/azure-storage-queue';
 import { ensureDeadLetterResources } from '@telemetry/provisioning';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
-import type { SpawnedHost } from '@telemetry/local-host';
+import { DELIVERY_LOG_SETTING, type SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
@@ -62,7 +62,8 @@ export class MatrixStack {
         dashboard: false,
         echo: options.echo,
         settingsOverrides: {
-          ingestion: { ...OVERRIDES.ingestion, ...dl },
+          // Every ingestion host process journals its invocations there (exact delivery accounting, DeliveryTracker).
+          ingestion: { ...OVERRIDES.ingestion, ...dl, [DELIVERY_LOG_SETTING]: deliveryLogDir(options.dataDir) },
           'dead-letter-reprocessor': { ...OVERRIDES['dead-letter-reprocessor'], ...dl },
           'circuit-breaker': OVERRIDES['circuit-breaker'],
         },
@@ -78,6 +79,11 @@ export class MatrixStack {
 
   get descriptor(): StackDescriptor {
     return this.stack.descriptor;
+  }
+
+  /** Where the ingestion hosts' delivery journals are (see DeliveryTracker). */
+  get deliveryLogDir(): string {
+    return deliveryLogDir(this.options.dataDir);
   }
 
   /** The dead letters' storage account (queue, poison queue, claim checks, parking table). */
@@ -96,9 +102,9 @@ export class MatrixStack {
     this.deadLetters = await startAzurite({ location: d.location, ports: { blob: d.blobPort, queue: d.queuePort, table: d.tablePort } });
   }
 
-  /** Stops the Event Hubs emulator, waits, and starts it again on the same port and data. */
-  async restartEmulator(downMs: number): Promise<void> {
-    await this.emulator.stop();
+  /** Stops the Event Hubs emulator (gracefully, or SIGKILL), waits, and starts it again on the same port and data. */
+  async restartEmulator(downMs: number, how: 'stop' | 'kill' = 'stop'): Promise<void> {
+    await (how === 'kill' ? this.emulator.kill() : this.emulator.stop());
     await new Promise((r) => setTimeout(r, downMs));
     const d = this.descriptor.eventHubs;
     this.emulator = await spawnEmulator({
@@ -156,3 +162,5 @@ export class MatrixStack {
     await this.deadLetters.stop().catch(() => undefined);
   }
 }
+
+const deliveryLogDir = (dataDir: string): string => path.join(dataDir, 'deliveries');

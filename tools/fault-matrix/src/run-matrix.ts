@@ -5,9 +5,9 @@ import { waitUntil } from '@telemetry/local-services';
 import { stackMetrics, waitForDrain } from '@telemetry/local-stack';
 import type { MetricsSnapshot } from '@telemetry/observability';
 import { auditRun, type AuditReport } from './audit';
-import { DeliveryTracker } from './delivery-tracker';
+import { DeliveryTracker, type DeliveryCounts } from './delivery-tracker';
 import { waitForFreshMetrics } from './fresh-metrics';
-import type { FaultScenario, ScenarioContext } from './fault-scenario';
+import { FULL_SOAK, type FaultScenario, type ScenarioContext, type SoakSize } from './fault-scenario';
 import { MatrixStack } from './matrix-stack';
 import { writeRecordFile } from './record-file';
 
@@ -19,6 +19,8 @@ export interface MatrixOptions {
   outageMs: number;
   /** How long a scenario's load lasts around its fault (s); 30 at full size. */
   loadSeconds?: number;
+  /** The soak's length and rate (default: full size, 30 min at 1,000 events/s). */
+  soak?: SoakSize;
   dataDir: string;
   seed?: number;
   /** Drain bound per scenario (ms). */
@@ -35,10 +37,12 @@ export interface MatrixOptions {
 export interface ScenarioResult extends Pick<AuditReport, 'sent' | 'distinct' | 'applied' | 'superseded' | 'deadLettered' | 'parked' | 'lost'> {
   id: string;
   title: string;
-  /** Deliveries to the ingestion function beyond the first of each distinct body (see README). */
+  /** Deliveries to the ingestion function beyond the first of each distinct body (exact; see README). */
   duplicatesAbsorbed: number;
-  /** Of those, deliveries beyond the events sent: replays after a kill, rebalance, restart or retry. */
+  /** Of those, deliveries beyond the first of each event (partition, sequence number): replays after a kill, rebalance, restart or retry. Exact. */
   redelivered: number;
+  /** The exact delivery figures (the hosts' delivery journals). */
+  deliveries: DeliveryCounts;
   devicesMismatched: number;
   /** Dead letters ingestion wrote during the scenario, by code (its metrics). */
   deadLettersWritten: Record<string, number>;
@@ -76,13 +80,13 @@ async function drain(matrix: MatrixStack, timeoutMs: number): Promise<void> {
 export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScenario, options: Omit<MatrixOptions, 'scenarios'>, index: number): Promise<ScenarioResult> {
   const log = options.log ?? (() => undefined);
   await matrix.resetStores();
-  const deliveries = new DeliveryTracker();
+  const deliveries = new DeliveryTracker(matrix.deliveryLogDir);
   await deliveries.start(matrix.ingestion);
   const before = await stackMetrics(matrix.stack);
   const ctx: ScenarioContext = {
     matrix, size: options.size, outageMs: options.outageMs, loadSeconds: options.loadSeconds ?? 30, seed: (options.seed ?? 1) * 1000 + index,
     recordFile: path.join(options.dataDir, 'records', `${scenario.id}.ndjson`),
-    deliveries, log: (m) => log(`[${scenario.id}] ${m}`),
+    deliveries, soak: options.soak ?? FULL_SOAK, log: (m) => log(`[${scenario.id}] ${m}`),
   };
   const started = Date.now();
   const failures: string[] = [];
@@ -102,13 +106,15 @@ export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScena
   if (audit.devicesMismatched.length) failures.push(`${audit.devicesMismatched.length} devices differ from the model: ${audit.devicesMismatched.slice(0, 5).join(', ')}`);
   if (audit.unexpectedCodes.length) failures.push(`dead letters with unexpected codes: ${JSON.stringify(audit.unexpectedCodes.slice(0, 3))}`);
   if (audit.deadLettered !== 0) failures.push(`${audit.deadLettered} dead letters still queued after the drain`);
-  const delivered = deliveries.total();
+  const counts = deliveries.counts();
+  const delivered = counts.deliveries;
   const result: ScenarioResult = {
     id: scenario.id, title: scenario.title,
     sent: audit.sent, distinct: audit.distinct, applied: audit.applied, superseded: audit.superseded,
     deadLettered: audit.deadLettered, parked: audit.parked, lost: audit.lost,
     duplicatesAbsorbed: Math.max(0, delivered - audit.distinct),
-    redelivered: Math.max(0, delivered - audit.sent),
+    redelivered: counts.duplicates,
+    deliveries: counts,
     devicesMismatched: audit.devicesMismatched.length,
     deadLettersWritten: minus(counters(after, 'telemetry.events.deadlettered', 'code'), counters(before, 'telemetry.events.deadlettered', 'code')),
     reprocessor: minus(counters(after, 'reprocessor.outcomes', 'outcome'), counters(before, 'reprocessor.outcomes', 'outcome')),
@@ -163,7 +169,7 @@ function failedResult(scenario: FaultScenario, error: unknown): ScenarioResult {
   };
   return {
     id: scenario.id, title: scenario.title, sent: 0, distinct: 0, applied: 0, superseded: 0, deadLettered: 0, parked: 0, lost: 0,
-    duplicatesAbsorbed: 0, redelivered: 0, devicesMismatched: 0, deadLettersWritten: {}, reprocessor: {}, seconds: 0,
+    duplicatesAbsorbed: 0, redelivered: 0, deliveries: { invocations: 0, deliveries: 0, distinctEvents: 0, duplicates: 0, redeliveredEvents: 0, retries: 0, failedInvocations: 0, unfinishedInvocations: 0, partitionOpens: 0, receiveErrors: 0 }, devicesMismatched: 0, deadLettersWritten: {}, reprocessor: {}, seconds: 0,
     passed: false, failures: [`did not complete: ${message}`], facts: {}, audit,
   };
 }

@@ -1,4 +1,4 @@
-import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
+import { EventHubProducerClient, type EventData, type RetryOptions } from '@azure/event-hubs';
 import { bulkhead } from 'cockatiel';
 import { sha256, type SentEvent } from '@telemetry/simulator';
 import type { Telemetry } from '@telemetry/device-state';
@@ -25,6 +25,14 @@ export interface SendOptions {
   firstIndex?: number;
   /** Events/s: sent in 100 ms ticks; unset = as fast as possible. */
   rate?: number;
+  /** The producer's own retries (SDK `retryOptions`); e.g. `{ maxRetries: 0 }` so every failed send surfaces here. */
+  retryOptions?: RetryOptions;
+  /**
+   * Resend a batch whose send failed (back-off 200 ms doubling to 2 s), told of each failure, for
+   * up to `giveUpMs` (default 120 s) per batch; unset: a failed send fails the whole call. A failed
+   * send may still have been stored (the acknowledgement was lost): the resend then stores it twice.
+   */
+  resend?: { onError(error: unknown): void; giveUpMs?: number };
 }
 
 /**
@@ -32,7 +40,7 @@ export interface SendOptions {
  * batches of consecutive events of one device, and returns the simulator's record of each.
  */
 export async function sendEvents(events: OutgoingEvent[], options: SendOptions): Promise<SentEvent[]> {
-  const producer = new EventHubProducerClient(options.connectionString, options.hubName);
+  const producer = new EventHubProducerClient(options.connectionString, options.hubName, options.retryOptions ? { retryOptions: options.retryOptions } : {});
   const limiter = bulkhead(options.concurrency ?? 16, Number.POSITIVE_INFINITY);
   const first = options.firstIndex ?? 0;
   const records: SentEvent[] = events.map((e, i) => ({
@@ -77,12 +85,29 @@ export async function sendEvents(events: OutgoingEvent[], options: SendOptions):
         limiter.execute(async () => {
           for (const run of deviceRuns) {
             const batch: EventData[] = run.map((i) => ({ body: events[i]!.body, contentType: 'application/json', properties: { source: 'fault-matrix', index: first + i } }));
-            await producer.sendBatch(batch, { partitionKey: deviceId });
+            await sendWithResend(() => producer.sendBatch(batch, { partitionKey: deviceId }), options.resend);
             const at = Date.now();
             for (const i of run) records[i]!.sentAt = at;
           }
         }),
       ),
     );
+  }
+}
+
+async function sendWithResend(send: () => Promise<void>, resend: SendOptions['resend']): Promise<void> {
+  let delay = 200;
+  let giveUpAt = 0;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!resend) throw error;
+      resend.onError(error);
+      giveUpAt ||= Date.now() + (resend.giveUpMs ?? 120_000);
+      if (Date.now() >= giveUpAt) throw error;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(2_000, delay * 2);
+    }
   }
 }

@@ -7,27 +7,6 @@ import { concatRuns, freshDevicesLoad, rateOver, simulateLoad, waitForDeliveries
 const processedBy = async (host: { admin: { metrics(): Promise<Record<string, { eventsProcessed: number }>> } }): Promise<number> =>
   (await host.admin.metrics())['ingestTelemetry']?.eventsProcessed ?? 0;
 
-/** The ingestion host killed with SIGKILL mid-batch (no checkpoint, no release); a new one takes over after ownership expiry. */
-export const hostKilled: FaultScenario = {
-  id: 'host-sigkill',
-  title: 'ingestion host killed with SIGKILL mid-batch',
-  async run(ctx) {
-    const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.loadSeconds) });
-    await waitForDeliveries(ctx, Math.round(ctx.size * 0.3));
-    const victim = ctx.matrix.ingestion[0]!;
-    await ctx.deliveries.refresh(ctx.matrix.ingestion);
-    await ctx.matrix.killIngestionHost(victim);
-    ctx.log('ingestion host killed (SIGKILL)');
-    const successor = await ctx.matrix.addIngestionHost();
-    const sent = await sending;
-    return {
-      sent,
-      facts: { killedAfterDeliveries: ctx.deliveries.total() },
-      verify: async () => ((await processedBy(successor)) > 0 ? [] : ['the new host processed nothing']),
-    };
-  },
-};
-
 /** Bounds (ms) on the rebalance's own waits: generous, since CI shares a loaded 2-core machine. */
 const CLAIM_TIMEOUT_MS = 120_000;
 const SECOND_HOST_WORK_TIMEOUT_MS = 120_000;

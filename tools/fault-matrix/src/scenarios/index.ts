@@ -2,11 +2,14 @@ import type { FaultScenario } from '../fault-scenario';
 import { breakerTrip } from './breaker-trip';
 import { cosmosDown, throttleStorm } from './cosmos-down';
 import { deadLetterQueueDown } from './dead-letter-queue-down';
-import { emulatorRestart, hostKilled, rebalance } from './host-faults';
+import { emulatorRestart, rebalance } from './host-faults';
+import { hostKilled } from './host-sigkill';
+import { emulatorKilled } from './emulator-sigkill';
+import { soak } from './soak';
 import { hostileInputs } from './hostile-inputs';
 import { outOfOrder } from './out-of-order';
 
 /** The fault matrix, in run order (the breaker's scenario runs on its own stack). */
 export const SCENARIOS: FaultScenario[] = [
-  hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, rebalance, breakerTrip,
+  hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, emulatorKilled, rebalance, soak, breakerTrip,
 ];

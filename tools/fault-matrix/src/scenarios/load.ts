@@ -1,7 +1,7 @@
 import { waitUntil } from '@telemetry/local-services';
 import { stackMetrics } from '@telemetry/local-stack';
 import { DroneFleet, seededRandom, simulate, type SentEvent } from '@telemetry/simulator';
-import { sendEvents } from '../send-events';
+import { sendEvents, type SendOptions } from '../send-events';
 import type { ScenarioContext } from '../fault-scenario';
 
 export interface LoadOptions {
@@ -74,7 +74,10 @@ export async function storeLettersWritten(ctx: ScenarioContext): Promise<number>
  * newer event of the same device makes them a no-op (the simulator's clock runs ahead of the wall
  * clock, so a second simulate() on the same drones would send events older than what is stored).
  */
-export async function freshDevicesLoad(ctx: ScenarioContext, o: { count: number; seconds: number; prefix: string; seedOffset: number; minDevices?: number }): Promise<SentEvent[]> {
+export async function freshDevicesLoad(
+  ctx: ScenarioContext,
+  o: { count: number; seconds: number; prefix: string; seedOffset: number; minDevices?: number; send?: Pick<SendOptions, 'retryOptions' | 'resend'> },
+): Promise<SentEvent[]> {
   const fleet = new DroneFleet({ devices: Math.max(o.minDevices ?? 10, Math.round(o.count / 100)), keyFrameEvery: 10, random: seededRandom(ctx.seed + o.seedOffset), startTime: Date.now() });
   const events = Array.from({ length: o.count }, () => {
     const t = fleet.next();
@@ -82,7 +85,7 @@ export async function freshDevicesLoad(ctx: ScenarioContext, o: { count: number;
     return { deviceId: telemetry.deviceId, body: Buffer.from(JSON.stringify(telemetry)), kind: 'valid' as const, telemetry };
   });
   const d = ctx.matrix.descriptor.eventHubs;
-  return sendEvents(events, { connectionString: d.connectionString, hubName: d.hubName, rate: rateOver(o.count, o.seconds), batchSize: 10 });
+  return sendEvents(events, { connectionString: d.connectionString, hubName: d.hubName, rate: rateOver(o.count, o.seconds), batchSize: 10, ...o.send });
 }
 
 /** Events that must be written during an outage (`outage-NNNNN` drones). */

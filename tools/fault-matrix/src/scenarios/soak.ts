@@ -1,0 +1,116 @@
+import { DEFAULT_INSTANCE_MEMORY_MB, INSTANCE_MEMORY_SETTING, type SpawnedHost } from '@telemetry/local-host';
+import { waitForDrain } from '@telemetry/local-stack';
+import type { FaultScenario, ScenarioContext } from '../fault-scenario';
+import { simulateLoad, sleep } from './load';
+
+/** Full-size limits (issue 20): RSS growth after warm-up, and enqueue-to-stored latency. */
+export const MAX_RSS_SLOPE_MB_PER_MIN = 1;
+export const MAX_P99_MS = 2_000;
+/** Bound on the drain after the load (ms). */
+const DRAIN_TIMEOUT_MS = 600_000;
+
+export interface RssSample {
+  /** Seconds since the load began. */
+  t: number;
+  rssMb: number;
+}
+
+/** Least-squares slope of RSS over time, in MB per minute (null with fewer than 3 samples). */
+export function rssSlopeMbPerMin(samples: RssSample[]): number | null {
+  if (samples.length < 3) return null;
+  const n = samples.length;
+  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
+  const mr = samples.reduce((a, s) => a + s.rssMb, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const s of samples) {
+    num += (s.t - mt) * (s.rssMb - mr);
+    den += (s.t - mt) ** 2;
+  }
+  return den === 0 ? null : Math.round((num / den) * 60 * 100) / 100;
+}
+
+/** The hosts to watch: every ingestion instance alive and the stack's other apps. */
+function watchedHosts(ctx: ScenarioContext): { app: string; host: SpawnedHost }[] {
+  const others = [...ctx.matrix.stack.hosts].filter(([app]) => app !== 'ingestion').map(([app, host]) => ({ app, host }));
+  return [...ctx.matrix.ingestion.map((host) => ({ app: 'ingestion', host })), ...others];
+}
+
+/**
+ * A soak: the simulator's drones at a steady rate for a long time (full size: 30 minutes at 1,000
+ * events/s), each host's RSS sampled through its admin API. After a warm-up (the first sixth) it
+ * measures each host's RSS slope and ingestion's p99 enqueue-to-stored latency (the local host's
+ * enqueuedTimeUtc-to-successful-invocation histogram, reset when the warm-up ends). Always: lost 0
+ * and every RSS sample under the instance memory (Flex Consumption's instance size, 2,048 MB by
+ * default). With `assertTrends` (full size) the slope must stay <= 1 MB/min and p99 <= 2 s;
+ * otherwise (CI) both are reported, not asserted.
+ */
+export const soak: FaultScenario = {
+  id: 'soak',
+  title: 'soak: steady load, host memory and latency over time',
+  async run(ctx) {
+    const { seconds, eventsPerSecond, assertTrends } = ctx.soak;
+    const warmUpSeconds = Math.round(seconds / 6);
+    const sampleMs = Math.max(5_000, Math.round((seconds * 1000) / 120));
+    const samples = new Map<string, { app: string; pid: number; instanceMemoryMb: number; samples: RssSample[] }>();
+    const started = Date.now();
+    let sampling = true;
+    const sampleOnce = async (): Promise<void> => {
+      const t = (Date.now() - started) / 1000;
+      for (const { app, host } of watchedHosts(ctx)) {
+        const status = await host.admin.status().catch(() => undefined);
+        if (!status) continue;
+        const key = `${app}:${host.pid}`;
+        const memorySetting = ctx.matrix.stack.settingsOf(app)[INSTANCE_MEMORY_SETTING];
+        const entry = samples.get(key) ?? { app, pid: host.pid, instanceMemoryMb: Number(memorySetting) || DEFAULT_INSTANCE_MEMORY_MB, samples: [] };
+        entry.samples.push({ t: Math.round(t * 10) / 10, rssMb: status.memory.rssMb });
+        samples.set(key, entry);
+      }
+    };
+    const sampler = (async () => {
+      while (sampling) {
+        const next = Date.now() + sampleMs;
+        await sampleOnce();
+        await sleep(Math.max(0, next - Date.now()));
+      }
+    })();
+    const sending = simulateLoad(ctx, { count: seconds * eventsPerSecond, rate: eventsPerSecond });
+    await sleep(warmUpSeconds * 1000);
+    // Latency is measured from here on: what the warm-up (connections, JIT, caches) cost is left out.
+    for (const h of ctx.matrix.ingestion) await h.admin.resetMetrics();
+    const sent = await sending;
+    const loadSeconds = (Date.now() - started) / 1000;
+    await waitForDrain(ctx.matrix.descriptor, { timeoutMs: DRAIN_TIMEOUT_MS });
+    sampling = false;
+    await sampler;
+    await sampleOnce();
+    const latency = await Promise.all(ctx.matrix.ingestion.map(async (h) => (await h.admin.metrics())['ingestTelemetry']?.enqueueToCompletionMs));
+    const p99 = Math.max(...latency.map((l) => l?.p99 ?? 0));
+    const hosts = [...samples.values()].map((h) => {
+      const after = h.samples.filter((s) => s.t >= warmUpSeconds && s.t <= loadSeconds);
+      return {
+        app: h.app, pid: h.pid, instanceMemoryMb: h.instanceMemoryMb, samples: h.samples.length,
+        rssMbFirst: h.samples[0]?.rssMb, rssMbMax: Math.max(...h.samples.map((s) => s.rssMb)), rssMbLast: h.samples.at(-1)?.rssMb,
+        slopeMbPerMinAfterWarmUp: rssSlopeMbPerMin(after),
+      };
+    });
+    return {
+      sent,
+      facts: {
+        soakSeconds: seconds, eventsPerSecond, warmUpSeconds, sampleSeconds: sampleMs / 1000, loadSeconds: Math.round(loadSeconds),
+        trendsAsserted: assertTrends, p99EnqueueToStoredMs: p99, latencyAfterWarmUp: latency, hosts,
+      },
+      expectations: () => {
+        const failures: string[] = [];
+        if (!hosts.length || hosts.some((h) => h.samples < 3)) failures.push('too few RSS samples');
+        for (const h of hosts) {
+          if (h.rssMbMax >= h.instanceMemoryMb) failures.push(`${h.app} (pid ${h.pid}) RSS ${h.rssMbMax} MB reached the instance memory (${h.instanceMemoryMb} MB)`);
+          if (assertTrends && (h.slopeMbPerMinAfterWarmUp ?? 0) > MAX_RSS_SLOPE_MB_PER_MIN) failures.push(`${h.app} (pid ${h.pid}) RSS grew ${h.slopeMbPerMinAfterWarmUp} MB/min after warm-up (limit ${MAX_RSS_SLOPE_MB_PER_MIN})`);
+        }
+        if (!latency.some((l) => l && l.count > 0)) failures.push('no enqueue-to-stored latency measured after warm-up');
+        if (assertTrends && p99 > MAX_P99_MS) failures.push(`p99 enqueue-to-stored ${p99} ms after warm-up (limit ${MAX_P99_MS} ms)`);
+        return failures;
+      },
+    };
+  },
+};
