@@ -6,6 +6,8 @@ export interface FunctionMetricsSnapshot {
   failures: number;
   retries: number;
   eventsProcessed: number;
+  /** Event Hubs only: partitions this host stopped because it could not renew their ownership in time (OwnershipLost). */
+  ownershipLost?: number;
   /** Event Hubs only: enqueuedTimeUtc of each event to the end of its successful invocation. */
   enqueueToCompletionMs?: { count: number; p50: number | null; p99: number | null; max: number | null };
 }
@@ -17,6 +19,7 @@ export class FunctionMetrics {
   failures = 0;
   retries = 0;
   eventsProcessed = 0;
+  ownershipLost = 0;
   readonly latency = new LatencyHistogram();
 
   constructor(private readonly tracksLatency: boolean) {}
@@ -28,11 +31,12 @@ export class FunctionMetrics {
     this.failures = 0;
     this.retries = 0;
     this.eventsProcessed = 0;
+    this.ownershipLost = 0;
     this.latency.reset();
   }
 
   snapshot(): FunctionMetricsSnapshot {
     const base = { invocations: this.invocations, successes: this.successes, failures: this.failures, retries: this.retries, eventsProcessed: this.eventsProcessed };
-    return this.tracksLatency ? { ...base, enqueueToCompletionMs: this.latency.summary() } : base;
+    return this.tracksLatency ? { ...base, ownershipLost: this.ownershipLost, enqueueToCompletionMs: this.latency.summary() } : base;
   }
 }

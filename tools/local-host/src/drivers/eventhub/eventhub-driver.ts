@@ -9,6 +9,7 @@ import { PausableDriver } from '../pausable-driver';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
 import { DELIVERY_LOG_SETTING, DeliveryJournal } from './delivery-journal';
 import { MinBatchGate } from './min-batch-gate';
+import { OwnershipExpiredError, OwnershipLease } from './ownership-lease';
 import type { Cardinality } from './eventhub-trigger-data';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
 
@@ -47,6 +48,7 @@ export class EventHubDriver extends PausableDriver {
   private accepting = false;
   private readonly inFlight = new Set<Promise<void>>();
   private journal?: DeliveryJournal;
+  private lease?: OwnershipLease;
 
   async start(): Promise<void> {
     const { registration, settings, executor, metrics, logger, hostJson } = this.context;
@@ -68,7 +70,8 @@ export class EventHubDriver extends PausableDriver {
         partitionOwnershipExpirationIntervalInMs: parseTimeSpan(options.partitionOwnershipExpirationInterval, 'eventHubs.partitionOwnershipExpirationInterval'),
       },
     };
-    const store = new BlobCheckpointStore(container);
+    // Ownership the store cannot renew expires as in the extension (see OwnershipLease).
+    const store = (this.lease = new OwnershipLease(new BlobCheckpointStore(container), clientOptions.loadBalancingOptions.partitionOwnershipExpirationIntervalInMs));
     const journalDir = settings.get(DELIVERY_LOG_SETTING);
     if (journalDir) this.journal = DeliveryJournal.open(journalDir, name);
     this.client = /;\s*EntityPath=/i.test(connection)
@@ -131,6 +134,11 @@ export class EventHubDriver extends PausableDriver {
           // Batches that arrive while pausing are dropped unprocessed and not checkpointed:
           // the next owner (or resume) reads them again from the checkpoint.
           if (!this.accepting) return;
+          // Ownership not renewed in time: stop here (OwnershipLost); a new claim restarts it from the checkpoint.
+          if (this.lease?.expired(partitionContext.partitionId)) {
+            this.context.metrics.ownershipLost++;
+            throw new OwnershipExpiredError(partitionContext.partitionId, clientOptionsExpiry(options));
+          }
           if (events.length === 0) {
             await this.processor!.idle(partitionContext);
             if (!this.gate) return;
@@ -147,6 +155,7 @@ export class EventHubDriver extends PausableDriver {
         // uncheckpointed (the next owner reads them again); on a graceful close pending
         // batchCheckpointFrequency work is checkpointed.
         processClose: async (reason, partitionContext) => {
+          if (reason === 'OwnershipLost') this.lease?.release(partitionContext.partitionId);
           this.journal?.write({ k: 'close', t: Date.now(), fn, p: partitionContext.partitionId, reason });
           await this.gate?.close(partitionContext.partitionId);
           await this.processor?.close(partitionContext, reason);
@@ -178,6 +187,8 @@ export class EventHubDriver extends PausableDriver {
     this.subscription = undefined;
   }
 }
+
+const clientOptionsExpiry = (options: EventHubsHostOptions): number => parseTimeSpan(options.partitionOwnershipExpirationInterval, 'eventHubs.partitionOwnershipExpirationInterval');
 
 /** When BlobCheckpointStore last wrote this partition's checkpoint (its blob's Last-Modified); undefined without one. */
 async function lastCheckpointTime(container: ContainerClient, context: PartitionContext): Promise<Date | undefined> {
