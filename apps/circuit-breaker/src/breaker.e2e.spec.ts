@@ -33,8 +33,10 @@ describe('circuit breaker end to end under the local host', () => {
     stack = await startLocalStack({
       dataDir: tmp, apps: ['ingestion', 'circuit-breaker'], partitions: 2,
       settingsOverrides: {
-        // Store calls of 3 s: short enough for a quick trip, long enough that a healthy write on a loaded machine is not dead-lettered.
-        ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '3000', STORE_CALL_TIMEOUT_MS: '3000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50' },
+        // The outage resets connections (fails at once), so the trip does not wait on these timeouts; they
+        // only have to be long enough that a healthy write on a loaded machine is not dead-lettered
+        // (3 s was not: a clean-clone CI run at load average 30 lost the healthy step to timeouts).
+        ingestion: { COSMOS_REQUEST_TIMEOUT_MS: '10000', STORE_CALL_TIMEOUT_MS: '10000', STORE_MAX_ATTEMPTS: '2', STORE_RETRY_BASE_MS: '10', STORE_RETRY_MAX_MS: '50' },
         'circuit-breaker': {
           BREAKER_THRESHOLD: String(THRESHOLD), BREAKER_WINDOW_SECONDS: String(WINDOW_S), BREAKER_MODE: 'manual', INGESTION_FUNCTION_NAME: 'ingestTelemetry',
           APPROVAL_SIGNING_KEY: SIGNING_KEY,
@@ -106,7 +108,7 @@ describe('circuit breaker end to end under the local host', () => {
   it('trips on a Cosmos outage, pauses ingestion, keeps events in the hub, resumes on a signed approval and loses nothing', async () => {
     // 1. Healthy traffic is applied.
     const healthy = await send('ok', 20);
-    await waitUntil(async () => healthy.every((id) => applied().then((a) => a.has(id))) && (await applied()).size >= healthy.length, { timeoutMs: 60_000, description: 'healthy events applied' });
+    await waitUntil(async () => healthy.every((id) => applied().then((a) => a.has(id))) && (await applied()).size >= healthy.length, { timeoutMs: 180_000, description: 'healthy events applied' });
 
     // 2. Cosmos goes down: failures are dead-lettered and counted; the breaker trips and pauses ingestion.
     proxy.setMode({ kind: 'down' });
