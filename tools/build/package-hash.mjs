@@ -6,9 +6,11 @@
 //   node tools/build/package-hash.mjs [--json] [app|dir ...]   default: every folder in dist/apps
 //   node tools/build/package-hash.mjs --changed <previous.json> [--json]   apps whose hash differs
 //                                                                           (or that are new)
+//   ... --changed <previous.json> --record <out.json>   also writes previous.json updated with the
+//       hashes of the apps hashed now (what the pipeline publishes for its next run to compare with)
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -48,17 +50,29 @@ export async function packageHashes(dirs) {
 
 async function main(argv) {
   const json = argv.includes('--json');
-  const changedIdx = argv.indexOf('--changed');
-  const previousFile = changedIdx >= 0 ? argv[changedIdx + 1] : undefined;
-  const names = argv.filter((a, i) => !a.startsWith('--') && !(changedIdx >= 0 && i === changedIdx + 1));
+  const valueOf = (flag) => {
+    const i = argv.indexOf(flag);
+    if (i >= 0 && (!argv[i + 1] || argv[i + 1].startsWith('--'))) throw new Error(`${flag} needs a file`);
+    return i >= 0 ? { index: i + 1, file: argv[i + 1] } : undefined;
+  };
+  const changed = valueOf('--changed');
+  const record = valueOf('--record');
+  if (record && !changed) throw new Error('--record needs --changed <previous.json>');
+  const previousFile = changed?.file;
+  const names = argv.filter((a, i) => !a.startsWith('--') && i !== changed?.index && i !== record?.index);
   const distApps = path.join(root, 'dist', 'apps');
   const targets = names.length ? names : existsSync(distApps) ? (await readdir(distApps, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name) : [];
   const dirs = Object.fromEntries(targets.map((t) => (t.includes('/') ? [path.basename(t), path.resolve(t)] : [t, path.join(distApps, t)])));
   const hashes = await packageHashes(dirs);
   if (previousFile) {
     const previous = existsSync(previousFile) ? JSON.parse(await readFile(previousFile, 'utf8')) : {};
-    const changed = Object.keys(hashes).filter((app) => previous[app] !== hashes[app]);
-    console.log(json ? JSON.stringify(changed) : changed.join('\n'));
+    const changedApps = Object.keys(hashes).filter((app) => previous[app] !== hashes[app]);
+    if (record) {
+      const merged = Object.fromEntries(Object.entries({ ...previous, ...hashes }).sort(([a], [b]) => a.localeCompare(b)));
+      await mkdir(path.dirname(path.resolve(record.file)), { recursive: true });
+      await writeFile(record.file, JSON.stringify(merged, null, 2) + '\n');
+    }
+    console.log(json ? JSON.stringify(changedApps) : changedApps.join('\n'));
     return;
   }
   console.log(json ? JSON.stringify(hashes, null, 2) : Object.entries(hashes).map(([a, h]) => `${h}  ${a}`).join('\n'));
