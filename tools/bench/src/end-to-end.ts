@@ -11,6 +11,8 @@ import { sampleRss } from './rss';
 export interface StackShape {
   windowSeconds?: number;
   partitions?: number;
+  /** More ingestion app settings (e.g. AzureFunctionsJobHost__* host.json overrides for an A/B). */
+  ingestionSettings?: Record<string, string>;
 }
 
 export async function withStack<T>(fn: (stack: LocalStack) => Promise<T>, shape: StackShape = {}): Promise<T> {
@@ -18,7 +20,7 @@ export async function withStack<T>(fn: (stack: LocalStack) => Promise<T>, shape:
   const stack = await startLocalStack({
     dataDir, apps: ['ingestion'], build: false,
     ...(shape.partitions ? { partitions: shape.partitions } : {}),
-    ...(shape.windowSeconds ? { settingsOverrides: { ingestion: ingestionWindowAppSettings(shape.windowSeconds) } } : {}),
+    settingsOverrides: { ingestion: { ...ingestionWindowAppSettings(shape.windowSeconds ?? 0), ...shape.ingestionSettings } },
   });
   try {
     return await fn(stack);
@@ -123,7 +125,7 @@ export interface BacklogResult {
 }
 
 /** Ingestion paused while a backlog builds up, then resumed: time to drain and store writes per event. */
-export async function benchBacklogDrain(options: { events: number; devices: number }): Promise<BacklogResult> {
+export async function benchBacklogDrain(options: { events: number; devices: number } & StackShape): Promise<BacklogResult> {
   return withStack(async (stack) => {
     const host = stack.hosts.get('ingestion')!;
     await host.admin.pause('ingestTelemetry');
@@ -143,7 +145,7 @@ export async function benchBacklogDrain(options: { events: number; devices: numb
       drainEventsPerSecond: Math.round(options.events / seconds),
       storeWritesPerEvent: round(storeOps(stack).writes / options.events), hostPeakRssMb: await rss.stop(),
     };
-  });
+  }, options);
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
