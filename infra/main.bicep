@@ -72,6 +72,9 @@ param eventHubRetentionDays int = 1
 @minValue(1)
 param dataLossMarginHours int = min(eventHubRetentionDays * 12, 12)
 
+@description('Put an IoT Hub in front (issue 22; docs/iot-hub-mode.md): devices authenticate to it, it routes their telemetry to the telemetry hub with its own identity, and ingestion takes the device id IoT Hub authenticated (DEVICE_IDENTITY_SOURCE=iothub).')
+param deployIotHub bool = false
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
   'azd-env-name': environmentName
@@ -79,6 +82,9 @@ var tags = {
 }
 var geoDr = !empty(secondaryLocation)
 var hasWebhook = !empty(breakerWebhookUrl)
+// IoT Hub's properties are trusted only while IoT Hub is the hub's only possible sender: with SAS
+// (local auth) on, anyone holding a key could set them, so ingestion stays in body mode.
+var deviceIdentitySource = deployIotHub && !eventHubsLocalAuthEnabled ? 'iothub' : 'body'
 var names = {
   eventHub: 'telemetry'
   ingestionConsumerGroup: 'ingestion'
@@ -262,6 +268,17 @@ module keyVault 'modules/key-vault.bicep' = {
   }
 }
 
+module iotHub 'modules/iot-hub.bicep' = if (deployIotHub) {
+  name: 'iot-hub'
+  params: {
+    location: location
+    tags: tags
+    name: 'iot-${resourceToken}'
+    eventHubsNamespaceName: eventHubs.outputs.namespaceName
+    eventHubName: names.eventHub
+  }
+}
+
 // What every app module reads; built from module outputs, so apps deploy after their resources.
 var shared = {
   location: location
@@ -271,6 +288,8 @@ var shared = {
   subscriptionId: subscription().subscriptionId
   siteNames: siteNames
   names: names
+  // apps/ingestion DEVICE_IDENTITY_SOURCE
+  deviceIdentitySource: deviceIdentitySource
   appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
   keyVaultUri: keyVault.outputs.uri
   // Without the trailing slash: a browser Origin header has none.
@@ -469,3 +488,4 @@ output dashboardUrl string = webStorage.outputs.webEndpoint
 output eventHubsNamespace string = eventHubs.outputs.fullyQualifiedNamespace
 output eventHubsGeoDrAlias string = geoDr ? eventHubsGeoDr.outputs.aliasFullyQualifiedNamespace : ''
 output cosmosEndpoint string = cosmos.outputs.endpoint
+output iotHubHostName string = deployIotHub ? iotHub.outputs.hostName : ''

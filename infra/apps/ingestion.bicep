@@ -45,8 +45,8 @@ var appSettings = {
   FAILURE_TABLE: shared.names.failureTable
   // Device clocks: a timestamp more than this (s) ahead of its enqueued time is EVENT_CLOCK_SKEW
   MAX_CLOCK_SKEW_SECONDS: '300'
-  // Where a device's identity comes from: 'iothub' only when the trigger reads what IoT Hub forwarded
-  DEVICE_IDENTITY_SOURCE: 'body'
+  // Where a device's identity comes from: 'iothub' only when IoT Hub is the hub's only sender (main.bicep deployIotHub)
+  DEVICE_IDENTITY_SOURCE: shared.deviceIdentitySource
 }
 
 module app '../modules/function-app.bicep' = {

@@ -35,6 +35,9 @@ export const PUBLISHED_API_VERSIONS: Readonly<Record<string, PublishedType>> = O
     ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases'],
     ['Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqldatabases/containers'],
     ['Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments', ['2024-05-15', '2024-11-15'], 'microsoft.documentdb/2024-11-15/databaseaccounts/sqlroleassignments'],
+    // Issue 22: the IotHubs reference page's current (non-preview) version is 2023-06-30 (its Bicep
+    // "Resource format" and the API version menu; 2026-03-01-preview is newer but a preview).
+    ['Microsoft.Devices/IotHubs', ['2023-06-30'], 'microsoft.devices/2023-06-30/iothubs'],
     ['Microsoft.EventHub/namespaces', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces'],
     ['Microsoft.EventHub/namespaces/eventhubs', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces/eventhubs'],
     ['Microsoft.EventHub/namespaces/eventhubs/consumergroups', ['2024-01-01'], 'microsoft.eventhub/2024-01-01/namespaces/eventhubs/consumergroups'],

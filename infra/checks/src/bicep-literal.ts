@@ -70,6 +70,27 @@ export function evaluate(node: Node, scope: Scope): Value {
       return items.map((item) => evaluate(body, (name) => (name === variable ? item : scope(name))));
     }
     case 'call_expression': return call(node, scope);
+    case 'unary_expression': {
+      const operator = node.children[0]?.type;
+      const argument = node.childForFieldName('argument');
+      const v = argument ? evaluate(argument, scope) : UNKNOWN;
+      return operator === '!' && typeof v === 'boolean' ? !v : UNKNOWN;
+    }
+    case 'binary_expression': {
+      const left = evaluate(node.childForFieldName('left')!, scope);
+      const right = evaluate(node.childForFieldName('right')!, scope);
+      const operator = node.childForFieldName('operator')?.text;
+      if (left === UNKNOWN || right === UNKNOWN) return UNKNOWN;
+      if (operator === '&&' || operator === '||') {
+        if (typeof left !== 'boolean' || typeof right !== 'boolean') return UNKNOWN;
+        return operator === '&&' ? left && right : left || right;
+      }
+      if (operator === '==' || operator === '!=') {
+        if (typeof left === 'object' || typeof right === 'object') return UNKNOWN;
+        return (left === right) === (operator === '==');
+      }
+      return UNKNOWN;
+    }
     default: return UNKNOWN;
   }
 }
