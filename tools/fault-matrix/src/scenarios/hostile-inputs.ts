@@ -1,6 +1,7 @@
 import { CosmosClient } from '@azure/cosmos';
 import type { FaultScenario } from '../fault-scenario';
-import { hostileBodies } from '../hostile-bodies';
+import { hostileBodies, type HostileBody, type HostileOptions } from '../hostile-bodies';
+import type { IotHubEnvelope } from '@telemetry/simulator';
 import { sendEvents } from '../send-events';
 import { concatRuns, rateOver, simulateLoad } from './load';
 
@@ -52,3 +53,37 @@ export const hostileInputs: FaultScenario = {
     };
   },
 };
+
+/** A hostile body as IoT Hub would forward it: `envelope` null = sent by a plain Event Hubs producer. */
+export interface IotHubHostileBody extends HostileBody {
+  envelope: IotHubEnvelope | null;
+}
+
+/**
+ * The hostile-input scenario for IoT Hub identity mode (DEVICE_IDENTITY_SOURCE=iothub): every
+ * hostile body of `hostileBodies`, forwarded by IoT Hub as its own device (same expected codes),
+ * plus what only that mode can refuse: spoofing (a valid reading naming another device), a
+ * module's message, twin/lifecycle events, an event no IoT Hub vouched for, and valid telemetry of
+ * devices whose ids only IoT Hub allows (`? # % ' ( ) * ! , = @ ; $ +`), which must be applied.
+ */
+export function iotHubHostileBodies(options: HostileOptions): IotHubHostileBody[] {
+  const base = hostileBodies(options);
+  const envelope = (deviceId: string, extra: Partial<IotHubEnvelope> = {}): IotHubEnvelope => ({ deviceId, generationId: `gen-${deviceId}`, source: 'Telemetry', ...extra });
+  const out: IotHubHostileBody[] = base.map((b) => ({ ...b, envelope: envelope(b.deviceId) }));
+  let clock = options.startTime + options.count + 1;
+  const ts = (): string => new Date(clock++).toISOString();
+  const json = (v: unknown): Buffer => Buffer.from(JSON.stringify(v));
+  const extra = Math.max(5, Math.round(options.count / 20));
+  for (let i = 0; i < extra; i++) {
+    const sender = `fuzz-${String(i % 50).padStart(3, '0')}`;
+    const victim = `fuzz-${String((i + 1) % 50).padStart(3, '0')}`;
+    out.push({ deviceId: sender, envelope: envelope(sender), body: json({ deviceId: victim, timestamp: ts(), battery: 0.0005, flightMode: 7 }), kind: 'corrupt', attack: 'spoof', expectedCode: 'EVENT_DEVICE_SPOOFED' });
+    out.push({ deviceId: sender, envelope: envelope(sender, { moduleId: 'camera' }), body: json({ timestamp: ts(), battery: 0.0015 }), kind: 'corrupt', attack: 'module', expectedCode: 'EVENT_FROM_MODULE' });
+    out.push({ deviceId: sender, envelope: envelope(sender, { source: i % 2 ? 'twinChangeEvents' : 'deviceLifecycleEvents' }), body: json({ deviceId: sender, timestamp: ts(), battery: 0.0025 }), kind: 'corrupt', attack: 'non-telemetry', expectedCode: 'EVENT_NOT_TELEMETRY' });
+    out.push({ deviceId: victim, envelope: null, body: json({ deviceId: victim, timestamp: ts(), battery: 0.0035 }), kind: 'corrupt', attack: 'unauthenticated', expectedCode: 'EVENT_IDENTITY_MISSING' });
+    const hubId = `fuzz:${i}?#%'()*!,=@;$+`;
+    const telemetry = { deviceId: hubId, timestamp: ts(), battery: 0.5 };
+    out.push({ deviceId: hubId, envelope: envelope(hubId), body: json({ timestamp: telemetry.timestamp, battery: 0.5, __proto__x: 1 }), kind: 'valid', attack: 'iot-hub-id', telemetry });
+  }
+  return out;
+}
