@@ -68,6 +68,21 @@ describe('fault proxy', () => {
     }
   });
 
+  it("blackhole with inFlight 'complete': a request already forwarded gets its answer, new ones hang", async () => {
+    proxy.resetCounts();
+    slowResponses = [];
+    const pending = get(`${proxy.endpoint}slow`, 5_000);
+    await waitUntil(() => slowResponses.length > 0, { timeoutMs: 10_000, intervalMs: 10, description: 'the slow request forwarded' });
+    proxy.setMode({ kind: 'blackhole', inFlight: 'complete' });
+    try {
+      slowResponses[0]!.end('late');
+      expect(await pending).toEqual({ status: 200, connected: true });
+      expect(await get(`${proxy.endpoint}new`, 300)).toEqual({ error: 'TIMEOUT', connected: true });
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
+  });
+
   it('setTarget points it at another service', async () => {
     const other = http.createServer((_req, res) => res.writeHead(204).end());
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));

@@ -13,9 +13,11 @@ export type FaultMode =
    * The network hangs instead of refusing: connections are accepted, nothing answers. Requests
    * (new ones, and those in flight when the mode is set) are held unanswered and never forwarded,
    * also after the mode changes back, as when a middlebox silently drops a flow: only the client's
-   * own timeout ends them (or close()).
+   * own timeout ends them (or close()). `inFlight: 'complete'` lets requests already forwarded
+   * finish (only new ones hang), for a service whose lost answers have effects of their own
+   * (a queue receive whose answer is lost hides its messages for their visibility timeout).
    */
-  | { kind: 'blackhole' };
+  | { kind: 'blackhole'; inFlight?: 'swallow' | 'complete' };
 
 export interface ProxiedRequest {
   method: string;
@@ -156,7 +158,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       // A service going down drops its open connections too.
       if (next.kind === 'down') for (const s of sockets) s.destroy();
       // A black hole swallows what is in flight: the client's socket stays open and silent.
-      if (next.kind === 'blackhole') {
+      if (next.kind === 'blackhole' && next.inFlight !== 'complete') {
         for (const [entry, { upstream, res }] of inFlight) {
           if (res.headersSent) res.socket?.pause();
           entry.held = true;
