@@ -1,11 +1,11 @@
 import type { Container } from '@azure/cosmos';
-import type { DeviceStateDocument } from '@telemetry/device-state';
+import { documentIdOf, type DeviceStateDocument } from '@telemetry/device-state';
 
 /** A stored device document as ingestion writes it (for seeding read-side tests). */
 export function deviceDoc(deviceId: string, fields: Partial<DeviceStateDocument> = {}): DeviceStateDocument {
   const at = fields.updatedAt ?? '2026-01-01T00:00:00.000Z';
   return {
-    id: deviceId,
+    id: documentIdOf(deviceId),
     deviceId,
     battery: 0.5,
     flightMode: 1,
