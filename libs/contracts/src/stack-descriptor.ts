@@ -8,6 +8,11 @@ export interface StackDescriptor {
   cosmos: { endpoint: string; key: string; database: string; container: string };
   queues: { deadLetter: string; claimCheckContainer: string; parkingTable: string };
   apps: Record<string, { baseUrl: string; functionKey: string; masterKey: string; /** Keys scoped to one function each (function name -> key). */ functionKeys?: Record<string, string> }>;
+  /**
+   * The mail catcher (MailDev) the breaker's operator e-mails go to over SMTP: its web UI shows
+   * them (with the signed resume link). Absent in stacks from before issue 19.
+   */
+  mail?: { webUrl: string; smtpHost: string; smtpPort: number; from: string; to: string };
   /** The operations dashboard, when device-status runs. */
   dashboard?: { url: string };
   /** Where the stack keeps its data and logs. */

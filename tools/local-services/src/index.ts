@@ -6,3 +6,4 @@ export * from './cosmos-server';
 export * from './fault-proxy';
 export * from './stack-liveness';
 export * from './maildev';
+export * from './chromium';

@@ -50,5 +50,13 @@ export function stackAppSettings(input: StackSettingsInput): Record<string, stri
     settings['BREAKER_STATUS_KEY'] = input.breakerStatusKey;
   }
   if (input.webhookUrl) settings['BREAKER_WEBHOOK_URL'] = input.webhookUrl;
+  if (d.mail) {
+    // Operator e-mail over SMTP to the stack's MailDev (in Azure: ACS Email with the managed identity).
+    settings['BREAKER_EMAIL_TRANSPORT'] = 'smtp';
+    settings['SMTP_HOST'] = d.mail.smtpHost;
+    settings['SMTP_PORT'] = String(d.mail.smtpPort);
+    settings['BREAKER_EMAIL_FROM'] = d.mail.from;
+    settings['BREAKER_EMAIL_TO'] = d.mail.to;
+  }
   return settings;
 }

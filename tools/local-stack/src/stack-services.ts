@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
-import { startAzurite, startCosmosServer, startFaultProxy, type AzuriteInstance, type CosmosServerInstance, type FaultProxy } from '@telemetry/local-services';
+import { startAzurite, startCosmosServer, startFaultProxy, startMailDev, type AzuriteInstance, type CosmosServerInstance, type FaultProxy, type MailDevInstance } from '@telemetry/local-services';
 import { stopAll } from './stop-all';
 
 export interface StackServicesOptions {
@@ -12,9 +12,13 @@ export interface StackServicesOptions {
   consumerGroup?: string;
   partitions?: number;
   echo?: boolean;
-  /** Called as each service becomes ready (start-up progress). */
-  onReady?: (step: string) => void;
+  /** Called as each service becomes ready (start-up progress), with its URL when a person opens it. */
+  onReady?: (step: string, url?: string) => void;
 }
+
+/** Who the breaker's e-mails come from and go to on the local stack (MailDev accepts any address). */
+export const STACK_MAIL_FROM = 'breaker@telemetry.local';
+export const STACK_MAIL_TO = 'operators@telemetry.local';
 
 /** The emulator's authorization rule in the dev stack (the service's default rule name). */
 export const STACK_SAS_KEY_NAME = 'RootManageSharedAccessKey';
@@ -31,6 +35,8 @@ export interface StackServices {
   /** Apps reach Cosmos through this proxy, so outages and throttling can be injected. */
   cosmosProxy: FaultProxy;
   emulator: SpawnedEmulator;
+  /** MailDev: the breaker's operator e-mails arrive here over SMTP (the local stand-in for ACS Email). */
+  mail: MailDevInstance;
   /**
    * The apps' Event Hubs connection string: a Listen-only rule (the apps only consume and read
    * partition properties; in Azure their identities hold Data Receiver). The descriptor's connection
@@ -51,7 +57,7 @@ export async function startStackServices(options: StackServicesOptions): Promise
   const cleanup: (() => Promise<unknown>)[] = [];
   const listenRule = { keyName: STACK_LISTEN_KEY_NAME, key: randomBytes(32).toString('base64'), rights: ['Listen' as const] };
   try {
-    const ready = <T>(step: string, starting: Promise<T>): Promise<T> => starting.then((value) => (options.onReady?.(step), value));
+    const ready = <T>(step: string, starting: Promise<T>, url?: (value: T) => string): Promise<T> => starting.then((value) => (options.onReady?.(step, url?.(value)), value));
     const started = await Promise.allSettled([
       // A storage key of the stack's own: the published Azurite key would let any local user read
       // and change the dead letters, the breaker's task hub and checkpoints.
@@ -67,11 +73,13 @@ export async function startStackServices(options: StackServicesOptions): Promise
         sasRules: [listenRule],
         echo: options.echo,
       })),
+      // The operators' inbox: SMTP and its web UI, each on a free loopback port; mails kept under dataDir.
+      ready('MailDev', startMailDev({ echo: options.echo, mailDirectory: path.join(options.dataDir, 'mail') }), (m) => m.webUrl),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [azurite, cosmos, emulator] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AzuriteInstance, CosmosServerInstance, SpawnedEmulator];
+    const [azurite, cosmos, emulator, mail] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AzuriteInstance, CosmosServerInstance, SpawnedEmulator, MailDevInstance];
     const cosmosProxy = await startFaultProxy(cosmos.endpoint);
     cleanup.push(() => cosmosProxy.close());
     const base: StackBase = {
@@ -79,13 +87,14 @@ export async function startStackServices(options: StackServicesOptions): Promise
       storage: { connectionString: azurite.connectionString },
       cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: RESOURCE_NAMES.cosmosDatabase, container: RESOURCE_NAMES.cosmosContainer },
       queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
+      mail: { webUrl: mail.webUrl, smtpHost: mail.smtpHost, smtpPort: mail.smtpPort, from: STACK_MAIL_FROM, to: STACK_MAIL_TO },
       dataDir: options.dataDir,
       startedAt: new Date().toISOString(),
     };
     const appEventHubConnection = base.eventHubs.connectionString
       .replace(/SharedAccessKeyName=[^;]*/, `SharedAccessKeyName=${listenRule.keyName}`)
       .replace(/SharedAccessKey=[^;]*/, `SharedAccessKey=${listenRule.key}`);
-    return { base, azurite, cosmos, cosmosProxy, emulator, appEventHubConnection, stop: () => stopAll(cleanup) };
+    return { base, azurite, cosmos, cosmosProxy, emulator, mail, appEventHubConnection, stop: () => stopAll(cleanup) };
   } catch (error) {
     await stopAll(cleanup);
     throw error;

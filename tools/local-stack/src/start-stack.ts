@@ -62,6 +62,8 @@ export interface LocalStack {
   /** The Cosmos server itself (tests read it directly while the proxy is down). */
   cosmos: CosmosServerInstance;
   emulator: SpawnedEmulator;
+  /** The mail catcher's web UI (MailDev): the breaker's operator e-mails. */
+  mailUrl: string;
   /** Bodies the operator webhook sink received, in order (the breaker's notices). */
   notifications: unknown[];
   /** The operations dashboard (same-origin proxy to device-status), when served. */
@@ -78,7 +80,7 @@ export interface LocalStack {
 
 /**
  * Starts the whole local stack on free loopback ports from its steps: services (Azurite, the
- * Cosmos server behind a fault proxy, the Event Hubs emulator), provisioning, the apps' bundles,
+ * Cosmos server behind a fault proxy, the Event Hubs emulator, MailDev), provisioning, the apps' bundles,
  * an operator webhook sink, one local host per app, and the dashboard when device-status runs.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
@@ -92,7 +94,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       .then((built) => (progress({ name: `app bundles (${apps.length})`, kind: 'build' }), built));
     const servicesStarting = startStackServices({
       dataDir: options.dataDir, hubName: options.hubName, consumerGroup: options.consumerGroup, partitions: options.partitions,
-      onReady: (name) => progress({ name, kind: 'service' }),
+      onReady: (name, url) => progress({ name, kind: 'service', ...(url ? { url } : {}) }),
     });
     const [built, services] = await Promise.allSettled([building, servicesStarting]);
     if (services.status === 'fulfilled') cleanup.push(() => services.value.stop());
@@ -143,7 +145,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     if (options.descriptorFile) writeSecretFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n');
     return {
-      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, notifications: webhook.received, dashboardUrl, inspectPorts,
+      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, mailUrl: services.value.mail.webUrl, notifications: webhook.received, dashboardUrl, inspectPorts,
       startHost: (app) => appHosts.startHost(app),
       restartHost: (app) => appHosts.restartHost(app),
       stop: () => stopAll(cleanup),
