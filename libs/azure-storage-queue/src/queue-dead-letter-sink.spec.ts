@@ -1,5 +1,5 @@
 import { PipelineError } from '@telemetry/core';
-import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { startAzurite, startFaultProxy, type AzuriteInstance } from '@telemetry/local-services';
 import { buildDeadLetter } from '@telemetry/dead-letter';
 import { decodeDeadLetter, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter, type SourceEvent } from '@telemetry/contracts';
 import { ensureDeadLetterResources } from '@telemetry/provisioning';
@@ -123,5 +123,24 @@ describe('QueueDeadLetterSink on Azurite', () => {
     const sink = new QueueDeadLetterSink(queues.getQueueClient('x'), blobs.getContainerClient('y'), { retry });
     const letter = buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'bad'), event: event(Buffer.from('{}')), attempts: 0, app: 'ingestion' });
     await expect(sink.send([letter])).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
+  });
+
+  it('a write the network swallows ends in its call timeout (DEAD_LETTER_UNAVAILABLE), and writes work once it answers again', async () => {
+    await setup('dl-blackhole');
+    const proxy = await startFaultProxy(`http://127.0.0.1:${azurite.queuePort}`);
+    try {
+      const { queues, blobs } = connectStorage({ connectionString: azurite.connectionString.replace(`:${azurite.queuePort}/`, `:${proxy.port}/`) });
+      const sink = new QueueDeadLetterSink(queues.getQueueClient('dl-blackhole'), blobs.getContainerClient('dl-blackhole-bodies'), { retry, callTimeoutMs: 500 });
+      const letter = buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'bad'), event: event(Buffer.from('{}')), attempts: 0, app: 'ingestion' });
+      proxy.setMode({ kind: 'blackhole' });
+      await expect(sink.send([letter])).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
+      // Both attempts reached the black hole and were given up by the client.
+      expect(proxy.requests().filter((r) => r.held && r.method === 'POST')).toHaveLength(retry.maxAttempts);
+      proxy.setMode({ kind: 'pass' });
+      await sink.send([letter]);
+      expect((await queues.getQueueClient('dl-blackhole').getProperties()).approximateMessagesCount).toBe(1);
+    } finally {
+      await proxy.close();
+    }
   });
 });
