@@ -14,6 +14,8 @@ export const IOT_HUB_DEVICE_ID_RULE = "deviceId must be 1-128 chars of [A-Za-z0-
  * so decoding is unambiguous: the mapping is injective (no two ids share a document) and reversible.
  */
 const KEPT = /[A-Za-z0-9._:-]/;
+/** Ids made only of kept characters, not ending with `.`: their own document id. */
+const KEPT_ID = /^[A-Za-z0-9._:-]*[A-Za-z0-9_:-]$/;
 const ESCAPE = '~';
 const hex = (byte: number): string => byte.toString(16).toUpperCase().padStart(2, '0');
 
@@ -24,6 +26,8 @@ const hex = (byte: number): string => byte.toString(16).toUpperCase().padStart(2
  * 128 characters maps to at most 384, far below Cosmos' 1,023-byte limit.
  */
 export function documentIdOf(deviceId: string): string {
+  // Every body-mode id (and most IoT Hub ids): itself, without the per-byte walk.
+  if (KEPT_ID.test(deviceId)) return deviceId;
   let out = '';
   const bytes = Buffer.from(deviceId, 'utf8');
   for (let i = 0; i < bytes.length; i++) {

@@ -58,8 +58,13 @@ export interface AuthenticatedDevice {
 
 const text = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
+/** An ISO 8601 UTC instant as Json.NET writes a DateTime (up to 7 fractional digits). */
+const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,7})?Z$/;
+
 function isoTime(v: unknown): string | null {
-  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : typeof v === 'string' ? Date.parse(v) : NaN;
+  // The host's JSON date string is kept as delivered (re-formatting costs microseconds per event).
+  if (typeof v === 'string') return ISO_INSTANT.test(v) ? v : Number.isFinite(Date.parse(v)) ? new Date(Date.parse(v)).toISOString() : null;
+  const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : NaN;
   return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
 }
 
