@@ -63,7 +63,7 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     await send(connection, 'meta', raw.map((body, i) => ({ body, properties: { DeviceId: 'd1', n: i } })), '1');
     await send(connection, 'single-hub', [{ body: { temperature: 21.5 }, properties: { Kind: 'json' } }], '0');
 
-    await waitUntil(() => ingests(records).flatMap((r) => r.bodies).length >= 3, { timeoutMs: 60_000, description: 'meta batch' });
+    await waitUntil(() => ingests(records).flatMap((r) => r.bodies).length >= 3, { timeoutMs: 150_000, description: 'meta batch' });
     const batches = ingests(records);
     const bodies = batches.flatMap((r) => r.bodies).map((b) => Buffer.from(b, 'base64'));
     expect(bodies).toEqual(raw); // raw bytes, untouched (dataType binary)
@@ -84,7 +84,7 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
 
     const singles = (): { fn: string; message: unknown; metadata: Record<string, unknown> }[] =>
       readRecords<{ fn: string; message: unknown; metadata: Record<string, unknown> }>(records).filter((r) => r.fn === 'single');
-    await waitUntil(() => singles().length > 0, { timeoutMs: 60_000, description: 'single event' });
+    await waitUntil(() => singles().length > 0, { timeoutMs: 150_000, description: 'single event' });
     const [single] = singles();
     expect(single!.message).toEqual({ temperature: 21.5 });
     expect(single!.metadata).toMatchObject({ partitionContext: { eventHubName: 'single-hub', partitionId: '0' }, sequenceNumber: expect.any(Number), properties: { kind: 'json' } });
@@ -92,7 +92,7 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
 
     const lastSequence = batches.at(-1)!.metadata.sequenceNumberArray.at(-1);
     await waitUntil(async () => (await checkpoints(azurite.connectionString, m.partitionContext.fullyQualifiedNamespace, 'meta'))['1'] === lastSequence, {
-      timeoutMs: 60_000,
+      timeoutMs: 150_000,
       description: 'checkpoint at the last event of the batch',
     });
     const metrics = (await h.admin.metrics())['ingest']!;
@@ -106,13 +106,13 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     const journalDir = path.join(path.dirname(records), 'journal');
     const h = await host(records, { HUB_NAME: 'retry', SINGLE_HUB: 'unused', FAIL_FIRST: '2', RETRY_COUNT: '3', [DELIVERY_LOG_SETTING]: journalDir });
     await send(connection, 'retry', ['a', 'b', 'c'].map((body) => ({ body: Buffer.from(body) })), '0');
-    await waitUntil(() => ingests(records).length >= 3, { timeoutMs: 60_000, description: '3 attempts' });
+    await waitUntil(() => ingests(records).length >= 3, { timeoutMs: 150_000, description: '3 attempts' });
     const runs = ingests(records);
     expect(runs.map((r) => r.bodies.map(text))).toEqual([['a', 'b', 'c'], ['a', 'b', 'c'], ['a', 'b', 'c']]);
     expect(runs.map((r) => r.retryContext)).toEqual([0, 1, 2].map((retryCount) => expect.objectContaining({ retryCount, maxRetryCount: 3 })));
     expect(runs[1]!.retryContext).toMatchObject({ exception: { message: 'failing invocation 1 of 2' } });
     const last = runs[0]!.metadata.sequenceNumberArray.at(-1);
-    await waitUntil(async () => (await checkpoints(azurite.connectionString, runs[0]!.metadata.partitionContext.fullyQualifiedNamespace, 'retry'))['0'] === last, { timeoutMs: 60_000, description: 'checkpoint after retries' });
+    await waitUntil(async () => (await checkpoints(azurite.connectionString, runs[0]!.metadata.partitionContext.fullyQualifiedNamespace, 'retry'))['0'] === last, { timeoutMs: 150_000, description: 'checkpoint after retries' });
     expect((await h.admin.metrics())['ingest']).toMatchObject({ invocations: 3, failures: 2, successes: 1, retries: 2, eventsProcessed: 3 });
     // One journal file for this host; every invocation (each retry) is a `start` with the batch's (partition, sequence numbers).
     const files = readdirSync(journalDir);
@@ -129,12 +129,12 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     const records = recordFile('eh-noretry');
     await host(records, { HUB_NAME: 'noretry', SINGLE_HUB: 'unused', FAIL_FIRST: '1' });
     await send(connection, 'noretry', [{ body: Buffer.from('x1') }, { body: Buffer.from('x2') }], '0');
-    await waitUntil(() => ingests(records).length >= 1, { timeoutMs: 60_000, description: 'failed batch' });
+    await waitUntil(() => ingests(records).length >= 1, { timeoutMs: 150_000, description: 'failed batch' });
     const [failed] = ingests(records);
     const fqns = failed!.metadata.partitionContext.fullyQualifiedNamespace;
-    await waitUntil(async () => (await checkpoints(azurite.connectionString, fqns, 'noretry'))['0'] === failed!.metadata.sequenceNumberArray.at(-1), { timeoutMs: 60_000, description: 'checkpoint after failure' });
+    await waitUntil(async () => (await checkpoints(azurite.connectionString, fqns, 'noretry'))['0'] === failed!.metadata.sequenceNumberArray.at(-1), { timeoutMs: 150_000, description: 'checkpoint after failure' });
     await send(connection, 'noretry', [{ body: Buffer.from('x3') }], '0');
-    await waitUntil(() => processedTexts(records).includes('x3'), { timeoutMs: 60_000, description: 'x3' });
+    await waitUntil(() => processedTexts(records).includes('x3'), { timeoutMs: 150_000, description: 'x3' });
     expect(processedTexts(records)).toEqual(['x1', 'x2', 'x3']);
   });
 
@@ -144,17 +144,17 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     const h = await host(records, settings);
     const batch = (prefix: string): { body: Buffer }[] => Array.from({ length: 10 }, (_, i) => ({ body: Buffer.from(`${prefix}-${i}`) }));
     await Promise.all([send(connection, 'pause', batch('p0a'), '0'), send(connection, 'pause', batch('p1a'), '1')]);
-    await waitUntil(() => processedTexts(records).length === 20, { timeoutMs: 60_000, description: 'first 20' });
+    await waitUntil(() => processedTexts(records).length === 20, { timeoutMs: 150_000, description: 'first 20' });
     expect((await h.admin.pause('ingest')).paused).toBe(true);
     await Promise.all([send(connection, 'pause', batch('p0b'), '0'), send(connection, 'pause', batch('p1b'), '1')]);
     expect(processedTexts(records)).toHaveLength(20);
     expect((await h.admin.listFunctions()).find((f) => f.name === 'ingest')).toMatchObject({ state: 'paused', paused: true });
     await h.admin.resume('ingest');
-    await waitUntil(() => processedTexts(records).length >= 40, { timeoutMs: 60_000, description: 'all 40 after resume' });
+    await waitUntil(() => processedTexts(records).length >= 40, { timeoutMs: 150_000, description: 'all 40 after resume' });
     await h.stop(); // SIGTERM: graceful, checkpoints kept
     const again = await host(records, settings);
     await send(connection, 'pause', [{ body: Buffer.from('after-restart') }], '0');
-    await waitUntil(() => processedTexts(records).includes('after-restart'), { timeoutMs: 60_000, description: 'event after restart' });
+    await waitUntil(() => processedTexts(records).includes('after-restart'), { timeoutMs: 150_000, description: 'event after restart' });
     const all = processedTexts(records);
     expect(new Set(all).size).toBe(all.length);
     expect(all).toHaveLength(41);
@@ -175,7 +175,7 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
       return list.length === 4 && owners.size === 2 && [...owners.values()].every((n) => n === 2);
     }, { timeoutMs: 120_000, intervalMs: 250, description: 'two owners with two partitions each' });
     await Promise.all(['0', '1', '2', '3'].map((p) => send(connection, 'shared', Array.from({ length: 5 }, (_, i) => ({ body: Buffer.from(`s${p}-${i}`) })), p)));
-    await waitUntil(() => new Set(processedTexts(records)).size === 20, { timeoutMs: 60_000, description: 'all 20 shared events' });
+    await waitUntil(() => new Set(processedTexts(records)).size === 20, { timeoutMs: 150_000, description: 'all 20 shared events' });
     const pids = new Set(ingests(records).map((r) => r.pid));
     expect(pids).toEqual(new Set([a.pid, b.pid]));
   });
