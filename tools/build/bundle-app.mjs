@@ -55,7 +55,7 @@ const zodEnglishOnly = {
 
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-await build({
+const result = await build({
   entryPoints: [path.join(src, 'src', 'main.ts')],
   outfile: path.join(out, 'main.js'),
   bundle: true,
@@ -75,11 +75,15 @@ await build({
   banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   alias,
   logLevel: 'warning',
+  // What each input contributes (bytes in the output), kept beside the map in dist/maps/<app>/meta.json
+  // (esbuild's analyzeMetafile or https://esbuild.github.io/analyze/ explain it).
+  metafile: !local,
 });
 if (!local) {
   await rm(mapsDir, { recursive: true, force: true });
   await mkdir(mapsDir, { recursive: true });
   await rename(path.join(out, 'main.js.map'), path.join(mapsDir, 'main.js.map'));
+  await writeFile(path.join(mapsDir, 'meta.json'), JSON.stringify(result.metafile));
 }
 await copyFile(path.join(src, 'host.json'), path.join(out, 'host.json'));
 if (existsSync(path.join(src, 'local.settings.example.json'))) {

@@ -69,6 +69,8 @@ export async function startLoopbackArmServer(sites: Record<string, Record<string
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(json === undefined ? '' : JSON.stringify(json));
       };
+      // ARM refuses a body it cannot read as JSON (415 UnsupportedMediaType).
+      if (text && !/^application\/json\b/.test(req.headers['content-type'] ?? '')) return reply(415, { error: { code: 'UnsupportedMediaType', message: 'content-type must be application/json' } });
       if (failure) return reply(failure.status, { error: { code: failure.code, message: `loopback ARM failing on purpose (${failure.status})` } });
       const match = SITE.exec(url.pathname);
       const site = match ? `${match[2]}/${match[3]}` : '';
