@@ -301,6 +301,8 @@ var shared = {
     hubName: names.eventHub
     ingestionConsumerGroup: names.ingestionConsumerGroup
     partitionCount: eventHubPartitionCount
+    // The hub's retention (event-hubs.bicep messageRetentionInDays): device-status counts time to data loss down from it.
+    retentionHours: eventHubRetentionDays * 24
   }
   cosmos: {
     endpoint: cosmos.outputs.endpoint

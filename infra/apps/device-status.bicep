@@ -24,6 +24,8 @@ var appSettings = {
   EventHubConnection__clientId: identity.clientId
   EventHubName: shared.eventHubs.hubName
   EventHubConsumerGroup: shared.eventHubs.ingestionConsumerGroup
+  // Time to data loss counts down from the hub's retention (main.bicep eventHubRetentionDays x 24)
+  EVENT_HUB_RETENTION_HOURS: string(shared.eventHubs.retentionHours)
   IngestionCheckpointStorage__blobServiceUri: shared.ingestionCheckpoints.blobEndpoint
   IngestionCheckpointStorage__credential: 'managedidentity'
   IngestionCheckpointStorage__clientId: identity.clientId

@@ -24,6 +24,12 @@ export const deviceStatusSettingsSchema = z.object({
   /** The ingestion trigger's consumer group (the same setting the ingestion app binds), whose checkpoints give the lag. */
   EventHubConsumerGroup: z.string().min(1).default('$Default'),
   /**
+   * The hub's retention in hours (infra: messageRetentionInDays x 24), what time to data loss counts
+   * down from; the SDK does not report it. Unset = 24. Read where the lag source is built
+   * (libs/azure-event-hubs eventHubLagFromSettings); declared here so infra and examples must set it.
+   */
+  EVENT_HUB_RETENTION_HOURS: optionalSetting(z.coerce.number().positive()),
+  /**
    * The reprocessor's parking table (same setting and default as the reprocessor), on
    * ParkedStorage else DeadLetterStorage. A table that does not exist counts as 0 parked.
    */

@@ -89,6 +89,20 @@ export function evaluate(node: Node, scope: Scope): Value {
         if (typeof left === 'object' || typeof right === 'object') return UNKNOWN;
         return (left === right) === (operator === '==');
       }
+      if (typeof left === 'number' && typeof right === 'number') {
+        // Bicep's int arithmetic: `/` and `%` truncate (64-bit integers).
+        switch (operator) {
+          case '+': return left + right;
+          case '-': return left - right;
+          case '*': return left * right;
+          case '/': return right === 0 ? UNKNOWN : Math.trunc(left / right);
+          case '%': return right === 0 ? UNKNOWN : left % right;
+          case '<': return left < right;
+          case '<=': return left <= right;
+          case '>': return left > right;
+          case '>=': return left >= right;
+        }
+      }
       return UNKNOWN;
     }
     default: return UNKNOWN;
@@ -102,6 +116,9 @@ function call(node: Node, scope: Scope): Value {
   switch (name) {
     case 'concat': return args.every(Array.isArray) ? (args as Value[][]).flat() : args.every((a) => typeof a === 'string') ? args.join('') : UNKNOWN;
     case 'union': return args.every(isRecord) ? Object.assign({}, ...args) : UNKNOWN;
+    case 'min': return args.length > 0 && args.every((a) => typeof a === 'number') ? Math.min(...(args as number[])) : UNKNOWN;
+    case 'max': return args.length > 0 && args.every((a) => typeof a === 'number') ? Math.max(...(args as number[])) : UNKNOWN;
+    case 'string': return typeof args[0] === 'number' || typeof args[0] === 'boolean' ? String(args[0]) : typeof args[0] === 'string' ? args[0] : UNKNOWN;
     case 'toLower': return typeof args[0] === 'string' ? args[0].toLowerCase() : UNKNOWN;
     case 'toUpper': return typeof args[0] === 'string' ? args[0].toUpperCase() : UNKNOWN;
     case 'empty': {
