@@ -2,6 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import type { DeadLetter, StackDescriptor } from '@telemetry/contracts';
 import { parkedDeadLetters, queueDeadLetters, reconcile, type Reconciliation } from '@telemetry/local-stack';
 import type { SentEvent } from '@telemetry/simulator';
+import { applyClockRule } from './clock-rule';
 
 export interface AuditOptions {
   /**
@@ -9,6 +10,8 @@ export interface AuditOptions {
    * table (the apps' `DeadLetterStorage`), when it is not the stack's main storage account.
    */
   deadLetterStorage?: string;
+  /** The apps' MAX_CLOCK_SKEW_SECONDS: the model refuses what the product's clock rule refuses (default 300). */
+  maxClockSkewSeconds?: number;
 }
 
 /** One event the audit could not account for. */
@@ -45,6 +48,8 @@ export interface AuditReport {
   parkedByCode: Record<string, number>;
   /** Dead letters whose issue code is not the one the sent event expected (first 20). */
   unexpectedCodes: { index: number; expected: string; got: string }[];
+  /** The clock rule in the model: events it expects dead-lettered EVENT_CLOCK_SKEW, and those too close to the threshold to tell. */
+  clockRule?: { refused: number; ambiguous: number };
   ok: boolean;
 }
 
@@ -58,9 +63,12 @@ const countByCode = (letters: DeadLetter[]): Record<string, number> => {
  * Accounts for every event sent, from what the stores hold: device documents (Cosmos), dead
  * letters resting in the queue and its poison queue, and parked letters. Built on the local
  * stack's `reconcile` (which also checks each device document against an independent model of
- * the merge rule), splitting its dead letters into queued and parked and listing the lost events.
+ * the merge rule, here with the device-clock rule applied first), splitting its dead letters into queued and parked and listing the lost events.
  */
-export async function auditRun(descriptor: StackDescriptor, sent: SentEvent[], options: AuditOptions = {}): Promise<AuditReport> {
+export async function auditRun(descriptor: StackDescriptor, sentRecord: SentEvent[], options: AuditOptions = {}): Promise<AuditReport> {
+  // The model applies the product's device-clock rule: an event it refuses must be dead-lettered with EVENT_CLOCK_SKEW.
+  const clock = applyClockRule(sentRecord, { maxSkewSeconds: options.maxClockSkewSeconds });
+  const sent = clock.events;
   const letterStore: StackDescriptor = options.deadLetterStorage
     ? { ...descriptor, storage: { connectionString: options.deadLetterStorage } }
     : descriptor;
@@ -87,6 +95,7 @@ export async function auditRun(descriptor: StackDescriptor, sent: SentEvent[], o
     queuedByCode: countByCode(queued),
     parkedByCode: countByCode(parked),
     unexpectedCodes: unexpectedCodes(sent, [...queued, ...parked]),
+    clockRule: { refused: clock.refused, ambiguous: clock.ambiguous.length },
     ok: r.ok,
   };
 }

@@ -5,7 +5,7 @@ import { connectStorage } from '@telemetry/azure-storage-queue';
 import { ensureDeadLetterResources } from '@telemetry/provisioning';
 import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulator';
 import { DELIVERY_LOG_SETTING, type SpawnedHost } from '@telemetry/local-host';
-import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { startAzurite, startFaultProxy, type AzuriteInstance, type FaultMode, type FaultProxy } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 
@@ -29,10 +29,35 @@ const OVERRIDES = {
   'circuit-breaker': { BREAKER_THRESHOLD: '20', BREAKER_WINDOW_SECONDS: '15', BREAKER_MODE: 'manual' },
 };
 
+/** A storage account's services, each behind its own fault proxy (the apps get the proxied connection string). */
+export interface ProxiedStorage {
+  blob: FaultProxy;
+  queue: FaultProxy;
+  table: FaultProxy;
+  /** The account's connection string through the proxies. */
+  connectionString: string;
+}
+
+async function proxyStorage(account: AzuriteInstance): Promise<ProxiedStorage> {
+  const [blob, queue, table] = await Promise.all([account.blobPort, account.queuePort, account.tablePort].map((port) => startFaultProxy(`http://127.0.0.1:${port}`)));
+  const connectionString = account.connectionString
+    .replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, `BlobEndpoint=http://127.0.0.1:${blob!.port}`)
+    .replace(/QueueEndpoint=http:\/\/127\.0\.0\.1:\d+/, `QueueEndpoint=http://127.0.0.1:${queue!.port}`)
+    .replace(/TableEndpoint=http:\/\/127\.0\.0\.1:\d+/, `TableEndpoint=http://127.0.0.1:${table!.port}`);
+  return { blob: blob!, queue: queue!, table: table!, connectionString };
+}
+
+const closeStorageProxies = async (p: ProxiedStorage | undefined): Promise<void> => {
+  if (p) await Promise.all([p.blob, p.queue, p.table].map((x) => x.close().catch(() => undefined)));
+};
+
 /**
  * The local stack as the fault matrix runs it: ingestion and the dead-letter reprocessor (plus the
  * breaker when asked) under the local host, with the dead letters on a second Azurite (the apps'
- * `DeadLetterStorage`) so the dead-letter queue can go down alone, and handles to inject faults.
+ * `DeadLetterStorage`) so the dead-letter queue can go down alone, ingestion's host storage
+ * (`AzureWebJobsStorage`: its checkpoints and partition ownership) on a third, each behind fault
+ * proxies so either account can hang or fail on its own, the breaker's ingestion switch behind a
+ * fault proxy too, and handles to inject faults.
  */
 export class MatrixStack {
   /** Ingestion host instances alive now (the first is the stack's). */
@@ -44,17 +69,34 @@ export class MatrixStack {
     private deadLetters: AzuriteInstance,
     private emulator: SpawnedEmulator,
     private readonly options: MatrixStackOptions,
+    /** The dead-letter account as the apps reach it. */
+    readonly deadLetterProxies: ProxiedStorage,
+    /** Ingestion's host storage (checkpoints, ownership) and its proxies, as ingestion reaches it. */
+    private readonly hostStorage: AzuriteInstance,
+    readonly hostStorageProxies: ProxiedStorage,
+    /** The breaker's ingestion switch (its calls to ingestion's control endpoint), when the breaker runs. */
+    readonly switchProxy: FaultProxy | undefined,
   ) {
     this.ingestion = [stack.hosts.get('ingestion')!];
   }
 
   static async start(options: MatrixStackOptions): Promise<MatrixStack> {
-    const deadLetters = await startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters') });
+    const [deadLetters, hostStorage] = await Promise.all([
+      startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters') }),
+      startAzurite({ location: path.join(options.dataDir, 'azurite-ingestion-host') }),
+    ]);
+    let dlProxies: ProxiedStorage | undefined;
+    let hostProxies: ProxiedStorage | undefined;
+    let switchProxy: FaultProxy | undefined;
     try {
       const { queues, blobs } = connectStorage({ connectionString: deadLetters.connectionString });
       await ensureDeadLetterResources(queues.getQueueClient(RESOURCE_NAMES.deadLetterQueue), blobs.getContainerClient(RESOURCE_NAMES.claimCheckContainer));
+      dlProxies = await proxyStorage(deadLetters);
+      hostProxies = await proxyStorage(hostStorage);
+      // Ingestion's host is only known once the stack runs: the proxy is pointed at it then.
+      switchProxy = options.withBreaker ? await startFaultProxy('http://127.0.0.1:1') : undefined;
       const apps = ['ingestion', 'dead-letter-reprocessor', ...(options.withBreaker ? ['circuit-breaker'] : [])];
-      const dl = { DeadLetterStorage: deadLetters.connectionString };
+      const dl = { DeadLetterStorage: dlProxies.connectionString };
       const stack = await startLocalStack({
         dataDir: options.dataDir,
         apps,
@@ -63,22 +105,33 @@ export class MatrixStack {
         echo: options.echo,
         settingsOverrides: {
           // Every ingestion host process journals its invocations there (exact delivery accounting, DeliveryTracker).
-          ingestion: { ...OVERRIDES.ingestion, ...dl, [DELIVERY_LOG_SETTING]: deliveryLogDir(options.dataDir) },
+          ingestion: { ...OVERRIDES.ingestion, ...dl, AzureWebJobsStorage: hostProxies.connectionString, [DELIVERY_LOG_SETTING]: deliveryLogDir(options.dataDir) },
           'dead-letter-reprocessor': { ...OVERRIDES['dead-letter-reprocessor'], ...dl },
-          'circuit-breaker': OVERRIDES['circuit-breaker'],
+          'circuit-breaker': { ...OVERRIDES['circuit-breaker'], ...(switchProxy ? { INGESTION_SWITCH_URL: `${switchProxy.endpoint}admin/functions` } : {}) },
         },
         // A killed host's partitions move after 5 s instead of the default minute.
         hostJsonExtensions: { ingestion: { eventHubs: { loadBalancingUpdateInterval: '00:00:01', partitionOwnershipExpirationInterval: '00:00:05' } } },
       });
-      return new MatrixStack(stack, deadLetters, stack.emulator, options);
+      switchProxy?.setTarget(stack.hosts.get('ingestion')!.baseUrl);
+      return new MatrixStack(stack, deadLetters, stack.emulator, options, dlProxies, hostStorage, hostProxies, switchProxy);
     } catch (error) {
-      await deadLetters.stop();
+      await Promise.all([closeStorageProxies(dlProxies), closeStorageProxies(hostProxies), switchProxy?.close()]);
+      await Promise.all([deadLetters.stop(), hostStorage.stop()]);
       throw error;
     }
   }
 
+  /**
+   * The stack's descriptor, with `storage` naming ingestion's host storage account (direct, not
+   * through its proxies): checkpoints and ownership, which the drain, lag and owner reads look at.
+   */
   get descriptor(): StackDescriptor {
-    return this.stack.descriptor;
+    return { ...this.stack.descriptor, storage: { connectionString: this.hostStorage.connectionString } };
+  }
+
+  /** Every proxied service of the dead-letter account in one mode (e.g. a blackhole). */
+  setDeadLetterStorageMode(mode: FaultMode): void {
+    for (const p of [this.deadLetterProxies.blob, this.deadLetterProxies.queue, this.deadLetterProxies.table]) p.setMode(mode);
   }
 
   /** Where the ingestion hosts' delivery journals are (see DeliveryTracker). */
@@ -159,7 +212,9 @@ export class MatrixStack {
     await this.stack.stop();
     for (const s of this.extra) await s.stop().catch(() => undefined);
     await this.emulator.stop().catch(() => undefined);
+    await Promise.all([closeStorageProxies(this.deadLetterProxies), closeStorageProxies(this.hostStorageProxies), this.switchProxy?.close()]);
     await this.deadLetters.stop().catch(() => undefined);
+    await this.hostStorage.stop().catch(() => undefined);
   }
 }
 

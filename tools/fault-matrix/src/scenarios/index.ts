@@ -1,5 +1,7 @@
 import type { FaultScenario } from '../fault-scenario';
 import { breakerTrip } from './breaker-trip';
+import { cosmosBlackhole } from './blackhole';
+import { checkpointStoreDown } from './checkpoint-store-down';
 import { cosmosDown, throttleStorm } from './cosmos-down';
 import { deadLetterQueueDown } from './dead-letter-queue-down';
 import { emulatorRestart, rebalance } from './host-faults';
@@ -8,8 +10,10 @@ import { emulatorKilled } from './emulator-sigkill';
 import { soak } from './soak';
 import { hostileInputs } from './hostile-inputs';
 import { outOfOrder } from './out-of-order';
+import { switchFailure } from './switch-failure';
 
 /** The fault matrix, in run order (the breaker's scenario runs on its own stack). */
 export const SCENARIOS: FaultScenario[] = [
-  hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, emulatorKilled, rebalance, soak, breakerTrip,
+  hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, emulatorKilled, rebalance,
+  cosmosBlackhole, checkpointStoreDown, soak, breakerTrip, switchFailure,
 ];
