@@ -32,14 +32,18 @@ export interface Reconciliation {
  */
 export async function readQueue(queue: QueueClient): Promise<string[]> {
   if (!(await queue.exists())) return [];
-  const held: { messageId: string; popReceipt: string; text: string }[] = [];
+  // By message id, with its latest pop receipt (needed to make it visible again).
+  const held = new Map<string, { popReceipt: string; text: string }>();
   for (;;) {
     const { receivedMessageItems } = await queue.receiveMessages({ numberOfMessages: 32, visibilityTimeout: 60 });
     if (receivedMessageItems.length === 0) break;
-    held.push(...receivedMessageItems.map((m) => ({ messageId: m.messageId, popReceipt: m.popReceipt, text: m.messageText })));
+    // A message seen again became visible while the queue was read (a long read on a loaded machine): all were read.
+    const again = receivedMessageItems.some((m) => held.has(m.messageId));
+    for (const m of receivedMessageItems) held.set(m.messageId, { popReceipt: m.popReceipt, text: m.messageText });
+    if (again) break;
   }
-  await Promise.all(held.map((m) => queue.updateMessage(m.messageId, m.popReceipt, undefined, 0).catch(() => undefined)));
-  return held.map((m) => m.text);
+  await Promise.all([...held].map(([id, m]) => queue.updateMessage(id, m.popReceipt, undefined, 0).catch(() => undefined)));
+  return [...held.values()].map((m) => m.text);
 }
 
 export type DeadLetterSource = () => Promise<DeadLetter[]>;
