@@ -2,6 +2,7 @@ import type { FaultScenario } from '../fault-scenario';
 import { breakerTrip } from './breaker-trip';
 import { cosmosBlackhole } from './blackhole';
 import { checkpointStoreDown } from './checkpoint-store-down';
+import { clockSkew } from './clock-skew';
 import { cosmosDown, throttleStorm } from './cosmos-down';
 import { deadLetterQueueDown } from './dead-letter-queue-down';
 import { emulatorRestart, rebalance } from './host-faults';
@@ -15,5 +16,5 @@ import { switchFailure } from './switch-failure';
 /** The fault matrix, in run order (the breaker's scenario runs on its own stack). */
 export const SCENARIOS: FaultScenario[] = [
   hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, emulatorKilled, rebalance,
-  cosmosBlackhole, checkpointStoreDown, soak, breakerTrip, switchFailure,
+  cosmosBlackhole, checkpointStoreDown, clockSkew, soak, breakerTrip, switchFailure,
 ];
