@@ -78,7 +78,7 @@ export class QueueDriver extends PausableDriver {
       }
       let received: Awaited<ReturnType<QueueClient['receiveMessages']>>['receivedMessageItems'] = [];
       try {
-        received = (await queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: signal })).receivedMessageItems;
+        received = (await withTimeout(RECEIVE_TIMEOUT_MS, (poll) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: poll }), signal)).receivedMessageItems;
       } catch (thrown) {
         if (signal.aborted) break;
         const error = toError(thrown) as Error & { statusCode?: number };
@@ -100,5 +100,32 @@ export class QueueDriver extends PausableDriver {
         void task.finally(() => this.inFlight.delete(task));
       }
     }
+  }
+}
+
+/**
+ * One poll's cap (ms). The storage client's own try timeout does not end a request the network
+ * swallowed (@azure/storage-queue 12.32 behind a black hole): without a cap the trigger stopped
+ * polling for good.
+ */
+const RECEIVE_TIMEOUT_MS = 30_000;
+
+/** Runs `fn` with a signal that aborts on `outer` or after `ms`; rejects at the deadline even if `fn` ignores the signal. */
+async function withTimeout<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>, outer: AbortSignal): Promise<T> {
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  outer.addEventListener('abort', abort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new Error(`queue poll exceeded ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([fn(controller.signal), deadline]);
+  } finally {
+    clearTimeout(timer);
+    outer.removeEventListener('abort', abort);
   }
 }
