@@ -1,3 +1,4 @@
+import { STORAGE_CALL_TIMEOUT_MS, withTimeout } from './with-timeout';
 import { availableParallelism } from 'node:os';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { parseTimeSpan } from '../../config/timespan';
@@ -78,7 +79,7 @@ export class QueueDriver extends PausableDriver {
       }
       let received: Awaited<ReturnType<QueueClient['receiveMessages']>>['receivedMessageItems'] = [];
       try {
-        received = (await withTimeout(RECEIVE_TIMEOUT_MS, (poll) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: poll }), signal)).receivedMessageItems;
+        received = (await withTimeout(STORAGE_CALL_TIMEOUT_MS, (poll) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: poll }), signal)).receivedMessageItems;
       } catch (thrown) {
         if (signal.aborted) break;
         const error = toError(thrown) as Error & { statusCode?: number };
@@ -103,29 +104,3 @@ export class QueueDriver extends PausableDriver {
   }
 }
 
-/**
- * One poll's cap (ms). The storage client's own try timeout does not end a request the network
- * swallowed (@azure/storage-queue 12.32 behind a black hole): without a cap the trigger stopped
- * polling for good.
- */
-const RECEIVE_TIMEOUT_MS = 30_000;
-
-/** Runs `fn` with a signal that aborts on `outer` or after `ms`; rejects at the deadline even if `fn` ignores the signal. */
-async function withTimeout<T>(ms: number, fn: (signal: AbortSignal) => Promise<T>, outer: AbortSignal): Promise<T> {
-  const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  outer.addEventListener('abort', abort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`queue poll exceeded ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([fn(controller.signal), deadline]);
-  } finally {
-    clearTimeout(timer);
-    outer.removeEventListener('abort', abort);
-  }
-}

@@ -1,3 +1,4 @@
+import { STORAGE_CALL_TIMEOUT_MS, withTimeout } from './with-timeout';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueuesHostOptions } from '../../config/host-json';
 import { toError } from '../../errors';
@@ -33,8 +34,7 @@ export class QueueMessageProcessor {
     }
     let popReceipt = message.popReceipt;
     const renew = setInterval(() => {
-      queue
-        .updateMessage(message.messageId, popReceipt, undefined, this.o.leaseSeconds)
+      void withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, this.o.leaseSeconds, { abortSignal }))
         .then((r) => void (popReceipt = r.popReceipt ?? popReceipt))
         .catch((e: unknown) => logger.log({ level: 'warning', message: 'queue message lease renewal failed', fields: { ...fields, error: toError(e).message } }));
     }, (this.o.leaseSeconds * 1000) / 2);
@@ -51,12 +51,12 @@ export class QueueMessageProcessor {
       clearInterval(renew);
     }
     if (ok) {
-      await queue.deleteMessage(message.messageId, popReceipt);
+      await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.deleteMessage(message.messageId, popReceipt, { abortSignal }));
     } else if (message.dequeueCount >= options.maxDequeueCount) {
       await this.poison({ ...message, popReceipt }, fields);
     } else {
       // Visible again after host.json visibilityTimeout; dequeueCount grows on the next receive.
-      await queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(this.o.visibilityTimeoutMs / 1000));
+      await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(this.o.visibilityTimeoutMs / 1000), { abortSignal }));
     }
   }
 
@@ -66,8 +66,8 @@ export class QueueMessageProcessor {
       await poisonQueue.createIfNotExists();
       this.poisonCreated = true;
     }
-    await poisonQueue.sendMessage(message.messageText);
-    await queue.deleteMessage(message.messageId, message.popReceipt);
+    await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => poisonQueue.sendMessage(message.messageText, { abortSignal }));
+    await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.deleteMessage(message.messageId, message.popReceipt, { abortSignal }));
     logger.log({ level: 'warning', message: 'queue message moved to poison queue', fields: { ...fields, poisonQueue: poisonQueue.name } });
   }
 }
