@@ -72,6 +72,8 @@ export interface LocalStack {
   inspectPorts: Map<string, number>;
   /** Starts another host process for an app (e.g. a second ingestion instance). */
   startHost(app: string): Promise<SpawnedHost>;
+  /** The app settings an app's hosts run with (whether or not this stack runs the app). */
+  settingsOf(app: string): Record<string, string>;
   /** Stops an app's host and starts it again on the same port and settings; `hosts` then holds the new one. */
   restartHost(app: string): Promise<SpawnedHost>;
   /** Stops everything the stack started: hosts first, then the services. */
@@ -148,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, mailUrl: services.value.mail.webUrl, notifications: webhook.received, dashboardUrl, inspectPorts,
       startHost: (app) => appHosts.startHost(app),
       restartHost: (app) => appHosts.restartHost(app),
+      settingsOf: (app) => appHosts.settingsOf(app),
       stop: () => stopAll(cleanup),
     };
   } catch (error) {
