@@ -1,0 +1,106 @@
+/**
+ * The matrix at CI size: the same scenarios as `npm run test:faults`, fewer events, shorter outages.
+ * The scenarios are split over a few spec files, each with its own stack, so jest runs them side
+ * by side (most of a scenario's time is waiting out its fault, not CPU); together the files cover
+ * every scenario (fault-matrix.spec.ts checks that).
+ */
+import { execFile } from 'node:child_process';
+import { appendFile, copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { AuditReport } from './audit';
+import { MatrixStack } from './matrix-stack';
+import { runFaultScenario, type MatrixOptions, type ScenarioResult } from './run-matrix';
+import { SCENARIOS } from './scenarios';
+
+/**
+ * The CI-size groups, one spec file and one stack each: fault-matrix.spec.ts (core, and the check
+ * that the groups cover every scenario), fault-matrix-network.spec.ts, fault-matrix-breaker.spec.ts.
+ */
+export const CI_GROUPS = {
+  core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down', 'host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
+  network: ['cosmos-blackhole', 'checkpoint-store-down', 'clock-skew', 'soak'],
+  breaker: ['breaker-trip', 'switch-failure'],
+} as const;
+
+const SIZE = 2_000;
+// Bounds are generous (CI shares a loaded 2-core machine); a passing run takes a fraction of them.
+// The soak at CI size: 2 minutes at 100 events/s; its RSS slope and p99 are reported, not asserted.
+const options: Omit<MatrixOptions, 'scenarios'> = {
+  size: SIZE, outageMs: 6_000, loadSeconds: 8, dataDir: '', drainTimeoutMs: 300_000, log: (m) => console.info(m),
+  soak: { seconds: 120, eventsPerSecond: 100, assertTrends: false },
+};
+const STACK_TIMEOUT = 300_000;
+const SCENARIO_TIMEOUT = 600_000;
+
+function expectAccounted(result: ScenarioResult): void {
+  // Everything sent is accounted for, every device equals the model, and the scenario's own expectations hold.
+  expect({ id: result.id, lost: result.lost, lostEvents: result.audit.lostEvents.slice(0, 5), devicesMismatched: result.audit.devicesMismatched.slice(0, 5), failures: result.failures })
+    .toEqual({ id: result.id, lost: 0, lostEvents: [], devicesMismatched: [], failures: [] });
+  expect(result.applied + result.superseded + result.deadLettered + result.parked).toBe(result.sent);
+  expect(result.sent).toBeGreaterThanOrEqual(SIZE);
+}
+
+/** Runs these scenarios (ids, in this order) on one stack at CI size, as one describe block. */
+export function describeMatrixAtCiSize(title: string, ids: readonly string[], { breaker = false, withAuditCheck = false }: { breaker?: boolean; withAuditCheck?: boolean } = {}): void {
+  describe(`fault matrix at CI size (${title})`, () => {
+
+    let matrix: MatrixStack | undefined;
+    let dataDir: string;
+    const scenarios = SCENARIOS.filter((s) => ids.includes(s.id));
+    if (scenarios.length !== ids.length) throw new Error(`unknown scenario in ${ids.join(', ')}`);
+    if (scenarios.some((s) => Boolean(s.breaker) !== breaker)) throw new Error('a group runs on one kind of stack');
+
+    beforeAll(async () => {
+      dataDir = await mkdtemp(path.join(tmpdir(), 'fault-matrix-'));
+      options.dataDir = dataDir;
+      // Each stack bundles its apps: jest may run the two groups in different worker processes,
+      // and a clean clone has no dist/ to fall back on.
+      matrix = await MatrixStack.start({ dataDir: path.join(dataDir, 'stack'), withBreaker: breaker, build: true });
+    }, STACK_TIMEOUT);
+
+    afterAll(async () => {
+      await matrix?.stop();
+      if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    }, 300_000);
+
+    it.each(scenarios.map((s) => [s.id, s] as const))('%s: nothing lost, state never corrupted', async (_id, scenario) => {
+      const result = await runFaultScenario(matrix!, scenario, options, SCENARIOS.indexOf(scenario));
+      expectAccounted(result);
+    }, SCENARIO_TIMEOUT);
+
+    if (withAuditCheck) {
+      it('npm run audit accounts for the last scenario from its record file, and lists an event that was never stored', async () => {
+        const last = scenarios[scenarios.length - 1]!;
+        const record = path.join(dataDir, 'records', `${last.id}.ndjson`);
+        const stackFile = path.join(dataDir, 'stack.json');
+        await writeFile(stackFile, JSON.stringify(matrix!.descriptor));
+        const audit = (file: string) => new Promise<{ code: number; report: AuditReport }>((resolve, reject) => {
+          execFile(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, path.join(__dirname, 'audit-cli.ts'), '--record', file, '--stack', stackFile, '--dead-letter-storage', matrix!.deadLetterStorage, '--json'],
+            { maxBuffer: 64 * 1024 * 1024 }, (error, stdout) => {
+              try {
+                resolve({ code: error ? Number(error.code ?? 1) : 0, report: JSON.parse(stdout) as AuditReport });
+              } catch (parseError) {
+                reject(parseError instanceof Error ? parseError : new Error(String(parseError)));
+              }
+            });
+        });
+        const good = await audit(record);
+        expect(good.code).toBe(0);
+        expect(good.report).toMatchObject({ lost: 0, devicesMismatched: [], ok: true });
+        expect(good.report.sent).toBeGreaterThanOrEqual(SIZE);
+
+        const tampered = path.join(dataDir, 'tampered.ndjson');
+        await copyFile(record, tampered);
+        const ghost = { index: 999_999, deviceId: 'ghost-001', kind: 'valid', sha256: 'f'.repeat(64), bytes: 80, sentAt: Date.now(), telemetry: { deviceId: 'ghost-001', timestamp: new Date().toISOString(), battery: 0.5 } };
+        await appendFile(tampered, JSON.stringify(ghost) + '\n');
+        const bad = await audit(tampered);
+        expect(bad.code).toBe(1);
+        expect(bad.report.lost).toBe(1);
+        expect(bad.report.lostEvents).toEqual([expect.objectContaining({ index: 999_999, deviceId: 'ghost-001', kind: 'valid' })]);
+      }, 300_000);
+    }
+
+  });
+}
