@@ -2,7 +2,7 @@ import { TableClient } from '@azure/data-tables';
 import { connectStorage } from './storage-connection';
 import { decodeDeadLetter } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
-import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
+import { startAzurite, startFaultProxy, type AzuriteInstance } from '@telemetry/local-services';
 import { deadLetterStats, peekPending } from './dead-letter-inventory';
 import { silentLogger } from '@telemetry/core';
 import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
@@ -68,6 +68,37 @@ describe('storage adapters on Azurite', () => {
     await parking.remove({ id: big.id, code: 'EVENT_OVERSIZE' });
     await parking.remove({ id: big.id, code: 'EVENT_OVERSIZE' }); // idempotent
     expect(await parking.get(big.id)).toBeUndefined();
+  });
+
+  it('a park or an enqueue the network swallows ends in its call timeout (STORE_TIMEOUT, retryable), and works once the network answers again', async () => {
+    const { queue, container } = await setup();
+    const tableProxy = await startFaultProxy(`http://127.0.0.1:${azurite.tablePort}`);
+    const queueProxy = await startFaultProxy(`http://127.0.0.1:${azurite.queuePort}`);
+    try {
+      const via = (port: number, proxied: number): string => azurite.connectionString.replace(`:${port}/`, `:${proxied}/`);
+      const { queues } = connectStorage({ connectionString: via(azurite.queuePort, queueProxy.port) });
+      const table = TableClient.fromConnectionString(via(azurite.tablePort, tableProxy.port), `parking${n}`, { allowInsecureConnection: true });
+      const retry = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 20 };
+      const parking = new TableParkingStore(table, container, retry, 500);
+      const dlq = new StorageDeadLetterQueue(queues.getQueueClient(queue.name), container, retry, 500);
+      const letter = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(7, 1));
+      tableProxy.setMode({ kind: 'blackhole' });
+      queueProxy.setMode({ kind: 'blackhole' });
+      await expect(parking.park(parked(letter))).rejects.toMatchObject({ code: 'STORE_TIMEOUT', retryable: true });
+      await expect(dlq.enqueue(letter)).rejects.toMatchObject({ code: 'STORE_TIMEOUT', retryable: true });
+      // Every attempt reached the black hole and was given up by the client.
+      expect(tableProxy.requests().filter((r) => r.held)).toHaveLength(retry.maxAttempts);
+      expect(queueProxy.requests().filter((r) => r.held && r.method === 'POST')).toHaveLength(retry.maxAttempts);
+      tableProxy.setMode({ kind: 'pass' });
+      queueProxy.setMode({ kind: 'pass' });
+      await parking.park(parked(letter));
+      await dlq.enqueue(letter);
+      expect(await parking.get(letter.id)).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      expect((await queue.getProperties()).approximateMessagesCount).toBe(1);
+    } finally {
+      await tableProxy.close();
+      await queueProxy.close();
+    }
   });
 
   it('enqueues with a visibility delay, claim-checks big letters, and redrives a parked letter onto the queue', async () => {

@@ -1,7 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
-import type { RetryPolicy } from 'cockatiel';
-import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { TaskCancelledError, timeout, TimeoutStrategy, type RetryPolicy, type TimeoutPolicy } from 'cockatiel';
+import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
 import { claimCheckBlobName, claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
 import { resolveDeadLetter } from './resolve-dead-letter';
 import { MAX_VISIBILITY_SECONDS, type DeadLetterQueue } from '@telemetry/reprocessing';
@@ -12,13 +12,21 @@ import { MAX_VISIBILITY_SECONDS, type DeadLetterQueue } from '@telemetry/reproce
  */
 export class StorageDeadLetterQueue implements DeadLetterQueue {
   private readonly retry: RetryPolicy;
+  private readonly timeout: TimeoutPolicy;
 
   constructor(
     readonly queue: QueueClient,
     readonly claimChecks: ContainerClient,
     retry: RetryOptions = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2_000 },
+    /**
+     * Cap on one storage call (ms). The storage clients' own try timeout does not end a request
+     * the network swallowed (a black hole): without it a re-enqueue hangs its invocation until
+     * the message's lease runs out.
+     */
+    private readonly callTimeoutMs = 10_000,
   ) {
     this.retry = transientRetryPolicy(retry);
+    this.timeout = timeout(callTimeoutMs, TimeoutStrategy.Aggressive);
   }
 
   async enqueue(letter: DeadLetter, options: { delaySeconds?: number } = {}): Promise<void> {
@@ -27,13 +35,13 @@ export class StorageDeadLetterQueue implements DeadLetterQueue {
       // A distinct blob per redrive: a corrected body never overwrites the original claim check.
       const blobName = claimCheckBlobName(letter.id, letter.redrive?.count);
       const json = Buffer.from(JSON.stringify(letter), 'utf8');
-      await this.attempt(() =>
-        this.claimChecks.getBlockBlobClient(blobName).uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }),
+      await this.attempt((abortSignal) =>
+        this.claimChecks.getBlockBlobClient(blobName).uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal }),
       );
       message = encodeDeadLetter(claimCheckSummary(letter, this.claimChecks.containerName, blobName, json.byteLength));
     }
     const visibilityTimeout = Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.round(options.delaySeconds ?? 0)));
-    await this.attempt(() => this.queue.sendMessage(message, { messageTimeToLive: -1, visibilityTimeout }));
+    await this.attempt((abortSignal) => this.queue.sendMessage(message, { messageTimeToLive: -1, visibilityTimeout, abortSignal }));
   }
 
   async resolve(letter: DeadLetter): Promise<DeadLetter> {
@@ -43,11 +51,14 @@ export class StorageDeadLetterQueue implements DeadLetterQueue {
     return { ...full, ...(letter.reprocess ? { reprocess: letter.reprocess } : {}), ...(letter.redrive ? { redrive: letter.redrive } : {}) };
   }
 
-  private attempt<T>(fn: () => Promise<T>): Promise<T> {
+  private attempt<T>(fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return this.retry.execute(async () => {
       try {
-        return await fn();
+        return await this.timeout.execute(({ signal }) => fn(signal));
       } catch (error) {
+        if (error instanceof TaskCancelledError) {
+          throw new PipelineError('STORE_TIMEOUT', `dead-letter queue call exceeded ${this.callTimeoutMs} ms`, { cause: error, stage: 'reprocess' });
+        }
         throw toPipelineError(error, 'reprocess');
       }
     });

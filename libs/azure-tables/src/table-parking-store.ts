@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
-import type { RetryPolicy } from 'cockatiel';
-import { toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { TaskCancelledError, timeout, TimeoutStrategy, type RetryPolicy, type TimeoutPolicy } from 'cockatiel';
+import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
 import { decodeDeadLetter, isClaimCheckBlobNameOf } from '@telemetry/contracts';
 import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from '@telemetry/reprocessing';
 
@@ -48,13 +48,21 @@ const isoOf = (v: unknown): string => (v instanceof Date ? v.toISOString() : Str
  */
 export class TableParkingStore implements ParkingStore {
   private readonly retry: RetryPolicy;
+  private readonly timeout: TimeoutPolicy;
 
   constructor(
     private readonly table: TableClient,
     private readonly blobs: ContainerClient,
     retry: RetryOptions = { maxAttempts: 3, initialDelayMs: 200, maxDelayMs: 2_000 },
+    /**
+     * Cap on one storage call (ms). The storage clients' own try timeout does not end a request
+     * the network swallowed (a black hole): without it a park hangs its invocation until the
+     * message's lease runs out.
+     */
+    private readonly callTimeoutMs = 10_000,
   ) {
     this.retry = transientRetryPolicy(retry);
+    this.timeout = timeout(callTimeoutMs, TimeoutStrategy.Aggressive);
   }
 
   async park(entry: ParkedLetter): Promise<void> {
@@ -78,16 +86,16 @@ export class TableParkingStore implements ParkingStore {
     } else {
       entity.letterBlob = `parked/${rowKey}.json`;
       const blob = this.blobs.getBlockBlobClient(entity.letterBlob);
-      await this.attempt(() => blob.uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' } }));
+      await this.attempt((abortSignal) => blob.uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal }));
     }
-    await this.attempt(async () => {
+    await this.attempt(async (abortSignal) => {
       try {
-        await this.table.upsertEntity(entity, 'Replace');
+        await this.table.upsertEntity(entity, 'Replace', { abortSignal });
       } catch (error) {
         // First park on a fresh account: create the table (Bicep does in Azure), then write.
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
         await this.createResources();
-        await this.table.upsertEntity(entity, 'Replace');
+        await this.table.upsertEntity(entity, 'Replace', { abortSignal });
       }
     });
   }
@@ -175,11 +183,14 @@ export class TableParkingStore implements ParkingStore {
     return { ...summary, letter, ...(entity.claimCheckBlob ? { claimCheckBlob: entity.claimCheckBlob } : {}) };
   }
 
-  private attempt<T>(fn: () => Promise<T>): Promise<T> {
+  private attempt<T>(fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
     return this.retry.execute(async () => {
       try {
-        return await fn();
+        return await this.timeout.execute(({ signal }) => fn(signal));
       } catch (error) {
+        if (error instanceof TaskCancelledError) {
+          throw new PipelineError('STORE_TIMEOUT', `parking store call exceeded ${this.callTimeoutMs} ms`, { cause: error, stage: 'reprocess' });
+        }
         throw toPipelineError(error, 'reprocess');
       }
     });
