@@ -15,11 +15,13 @@ import { runFaultScenario, type MatrixOptions, type ScenarioResult } from './run
 import { SCENARIOS } from './scenarios';
 
 /**
- * The CI-size groups, one spec file and one stack each: fault-matrix.spec.ts (core, and the check
- * that the groups cover every scenario), fault-matrix-network.spec.ts, fault-matrix-breaker.spec.ts.
+ * The CI-size groups, one spec file and one stack each, run side by side (the project's jest runs
+ * one worker per group): fault-matrix.spec.ts (core, and the check that the groups cover every
+ * scenario), fault-matrix-processes.spec.ts, fault-matrix-network.spec.ts, fault-matrix-breaker.spec.ts.
  */
 export const CI_GROUPS = {
-  core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down', 'host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
+  core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down'],
+  processes: ['host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
   network: ['cosmos-blackhole', 'checkpoint-store-down', 'clock-skew', 'soak'],
   breaker: ['breaker-trip', 'switch-failure'],
 } as const;
