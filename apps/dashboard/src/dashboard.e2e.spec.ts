@@ -4,13 +4,12 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { EventHubProducerClient } from '@azure/event-hubs';
-import type { FaultProxy } from '@telemetry/local-services';
+import { launchChromium, type FaultProxy } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
 import { simulate } from '@telemetry/simulator';
 import type { Browser, Page } from 'playwright-core';
 import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
-import { launchChromium } from './testing/chromium';
 import { readWallLayout } from './testing/wall-layout';
 import { UTC_TIME_PATTERN } from './web/time-format';
 
