@@ -22,9 +22,18 @@ import { SCENARIOS } from './scenarios';
 export const CI_GROUPS = {
   core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down'],
   processes: ['host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
-  network: ['cosmos-blackhole', 'checkpoint-store-down', 'clock-skew', 'soak'],
+  network: ['cosmos-blackhole', 'checkpoint-store-down', 'clock-skew'],
   breaker: ['breaker-trip', 'switch-failure'],
 } as const;
+
+/**
+ * Registered scenarios left out of the CI-size matrix, with the reason; `npm run test:faults`
+ * runs them. The soak: its CI size (2 minutes of load, then the drain and the audit) took over
+ * 7 minutes of a clean-clone CI run on its own, past the 15-minute budget for the whole suite.
+ */
+export const NOT_AT_CI_SIZE: Readonly<Record<string, string>> = {
+  soak: 'npm run test:faults -- --only soak (CI size: --size 2000 --soak-minutes 2 --soak-rate 100)',
+};
 
 const SIZE = 2_000;
 // Bounds are generous (CI shares a loaded 2-core machine); a passing run takes a fraction of them.
