@@ -18,6 +18,10 @@ export async function handleAdminRequest(control: HostControl, req: IncomingMess
     if (method === 'GET' && parts[1] === 'functions' && parts.length === 2) return sendJson(res, 200, control.listFunctions());
     if (method === 'POST' && parts[1] === 'functions' && parts.length === 4 && (parts[3] === 'pause' || parts[3] === 'resume')) {
       const name = parts[2]!;
+      // As the Functions host, which answers 503 until it is running: a pause taken while the
+      // triggers are still starting would be undone by their start (the switch retries a 503).
+      const state = control.status().state;
+      if (state !== 'Running') return sendJson(res, 503, { code: 'HOST_NOT_RUNNING', message: `the host is ${state}` });
       const info = parts[3] === 'pause' ? await control.pause(name) : await control.resume(name);
       return sendJson(res, 200, info);
     }
