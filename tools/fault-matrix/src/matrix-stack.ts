@@ -18,6 +18,9 @@ export interface MatrixStackOptions {
   echo?: boolean;
 }
 
+/** The apps a matrix stack runs (the breaker's scenarios add the circuit breaker). */
+export const matrixApps = (withBreaker: boolean): string[] => ['ingestion', 'dead-letter-reprocessor', ...(withBreaker ? ['circuit-breaker'] : [])];
+
 /** Settings that make faults resolve within a scenario's time: fast reprocessing backoff, a small breaker. */
 const OVERRIDES = {
   // Ingestion keeps its defaults (5 s store call timeout): shorter ones turn a loaded Cosmos server into STORE_* dead letters.
@@ -95,7 +98,7 @@ export class MatrixStack {
       hostProxies = await proxyStorage(hostStorage);
       // Ingestion's host is only known once the stack runs: the proxy is pointed at it then.
       switchProxy = options.withBreaker ? await startFaultProxy('http://127.0.0.1:1') : undefined;
-      const apps = ['ingestion', 'dead-letter-reprocessor', ...(options.withBreaker ? ['circuit-breaker'] : [])];
+      const apps = matrixApps(options.withBreaker ?? false);
       const dl = { DeadLetterStorage: dlProxies.connectionString };
       const stack = await startLocalStack({
         dataDir: options.dataDir,

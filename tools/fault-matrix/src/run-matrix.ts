@@ -8,7 +8,7 @@ import { auditRun, type AuditReport } from './audit';
 import { DeliveryTracker, type DeliveryCounts } from './delivery-tracker';
 import { waitForFreshMetrics } from './fresh-metrics';
 import { FULL_SOAK, type FaultScenario, type ScenarioContext, type SoakSize } from './fault-scenario';
-import { MatrixStack } from './matrix-stack';
+import { MatrixStack, matrixApps } from './matrix-stack';
 import { writeRecordFile } from './record-file';
 
 export interface MatrixOptions {
@@ -127,24 +127,47 @@ export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScena
   return result;
 }
 
+/** One stack of a matrix run: its scenarios, whether it runs the breaker, and whether it bundles its apps first. */
+export interface StackPlan {
+  scenarios: FaultScenario[];
+  withBreaker: boolean;
+  build: boolean;
+}
+
+/**
+ * The stacks a run starts, in order: the scenarios that can share a stack, then the breaker's on
+ * a stack of its own. A stack bundles its apps unless every one of them was bundled by an earlier
+ * stack of this run (the bundles live in this process's folder): the breaker's stack has an app
+ * the first stack never bundles, and a fresh tree has no dist/ to fall back on. `build: false`
+ * bundles nothing (the caller did).
+ */
+export function planStacks(scenarios: FaultScenario[], build = true): StackPlan[] {
+  const built = new Set<string>();
+  const plans: StackPlan[] = [];
+  for (const withBreaker of [false, true]) {
+    const group = scenarios.filter((s) => Boolean(s.breaker) === withBreaker);
+    if (!group.length) continue;
+    const apps = matrixApps(withBreaker);
+    plans.push({ scenarios: group, withBreaker, build: build && apps.some((a) => !built.has(a)) });
+    if (build) for (const a of apps) built.add(a);
+  }
+  return plans;
+}
+
 /**
  * Runs the scenarios: those that can share a stack on one (stores reset between them), the
  * breaker's on its own stack with the breaker app. Returns one result per scenario.
  */
 export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
-  const groups = [options.scenarios.filter((s) => !s.breaker), options.scenarios.filter((s) => s.breaker)];
-  let built = options.build === false;
-  for (const [g, group] of groups.entries()) {
-    if (!group.length) continue;
-    const dataDir = path.join(options.dataDir, g === 0 ? 'stack' : 'stack-breaker');
+  for (const plan of planStacks(options.scenarios, options.build !== false)) {
+    const dataDir = path.join(options.dataDir, plan.withBreaker ? 'stack-breaker' : 'stack');
     await mkdir(dataDir, { recursive: true });
-    options.log?.(`starting the local stack${g === 1 ? ' with the circuit breaker' : ''}`);
-    const matrix = await MatrixStack.start({ dataDir, withBreaker: g === 1, build: !built, echo: options.echo });
-    built = true;
+    options.log?.(`starting the local stack${plan.withBreaker ? ' with the circuit breaker' : ''}`);
+    const matrix = await MatrixStack.start({ dataDir, withBreaker: plan.withBreaker, build: plan.build, echo: options.echo });
     options.onStack?.(matrix);
     try {
-      for (const scenario of group) {
+      for (const scenario of plan.scenarios) {
         const result = await runFaultScenario(matrix, scenario, options, options.scenarios.indexOf(scenario)).catch((error: unknown) => {
           // A scenario that could not finish is a failed row; the stack is put back in shape for the next one.
           matrix.stack.cosmosProxy.setMode({ kind: 'pass' });
