@@ -67,11 +67,21 @@ export const soak: FaultScenario = {
         samples.set(key, entry);
       }
     };
+    // Stopped at once when the drain ends (not after the rest of a sample interval).
+    const sleeping = { wake: (): void => undefined };
     const sampler = (async () => {
+      let lastProgress = 0;
       while (sampling) {
         const next = Date.now() + sampleMs;
         await sampleOnce();
-        await sleep(Math.max(0, next - Date.now()));
+        if (Date.now() - lastProgress >= 60_000) {
+          lastProgress = Date.now();
+          ctx.log(`${Math.round((Date.now() - started) / 1000)} s: RSS ${[...samples.values()].map((h) => `${h.app} ${h.samples.at(-1)?.rssMb ?? '?'} MB`).join(', ')}`);
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.max(0, next - Date.now()));
+          sleeping.wake = () => (clearTimeout(timer), resolve());
+        });
       }
     })();
     const sending = simulateLoad(ctx, { count: seconds * eventsPerSecond, rate: eventsPerSecond });
@@ -80,8 +90,11 @@ export const soak: FaultScenario = {
     for (const h of ctx.matrix.ingestion) await h.admin.resetMetrics();
     const sent = await sending;
     const loadSeconds = (Date.now() - started) / 1000;
+    ctx.log(`load sent (${sent.length} events) in ${Math.round(loadSeconds)} s; waiting for the checkpoints`);
     await waitForDrain(ctx.matrix.descriptor, { timeoutMs: DRAIN_TIMEOUT_MS });
+    const drainSeconds = (Date.now() - started) / 1000 - loadSeconds;
     sampling = false;
+    sleeping.wake();
     await sampler;
     await sampleOnce();
     const latency = await Promise.all(ctx.matrix.ingestion.map(async (h) => (await h.admin.metrics())['ingestTelemetry']?.enqueueToCompletionMs));
@@ -97,7 +110,7 @@ export const soak: FaultScenario = {
     return {
       sent,
       facts: {
-        soakSeconds: seconds, eventsPerSecond, warmUpSeconds, sampleSeconds: sampleMs / 1000, loadSeconds: Math.round(loadSeconds),
+        soakSeconds: seconds, eventsPerSecond, warmUpSeconds, sampleSeconds: sampleMs / 1000, loadSeconds: Math.round(loadSeconds), sentPerSecond: Math.round(sent.length / loadSeconds), drainSeconds: Math.round(drainSeconds * 10) / 10,
         trendsAsserted: assertTrends, p99EnqueueToStoredMs: p99, latencyAfterWarmUp: latency, hosts,
       },
       expectations: () => {
