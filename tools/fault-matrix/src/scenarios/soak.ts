@@ -1,5 +1,6 @@
 import { DEFAULT_INSTANCE_MEMORY_MB, INSTANCE_MEMORY_SETTING, type SpawnedHost } from '@telemetry/local-host';
-import { waitForDrain } from '@telemetry/local-stack';
+import os from 'node:os';
+import { partitionLag, waitForDrain } from '@telemetry/local-stack';
 import type { FaultScenario, ScenarioContext } from '../fault-scenario';
 import { simulateLoad, sleep } from './load';
 
@@ -42,8 +43,9 @@ function watchedHosts(ctx: ScenarioContext): { app: string; host: SpawnedHost }[
  * measures each host's RSS slope and ingestion's p99 enqueue-to-stored latency (the local host's
  * enqueuedTimeUtc-to-successful-invocation histogram, reset when the warm-up ends). Always: lost 0
  * and every RSS sample under the instance memory (Flex Consumption's instance size, 2,048 MB by
- * default). With `assertTrends` (full size) the slope must stay <= 1 MB/min and p99 <= 2 s;
- * otherwise (CI) both are reported, not asserted.
+ * default), and the backlog drained within a bound. With `assertTrends` (full size) the slope
+ * must stay <= 1 MB/min, p99 <= 2 s and the load must have run at its rate (95%); otherwise (CI)
+ * they are reported, not asserted. The load average is sampled beside RSS (the machine is shared).
  */
 export const soak: FaultScenario = {
   id: 'soak',
@@ -55,8 +57,11 @@ export const soak: FaultScenario = {
     const samples = new Map<string, { app: string; pid: number; instanceMemoryMb: number; samples: RssSample[] }>();
     const started = Date.now();
     let sampling = true;
+    // The machine's 1-minute load average beside each sample (it is shared: latency depends on it).
+    const loadAverages: number[] = [];
     const sampleOnce = async (): Promise<void> => {
       const t = (Date.now() - started) / 1000;
+      loadAverages.push(os.loadavg()[0]!);
       for (const { app, host } of watchedHosts(ctx)) {
         const status = await host.admin.status().catch(() => undefined);
         if (!status) continue;
@@ -76,7 +81,7 @@ export const soak: FaultScenario = {
         await sampleOnce();
         if (Date.now() - lastProgress >= 60_000) {
           lastProgress = Date.now();
-          ctx.log(`${Math.round((Date.now() - started) / 1000)} s: RSS ${[...samples.values()].map((h) => `${h.app} ${h.samples.at(-1)?.rssMb ?? '?'} MB`).join(', ')}`);
+          ctx.log(`${Math.round((Date.now() - started) / 1000)} s: load average ${loadAverages.at(-1)?.toFixed(1)}; RSS ${[...samples.values()].map((h) => `${h.app} ${h.samples.at(-1)?.rssMb ?? '?'} MB`).join(', ')}`);
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.max(0, next - Date.now()));
@@ -90,8 +95,11 @@ export const soak: FaultScenario = {
     for (const h of ctx.matrix.ingestion) await h.admin.resetMetrics();
     const sent = await sending;
     const loadSeconds = (Date.now() - started) / 1000;
-    ctx.log(`load sent (${sent.length} events) in ${Math.round(loadSeconds)} s; waiting for the checkpoints`);
-    await waitForDrain(ctx.matrix.descriptor, { timeoutMs: DRAIN_TIMEOUT_MS });
+    // Events enqueued but not yet checkpointed when the load ends: a backlog that grew is latency that grew.
+    const backlogAtLoadEnd = await partitionLag(ctx.matrix.descriptor).then((lags) => lags.reduce((n, p) => n + p.lag, 0), () => null);
+    ctx.log(`load sent (${sent.length} events) in ${Math.round(loadSeconds)} s, backlog ${backlogAtLoadEnd}; waiting for the checkpoints`);
+    // A drain past its bound is a failure with the figures, not an error without them.
+    const drained = await waitForDrain(ctx.matrix.descriptor, { timeoutMs: DRAIN_TIMEOUT_MS }).then(() => true, () => false);
     const drainSeconds = (Date.now() - started) / 1000 - loadSeconds;
     sampling = false;
     sleeping.wake();
@@ -107,14 +115,22 @@ export const soak: FaultScenario = {
         slopeMbPerMinAfterWarmUp: rssSlopeMbPerMin(after),
       };
     });
+    const sentPerSecond = Math.round(sent.length / loadSeconds);
+    const during = loadAverages.slice(0, -1);
+    const loadAverage = { min: Math.min(...during), mean: during.reduce((a, b) => a + b, 0) / Math.max(1, during.length), max: Math.max(...during) };
+    ctx.log(`p99 ${p99} ms; RSS slopes ${hosts.map((h) => `${h.app} ${h.slopeMbPerMinAfterWarmUp} MB/min`).join(', ')}; load average ${loadAverage.min.toFixed(1)}..${loadAverage.max.toFixed(1)}`);
     return {
       sent,
       facts: {
-        soakSeconds: seconds, eventsPerSecond, warmUpSeconds, sampleSeconds: sampleMs / 1000, loadSeconds: Math.round(loadSeconds), sentPerSecond: Math.round(sent.length / loadSeconds), drainSeconds: Math.round(drainSeconds * 10) / 10,
+        soakSeconds: seconds, eventsPerSecond, warmUpSeconds, sampleSeconds: sampleMs / 1000, loadSeconds: Math.round(loadSeconds), sentPerSecond, backlogAtLoadEnd, drainSeconds: Math.round(drainSeconds * 10) / 10, drained,
+        loadAverage: Object.fromEntries(Object.entries(loadAverage).map(([k, v]) => [k, Math.round(v * 10) / 10])),
         trendsAsserted: assertTrends, p99EnqueueToStoredMs: p99, latencyAfterWarmUp: latency, hosts,
       },
       expectations: () => {
         const failures: string[] = [];
+        // At full size the load itself is asserted: a soak whose sender fell behind did not run at its rate.
+        if (assertTrends && sentPerSecond < eventsPerSecond * 0.95) failures.push(`the load ran at ${sentPerSecond} events/s, not ${eventsPerSecond}`);
+        if (!drained) failures.push(`the backlog was not drained within ${DRAIN_TIMEOUT_MS / 1000} s of the load's end (${backlogAtLoadEnd} events behind then)`);
         if (!hosts.length || hosts.some((h) => h.samples < 3)) failures.push('too few RSS samples');
         for (const h of hosts) {
           if (h.rssMbMax >= h.instanceMemoryMb) failures.push(`${h.app} (pid ${h.pid}) RSS ${h.rssMbMax} MB reached the instance memory (${h.instanceMemoryMb} MB)`);
