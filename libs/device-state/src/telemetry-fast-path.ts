@@ -3,7 +3,7 @@ import { DEVICE_ID_PATTERN, telemetrySchema, type Health, type Position, type Te
 
 // The pattern zod checks `timestamp` against (z.iso.datetime({ offset: true })), taken from the
 // schema itself so there is one definition. It already rejects impossible dates (30 February).
-const TIMESTAMP_PATTERN: RegExp = (() => {
+export const TIMESTAMP_PATTERN: RegExp = (() => {
   const pattern = (telemetrySchema.shape.timestamp._zod.def as { pattern?: unknown }).pattern;
   if (!(pattern instanceof RegExp) || pattern.global || pattern.sticky) throw new Error('telemetrySchema.timestamp has no usable pattern');
   return pattern;
