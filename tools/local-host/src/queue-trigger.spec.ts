@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
-import { startAzurite, waitUntil, type AzuriteInstance } from '@telemetry/local-services';
+import { startAzurite, startFaultProxy, waitUntil, type AzuriteInstance, type FaultProxy } from '@telemetry/local-services';
 import { spawnHost, type SpawnedHost } from './index';
 import { fixture, readRecords, recordFile } from './testing/records';
 
@@ -13,6 +15,8 @@ const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toStr
 
 describe('queue trigger (Azurite, spawned host)', () => {
   let azurite: AzuriteInstance;
+  /** The host reaches the queue service through it (storage faults). */
+  let proxy: FaultProxy;
   let host: SpawnedHost;
   let work: QueueClient;
   let poison: QueueClient;
@@ -28,15 +32,37 @@ describe('queue trigger (Azurite, spawned host)', () => {
     poison = service.getQueueClient('work-items-poison');
     ignored = service.getQueueClient('ignored-q');
     await Promise.all([work.create(), ignored.create()]);
+    proxy = await startFaultProxy(`http://127.0.0.1:${azurite.queuePort}`);
+    const proxied = azurite.connectionString.replace(`:${azurite.queuePort}/`, `:${proxy.port}/`);
     host = await spawnHost({
       app: fixture('queue-app/main.ts'),
-      settings: { StorageConn: azurite.connectionString, WORK_QUEUE: 'work-items', RECORD_FILE: records, AzureWebJobs_ignored_Disabled: '1' },
+      settings: { StorageConn: proxied, WORK_QUEUE: 'work-items', RECORD_FILE: records, AzureWebJobs_ignored_Disabled: '1' },
     });
   });
   afterAll(async () => {
     await host?.stop();
+    await proxy?.close();
     await azurite?.stop();
   });
+
+  /**
+   * Holds `id` in its invocation (the fixture waits for its gate file), throttles the queue service
+   * (429, which the Functions host's client retries and the JS client does not), opens the gate and
+   * waits until the settle call `method` got its 429; then the service answers again.
+   */
+  async function throttleSettle(id: string, method: 'PUT' | 'DELETE'): Promise<void> {
+    await waitUntil(() => seen(id).length === 1, { timeoutMs: 60_000, description: `${id} processing` });
+    const from = Date.now();
+    proxy.setMode({ kind: 'throttle', retryAfterMs: 100 });
+    try {
+      writeFileSync(path.join(path.dirname(records), `gate-${id}`), '');
+      await waitUntil(() => proxy.requests().some((r) => r.at >= from && r.method === method && r.path.includes('/messages/') && r.status === 429), {
+        timeoutMs: 60_000, description: `the ${method} settling ${id} throttled`,
+      });
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
+  }
 
   it('resolves %WORK_QUEUE%, decodes base64, passes the trigger metadata and deletes on success', async () => {
     await work.sendMessage(b64({ id: 'ok-1' }));
@@ -79,5 +105,23 @@ describe('queue trigger (Azurite, spawned host)', () => {
     expect(await count(work)).toBe(1);
     await host.admin.resume('work');
     await waitUntil(() => seen('while-paused').length > 0, { timeoutMs: 60_000, description: 'processed after resume' });
+  });
+
+  // A settle call that fails for good leaves its message hidden for the rest of its 10-minute lease
+  // (as in Azure): these fail without the host's retries, within bounds far below that lease.
+  it('a delete the service throttles is retried as the Functions host\'s client retries it: the processed message leaves the queue', async () => {
+    const gate = path.join(path.dirname(records), 'gate-delete-1');
+    await work.sendMessage(b64({ id: 'delete-1', gate }));
+    await throttleSettle('delete-1', 'DELETE');
+    await waitUntil(async () => (await count(work)) === 0, { timeoutMs: 60_000, description: 'delete-1 deleted' });
+    expect(seen('delete-1')).toHaveLength(1);
+  });
+
+  it('a release the service throttles is retried: the failed message is delivered again after visibilityTimeout, not after its lease', async () => {
+    const gate = path.join(path.dirname(records), 'gate-release-1');
+    await work.sendMessage(b64({ id: 'release-1', fail: true, gate }));
+    await throttleSettle('release-1', 'PUT');
+    await waitUntil(() => seen('release-1').length >= 2, { timeoutMs: 60_000, description: 'release-1 delivered again' });
+    expect(seen('release-1')[1]!.triggerMetadata['dequeueCount']).toBe(2);
   });
 });

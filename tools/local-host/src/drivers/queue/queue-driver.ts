@@ -1,4 +1,3 @@
-import { STORAGE_CALL_TIMEOUT_MS, withTimeout } from './with-timeout';
 import { availableParallelism } from 'node:os';
 import { QueueServiceClient, type QueueClient } from '@azure/storage-queue';
 import { parseTimeSpan } from '../../config/timespan';
@@ -8,6 +7,7 @@ import { connectionString } from '../connection-setting';
 import { PollingBackoff } from '../polling-backoff';
 import { PausableDriver } from '../pausable-driver';
 import { QueueMessageProcessor } from './queue-message-processor';
+import { callStorage } from './storage-call-policy';
 
 /** Messages are received with 10 minutes of visibility (the host's lease), renewed at half time. */
 const LEASE_SECONDS = 600;
@@ -27,7 +27,8 @@ export class QueueDriver extends PausableDriver {
     const { registration, settings, hostJson, executor, logger } = this.context;
     const trigger = registration.trigger as { queueName?: string; connection?: string; dataType?: string };
     const queueName = settings.resolve(trigger.queueName ?? '', registration.name).toLowerCase();
-    const service = QueueServiceClient.fromConnectionString(connectionString(settings, trigger.connection, 'AzureWebJobsStorage', registration.name));
+    // The host's own retries (storage-call-policy.ts, as the Functions host's client retries), not the JS client's.
+    const service = QueueServiceClient.fromConnectionString(connectionString(settings, trigger.connection, 'AzureWebJobsStorage', registration.name), { retryOptions: { maxTries: 1 } });
     this.queue = service.getQueueClient(queueName);
     const options = hostJson.extensions.queues;
     this.processor = new QueueMessageProcessor({
@@ -79,7 +80,7 @@ export class QueueDriver extends PausableDriver {
       }
       let received: Awaited<ReturnType<QueueClient['receiveMessages']>>['receivedMessageItems'] = [];
       try {
-        received = (await withTimeout(STORAGE_CALL_TIMEOUT_MS, (poll) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal: poll }), signal)).receivedMessageItems;
+        received = (await callStorage((abortSignal) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal }), { signal })).receivedMessageItems;
       } catch (thrown) {
         if (signal.aborted) break;
         const error = toError(thrown) as Error & { statusCode?: number };

@@ -1,9 +1,9 @@
-import { STORAGE_CALL_TIMEOUT_MS, withTimeout } from './with-timeout';
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { QueuesHostOptions } from '../../config/host-json';
 import { toError } from '../../errors';
 import type { FunctionExecutor } from '../../invocation/function-executor';
 import type { Logger } from '../../logging/logger';
+import { callStorage } from './storage-call-policy';
 import { decodeMessage, queueInput, queueTriggerMetadata } from './queue-trigger-data';
 
 export interface QueueMessageProcessorOptions {
@@ -34,7 +34,7 @@ export class QueueMessageProcessor {
     }
     let popReceipt = message.popReceipt;
     const renew = setInterval(() => {
-      void withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, this.o.leaseSeconds, { abortSignal }))
+      void callStorage((abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, this.o.leaseSeconds, { abortSignal }))
         .then((r) => void (popReceipt = r.popReceipt ?? popReceipt))
         .catch((e: unknown) => logger.log({ level: 'warning', message: 'queue message lease renewal failed', fields: { ...fields, error: toError(e).message } }));
     }, (this.o.leaseSeconds * 1000) / 2);
@@ -51,23 +51,23 @@ export class QueueMessageProcessor {
       clearInterval(renew);
     }
     if (ok) {
-      await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.deleteMessage(message.messageId, popReceipt, { abortSignal }));
+      await callStorage((abortSignal) => queue.deleteMessage(message.messageId, popReceipt, { abortSignal }));
     } else if (message.dequeueCount >= options.maxDequeueCount) {
       await this.poison({ ...message, popReceipt }, fields);
     } else {
       // Visible again after host.json visibilityTimeout; dequeueCount grows on the next receive.
-      await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(this.o.visibilityTimeoutMs / 1000), { abortSignal }));
+      await callStorage((abortSignal) => queue.updateMessage(message.messageId, popReceipt, undefined, Math.round(this.o.visibilityTimeoutMs / 1000), { abortSignal }));
     }
   }
 
   private async poison(message: DequeuedMessageItem, fields: Record<string, unknown>): Promise<void> {
     const { poisonQueue, queue, logger } = this.o;
     if (!this.poisonCreated) {
-      await poisonQueue.createIfNotExists();
+      await callStorage((abortSignal) => poisonQueue.createIfNotExists({ abortSignal }));
       this.poisonCreated = true;
     }
-    await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => poisonQueue.sendMessage(message.messageText, { abortSignal }));
-    await withTimeout(STORAGE_CALL_TIMEOUT_MS, (abortSignal) => queue.deleteMessage(message.messageId, message.popReceipt, { abortSignal }));
+    await callStorage((abortSignal) => poisonQueue.sendMessage(message.messageText, { abortSignal }));
+    await callStorage((abortSignal) => queue.deleteMessage(message.messageId, message.popReceipt, { abortSignal }));
     logger.log({ level: 'warning', message: 'queue message moved to poison queue', fields: { ...fields, poisonQueue: poisonQueue.name } });
   }
 }
