@@ -3,7 +3,7 @@ import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
 import { connectStorage, storageConnectionFromSettings, StorageDeadLetterQueue } from '@telemetry/azure-storage-queue';
 import { connectTable, TableParkingStore, tableConnectionFromSettings } from '@telemetry/azure-tables';
 import { letterQueueNames } from '@telemetry/contracts';
-import { ConfigError, type Logger } from '@telemetry/core';
+import { ConfigError, type Logger, type RetryOptions } from '@telemetry/core';
 import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import { HttpBreakerStatus } from '@telemetry/http-adapters';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
@@ -17,6 +17,18 @@ export interface ReprocessorServices extends ReprocessorDeps {
   poisonPoisonQueue: QueueClient;
   telemetry: TelemetryMetrics;
 }
+
+/**
+ * Retries of the reprocessor's own storage calls (parking table, claim checks, re-enqueue). They
+ * go to the account its trigger queue lives in: when they fail for an outage of that account, the
+ * host's release of the message fails too, and the message waits out the rest of its 10-minute
+ * lease (the Functions host's QueueProcessor tries a release once, with its client's few retries).
+ * So the invocation rides the outage out (16 tries, backoff from 0.5 s doubling to 8 s with full
+ * jitter: about 50 s of waiting), and ends once the account answers again, when the host's delete
+ * succeeds. Behind a black hole each try ends at the call timeout (10 s): 16 tries stay inside
+ * host.json functionTimeout (5 minutes).
+ */
+export const STORAGE_RIDE_OUT: RetryOptions = { maxAttempts: 16, initialDelayMs: 500, maxDelayMs: 8_000 };
 
 /** The composition root: built at host start (registerAppHooks in main.ts), reused by every invocation. */
 export const reprocessorServices = defineAppServices({
@@ -40,8 +52,8 @@ export function createReprocessorServices(env: Env, logger?: Logger): Reprocesso
   return {
     telemetry,
     store: deviceStateStoreFromSettings(settings),
-    queue: new StorageDeadLetterQueue(deadLetterQueue, claimChecks),
-    parking: new TableParkingStore(connectTable(parking, settings.PARKING_TABLE), claimChecks),
+    queue: new StorageDeadLetterQueue(deadLetterQueue, claimChecks, STORAGE_RIDE_OUT),
+    parking: new TableParkingStore(connectTable(parking, settings.PARKING_TABLE), claimChecks, STORAGE_RIDE_OUT),
     breaker: settings.BREAKER_STATUS_URL
       ? new HttpBreakerStatus({ url: settings.BREAKER_STATUS_URL, key: settings.BREAKER_STATUS_KEY, cacheMs: settings.BREAKER_STATUS_CACHE_MS, logger: log })
       : alwaysClosedBreaker,
