@@ -10,8 +10,9 @@ import { benchPackages } from './packages';
 import { benchPurePath } from './pure-path';
 import { benchReferencePattern } from './reference-pattern';
 import { machineDescription, markdownReport, type BenchRow } from './report';
-import { windowRows } from './window-rows';
-import { parseIngestionWindow } from '@telemetry/contracts';
+import { windowRows, type WindowCapLimit } from './window-rows';
+import { cappedWritesPerEvent, devicesPerPartition, fleetDeviceIds } from './window-cap';
+import { INGESTION_WINDOW_BATCH_SIZE, parseIngestionWindow } from '@telemetry/contracts';
 
 const program = new Command()
   .name('npm run bench --')
@@ -105,9 +106,15 @@ async function main(): Promise<void> {
     rows.push({ name: 'host RSS under the reference load', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
   }
   const curve: ReferenceProfileResult[] = [];
+  let cap: WindowCapLimit | undefined;
   if (want('window')) {
     const windows = String(o.windows).split(',').map((w) => parseIngestionWindow(w));
     const partitions = Number(o.windowPartitions);
+    const spread = devicesPerPartition(fleetDeviceIds(1000), partitions);
+    cap = {
+      batchCap: INGESTION_WINDOW_BATCH_SIZE, partitions, maxDevicesPerPartition: Math.max(...spread),
+      atTargetSpan: cappedWritesPerEvent(spread, INGESTION_WINDOW_BATCH_SIZE, 5), anySpan: cappedWritesPerEvent(spread, INGESTION_WINDOW_BATCH_SIZE, Number.POSITIVE_INFINITY),
+    };
     for (const windowSeconds of windows) {
       log(`window curve: reference profile with window ${windowSeconds} s, ${partitions} partitions...`);
       curve.push(await benchReferenceProfile({ devices: 1000, seconds: 30, windowSeconds, partitions }));
@@ -120,14 +127,16 @@ async function main(): Promise<void> {
     pattern = await benchReferencePattern({ devices: 1000, seconds: 10 });
     results['referencePattern'] = pattern;
   }
-  rows.push(...windowRows({ reference, curve, pattern }));
+  rows.push(...windowRows({ reference, curve, pattern, ...(cap ? { cap } : {}) }));
   const emulatorReceive: number | undefined = (results['emulator'] as { receiveEventsPerSec?: number } | undefined)?.receiveEventsPerSec;
   if (want('backlog')) {
     const events = o.full ? 1_000_000 : 200_000;
     log(`backlog drain (${events} events from 1,000 devices, ingestion paused then resumed)...`);
     const r = await benchBacklogDrain({ events, devices: 1000 });
     results['backlog'] = r;
-    rows.push({ name: `backlog drain: ${events} events`, value: r.drainSeconds, unit: 's', note: `${r.drainEventsPerSecond} events/s` });
+    const cpu = r.drainCpuSeconds;
+    const cpuNote = cpu['total'] ? `; stack CPU ${Math.round((cpu['total'] * 1e6) / events)} us/event (${Object.entries(cpu).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v} s`).join(', ')})` : '';
+    rows.push({ name: `backlog drain: ${events} events`, value: r.drainSeconds, unit: 's', note: `${r.drainEventsPerSecond} events/s${cpuNote}` });
     rows.push({ name: 'backlog drain: store writes per event', value: r.storeWritesPerEvent, unit: 'writes/event', target: '<= 0.1', met: r.storeWritesPerEvent <= 0.1 });
     rows.push({ name: 'host RSS while draining the backlog', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
     if (emulatorReceive) {

@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { allDeadLetterSources, reconcile, runScenario, startLocalStack, waitForDrain, type LocalStack } from '@telemetry/local-stack';
-import { documentWrites } from '@telemetry/local-services';
+import { documentWrites, waitUntil } from '@telemetry/local-services';
 import { simulate } from '@telemetry/simulator';
 import { ingestionWindowAppSettings } from '@telemetry/contracts';
 import { sampleRss } from './rss';
+import { cpuSpent, stackCpuSeconds, type CpuByRole } from './process-cpu';
 
 /** How the stack runs: the ingestion window (s, 0 = none) as app settings, as in Azure; Event Hubs partitions (default 4). */
 export interface StackShape {
@@ -28,6 +29,20 @@ export async function withStack<T>(fn: (stack: LocalStack) => Promise<T>, shape:
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Waits until the ingestion host has processed `events` since its metrics were last reset, then
+ * until every partition's checkpoint reached its last event. The first wait is one local HTTP GET a
+ * poll; waitForDrain opens an Event Hubs client and lists the checkpoints on every poll, which on 2
+ * cores would compete with the work it waits for, so it runs only to confirm the end.
+ */
+export async function drained(stack: LocalStack, events: number, timeoutMs: number): Promise<void> {
+  const host = stack.hosts.get('ingestion')!;
+  await waitUntil(async () => ((await host.admin.metrics())['ingestTelemetry']?.eventsProcessed ?? 0) >= events, {
+    timeoutMs, intervalMs: 250, description: `the ingestion host to process ${events} events`,
+  });
+  await waitForDrain(stack.descriptor, { timeoutMs });
 }
 
 export const storeOps = (stack: LocalStack) => {
@@ -76,6 +91,8 @@ export interface ReferenceProfileResult {
   storeWritesPerEvent: number;
   hostPeakRssMb: number | null;
   reconciled: boolean;
+  /** Events per invocation in the measured phase: below the window's count cap, the window (not the cap) cut the batches. */
+  eventsPerInvocation: number | null;
 }
 
 /**
@@ -94,15 +111,16 @@ export async function benchReferenceProfile(options: { devices: number; seconds:
         count: options.devices * seconds, rate: options.devices, keyFrameEvery: 10, corruptRatio: 0, duplicateRatio: 0, seed,
       });
     const warmup = await send(options.warmupSeconds ?? 5, 4);
-    await waitForDrain(d, { timeoutMs: 120_000 });
+    await drained(stack, warmup.summary.sent, 120_000);
     await host.admin.resetMetrics();
     stack.cosmosProxy.resetCounts();
     const rss = sampleRss(host.pid);
     const measured = await send(options.seconds, 5);
-    await waitForDrain(d, { timeoutMs: 300_000 });
+    await drained(stack, measured.summary.sent, 300_000);
     const hostPeakRssMb = await rss.stop();
     const ops = storeOps(stack);
-    const latency = (await host.admin.metrics())['ingestTelemetry']?.enqueueToCompletionMs;
+    const fn = (await host.admin.metrics())['ingestTelemetry'];
+    const latency = fn?.enqueueToCompletionMs;
     const reconciliation = await reconcile(d, [...warmup.events, ...measured.events], allDeadLetterSources(d));
     const events = measured.summary.sent;
     return {
@@ -111,6 +129,7 @@ export async function benchReferenceProfile(options: { devices: number; seconds:
       latencyP50Ms: latency?.p50 ?? null, latencyP99Ms: latency?.p99 ?? null,
       storeReadsPerEvent: round(ops.reads / events), storeWritesPerEvent: round(ops.writes / events),
       hostPeakRssMb, reconciled: reconciliation.ok,
+      eventsPerInvocation: fn && fn.invocations > 0 ? Math.round(fn.eventsProcessed / fn.invocations) : null,
     };
   }, options);
 }
@@ -122,6 +141,8 @@ export interface BacklogResult {
   drainEventsPerSecond: number;
   storeWritesPerEvent: number;
   hostPeakRssMb: number | null;
+  /** CPU seconds the stack's processes spent during the drain, by role (Linux; empty elsewhere). */
+  drainCpuSeconds: CpuByRole;
 }
 
 /** Ingestion paused while a backlog builds up, then resumed: time to drain and store writes per event. */
@@ -136,14 +157,17 @@ export async function benchBacklogDrain(options: { events: number; devices: numb
     });
     stack.cosmosProxy.resetCounts();
     const rss = sampleRss(host.pid);
+    await host.admin.resetMetrics();
+    const cpuBefore = stackCpuSeconds();
     const started = Date.now();
     await host.admin.resume('ingestTelemetry');
-    await waitForDrain(d, { timeoutMs: 1_800_000 });
+    await drained(stack, options.events, 1_800_000);
     const seconds = (Date.now() - started) / 1000;
+    const drainCpuSeconds = cpuSpent(cpuBefore, stackCpuSeconds());
     return {
       events: options.events, devices: options.devices, drainSeconds: round(seconds),
       drainEventsPerSecond: Math.round(options.events / seconds),
-      storeWritesPerEvent: round(storeOps(stack).writes / options.events), hostPeakRssMb: await rss.stop(),
+      storeWritesPerEvent: round(storeOps(stack).writes / options.events), hostPeakRssMb: await rss.stop(), drainCpuSeconds,
     };
   }, options);
 }

@@ -3,7 +3,7 @@ import { ruPerEventOf, windowRows } from './window-rows';
 
 const point = (windowSeconds: number, storeWritesPerEvent: number, latencyP99Ms: number): ReferenceProfileResult => ({
   windowSeconds, partitions: 32, devices: 1000, rate: 1000, seconds: 30, events: 30_000,
-  latencyP50Ms: latencyP99Ms / 2, latencyP99Ms, storeReadsPerEvent: 0, storeWritesPerEvent, hostPeakRssMb: 200, reconciled: true,
+  latencyP50Ms: latencyP99Ms / 2, latencyP99Ms, storeReadsPerEvent: 0, storeWritesPerEvent, hostPeakRssMb: 200, reconciled: true, eventsPerInvocation: 150,
 });
 
 describe('window curve and RU rows', () => {
@@ -23,6 +23,15 @@ describe('window curve and RU rows', () => {
     expect(row('RU per event: product (window 5 s, 32 partitions)')?.value).toBe(1);
     expect(row('RU per event: product (window 5 s, 32 partitions) / reference pattern')?.value).toBe(0.17);
     expect(row('window 10 s (32 partitions): latency p50 / p99 (enqueue -> stored)')?.value).toBe('5050 / 10100');
+  });
+
+  it('shows what the batch cap allows, and the events per invocation of each point', () => {
+    const rows = windowRows({
+      curve: [point(5, 0.215, 6_100)],
+      cap: { batchCap: 160, partitions: 32, maxDevicesPerPartition: 46, atTargetSpan: 0.21, anySpan: 0.1979 },
+    });
+    expect(rows.find((r) => r.name.startsWith('window: writes/event the 160-event batch cap allows on 32 partitions'))).toMatchObject({ value: '0.21 at a 5 s span / 0.198 at any span' });
+    expect(rows.find((r) => r.name === 'window 5 s (32 partitions): store writes per event')?.note).toContain('150 events/invocation');
   });
 
   it('says none when no window meets both', () => {

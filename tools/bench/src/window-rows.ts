@@ -7,6 +7,7 @@ import type { BenchRow } from './report';
 export const WINDOW_TARGET = { writesPerEvent: 0.2, p99Ms: 5_000 } as const;
 
 const r2 = (n: number): number => Math.round(n * 100) / 100;
+const r3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** RU per event: documented charge of each operation (the product's device document) x measured operations per event. */
 export function ruPerEventOf(readsPerEvent: number, writesPerEvent: number): number {
@@ -21,12 +22,25 @@ const meetsTarget = (r: ReferenceProfileResult): boolean =>
  * and of the reference implementation's pattern (1 read + 1 upsert per event), both measured on the
  * same reference load in the same run, and whether some window meets the knob's target.
  */
-export function windowRows(input: { reference?: ReferenceProfileResult; curve: ReferenceProfileResult[]; pattern?: ReferencePatternResult }): BenchRow[] {
+/** What the window's count cap allows on the curve's partitions, whatever the host's speed (window-cap.ts). */
+export interface WindowCapLimit {
+  batchCap: number;
+  partitions: number;
+  /** Most devices any one partition holds (the simulator's keys). */
+  maxDevicesPerPartition: number;
+  /** Writes per event with every batch cut at a 5 s span or the cap, whichever first. */
+  atTargetSpan: number;
+  /** Writes per event with an unbounded window: every batch cut by the cap. */
+  anySpan: number;
+}
+
+export function windowRows(input: { reference?: ReferenceProfileResult; curve: ReferenceProfileResult[]; pattern?: ReferencePatternResult; cap?: WindowCapLimit }): BenchRow[] {
   const rows: BenchRow[] = [];
   const charges = `${pointReadRu(DEVICE_DOCUMENT_BYTES)} RU/read, ${writeRu(DEVICE_DOCUMENT_BYTES)} RU/write of the ${DEVICE_DOCUMENT_BYTES}-byte device document (docs/capacity-planning.md)`;
   for (const r of input.curve) {
     const at = `window ${r.windowSeconds} s (${r.partitions} partitions)`;
-    rows.push({ name: `${at}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', note: `reconciled: ${r.reconciled}; host RSS ${r.hostPeakRssMb} MB` });
+    const perInvocation = r.eventsPerInvocation == null ? '' : `; ${r.eventsPerInvocation} events/invocation`;
+    rows.push({ name: `${at}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', note: `reconciled: ${r.reconciled}; host RSS ${r.hostPeakRssMb} MB${perInvocation}` });
     rows.push({ name: `${at}: latency p50 / p99 (enqueue -> stored)`, value: `${r.latencyP50Ms ?? '-'} / ${r.latencyP99Ms ?? '-'}`, unit: 'ms' });
   }
   if (input.curve.length) {
@@ -37,6 +51,15 @@ export function windowRows(input: { reference?: ReferenceProfileResult; curve: R
       unit: 'window',
       target: 'some window',
       met: best !== undefined,
+    });
+  }
+  const cap = input.cap;
+  if (cap) {
+    rows.push({
+      name: `window: writes/event the ${cap.batchCap}-event batch cap allows on ${cap.partitions} partitions (computed, this fleet's keys)`,
+      value: `${r3(cap.atTargetSpan)} at a 5 s span / ${r3(cap.anySpan)} at any span`,
+      unit: 'writes/event',
+      note: `a partition of n devices at 1 event/s fills ${cap.batchCap} events in ${cap.batchCap}/n s; the busiest holds ${cap.maxDevicesPerPartition} devices (${r2(cap.batchCap / cap.maxDevicesPerPartition)} s)`,
     });
   }
   const pattern = input.pattern;
