@@ -61,7 +61,7 @@ export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunI
     `### ${r.id}: ${r.title}`,
     '',
     `- sent ${r.sent} (${r.distinct} distinct bodies); applied ${r.applied}, superseded ${r.superseded}, dead-lettered (still queued) ${r.deadLettered}, parked ${r.parked} ${JSON.stringify(r.audit.parkedByCode)}, lost ${r.lost}; devices not matching the model: ${r.devicesMismatched}`,
-    `- deliveries to the ingestion function ${String(r.facts['delivered'])}; duplicates absorbed ${r.duplicatesAbsorbed} (of which redelivered ${r.redelivered})`,
+    `- deliveries to the ingestion function ${String(r.facts['delivered'] ?? r.deliveries?.deliveries ?? '-')}; duplicates absorbed ${r.duplicatesAbsorbed} (of which redelivered ${r.redelivered})`,
     ...(r.deliveries ? [`- delivery journal: ${r.deliveries.invocations} invocations (${r.deliveries.retries} retries, ${r.deliveries.failedInvocations} threw, ${r.deliveries.unfinishedInvocations} cut short by a kill), ${r.deliveries.distinctEvents} distinct events (partition, sequence number), ${r.deliveries.redeliveredEvents} of them delivered more than once; ${r.deliveries.partitionOpens} partition opens, ${r.deliveries.receiveErrors} receive errors`] : []),
     `- dead letters written by ingestion ${JSON.stringify(r.deadLettersWritten)}; reprocessor outcomes ${JSON.stringify(r.reprocessor)}`,
     `- facts: ${JSON.stringify(Object.fromEntries(Object.entries(r.facts).filter(([k]) => k !== 'delivered')))}`,

@@ -81,7 +81,10 @@ export const soak: FaultScenario = {
         await sampleOnce();
         if (Date.now() - lastProgress >= 60_000) {
           lastProgress = Date.now();
-          ctx.log(`${Math.round((Date.now() - started) / 1000)} s: load average ${loadAverages.at(-1)?.toFixed(1)}; RSS ${[...samples.values()].map((h) => `${h.app} ${h.samples.at(-1)?.rssMb ?? '?'} MB`).join(', ')}`);
+          // Progress with the figures so far (p99 since the warm-up, the backlog), so a run cut short still tells its trend.
+          const p99s = await Promise.all(ctx.matrix.ingestion.map(async (h) => (await h.admin.metrics().catch(() => undefined))?.['ingestTelemetry']?.enqueueToCompletionMs?.p99));
+          const backlog = await partitionLag(ctx.matrix.descriptor).then((lags) => lags.reduce((n, p) => n + p.lag, 0), () => '?');
+          ctx.log(`${Math.round((Date.now() - started) / 1000)} s: load average ${loadAverages.at(-1)?.toFixed(1)}; backlog ${backlog}; p99 ${p99s.join('/')} ms; RSS ${[...samples.values()].map((h) => `${h.app} ${h.samples.at(-1)?.rssMb ?? '?'} MB`).join(', ')}`);
         }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.max(0, next - Date.now()));
