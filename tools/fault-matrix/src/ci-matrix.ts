@@ -22,7 +22,7 @@ import { SCENARIOS } from './scenarios';
 export const CI_GROUPS = {
   core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down'],
   processes: ['host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
-  network: ['cosmos-blackhole', 'checkpoint-store-down', 'clock-skew'],
+  network: ['cosmos-blackhole', 'storage-blackhole', 'checkpoint-store-down', 'clock-skew'],
   breaker: ['breaker-trip', 'switch-failure'],
 } as const;
 

@@ -117,8 +117,11 @@ export const cosmosBlackhole: FaultScenario = {
  * outage length (new requests hang; those already forwarded finish) while corrupt events keep
  * arriving (2%): every dead-letter write hangs until the
  * storage client's try timeout (10 s) and is retried; a batch whose letters cannot be written in
- * the sink's budget fails and the trigger runs it again before its checkpoint moves. Afterwards
- * every corrupt event is parked, none lost, and ingestion stores again within a bound.
+ * the sink's budget fails and the trigger runs it again before its checkpoint moves. The
+ * reprocessor's own writes ride the outage out, and its trigger's receives and deletes that met the
+ * black hole end at the host's try timeout (100 s, as the Functions host's client) and are retried:
+ * the drain takes that long. Afterwards every corrupt event is parked, none lost, and ingestion
+ * stores again within a bound.
  */
 export const storageBlackhole: FaultScenario = {
   id: 'storage-blackhole',

@@ -1,6 +1,6 @@
 import type { FaultScenario } from '../fault-scenario';
 import { breakerTrip } from './breaker-trip';
-import { cosmosBlackhole } from './blackhole';
+import { cosmosBlackhole, storageBlackhole } from './blackhole';
 import { checkpointStoreDown } from './checkpoint-store-down';
 import { clockSkew } from './clock-skew';
 import { cosmosDown, throttleStorm } from './cosmos-down';
@@ -13,8 +13,11 @@ import { hostileInputs } from './hostile-inputs';
 import { outOfOrder } from './out-of-order';
 import { switchFailure } from './switch-failure';
 
-/** The fault matrix, in run order (the breaker's scenario runs on its own stack). */
+/**
+ * The fault matrix, in run order (the breaker's scenarios run on their own stack). A scenario's
+ * seed follows its index: new ones go last, so the rows already published keep their event streams.
+ */
 export const SCENARIOS: FaultScenario[] = [
   hostileInputs, outOfOrder, cosmosDown, throttleStorm, deadLetterQueueDown, hostKilled, emulatorRestart, emulatorKilled, rebalance,
-  cosmosBlackhole, checkpointStoreDown, clockSkew, soak, breakerTrip, switchFailure,
+  cosmosBlackhole, checkpointStoreDown, clockSkew, soak, breakerTrip, switchFailure, storageBlackhole,
 ];
