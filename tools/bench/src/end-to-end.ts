@@ -93,6 +93,8 @@ export interface ReferenceProfileResult {
   reconciled: boolean;
   /** Events per invocation in the measured phase: below the window's count cap, the window (not the cap) cut the batches. */
   eventsPerInvocation: number | null;
+  /** Events dead-lettered (warm-up and measured), by code: a store that timed out on a loaded machine shows here, not in writes/event. */
+  deadLettersByCode: Record<string, number>;
 }
 
 /**
@@ -130,6 +132,7 @@ export async function benchReferenceProfile(options: { devices: number; seconds:
       storeReadsPerEvent: round(ops.reads / events), storeWritesPerEvent: round(ops.writes / events),
       hostPeakRssMb, reconciled: reconciliation.ok,
       eventsPerInvocation: fn && fn.invocations > 0 ? Math.round(fn.eventsProcessed / fn.invocations) : null,
+      deadLettersByCode: reconciliation.deadLettersByCode,
     };
   }, options);
 }

@@ -3,7 +3,7 @@ import { ruPerEventOf, windowRows } from './window-rows';
 
 const point = (windowSeconds: number, storeWritesPerEvent: number, latencyP99Ms: number): ReferenceProfileResult => ({
   windowSeconds, partitions: 32, devices: 1000, rate: 1000, seconds: 30, events: 30_000,
-  latencyP50Ms: latencyP99Ms / 2, latencyP99Ms, storeReadsPerEvent: 0, storeWritesPerEvent, hostPeakRssMb: 200, reconciled: true, eventsPerInvocation: 150,
+  latencyP50Ms: latencyP99Ms / 2, latencyP99Ms, storeReadsPerEvent: 0, storeWritesPerEvent, hostPeakRssMb: 200, reconciled: true, eventsPerInvocation: 150, deadLettersByCode: {},
 });
 
 describe('window curve and RU rows', () => {
@@ -32,6 +32,12 @@ describe('window curve and RU rows', () => {
     });
     expect(rows.find((r) => r.name.startsWith('window: writes/event the 160-event batch cap allows on 32 partitions'))).toMatchObject({ value: '0.21 at a 5 s span / 0.198 at any span' });
     expect(rows.find((r) => r.name === 'window 5 s (32 partitions): store writes per event')?.note).toContain('150 events/invocation');
+  });
+
+  it('a point whose events were dead-lettered (store timeouts on a loaded machine) says so and does not count as meeting the target', () => {
+    const rows = windowRows({ curve: [{ ...point(5, 0.19, 4_800), deadLettersByCode: { STORE_UNAVAILABLE: 1687 } }] });
+    expect(rows.find((r) => r.name === 'window 5 s (32 partitions): store writes per event')?.note).toContain('dead-lettered: STORE_UNAVAILABLE 1687');
+    expect(rows.find((r) => r.name.startsWith('window meeting'))).toMatchObject({ value: 'none', met: false });
   });
 
   it('says none when no window meets both', () => {

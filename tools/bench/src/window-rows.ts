@@ -15,6 +15,7 @@ export function ruPerEventOf(readsPerEvent: number, writesPerEvent: number): num
 }
 
 const meetsTarget = (r: ReferenceProfileResult): boolean =>
+  Object.keys(r.deadLettersByCode ?? {}).length === 0 &&
   r.storeWritesPerEvent <= WINDOW_TARGET.writesPerEvent && r.latencyP99Ms !== null && r.latencyP99Ms <= WINDOW_TARGET.p99Ms;
 
 /**
@@ -40,7 +41,9 @@ export function windowRows(input: { reference?: ReferenceProfileResult; curve: R
   for (const r of input.curve) {
     const at = `window ${r.windowSeconds} s (${r.partitions} partitions)`;
     const perInvocation = r.eventsPerInvocation == null ? '' : `; ${r.eventsPerInvocation} events/invocation`;
-    rows.push({ name: `${at}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', note: `reconciled: ${r.reconciled}; host RSS ${r.hostPeakRssMb} MB${perInvocation}` });
+    const letters = Object.entries(r.deadLettersByCode ?? {}).map(([code, n]) => `${code} ${n}`).join(', ');
+    const dead = letters ? `; dead-lettered: ${letters} (the point is not the steady state)` : '';
+    rows.push({ name: `${at}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', note: `reconciled: ${r.reconciled}; host RSS ${r.hostPeakRssMb} MB${perInvocation}${dead}` });
     rows.push({ name: `${at}: latency p50 / p99 (enqueue -> stored)`, value: `${r.latencyP50Ms ?? '-'} / ${r.latencyP99Ms ?? '-'}`, unit: 'ms' });
   }
   if (input.curve.length) {
