@@ -1,3 +1,8 @@
+import * as ascii from './ascii-text';
+
+// Bound once (see scan-telemetry.ts).
+const { asciiText } = ascii;
+
 const QUOTE = 34;
 const BACKSLASH = 92;
 const MINUS = 45;
@@ -46,12 +51,66 @@ export function spells(b: Uint8Array, i: number, word: string): boolean {
   return b[i + n] === QUOTE;
 }
 
+/** Veltkamp's splitter for doubles: 2^27 + 1. */
+const SPLIT = 134_217_729;
+/** The exact error of the last twoProduct: a * b = product + productError. */
+let productError = 0;
+
+/** a * b, rounded, with its rounding error in productError, exactly (Dekker; no overflow for the magnitudes here). */
+function twoProduct(a: number, b: number): number {
+  const p = a * b;
+  let t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLIT * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  productError = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+
+// A double's bits, to read its exponent (the machine's byte order is found, not assumed).
+const scratch = new Float64Array(1);
+const words = new Uint32Array(scratch.buffer);
+const HIGH = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LOW = 1 - HIGH;
+
+/**
+ * (head * 10^tailDigits + tail) / 10^scale, correctly rounded, for a decimal mantissa of 16 to 19
+ * digits (head: its first 15, tail: the other 1-4, both exact; the mantissa is above 2^53, so not
+ * itself a double) and scale 1..22; NaN when it cannot be sure, and the caller asks Number(). The
+ * mantissa is held exactly as a2 + r, a guess x is refined once, then kept only when the exact
+ * remainder m - x * 10^scale (Dekker's product, Sterbenz's subtraction: one rounding in all) is
+ * clearly below half an ulp of x times 10^scale: then x is the nearest double, as JSON.parse
+ * reads it. Ties, powers of two and anything close go to Number(). json-bytes.spec.ts checks it.
+ */
+function longDecimal(head: number, tail: number, tailDigits: number, scale: number): number {
+  const power = POW10[scale]!;
+  const a = twoProduct(head, POW10[tailDigits]!);
+  const a2 = a + tail;
+  const r = tail - (a2 - a) + productError; // small integers: exact
+  let x = a2 / power;
+  let p = twoProduct(x, power);
+  x += (a2 - p + r - productError) / power;
+  p = twoProduct(x, power);
+  const remainder = a2 - p + r - productError;
+  scratch[0] = x;
+  const high = words[HIGH]!;
+  if ((high & 0xfffff) === 0 && words[LOW] === 0) return Number.NaN;
+  // ulp(x) = 2^(exponent - 1075): a double with biased exponent (exponent - 52) and no fraction.
+  words[HIGH] = (((high >>> 20) & 0x7ff) - 52) << 20;
+  words[LOW] = 0;
+  const halfUlpTimesPower = scratch[0] * 0.5 * power;
+  return Math.abs(remainder) < halfUlpTimesPower * (1 - 2 ** -30) ? x : Number.NaN;
+}
+
 const isDigit = (c: number | undefined): boolean => (c as number) >= ZERO && (c as number) <= NINE;
 
 /**
  * A JSON number (the strict grammar: no leading zeros, no bare dot, no `+`) into lastRead.number.
  * Short decimals are read as mantissa / 10^scale: both exact doubles, so the one division rounds
- * correctly, as JSON.parse does; the rest go through Number() of the same characters.
+ * correctly, as JSON.parse does; decimals of 16-19 digits by longDecimal; the rest, and what
+ * longDecimal cannot decide, go through Number() of the same characters.
  */
 export function readNumber(b: Buffer, i: number): number {
   const start = i;
@@ -60,10 +119,18 @@ export function readNumber(b: Buffer, i: number): number {
   if (negative) c = b[++i];
   let mantissa = 0;
   let scale = 0;
+  // The mantissa's first 15 digits and the rest, both exact, for longDecimal.
+  let head = 0;
+  let tail = 0;
+  let digits = 0;
   if (c === ZERO) c = b[++i];
   else if (isDigit(c)) {
     do {
-      mantissa = mantissa * 10 + ((c as number) - ZERO);
+      const d = (c as number) - ZERO;
+      mantissa = mantissa * 10 + d;
+      if (digits < 15) head = head * 10 + d;
+      else tail = tail * 10 + d;
+      digits++;
       c = b[++i];
     } while (isDigit(c));
   } else return -1;
@@ -71,7 +138,11 @@ export function readNumber(b: Buffer, i: number): number {
     c = b[++i];
     if (!isDigit(c)) return -1;
     do {
-      mantissa = mantissa * 10 + ((c as number) - ZERO);
+      const d = (c as number) - ZERO;
+      mantissa = mantissa * 10 + d;
+      if (digits < 15) head = head * 10 + d;
+      else tail = tail * 10 + d;
+      digits++;
       scale++;
       c = b[++i];
     } while (isDigit(c));
@@ -86,12 +157,14 @@ export function readNumber(b: Buffer, i: number): number {
     while (isDigit(c));
   }
   // Every partial mantissa is below the final one, so a final one within 2^53 was exact throughout.
-  if (!exponent && mantissa <= Number.MAX_SAFE_INTEGER && scale <= 22) {
-    const value = mantissa / POW10[scale]!;
-    lastRead.number = negative ? -value : value;
-  } else {
-    lastRead.number = Number(b.toString('latin1', start, i));
+  if (!exponent && scale <= 22) {
+    const value = mantissa <= Number.MAX_SAFE_INTEGER ? mantissa / POW10[scale]! : digits <= 19 && scale > 0 ? longDecimal(head, tail, digits - 15, scale) : Number.NaN;
+    if (!Number.isNaN(value)) {
+      lastRead.number = negative ? -value : value;
+      return i;
+    }
   }
+  lastRead.number = Number(asciiText(b, start, i));
   return i;
 }
 

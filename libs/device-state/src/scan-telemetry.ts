@@ -1,3 +1,4 @@
+import * as ascii from './ascii-text';
 import * as instant from './canonical-instant';
 import type { DecodedTelemetry } from './decode-telemetry';
 import { IOT_HUB_DEVICE_ID_PATTERN } from './device-id';
@@ -10,6 +11,7 @@ import { TIMESTAMP_PATTERN } from './telemetry-fast-path';
 // call a getter per use, which showed as the largest single cost of the scan in a profile.
 const { lastRead, readBoolean, readNumber, readPlainString, skipPrimitive, skipSpace, spells } = json;
 const { canonicalInstantMillis } = instant;
+const { asciiText, recurringAsciiText } = ascii;
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -53,15 +55,15 @@ function position(b: Buffer, i: number): Position | undefined {
     i = valueOf(b, i);
     if (i < 0) return undefined;
     let bit = 0;
-    if (spells(b, key, 'latitude')) {
+    if (b[key] === 108 && spells(b, key, 'latitude')) {
       bit = 1;
       i = readNumber(b, i);
       latitude = lastRead.number;
-    } else if (spells(b, key, 'longitude')) {
+    } else if (b[key] === 108 && spells(b, key, 'longitude')) {
       bit = 2;
       i = readNumber(b, i);
       longitude = lastRead.number;
-    } else if (spells(b, key, 'altitude')) {
+    } else if (b[key] === 97 && spells(b, key, 'altitude')) {
       bit = 4;
       i = readNumber(b, i);
       altitude = lastRead.number;
@@ -130,6 +132,28 @@ const F_MODE = 16;
 const F_POSITION = 32;
 const F_HEALTH = 64;
 
+/** The field (its F_ bit) the key whose first character is at `k` names; 0 for any other key. */
+function fieldAt(b: Uint8Array, k: number): number {
+  switch (b[k]) {
+    case 100:
+      return spells(b, k, 'deviceId') ? F_DEVICE : 0;
+    case 116:
+      return spells(b, k, 'timestamp') ? F_TIME : 0;
+    case 107:
+      return spells(b, k, 'keyFrame') ? F_KEYFRAME : 0;
+    case 98:
+      return spells(b, k, 'battery') ? F_BATTERY : 0;
+    case 102:
+      return spells(b, k, 'flightMode') ? F_MODE : 0;
+    case 112:
+      return spells(b, k, 'position') ? F_POSITION : 0;
+    case 104:
+      return spells(b, k, 'health') ? F_HEALTH : 0;
+    default:
+      return 0;
+  }
+}
+
 /**
  * decodeTelemetry's result for a body in the plain JSON devices write, read from its UTF-8 bytes
  * in one pass: no string of the whole body, no JSON.parse, no parsed tree, no schema. Undefined for
@@ -158,41 +182,44 @@ export function scanTelemetry(b: Buffer, authenticatedDeviceId?: string): Decode
     const key = i + 1;
     i = valueOf(b, i);
     if (i < 0) return undefined;
-    let bit = 0;
-    if (spells(b, key, 'deviceId')) {
-      bit = F_DEVICE;
-      if (authenticatedDeviceId === undefined) {
-        const idEnd = bodyDeviceIdEnd(b, i);
-        if (idEnd > 0) deviceId = b.toString('latin1', i + 1, idEnd - 1);
-        i = idEnd;
-        // IoT Hub mode: the same id or nothing; a spoof or a non-string is the reference way's to word.
-      } else i = b[i] === QUOTE && spells(b, i + 1, authenticatedDeviceId) ? i + authenticatedDeviceId.length + 2 : -1;
-    } else if (spells(b, key, 'timestamp')) {
-      bit = F_TIME;
-      timeStart = i + 1;
-      i = readPlainString(b, i);
-      timeEnd = i - 1;
-    } else if (spells(b, key, 'keyFrame')) {
-      bit = F_KEYFRAME;
-      i = readBoolean(b, i);
-      keyFrame = lastRead.boolean;
-    } else if (spells(b, key, 'battery')) {
-      bit = F_BATTERY;
-      i = readNumber(b, i);
-      battery = lastRead.number;
-    } else if (spells(b, key, 'flightMode')) {
-      bit = F_MODE;
-      i = readNumber(b, i);
-      flightMode = lastRead.number;
-    } else if (spells(b, key, 'position')) {
-      bit = F_POSITION;
-      where = position(b, i);
-      i = where ? objectEnd : -1;
-    } else if (spells(b, key, 'health')) {
-      bit = F_HEALTH;
-      status = health(b, i);
-      i = status ? objectEnd : -1;
-    } else i = skipPrimitive(b, i);
+    const bit = fieldAt(b, key);
+    switch (bit) {
+      case F_DEVICE:
+        if (authenticatedDeviceId === undefined) {
+          const idEnd = bodyDeviceIdEnd(b, i);
+          if (idEnd > 0) deviceId = recurringAsciiText(b, i + 1, idEnd - 1);
+          i = idEnd;
+          // IoT Hub mode: the same id or nothing; a spoof or a non-string is the reference way's to word.
+        } else i = b[i] === QUOTE && spells(b, i + 1, authenticatedDeviceId) ? i + authenticatedDeviceId.length + 2 : -1;
+        break;
+      case F_TIME:
+        timeStart = i + 1;
+        i = readPlainString(b, i);
+        timeEnd = i - 1;
+        break;
+      case F_KEYFRAME:
+        i = readBoolean(b, i);
+        keyFrame = lastRead.boolean;
+        break;
+      case F_BATTERY:
+        i = readNumber(b, i);
+        battery = lastRead.number;
+        break;
+      case F_MODE:
+        i = readNumber(b, i);
+        flightMode = lastRead.number;
+        break;
+      case F_POSITION:
+        where = position(b, i);
+        i = where ? objectEnd : -1;
+        break;
+      case F_HEALTH:
+        status = health(b, i);
+        i = status ? objectEnd : -1;
+        break;
+      default:
+        i = skipPrimitive(b, i);
+    }
     if (seen & bit) return undefined;
     seen |= bit;
     end = i;
@@ -202,7 +229,7 @@ export function scanTelemetry(b: Buffer, authenticatedDeviceId?: string): Decode
   // Nothing but whitespace after the object; deviceId and timestamp present.
   if (skipSpace(b, skipSpace(b, end) + 1) !== b.length || deviceId === undefined || !(seen & F_TIME)) return undefined;
   let time = canonicalInstantMillis(b, timeStart, timeEnd);
-  const timestamp = b.toString('latin1', timeStart, timeEnd);
+  const timestamp = asciiText(b, timeStart, timeEnd);
   if (Number.isNaN(time)) time = TIMESTAMP_PATTERN.test(timestamp) ? epochMillis(timestamp) : Number.NaN;
   if (!Number.isFinite(time)) return undefined;
   const telemetry: Telemetry = { deviceId, timestamp };
