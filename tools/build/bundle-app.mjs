@@ -1,13 +1,14 @@
-// Bundles one function app into a deployable folder: dist/<projectRoot>/{main.js, host.json, package.json},
+// Bundles one function app into a deployable folder: dist/<projectRoot>/{main.js, chunk files, host.json, package.json},
 // or into [outDir] when given (the local stack builds into its own run folder, so parallel runs and
 // `nx build` never swap an app under a running host).
-// Source maps never ship: the deploy folder's map is a build artefact in dist/maps/<app>/main.js.map
-// (main.js carries no sourceMappingURL); a local build ([outDir]) keeps main.js.map linked next to
-// main.js, so breakpoints in the TypeScript sources work under the local host.
+// Source maps never ship: the deploy folder's maps are build artefacts in dist/maps/<app>/*.js.map
+// (the .js files carry no sourceMappingURL); a local build ([outDir]) keeps each .js.map linked next
+// to its file, so breakpoints in the TypeScript sources work under the local host.
 // Libs and npm dependencies are inlined so the folder deploys as is (zip deploy, no npm install);
 // `@azure/functions-core` stays external because the Functions worker (or the local host) provides it.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -53,36 +54,83 @@ const zodEnglishOnly = {
   },
 };
 
+/**
+ * The product's libs (`libs/*`, reached through the `@telemetry/*` paths) have no import-time side
+ * effects: a module a barrel re-exports but the app never uses is left out, with the zod schemas it
+ * would build at load. (Apps do: `main.ts` imports its function files for their registrations.)
+ */
+const libsRoot = path.join(root, 'libs') + path.sep;
+const libsWithoutSideEffects = {
+  name: 'libs-without-side-effects',
+  setup(b) {
+    b.onResolve({ filter: /^(@telemetry\/|\.)/ }, async (args) => {
+      if (args.pluginData === 'libs-without-side-effects') return undefined;
+      if (!args.path.startsWith('@telemetry/') && !args.importer.startsWith(libsRoot)) return undefined;
+      const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'libs-without-side-effects' });
+      return !r.errors.length && r.path.startsWith(libsRoot) ? { path: r.path, sideEffects: false } : undefined;
+    });
+  },
+};
+
+/*
+ * Two passes, so what an app loads on first use (an `import()` in its code: the dead-letter path,
+ * the metrics exporter) stays out of the cold start, in its own file:
+ * 1. esbuild bundles as ESM with code splitting (it splits only ESM): main.js, a chunk per
+ *    `import()`, and shared chunks, each module once;
+ * 2. each file is turned into CommonJS (imports become `require`, `import()` a deferred
+ *    `require`), which Node loads faster than ESM, synchronously, as the Functions worker and the
+ *    local host require main.js. Source maps chain through both passes.
+ */
 await rm(out, { recursive: true, force: true });
 await mkdir(out, { recursive: true });
-const result = await build({
-  entryPoints: [path.join(src, 'src', 'main.ts')],
-  outfile: path.join(out, 'main.js'),
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'cjs',
-  sourcemap: local ? 'linked' : 'external',
-  // Minified (the deploy folder must stay under 2.5 MB and load fast); names in stack traces map
-  // back through dist/maps/<app>/main.js.map. ESM builds first ("module"), which tree-shake.
-  minify: true,
-  mainFields: ['module', 'main'],
-  plugins: [zodEnglishOnly],
-  legalComments: 'none',
-  external: ['@azure/functions-core', ...LEFT_OUT],
-  // Some dependencies are ESM that read import.meta.url; give the CJS bundle a real one.
-  define: { 'import.meta.url': '__bundleImportMetaUrl' },
-  banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  alias,
-  logLevel: 'warning',
-  // What each input contributes (bytes in the output), kept beside the map in dist/maps/<app>/meta.json
-  // (esbuild's analyzeMetafile or https://esbuild.github.io/analyze/ explain it).
-  metafile: !local,
-});
+const stage = await mkdtemp(path.join(tmpdir(), `bundle-${name}-`));
+let result;
+try {
+  result = await build({
+    entryPoints: { main: path.join(src, 'src', 'main.ts') },
+    outdir: stage,
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    sourcemap: 'linked',
+    // Minified (the deploy folder must stay under 2.5 MB and load fast); names in stack traces map
+    // back through dist/maps/<app>/*.js.map. ESM builds first ("module"), which tree-shake.
+    minify: true,
+    mainFields: ['module', 'main'],
+    plugins: [zodEnglishOnly, libsWithoutSideEffects],
+    legalComments: 'none',
+    external: ['@azure/functions-core', ...LEFT_OUT],
+    alias,
+    logLevel: 'warning',
+    // What each input contributes (bytes in the output), kept beside the map in dist/maps/<app>/meta.json
+    // (esbuild's analyzeMetafile or https://esbuild.github.io/analyze/ explain it).
+    metafile: true,
+  });
+  const files = (await readdir(stage)).filter((f) => f.endsWith('.js'));
+  await build({
+    entryPoints: files.map((f) => path.join(stage, f)),
+    outdir: out,
+    bundle: false,
+    platform: 'node',
+    target: 'node22',
+    format: 'cjs',
+    sourcemap: local ? 'linked' : 'external',
+    minify: true,
+    legalComments: 'none',
+    // Some dependencies are ESM that read import.meta.url; give each CommonJS file a real one.
+    define: { 'import.meta.url': '__bundleImportMetaUrl' },
+    banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    logLevel: 'warning',
+  });
+} finally {
+  await rm(stage, { recursive: true, force: true });
+}
 if (!local) {
   await rm(mapsDir, { recursive: true, force: true });
   await mkdir(mapsDir, { recursive: true });
-  await rename(path.join(out, 'main.js.map'), path.join(mapsDir, 'main.js.map'));
+  for (const f of (await readdir(out)).filter((f) => f.endsWith('.js.map'))) await rename(path.join(out, f), path.join(mapsDir, f));
   await writeFile(path.join(mapsDir, 'meta.json'), JSON.stringify(result.metafile));
 }
 await copyFile(path.join(src, 'host.json'), path.join(out, 'host.json'));

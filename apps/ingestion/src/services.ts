@@ -1,9 +1,11 @@
 import { ConfigError, type Logger } from '@telemetry/core';
 import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
-import { connectStorage, QueueDeadLetterSink, storageConnectionFromSettings } from '@telemetry/azure-storage-queue';
-import { connectTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
-import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
-import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
+// The settings entry points import no SDK; the adapters themselves are imported on first use below.
+import { storageConnectionFromSettings } from '@telemetry/azure-storage-queue/settings';
+import { tableConnectionFromSettings } from '@telemetry/azure-tables/settings';
+import { CoalescingFailureRecorder, type FailureCounter } from '@telemetry/failure-tracking';
+import { consoleLogger, defineAppServices, onFirstUse, type Env } from '@telemetry/function-app-kit';
+import type { DeadLetterSink } from '@telemetry/dead-letter';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadIngestionSettings } from './config';
@@ -21,22 +23,39 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
   const settings = loadIngestionSettings(env);
   const storage = storageConnectionFromSettings('DeadLetterStorage', env);
   if (!storage) throw new ConfigError(['DeadLetterStorage: set a connection string or DeadLetterStorage__queueServiceUri and __blobServiceUri']);
-  const { queues, blobs } = connectStorage(storage);
   // FailureTracking: connection string locally, FailureTracking__tableServiceUri + identity in Azure.
   // Without it the app still runs, but the circuit breaker cannot see this instance's failures.
   const failureTable = tableConnectionFromSettings('FailureTracking', env);
   const logger: Logger = overrides.logger ?? consoleLogger('ingestion');
   const telemetryMetrics = createTelemetryMetrics({ app: 'ingestion', settings, logger });
+  // Only a batch with a bad event dead-letters (and reports failures): the storage and Tables SDKs
+  // load then, so an ordinary event's cold start does not pay for them (settings are checked above).
+  const deadLetterSink = onFirstUse(async () => {
+    const { connectStorage, QueueDeadLetterSink } = await import('@telemetry/azure-storage-queue');
+    const { queues, blobs } = connectStorage(storage);
+    return new QueueDeadLetterSink(queues.getQueueClient(settings.DEAD_LETTER_QUEUE), blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER), {
+      // Dead letters are the last line: retry longer than store writes before failing the batch.
+      retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
+    });
+  });
+  const failureCounter =
+    failureTable &&
+    onFirstUse(async (): Promise<FailureCounter> => {
+      const { connectTable, TableFailureCounter } = await import('@telemetry/azure-tables');
+      return new TableFailureCounter(connectTable(failureTable, settings.FAILURE_TABLE));
+    });
   return {
     app: 'ingestion',
     telemetry: telemetryMetrics,
     metrics: telemetryMetrics.metrics,
     store: deviceStateStoreFromSettings(settings),
-    deadLetters: new QueueDeadLetterSink(queues.getQueueClient(settings.DEAD_LETTER_QUEUE), blobs.getContainerClient(settings.CLAIM_CHECK_CONTAINER), {
-      // Dead letters are the last line: retry longer than store writes before failing the batch.
-      retry: { maxAttempts: settings.DEAD_LETTER_MAX_ATTEMPTS, initialDelayMs: 200, maxDelayMs: 5_000 },
-    }),
-    failures: failureTable ? new CoalescingFailureRecorder(new TableFailureCounter(connectTable(failureTable, settings.FAILURE_TABLE))) : undefined,
+    deadLetters: { send: async (letters) => (await deadLetterSink()).send(letters) } satisfies DeadLetterSink,
+    failures: failureCounter
+      ? new CoalescingFailureRecorder({
+          record: async (counts) => (await failureCounter()).record(counts),
+          windowTotal: async (windowMs, options) => (await failureCounter()).windowTotal(windowMs, options),
+        })
+      : undefined,
     logger,
     maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
     identitySource: settings.DEVICE_IDENTITY_SOURCE,

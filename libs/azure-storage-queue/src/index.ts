@@ -1,3 +1,4 @@
+export * from './storage-connection-settings';
 export * from './storage-connection';
 export * from './queue-dead-letter-sink';
 export * from './resolve-dead-letter';

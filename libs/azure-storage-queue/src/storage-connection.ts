@@ -1,15 +1,7 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
-
-/**
- * A storage account reached by connection string (local: Azurite) or, in Azure, by managed
- * identity on its service URIs (settings `<NAME>__queueServiceUri` / `<NAME>__blobServiceUri`,
- * the Functions identity-based connection convention).
- */
-export type StorageConnection =
-  | { connectionString: string }
-  | { queueServiceUri: string; blobServiceUri: string; managedIdentityClientId?: string };
+import type { StorageConnection } from './storage-connection-settings';
 
 export interface StorageClients {
   queues: QueueServiceClient;
@@ -32,16 +24,4 @@ export function connectStorage(connection: StorageConnection): StorageClients {
     queues: new QueueServiceClient(connection.queueServiceUri, credential, PIPELINE),
     blobs: new BlobServiceClient(connection.blobServiceUri, credential, PIPELINE),
   };
-}
-
-/** Reads a Functions-style connection setting: `NAME` (connection string) or `NAME__*Uri` (identity). */
-export function storageConnectionFromSettings(name: string, env: Record<string, string | undefined>): StorageConnection | undefined {
-  const connectionString = env[name];
-  if (connectionString) return { connectionString };
-  const queueServiceUri = env[`${name}__queueServiceUri`];
-  const blobServiceUri = env[`${name}__blobServiceUri`];
-  if (queueServiceUri && blobServiceUri) {
-    return { queueServiceUri, blobServiceUri, managedIdentityClientId: env[`${name}__clientId`] ?? env['AZURE_CLIENT_ID'] };
-  }
-  return undefined;
 }

@@ -1,3 +1,4 @@
+export * from './table-connection-settings';
 export * from './table-connection';
 export * from './table-failure-counter';
 export * from './table-parking-store';

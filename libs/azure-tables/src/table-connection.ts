@@ -1,21 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import { isLocalEmulator } from '@telemetry/core';
-
-/**
- * A Table storage account, reached by connection string (local: Azurite) or, in Azure, by
- * managed identity on `<NAME>__tableServiceUri` (the Functions identity-based connection convention).
- */
-export type TableConnection = { connectionString: string } | { tableServiceUri: string; managedIdentityClientId?: string };
-
-/** Reads a Functions-style connection setting: `NAME` (connection string) or `NAME__tableServiceUri` (identity). */
-export function tableConnectionFromSettings(name: string, env: Record<string, string | undefined>): TableConnection | undefined {
-  const connectionString = env[name];
-  if (connectionString) return { connectionString };
-  const tableServiceUri = env[`${name}__tableServiceUri`];
-  if (tableServiceUri) return { tableServiceUri, managedIdentityClientId: env[`${name}__clientId`] ?? env['AZURE_CLIENT_ID'] };
-  return undefined;
-}
+import type { TableConnection } from './table-connection-settings';
 
 // No SDK retries: the product's own policies own retries (the failure counter's contention policy,
 // the parking store's transient policy), and failure reporting is best effort, so a storage outage

@@ -2,7 +2,8 @@ import type { TableClient } from '@azure/data-tables';
 import { startAzurite, type AzuriteInstance } from '@telemetry/local-services';
 import { CoalescingFailureRecorder } from '@telemetry/failure-tracking';
 import { ensureFailureTable } from '@telemetry/provisioning';
-import { connectTable, tableConnectionFromSettings } from './table-connection';
+import { connectTable } from './table-connection';
+import { tableConnectionFromSettings } from './table-connection-settings';
 import { TableFailureCounter } from './table-failure-counter';
 
 describe('TableFailureCounter on Azurite', () => {

@@ -3,3 +3,4 @@ export * from './settings';
 export * from './app-services';
 export * from './register-app-hooks';
 export * from './host-extensions';
+export * from './on-first-use';
