@@ -1,5 +1,6 @@
 import * as ascii from './ascii-text';
 import * as instant from './canonical-instant';
+import * as plainObjects from './plain-objects';
 import type { DecodedTelemetry } from './decode-telemetry';
 import { IOT_HUB_DEVICE_ID_PATTERN } from './device-id';
 import { epochMillis } from './epoch-millis';
@@ -12,6 +13,7 @@ import { TIMESTAMP_PATTERN } from './telemetry-fast-path';
 const { lastRead, readBoolean, readNumber, readPlainString, skipPrimitive, skipSpace, spells } = json;
 const { canonicalInstantMillis } = instant;
 const { asciiText, recurringAsciiText } = ascii;
+const { PlainDecoded, PlainHealth, PlainPosition, PlainTelemetry } = plainObjects;
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -77,7 +79,7 @@ function position(b: Buffer, i: number): Position | undefined {
   // All three keys, in positionSchema's ranges (NaN fails them).
   if (seen !== 7 || !(latitude >= -90 && latitude <= 90 && longitude >= -180 && longitude <= 180 && altitude >= -500 && altitude <= 20_000)) return undefined;
   objectEnd = skipSpace(b, objectEnd) + 1;
-  return { latitude, longitude, altitude };
+  return new PlainPosition(latitude, longitude, altitude);
 }
 
 function health(b: Buffer, i: number): Health | undefined {
@@ -112,7 +114,7 @@ function health(b: Buffer, i: number): Health | undefined {
   }
   if (seen !== 7) return undefined;
   objectEnd = skipSpace(b, objectEnd) + 1;
-  return { gyrometerOK, accelerometerOK, magnetometerOK };
+  return new PlainHealth(gyrometerOK, accelerometerOK, magnetometerOK);
 }
 
 /** Past the body's deviceId string when it follows the body rule (DEVICE_ID_PATTERN: 1-64 of the alphabet, no trailing dot); -1 otherwise. */
@@ -232,7 +234,7 @@ export function scanTelemetry(b: Buffer, authenticatedDeviceId?: string): Decode
   const timestamp = asciiText(b, timeStart, timeEnd);
   if (Number.isNaN(time)) time = TIMESTAMP_PATTERN.test(timestamp) ? epochMillis(timestamp) : Number.NaN;
   if (!Number.isFinite(time)) return undefined;
-  const telemetry: Telemetry = { deviceId, timestamp };
+  const telemetry: Telemetry = new PlainTelemetry(deviceId, timestamp);
   if (seen & F_KEYFRAME) telemetry.keyFrame = keyFrame;
   if (seen & F_BATTERY) {
     if (!(battery >= 0 && battery <= 1)) return undefined;
@@ -244,5 +246,5 @@ export function scanTelemetry(b: Buffer, authenticatedDeviceId?: string): Decode
   }
   if (where) telemetry.position = where;
   if (status) telemetry.health = status;
-  return { telemetry, time };
+  return new PlainDecoded(telemetry, time);
 }
