@@ -109,6 +109,11 @@ describe('scanTelemetry', () => {
     const scanned = scanTelemetry(Buffer.from(body));
     expect(ordered(scanned)).toStrictEqual(ordered(decodeTelemetryReference(Buffer.from(body))));
     expect(Object.keys(scanned!.telemetry)).toEqual(['deviceId', 'timestamp', 'keyFrame', 'battery', 'flightMode', 'position', 'health']);
+    // Plain objects, as JSON.parse and the schema make them (they are built by constructors: plain-objects.ts).
+    for (const o of [scanned, scanned!.telemetry, scanned!.telemetry.position, scanned!.telemetry.health]) {
+      expect([Object.getPrototypeOf(o), (o as object).constructor]).toEqual([Object.prototype, Object]);
+    }
+    expect(scanned).toStrictEqual(decodeTelemetryReference(Buffer.from(body)));
     const spaced = ' {\n "battery" : 0.5 ,\t"timestamp":"2026-11-21T22:00:00Z", "deviceId" : "d" }\r\n';
     expect(scanTelemetry(Buffer.from(spaced))?.telemetry).toStrictEqual({ deviceId: 'd', timestamp: '2026-11-21T22:00:00Z', battery: 0.5 });
   });
