@@ -1,7 +1,7 @@
 import type { ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import { TaskCancelledError, timeout, TimeoutStrategy, type RetryPolicy, type TimeoutPolicy } from 'cockatiel';
-import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { executeWithRetries, PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
 import { claimCheckBlobName, claimCheckSummary, encodeDeadLetter, MAX_QUEUE_MESSAGE_BYTES, type DeadLetter } from '@telemetry/contracts';
 import { resolveDeadLetter } from './resolve-dead-letter';
 import { MAX_VISIBILITY_SECONDS, type DeadLetterQueue } from '@telemetry/reprocessing';
@@ -52,7 +52,7 @@ export class StorageDeadLetterQueue implements DeadLetterQueue {
   }
 
   private attempt<T>(fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.retry.execute(async () => {
+    return executeWithRetries(this.retry, async () => {
       try {
         return await this.timeout.execute(({ signal }) => fn(signal));
       } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { odata, type TableClient, type TableEntityResult } from '@azure/data-tables';
 import type { ContainerClient } from '@azure/storage-blob';
 import { TaskCancelledError, timeout, TimeoutStrategy, type RetryPolicy, type TimeoutPolicy } from 'cockatiel';
-import { PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
+import { executeWithRetries, PipelineError, toPipelineError, transientRetryPolicy, type RetryOptions } from '@telemetry/core';
 import { decodeDeadLetter, isClaimCheckBlobNameOf } from '@telemetry/contracts';
 import { matchesQuery, type ParkedBy, type ParkedCount, type ParkedLetter, type ParkedQuery, type ParkedSummary, type ParkingStore } from '@telemetry/reprocessing';
 
@@ -184,7 +184,7 @@ export class TableParkingStore implements ParkingStore {
   }
 
   private attempt<T>(fn: (abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    return this.retry.execute(async () => {
+    return executeWithRetries(this.retry, async () => {
       try {
         return await this.timeout.execute(({ signal }) => fn(signal));
       } catch (error) {

@@ -36,3 +36,35 @@ export function transientRetryPolicy(options: RetryOptions, random: () => number
     },
   );
 }
+
+/**
+ * Attempts in all for an error of unknown cause (UNKNOWN) within one call, whatever a policy's
+ * maxAttempts: a policy that rides out an outage of its service (many attempts) must not spend them
+ * on a failure nobody can name, such as a claim-check blob that is gone. The error stays retryable:
+ * the caller's own retries (the reprocessor's attempts across deliveries) still apply.
+ */
+export const UNKNOWN_MAX_ATTEMPTS = 3;
+
+class StopRetrying {
+  constructor(readonly error: PipelineError) {}
+}
+
+/**
+ * Runs fn under a transientRetryPolicy; fn gets the attempt (0 for the first call) and throws
+ * PipelineErrors. An UNKNOWN error ends the retries after UNKNOWN_MAX_ATTEMPTS attempts and is
+ * thrown as it is.
+ */
+export async function executeWithRetries<T>(policy: RetryPolicy, fn: (attempt: number) => Promise<T>): Promise<T> {
+  try {
+    return await policy.execute(async ({ attempt }) => {
+      try {
+        return await fn(attempt);
+      } catch (error) {
+        if (error instanceof PipelineError && error.code === 'UNKNOWN' && error.retryable && attempt + 1 >= UNKNOWN_MAX_ATTEMPTS) throw new StopRetrying(error);
+        throw error;
+      }
+    });
+  } catch (error) {
+    throw error instanceof StopRetrying ? error.error : error;
+  }
+}
