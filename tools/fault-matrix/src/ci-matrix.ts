@@ -20,7 +20,7 @@ import { SCENARIOS } from './scenarios';
  * scenario), fault-matrix-processes.spec.ts, fault-matrix-network.spec.ts, fault-matrix-breaker.spec.ts.
  */
 export const CI_GROUPS = {
-  core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down'],
+  core: ['hostile-inputs', 'out-of-order', 'cosmos-down', 'throttle-storm', 'dead-letter-queue-down', 'soak'],
   processes: ['host-sigkill', 'emulator-restart', 'emulator-sigkill', 'rebalance'],
   network: ['cosmos-blackhole', 'storage-blackhole', 'checkpoint-store-down', 'clock-skew'],
   breaker: ['breaker-trip', 'switch-failure'],
@@ -28,12 +28,12 @@ export const CI_GROUPS = {
 
 /**
  * Registered scenarios left out of the CI-size matrix, with the reason; `npm run test:faults`
- * runs them. The soak: its CI size (2 minutes of load, then the drain and the audit) took over
- * 7 minutes of a clean-clone CI run on its own, past the 15-minute budget for the whole suite.
+ * runs them. None today: the soak is back in the core group (2 minutes of load, about 2 minutes
+ * more for its group). The 7 minutes it once took in a CI run were most likely a dead letter an
+ * earlier scenario left hidden for its 10-minute lease, which its drain waited out (fixed in the
+ * local host's queue trigger, 222a8d6; not proven by a rerun of that CI).
  */
-export const NOT_AT_CI_SIZE: Readonly<Record<string, string>> = {
-  soak: 'npm run test:faults -- --only soak (CI size: --size 2000 --soak-minutes 2 --soak-rate 100)',
-};
+export const NOT_AT_CI_SIZE: Readonly<Record<string, string>> = {};
 
 const SIZE = 2_000;
 // Bounds are generous (CI shares a loaded 2-core machine); a passing run takes a fraction of them.

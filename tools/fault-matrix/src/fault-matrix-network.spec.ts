@@ -1,3 +1,3 @@
 import { CI_GROUPS, describeMatrixAtCiSize } from './ci-matrix';
 
-describeMatrixAtCiSize('network, checkpoint store, clocks, soak', CI_GROUPS.network);
+describeMatrixAtCiSize('network, checkpoint store, clocks', CI_GROUPS.network);
