@@ -9,8 +9,9 @@ export interface Finding {
   text: string;
 }
 
-// `it.only(`, `describe.only(`, `test.only(`, `fit(`, `fdescribe(` run one test and silently drop the
-// rest; `.skip(`, `xit(`, `xdescribe(`, `xtest(`, `.todo(` declare tests that never run.
+// Focused: "only" on it/describe/test, and the f-prefixed it/describe, run some tests and silently
+// drop the rest. Skipped: "skip" and "todo" on them, and the x-prefixed forms, declare tests that
+// never run.
 const FOCUSED = /(?:\b(?:it|test|describe)(?:\.each\([^)]*\))?\.only\s*[(`]|(?<![\w.$])f(?:it|describe)\s*\()/;
 const SKIPPED = /(?:\b(?:it|test|describe)(?:\.each\([^)]*\))?\.(?:skip|todo)\s*[(`]|(?<![\w.$])x(?:it|describe|test)\s*\()/;
 
