@@ -28,7 +28,9 @@ describe('package hash (what decides a deploy)', () => {
 
   async function buildAndHash(round: string): Promise<Record<string, string>> {
     const dirs = APPS.map((app) => path.join(ws, 'out', round, app));
-    for (const app of APPS) await run(process.execPath, [path.join(ws, 'tools/build/bundle-app.mjs'), `apps/${app}`, path.join(ws, 'out', round, app)], { cwd: ws, timeout: 300_000 });
+    // Uncached (BUNDLE_CACHE=off): each round is a real build, so equal hashes mean equal builds.
+    const env = { ...process.env, BUNDLE_CACHE: 'off' };
+    for (const app of APPS) await run(process.execPath, [path.join(ws, 'tools/build/bundle-app.mjs'), `apps/${app}`, path.join(ws, 'out', round, app)], { cwd: ws, env, timeout: 300_000 });
     const { stdout } = await run(process.execPath, [path.join(ws, 'tools/build/package-hash.mjs'), '--json', ...dirs], { cwd: ws, timeout: 120_000 });
     return JSON.parse(stdout) as Record<string, string>;
   }
