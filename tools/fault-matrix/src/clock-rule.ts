@@ -1,5 +1,5 @@
 import { DEFAULT_MAX_CLOCK_SKEW_SECONDS } from '@telemetry/device-state';
-import type { SentEvent } from '@telemetry/simulator';
+import { withChanges, type SentEvent } from '@telemetry/simulator';
 
 /** The product's floor for event timestamps: 2000-01-01T00:00:00Z (docs/security.md). */
 const FLOOR_MS = Date.UTC(2000, 0, 1);
@@ -41,7 +41,7 @@ export function applyClockRule(sent: SentEvent[], options: ClockRuleOptions = {}
     if (Math.abs(skew - limitMs) < marginMs) ambiguous.push(e.index);
     if (at >= FLOOR_MS && skew <= limitMs) return e;
     refused++;
-    return { ...e, kind: 'corrupt', expectedCode: 'EVENT_CLOCK_SKEW' };
+    return withChanges(e, { kind: 'corrupt', expectedCode: 'EVENT_CLOCK_SKEW' });
   });
   return { events, refused, ambiguous };
 }

@@ -1,6 +1,6 @@
 import { waitUntil } from '@telemetry/local-services';
 import { stackMetrics } from '@telemetry/local-stack';
-import { DroneFleet, seededRandom, simulate, type SentEvent } from '@telemetry/simulator';
+import { DroneFleet, seededRandom, simulate, withChanges, type SentEvent } from '@telemetry/simulator';
 import { sendEvents, type SendOptions } from '../send-events';
 import type { ScenarioContext } from '../fault-scenario';
 
@@ -29,7 +29,7 @@ export function concatRuns(...runs: SentEvent[][]): SentEvent[] {
   const out: SentEvent[] = [];
   for (const run of runs) {
     const offset = out.length;
-    for (const e of run) out.push({ ...e, index: e.index + offset, ...(e.duplicateOf !== undefined ? { duplicateOf: e.duplicateOf + offset } : {}) });
+    for (const e of run) out.push(offset === 0 ? e : withChanges(e, { index: e.index + offset, ...(e.duplicateOf !== undefined ? { duplicateOf: e.duplicateOf + offset } : {}) }));
   }
   return out;
 }
