@@ -1,7 +1,7 @@
 import type { SentEvent } from '@telemetry/simulator';
 import type { AuditReport } from './audit';
 import type { DeliveryTracker } from './delivery-tracker';
-import type { MatrixStack } from './matrix-stack';
+import type { MatrixStack, RestartableAccount } from './matrix-stack';
 import type { ScenarioResult } from './run-matrix';
 
 export interface ScenarioContext {
@@ -46,5 +46,12 @@ export interface FaultScenario {
   title: string;
   /** Needs the circuit breaker app in the stack. */
   breaker?: boolean;
+  /**
+   * The stack's storage accounts this scenario stops and starts again, expecting their data back:
+   * they keep it on disk; a stack's other accounts run in memory (see MatrixStackOptions.restarts).
+   */
+  restarts?: RestartableAccount[];
+  /** Runs on a fresh stack of its own (the soak: its memory and latency trends are about itself alone). */
+  ownStack?: boolean;
   run(ctx: ScenarioContext): Promise<ScenarioOutcome>;
 }

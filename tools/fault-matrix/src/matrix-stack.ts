@@ -16,7 +16,20 @@ export interface MatrixStackOptions {
   /** Bundle the apps first. */
   build?: boolean;
   echo?: boolean;
+  /**
+   * The accounts of the matrix's own Azurites that a scenario on this stack stops and starts
+   * again: they keep their data on disk. The others run with `--inMemoryPersistence`, so their CPU
+   * does not grow with their data (Azurite's LokiJS autosave rewrites a whole table database every
+   * 5 s: a soak's parking table reached 100 MB of JSON). Unset: every account on disk.
+   */
+  restarts?: RestartableAccount[];
 }
+
+/** The matrix's own storage accounts: the dead letters' (DeadLetterStorage) and ingestion's host storage (AzureWebJobsStorage). */
+export type RestartableAccount = 'dead-letters' | 'ingestion-host';
+
+/** Whether an account keeps its data on disk on a stack with these restarts (unset: all do). */
+export const persistsOnDisk = (account: RestartableAccount, restarts: RestartableAccount[] | undefined): boolean => !restarts || restarts.includes(account);
 
 /** The apps a matrix stack runs (the breaker's scenarios add the circuit breaker). */
 export const matrixApps = (withBreaker: boolean): string[] => ['ingestion', 'dead-letter-reprocessor', ...(withBreaker ? ['circuit-breaker'] : [])];
@@ -85,8 +98,8 @@ export class MatrixStack {
 
   static async start(options: MatrixStackOptions): Promise<MatrixStack> {
     const [deadLetters, hostStorage] = await Promise.all([
-      startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters') }),
-      startAzurite({ location: path.join(options.dataDir, 'azurite-ingestion-host') }),
+      startAzurite({ location: path.join(options.dataDir, 'azurite-deadletters'), inMemory: !persistsOnDisk('dead-letters', options.restarts) }),
+      startAzurite({ location: path.join(options.dataDir, 'azurite-ingestion-host'), inMemory: !persistsOnDisk('ingestion-host', options.restarts) }),
     ]);
     let dlProxies: ProxiedStorage | undefined;
     let hostProxies: ProxiedStorage | undefined;
@@ -147,15 +160,19 @@ export class MatrixStack {
     return this.deadLetters.connectionString;
   }
 
-  /** Takes the dead-letter storage account down (graceful stop: Azurite saves its data). */
+  /**
+   * Takes the dead-letter storage account down (graceful stop: Azurite saves its data). Only on a
+   * stack started with it in `restarts`: an account in memory would come back empty.
+   */
   async stopDeadLetterStorage(): Promise<void> {
+    if (this.deadLetters.inMemory) throw new Error("the dead-letter account runs in memory on this stack (its data would be lost on a stop): the scenario must declare restarts: ['dead-letters']");
     await this.deadLetters.stop();
   }
 
   /** Brings it back on the same ports and data folder. */
   async startDeadLetterStorage(): Promise<void> {
     const d = this.deadLetters;
-    this.deadLetters = await startAzurite({ location: d.location, ports: { blob: d.blobPort, queue: d.queuePort, table: d.tablePort } });
+    this.deadLetters = await startAzurite({ location: d.location, ports: { blob: d.blobPort, queue: d.queuePort, table: d.tablePort }, inMemory: d.inMemory });
   }
 
   /** Stops the Event Hubs emulator (gracefully, or SIGKILL), waits, and starts it again on the same port and data. */

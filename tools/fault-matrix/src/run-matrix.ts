@@ -8,7 +8,7 @@ import { auditRun, type AuditReport } from './audit';
 import { DeliveryTracker, type DeliveryCounts } from './delivery-tracker';
 import { waitForFreshMetrics } from './fresh-metrics';
 import { FULL_SOAK, type FaultScenario, type ScenarioContext, type SoakSize } from './fault-scenario';
-import { MatrixStack, matrixApps } from './matrix-stack';
+import { MatrixStack, matrixApps, type RestartableAccount } from './matrix-stack';
 import { writeRecordFile } from './record-file';
 
 export interface MatrixOptions {
@@ -129,14 +129,22 @@ export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScena
 
 /** One stack of a matrix run: its scenarios, whether it runs the breaker, and whether it bundles its apps first. */
 export interface StackPlan {
+  /** Its data folder's name under the run's. */
+  name: string;
   scenarios: FaultScenario[];
   withBreaker: boolean;
   build: boolean;
+  /** The accounts its scenarios stop and start again (on disk); the others run in memory. */
+  restarts: RestartableAccount[];
 }
 
+/** The accounts any of these scenarios restarts. */
+export const restartsOf = (scenarios: FaultScenario[]): RestartableAccount[] => [...new Set(scenarios.flatMap((s) => s.restarts ?? []))].sort();
+
 /**
- * The stacks a run starts, in order: the scenarios that can share a stack, then the breaker's on
- * a stack of its own. A stack bundles its apps unless every one of them was bundled by an earlier
+ * The stacks a run starts, in order: the scenarios that can share a stack, then each that wants a
+ * stack of its own (the soak), then the breaker's. A stack keeps on disk only the accounts its
+ * scenarios restart. A stack bundles its apps unless every one of them was bundled by an earlier
  * stack of this run (the bundles live in this process's folder): the breaker's stack has an app
  * the first stack never bundles, and a fresh tree has no dist/ to fall back on. `build: false`
  * bundles nothing (the caller did).
@@ -146,25 +154,28 @@ export function planStacks(scenarios: FaultScenario[], build = true): StackPlan[
   const plans: StackPlan[] = [];
   for (const withBreaker of [false, true]) {
     const group = scenarios.filter((s) => Boolean(s.breaker) === withBreaker);
-    if (!group.length) continue;
+    const shared = group.filter((s) => !s.ownStack);
+    const stacks = [...(shared.length ? [{ name: withBreaker ? 'stack-breaker' : 'stack', scenarios: shared }] : []), ...group.filter((s) => s.ownStack).map((s) => ({ name: `stack-${s.id}`, scenarios: [s] }))];
     const apps = matrixApps(withBreaker);
-    plans.push({ scenarios: group, withBreaker, build: build && apps.some((a) => !built.has(a)) });
-    if (build) for (const a of apps) built.add(a);
+    for (const stack of stacks) {
+      plans.push({ ...stack, withBreaker, build: build && apps.some((a) => !built.has(a)), restarts: restartsOf(stack.scenarios) });
+      if (build) for (const a of apps) built.add(a);
+    }
   }
   return plans;
 }
 
 /**
- * Runs the scenarios: those that can share a stack on one (stores reset between them), the
- * breaker's on its own stack with the breaker app. Returns one result per scenario.
+ * Runs the scenarios: those that can share a stack on one (stores reset between them), the soak on
+ * its own, the breaker's on its own stack with the breaker app. Returns one result per scenario.
  */
 export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[]> {
   const results: ScenarioResult[] = [];
   for (const plan of planStacks(options.scenarios, options.build !== false)) {
-    const dataDir = path.join(options.dataDir, plan.withBreaker ? 'stack-breaker' : 'stack');
+    const dataDir = path.join(options.dataDir, plan.name);
     await mkdir(dataDir, { recursive: true });
-    options.log?.(`starting the local stack${plan.withBreaker ? ' with the circuit breaker' : ''}`);
-    const matrix = await MatrixStack.start({ dataDir, withBreaker: plan.withBreaker, build: plan.build, echo: options.echo });
+    options.log?.(`starting the local stack ${plan.name}${plan.withBreaker ? ' with the circuit breaker' : ''} (on disk: ${plan.restarts.join(', ') || 'no account of its own'})`);
+    const matrix = await MatrixStack.start({ dataDir, withBreaker: plan.withBreaker, build: plan.build, echo: options.echo, restarts: plan.restarts });
     options.onStack?.(matrix);
     try {
       for (const scenario of plan.scenarios) {

@@ -17,6 +17,8 @@ export interface AzuriteInstance {
   location: string;
   /** Azurite's process id. */
   pid: number | undefined;
+  /** Data in memory only (lost on stop). */
+  inMemory: boolean;
   stop(): Promise<void>;
   kill(): Promise<void>;
 }
@@ -33,7 +35,7 @@ export function azuriteConnectionString(blobPort: number, queuePort: number, tab
 const azuriteBin = (): string => path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 
 export interface StartAzuriteOptions {
-  /** Data folder; a fresh temp folder when omitted. */
+  /** Data folder; a fresh temp folder when omitted (none with `inMemory`). */
   location?: string;
   echo?: boolean;
   /** Reuse these ports (e.g. restart after a simulated outage). */
@@ -44,11 +46,18 @@ export interface StartAzuriteOptions {
    * its environment (`AZURITE_ACCOUNTS`), never its command line.
    */
   accountKey?: string;
+  /**
+   * Keep every service's data in memory only (Azurite's `--inMemoryPersistence`): nothing is saved,
+   * so a stop loses the data, but no autosave rewrites the whole table database every 5 s (its cost
+   * grows with the data; Azure's does not). For accounts never restarted.
+   */
+  inMemory?: boolean;
 }
 
 /** Starts Azurite (blob, queue, table) on free loopback ports, bound to 127.0.0.1 only. */
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<AzuriteInstance> {
-  const location = options.location ?? (await mkdtemp(path.join(tmpdir(), 'azurite-')));
+  // In memory Azurite takes no --location (it refuses both): the folder is then only named, never written.
+  const location = options.location ?? (options.inMemory ? '' : await mkdtemp(path.join(tmpdir(), 'azurite-')));
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     const ports = options.ports ?? { blob: await freePort(), queue: await freePort(), table: await freePort() };
@@ -57,7 +66,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
       command: process.execPath,
       args: [
         azuriteBin(),
-        '--silent', '--location', location, '--loose', '--skipApiVersionCheck', '--disableTelemetry',
+        '--silent', ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]), '--loose', '--skipApiVersionCheck', '--disableTelemetry',
         '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
         '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
       ],
@@ -73,6 +82,7 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
         tablePort: ports.table,
         location,
         pid: proc.pid,
+        inMemory: options.inMemory ?? false,
         connectionString: azuriteConnectionString(ports.blob, ports.queue, ports.table, options.accountKey),
         stop: () => proc.stop(),
         kill: () => proc.kill(),

@@ -10,6 +10,7 @@ import { rateOver, simulateLoad, sleep, waitForDeliveries } from './load';
 export const deadLetterQueueDown: FaultScenario = {
   id: 'dead-letter-queue-down',
   title: 'dead-letter queue down (its Azurite stopped)',
+  restarts: ['dead-letters'],
   async run(ctx) {
     const sending = simulateLoad(ctx, { count: ctx.size, rate: rateOver(ctx.size, ctx.outageMs / 1000 + ctx.loadSeconds / 2), corruptRatio: 0.02 });
     await waitForDeliveries(ctx, Math.round(ctx.size * 0.1));

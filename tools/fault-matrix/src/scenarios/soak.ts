@@ -50,6 +50,7 @@ function watchedHosts(ctx: ScenarioContext): { app: string; host: SpawnedHost }[
 export const soak: FaultScenario = {
   id: 'soak',
   title: 'soak: steady load, host memory and latency over time',
+  ownStack: true,
   async run(ctx) {
     const { seconds, eventsPerSecond, assertTrends } = ctx.soak;
     const warmUpSeconds = Math.round(seconds / 6);
