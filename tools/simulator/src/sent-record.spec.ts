@@ -72,7 +72,7 @@ const CASES: [string, ScenarioEventsOptions][] = [
 ];
 
 describe('compact sent records (telemetry kept as JSON text, no body kept: bodies and records made again from compact columns)', () => {
-  it.each(CASES)('give the record file, bodies and audit inputs of the plain records, for the same seed: %s', (_name, options) => {
+  it.each(CASES)('give the record file, bodies and audit inputs of the plain records, for the same seed: %s', async (_name, options) => {
     const now = (i: number): number => options.startTime + 1_000 + Math.floor(i / 7);
     const legacy = legacyEvents(options, 3_000, now);
     const scenario = new ScenarioEvents(options);
@@ -90,6 +90,7 @@ describe('compact sent records (telemetry kept as JSON text, no body kept: bodie
     expect(records.map((r) => JSON.stringify(r))).toEqual(legacy.map((e) => JSON.stringify(e.record)));
     expect(records.map((r) => ({ ...r, telemetry: r.telemetry }))).toEqual(legacy.map((e) => ({ telemetry: undefined, ...e.record })));
     expect(JSON.stringify(scenario.record(legacy.length - 1))).toBe(JSON.stringify(legacy.at(-1)!.record));
+    expect((await scenario.recordsInSteps(97)).map((r) => JSON.stringify(r))).toEqual(legacy.map((e) => JSON.stringify(e.record)));
   });
 
   it('copies with changes keep the telemetry (a spread would drop it) and are plain spreads for plain records', () => {

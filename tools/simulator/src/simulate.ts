@@ -101,7 +101,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   }
   const finishedAt = Date.now();
   // Made from the scenario's compact columns only now: during the load no object per event lives.
-  const sent: SentEvent[] = scenario.records();
+  const sent: SentEvent[] = await scenario.recordsInSteps();
   const durationMs = Math.max(1, finishedAt - startedAt);
   if (options.recordFile) {
     await mkdir(path.dirname(options.recordFile), { recursive: true });
