@@ -42,10 +42,13 @@ const options: Omit<MatrixOptions, 'scenarios'> = {
   // The drain bound outlasts the queue trigger's 10-minute lease: a dead letter whose delete failed
   // through an outage of its account (after the host's retries) is hidden until its lease ends and
   // then processed again, in Azure as in the local host; a 300 s bound failed CI on it.
-  size: SIZE, outageMs: 6_000, loadSeconds: 8, dataDir: '', drainTimeoutMs: 660_000, log: (m) => console.info(m),
+  size: SIZE, outageMs: 6_000, loadSeconds: 8, dataDir: '', drainTimeoutMs: 660_000, log: (m) => console.info(`${elapsed()} ${m}`),
   soak: { seconds: 120, eventsPerSecond: 100, assertTrends: false },
 };
 const STACK_TIMEOUT = 300_000;
+// Seconds since this spec file loaded, before each line: where a group's time goes, in the CI log.
+const loaded = Date.now();
+const elapsed = (): string => `${((Date.now() - loaded) / 1000).toFixed(0).padStart(4)} s`;
 const SCENARIO_TIMEOUT = 900_000;
 
 function expectAccounted(result: ScenarioResult): void {
@@ -80,16 +83,22 @@ export function describeMatrixAtCiSize(title: string, ids: readonly string[], { 
       options.dataDir = dataDir;
       // Each stack bundles its apps: jest may run the two groups in different worker processes,
       // and a clean clone has no dist/ to fall back on.
-      matrix = await MatrixStack.start({ dataDir: path.join(dataDir, 'stack'), withBreaker: breaker, build: true });
+      console.info(`${elapsed()} starting the stack`);
+      // Accounts no scenario of the group restarts run in memory (no autosave of the whole store every 5 s).
+      const restarts = [...new Set(scenarios.flatMap((s) => s.restarts ?? []))];
+      matrix = await MatrixStack.start({ dataDir: path.join(dataDir, 'stack'), withBreaker: breaker, build: true, restarts });
+      console.info(`${elapsed()} stack up`);
     }, STACK_TIMEOUT);
 
     afterAll(async () => {
       await matrix?.stop();
+      console.info(`${elapsed()} stack stopped`);
       if (dataDir) await rm(dataDir, { recursive: true, force: true });
     }, 300_000);
 
     it.each(scenarios.map((s) => [s.id, s] as const))('%s: nothing lost, state never corrupted', async (_id, scenario) => {
       const result = await runFaultScenario(matrix!, scenario, options, SCENARIOS.indexOf(scenario));
+      console.info(`${elapsed()} [${scenario.id}] audited`);
       expectAccounted(result);
     }, SCENARIO_TIMEOUT);
 
