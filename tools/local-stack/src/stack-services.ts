@@ -14,6 +14,12 @@ export interface StackServicesOptions {
   echo?: boolean;
   /** Called as each service becomes ready (start-up progress), with its URL when a person opens it. */
   onReady?: (step: string, url?: string) => void;
+  /**
+   * Start MailDev, the operators' inbox (default true). Only the circuit breaker sends mail; a stack
+   * without it skips MailDev (~3 CPU-s to start, its web UI idling beside) and has no `mail` in its
+   * descriptor.
+   */
+  mail?: boolean;
 }
 
 /** Who the breaker's e-mails come from and go to on the local stack (MailDev accepts any address). */
@@ -35,8 +41,8 @@ export interface StackServices {
   /** Apps reach Cosmos through this proxy, so outages and throttling can be injected. */
   cosmosProxy: FaultProxy;
   emulator: SpawnedEmulator;
-  /** MailDev: the breaker's operator e-mails arrive here over SMTP (the local stand-in for ACS Email). */
-  mail: MailDevInstance;
+  /** MailDev: the breaker's operator e-mails arrive here over SMTP (the local stand-in for ACS Email); absent when not asked for. */
+  mail?: MailDevInstance;
   /**
    * The apps' Event Hubs connection string: a Listen-only rule (the apps only consume and read
    * partition properties; in Azure their identities hold Data Receiver). The descriptor's connection
@@ -74,12 +80,12 @@ export async function startStackServices(options: StackServicesOptions): Promise
         echo: options.echo,
       })),
       // The operators' inbox: SMTP and its web UI, each on a free loopback port; mails kept under dataDir.
-      ready('MailDev', startMailDev({ echo: options.echo, mailDirectory: path.join(options.dataDir, 'mail') }), (m) => m.webUrl),
+      ...(options.mail === false ? [] : [ready('MailDev', startMailDev({ echo: options.echo, mailDirectory: path.join(options.dataDir, 'mail') }), (m) => m.webUrl)]),
     ]);
     for (const s of started) if (s.status === 'fulfilled') cleanup.push(() => s.value.stop());
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const [azurite, cosmos, emulator, mail] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AzuriteInstance, CosmosServerInstance, SpawnedEmulator, MailDevInstance];
+    const [azurite, cosmos, emulator, mail] = started.map((s) => (s as PromiseFulfilledResult<unknown>).value) as [AzuriteInstance, CosmosServerInstance, SpawnedEmulator, MailDevInstance | undefined];
     const cosmosProxy = await startFaultProxy(cosmos.endpoint);
     cleanup.push(() => cosmosProxy.close());
     const base: StackBase = {
@@ -87,14 +93,14 @@ export async function startStackServices(options: StackServicesOptions): Promise
       storage: { connectionString: azurite.connectionString },
       cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: RESOURCE_NAMES.cosmosDatabase, container: RESOURCE_NAMES.cosmosContainer },
       queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
-      mail: { webUrl: mail.webUrl, smtpHost: mail.smtpHost, smtpPort: mail.smtpPort, from: STACK_MAIL_FROM, to: STACK_MAIL_TO },
+      ...(mail ? { mail: { webUrl: mail.webUrl, smtpHost: mail.smtpHost, smtpPort: mail.smtpPort, from: STACK_MAIL_FROM, to: STACK_MAIL_TO } } : {}),
       dataDir: options.dataDir,
       startedAt: new Date().toISOString(),
     };
     const appEventHubConnection = base.eventHubs.connectionString
       .replace(/SharedAccessKeyName=[^;]*/, `SharedAccessKeyName=${listenRule.keyName}`)
       .replace(/SharedAccessKey=[^;]*/, `SharedAccessKey=${listenRule.key}`);
-    return { base, azurite, cosmos, cosmosProxy, emulator, mail, appEventHubConnection, stop: () => stopAll(cleanup) };
+    return { base, azurite, cosmos, cosmosProxy, emulator, ...(mail ? { mail } : {}), appEventHubConnection, stop: () => stopAll(cleanup) };
   } catch (error) {
     await stopAll(cleanup);
     throw error;

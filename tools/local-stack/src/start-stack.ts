@@ -35,6 +35,8 @@ export interface LocalStackOptions {
    * expiry so a killed host's partitions move quickly). The app runs from a patched copy.
    */
   hostJsonExtensions?: Record<string, Record<string, Record<string, unknown>>>;
+  /** Start MailDev, the operators' inbox (default: when the stack runs the circuit breaker, the one app that sends mail). */
+  mail?: boolean;
   /** Apps to run under the Node inspector ('all' = every app); each gets its own free port on 127.0.0.1. */
   inspect?: string[] | 'all';
   /** Called as each step becomes ready: each service, the bundles, provisioning, each app, the dashboard. */
@@ -62,8 +64,8 @@ export interface LocalStack {
   /** The Cosmos server itself (tests read it directly while the proxy is down). */
   cosmos: CosmosServerInstance;
   emulator: SpawnedEmulator;
-  /** The mail catcher's web UI (MailDev): the breaker's operator e-mails. */
-  mailUrl: string;
+  /** The mail catcher's web UI (MailDev): the breaker's operator e-mails (a stack without the breaker has none). */
+  mailUrl?: string;
   /** Bodies the operator webhook sink received, in order (the breaker's notices). */
   notifications: unknown[];
   /** The operations dashboard (same-origin proxy to device-status), when served. */
@@ -97,6 +99,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const servicesStarting = startStackServices({
       dataDir: options.dataDir, hubName: options.hubName, consumerGroup: options.consumerGroup, partitions: options.partitions,
       onReady: (name, url) => progress({ name, kind: 'service', ...(url ? { url } : {}) }),
+      // The operators' inbox only where something sends mail: the circuit breaker.
+      mail: options.mail ?? apps.includes('circuit-breaker'),
     });
     const [built, services] = await Promise.allSettled([building, servicesStarting]);
     if (services.status === 'fulfilled') cleanup.push(() => services.value.stop());
@@ -147,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     };
     if (options.descriptorFile) writeSecretFile(options.descriptorFile, JSON.stringify(descriptor, null, 2) + '\n');
     return {
-      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, mailUrl: services.value.mail.webUrl, notifications: webhook.received, dashboardUrl, inspectPorts,
+      descriptor, hosts, cosmosProxy, azurite, cosmos, emulator, mailUrl: services.value.mail?.webUrl, notifications: webhook.received, dashboardUrl, inspectPorts,
       startHost: (app) => appHosts.startHost(app),
       restartHost: (app) => appHosts.restartHost(app),
       settingsOf: (app) => appHosts.settingsOf(app),
