@@ -1,4 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 import { ArmAppStopSwitch, ArmFunctionDisableSwitch, connectWebApps } from '@telemetry/azure-app-service';
 import { connectTable, TableFailureCounter, tableConnectionFromSettings } from '@telemetry/azure-tables';
 import { AcsEmailNotifier } from '@telemetry/azure-communication-email';
@@ -53,7 +53,7 @@ function ingestionSwitch(s: BreakerSettings): IngestionSwitch {
   // Config validation guarantees the settings each switch needs.
   if (s.BREAKER_SWITCH === 'http') return new HttpIngestionSwitch({ url: s.INGESTION_SWITCH_URL!, key: s.INGESTION_SWITCH_KEY!, functionNames });
   const target = { subscriptionId: s.AZURE_SUBSCRIPTION_ID!, resourceGroup: s.INGESTION_RESOURCE_GROUP!, appName: s.INGESTION_APP_NAME! };
-  const webApps = connectWebApps(target.subscriptionId, new DefaultAzureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }));
+  const webApps = connectWebApps(target.subscriptionId, azureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }));
   return s.BREAKER_SWITCH === 'arm-app' ? new ArmAppStopSwitch(webApps, target) : new ArmFunctionDisableSwitch(webApps, { ...target, functionNames });
 }
 
@@ -64,7 +64,7 @@ function notifierChannels(s: BreakerSettings): NotifierChannel[] {
     channels.push({ name: 'email', notifier: new AcsEmailNotifier({
       endpoint: s.ACS_ENDPOINT!, sender: s.BREAKER_EMAIL_FROM!, recipients: s.BREAKER_EMAIL_TO!,
       // The user-assigned identity holds the ACS role (infra/modules/communication.bicep); no key exists in settings.
-      credential: new DefaultAzureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }),
+      credential: azureCredential({ managedIdentityClientId: s.AZURE_CLIENT_ID }),
     }) });
   } else if (s.BREAKER_EMAIL_TRANSPORT === 'smtp') {
     channels.push({ name: 'email', notifier: new SmtpEmailNotifier({

@@ -10,9 +10,9 @@ import {
   type HttpClient,
   type Pipeline,
 } from '@azure/core-rest-pipeline';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 
-/** What the ARM client authenticates with (an @azure/identity credential). */
+/** What the ARM client authenticates with (a TokenCredential: the app's identity by default, see @telemetry/azure-identity). */
 export type ArmCredential = TokenCredential;
 
 /** App settings as ARM's `StringDictionary` carries them. */
@@ -59,7 +59,7 @@ const DEFAULT_ENDPOINT = 'https://management.azure.com';
  */
 export function connectWebApps(
   subscriptionId: string,
-  credential: ArmCredential = new DefaultAzureCredential(),
+  credential: ArmCredential = azureCredential(),
   options: WebAppsOptions = {},
 ): WebAppsApi {
   const endpoint = (options.endpoint ?? DEFAULT_ENDPOINT).replace(/\/+$/, '');

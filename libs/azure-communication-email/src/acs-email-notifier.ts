@@ -1,5 +1,5 @@
 import { EmailClient, type EmailClientOptions, type EmailMessage } from '@azure/communication-email';
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { formatNoticeEmail, type BreakerNotice, type OperatorNotifier } from '@telemetry/breaker-rules';
 import { PipelineError } from '@telemetry/core';
 

@@ -1,5 +1,5 @@
 import { CosmosClient, type Container } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 import { isLocalEmulator } from '@telemetry/core';
 
 export interface CosmosConnectionOptions {
@@ -24,7 +24,7 @@ export function connectCosmos(options: CosmosConnectionOptions): { client: Cosmo
     endpoint: options.endpoint,
     ...(options.key
       ? { key: options.key }
-      : { aadCredentials: new DefaultAzureCredential({ managedIdentityClientId: options.managedIdentityClientId }) }),
+      : { aadCredentials: azureCredential({ managedIdentityClientId: options.managedIdentityClientId }) }),
     connectionPolicy: {
       // The local server has no regional endpoints to discover.
       enableEndpointDiscovery: !isLocal,

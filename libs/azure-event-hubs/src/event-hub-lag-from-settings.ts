@@ -1,6 +1,6 @@
 import { EventHubConsumerClient } from '@azure/event-hubs';
 import { BlobCheckpointStore } from '@azure/eventhubs-checkpointstore-blob';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
 import { ConfigError } from '@telemetry/core';
@@ -9,7 +9,7 @@ import { EventHubLagSource, type LagAgeSettings } from './event-hub-lag-source';
 
 type Env = Record<string, string | undefined>;
 
-const credential = (env: Env, name: string) => new DefaultAzureCredential({ managedIdentityClientId: env[`${name}__clientId`] ?? env['AZURE_CLIENT_ID'] });
+const credential = (env: Env, name: string) => azureCredential({ managedIdentityClientId: env[`${name}__clientId`] ?? env['AZURE_CLIENT_ID'] });
 
 /**
  * The ingestion consumer group's lag source from Functions-style connection settings: the hub on

@@ -1,4 +1,4 @@
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { QueueServiceClient } from '@azure/storage-queue';
 import type { StorageConnection } from './storage-connection-settings';
@@ -19,7 +19,7 @@ export function connectStorage(connection: StorageConnection): StorageClients {
       blobs: BlobServiceClient.fromConnectionString(connection.connectionString, PIPELINE),
     };
   }
-  const credential = new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
+  const credential = azureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
   return {
     queues: new QueueServiceClient(connection.queueServiceUri, credential, PIPELINE),
     blobs: new BlobServiceClient(connection.blobServiceUri, credential, PIPELINE),

@@ -1,5 +1,5 @@
 import { TableClient } from '@azure/data-tables';
-import { DefaultAzureCredential } from '@azure/identity';
+import { azureCredential } from '@telemetry/azure-identity';
 import { isLocalEmulator } from '@telemetry/core';
 import type { TableConnection } from './table-connection-settings';
 
@@ -15,6 +15,6 @@ export function connectTable(connection: TableConnection, tableName: string): Ta
     const allowInsecureConnection = isLocalEmulator(connection.connectionString);
     return TableClient.fromConnectionString(connection.connectionString, tableName, { ...PIPELINE, allowInsecureConnection });
   }
-  const credential = new DefaultAzureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
+  const credential = azureCredential({ managedIdentityClientId: connection.managedIdentityClientId });
   return new TableClient(connection.tableServiceUri, tableName, credential, PIPELINE);
 }

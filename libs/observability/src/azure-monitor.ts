@@ -1,4 +1,5 @@
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
+import { azureCredential } from '@telemetry/azure-identity';
 import { AzureMonitorMetricExporter } from '@azure/monitor-opentelemetry-exporter';
 import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -32,7 +33,7 @@ export interface AzureMonitorHandle {
  */
 export function startAzureMonitor(options: AzureMonitorOptions): AzureMonitorHandle {
   const aad = aadAuthentication(options.authenticationString);
-  const credential = options.credential ?? (aad ? new ManagedIdentityCredential(aad.clientId ? { clientId: aad.clientId } : {}) : undefined);
+  const credential = options.credential ?? (aad ? azureCredential({ managedIdentityOnly: true, ...(aad.clientId ? { managedIdentityClientId: aad.clientId } : {}) }) : undefined);
   const exporter = new AzureMonitorMetricExporter({ connectionString: options.connectionString, credential });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': options.meterName }),

@@ -1,4 +1,4 @@
-import type { TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/core-auth';
 import { silentLogger, type Logger } from '@telemetry/core';
 import { startAzureMonitor, type AzureMonitorHandle } from './azure-monitor';
 import { FanOutMetrics } from './fan-out-metrics';

@@ -49,11 +49,15 @@ async function folderBytes(dir: string): Promise<number> {
  * it reads): the names infra/apps/*.bicep and infra/modules/function-app.bicep set, with
  * identity-based connections (`<NAME>__*ServiceUri`, no keys) and Application Insights on (Entra
  * auth), so an app builds at start exactly the clients a deployed instance builds. Host names are
- * placeholders: nothing is contacted before the first invocation.
+ * placeholders: nothing is contacted before the first invocation. Beside the app settings, the
+ * platform's own variables every Functions instance has: the managed identity token service
+ * (IDENTITY_ENDPOINT, IDENTITY_HEADER; the App Service source of @telemetry/azure-identity).
  */
 const CLIENT_ID = '00000000-0000-0000-0000-0000000000c1';
 export const AZURE_APP_SETTINGS: Readonly<Record<string, string>> = {
   FUNCTIONS_WORKER_RUNTIME: 'node',
+  IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token',
+  IDENTITY_HEADER: '00000000-0000-0000-0000-0000000000e1',
   AZURE_CLIENT_ID: CLIENT_ID,
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-0000000000a1;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: `Authorization=AAD;ClientId=${CLIENT_ID}`,

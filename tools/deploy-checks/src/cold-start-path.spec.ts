@@ -8,8 +8,11 @@ import { WORKSPACE_ROOT } from './workspace';
 const run = promisify(execFile);
 
 // Ingestion's Azure settings (infra/apps/ingestion.bicep): identity-based connections, so the cold
-// start builds what a deployed instance builds. Nothing is contacted before an invocation.
+// start builds what a deployed instance builds, and the platform's managed identity token service
+// every Functions instance has. Nothing is contacted before an invocation.
 const INGESTION_AZURE_SETTINGS = {
+  IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token',
+  IDENTITY_HEADER: '00000000-0000-0000-0000-0000000000e1',
   AZURE_CLIENT_ID: '00000000-0000-0000-0000-0000000000c1',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-0000000000a1;IngestionEndpoint=https://westeurope-5.in.applicationinsights.azure.com/',
   APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD;ClientId=00000000-0000-0000-0000-0000000000c1',
@@ -27,9 +30,11 @@ const INGESTION_AZURE_SETTINGS = {
 /**
  * Issue 17 (load time): the deployed ingestion bundle keeps what only a batch with a bad event needs
  * (the storage SDKs of the dead-letter sink, the Tables SDK of the failure counter) in files of
- * their own, loaded on first use, while everything an ordinary event needs (Cosmos, identity, the
- * metrics exporter) is loaded by the cold start. The cold start is tools/bench/src/load-probe.cjs,
- * the one the bench measures. SDK files are recognised by the user agent each SDK sends.
+ * their own, loaded on first use, while everything an ordinary event needs (Cosmos, the metrics
+ * exporter) is loaded by the cold start. An ordinary event's token comes from the platform's token
+ * service with no SDK (@telemetry/azure-identity), so @azure/identity (and MSAL) load only where
+ * there is no such service. The cold start is tools/bench/src/load-probe.cjs, the one the bench
+ * measures. SDK files are recognised by the user agent each SDK sends.
  */
 describe('ingestion cold start path (deploy bundle)', () => {
   let dir: string;
@@ -41,7 +46,7 @@ describe('ingestion cold start path (deploy bundle)', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('loads the Cosmos, identity and exporter SDKs at start, the storage and Tables SDKs only on first use', async () => {
+  it('loads the Cosmos and exporter SDKs at start; identity, storage and Tables SDKs only on first use', async () => {
     const { stdout } = await run(process.execPath, [path.join(WORKSPACE_ROOT, 'tools/bench/src/load-probe.cjs'), path.join(dir, 'main.js')], {
       env: { PATH: process.env['PATH'] ?? '', ...INGESTION_AZURE_SETTINGS },
       timeout: 120_000,
@@ -55,12 +60,12 @@ describe('ingestion cold start path (deploy bundle)', () => {
       for (const f of js) if ((await readFile(path.join(dir, f), 'utf8')).includes(marker)) out.push(f);
       return out;
     };
-    for (const atStart of ['azure-cosmos-js', 'azsdk-js-identity', 'azsdk-js-monitor-opentelemetry-exporter']) {
+    for (const atStart of ['azure-cosmos-js', 'azsdk-js-monitor-opentelemetry-exporter']) {
       const files = await filesWith(atStart);
       expect({ atStart, files }).toEqual({ atStart, files: expect.arrayContaining([expect.any(String)]) });
       expect({ atStart, loaded: files.every((f) => loaded.has(f)) }).toEqual({ atStart, loaded: true });
     }
-    for (const onFirstUse of ['azsdk-js-storage-queue', 'azsdk-js-azure-storage-blob', 'azsdk-js-data-tables']) {
+    for (const onFirstUse of ['azsdk-js-identity', 'azsdk-js-storage-queue', 'azsdk-js-azure-storage-blob', 'azsdk-js-data-tables']) {
       const files = await filesWith(onFirstUse);
       expect({ onFirstUse, files }).toEqual({ onFirstUse, files: expect.arrayContaining([expect.any(String)]) });
       expect({ onFirstUse, loaded: files.filter((f) => loaded.has(f)) }).toEqual({ onFirstUse, loaded: [] });

@@ -1,0 +1,2 @@
+export * from './azure-credential';
+export * from './app-service-managed-identity';
