@@ -28,10 +28,10 @@ const alias = Object.fromEntries(
 
 /**
  * zod's `z.locales` namespace carries ~40 translations of its error messages (about 260 KB of
- * every bundle); the product uses none but English, which zod wires in itself (classic/schemas.js
- * imports locales/en.js directly). So the namespace resolves to English alone.
- * tools/deploy-checks/src/bundle-exclusions.spec.ts fails if a source starts using `z.locales` or
- * `zod/locales`.
+ * every bundle); the product uses none but English, which libs/core/src/zod.ts configures for
+ * Zod Mini (`locales.en()`). So the namespace resolves to English alone.
+ * tools/deploy-checks/src/bundle-exclusions.spec.ts fails if a source starts using another locale
+ * (`z.locales.fr`, `zod/locales`).
  */
 
 /**
@@ -59,8 +59,11 @@ const zodEnglishOnly = {
  * The product's libs (`libs/*`, reached through the `@telemetry/*` paths) have no import-time side
  * effects: a module a barrel re-exports but the app never uses is left out, with the zod schemas it
  * would build at load. (Apps do: `main.ts` imports its function files for their registrations.)
+ * One lib module does: libs/core/src/zod.ts gives zod its English messages when loaded, and schema
+ * modules reach it only through re-exports, which esbuild would otherwise skip.
  */
 const libsRoot = path.join(root, 'libs') + path.sep;
+const libsWithSideEffects = new Set([path.join(root, 'libs', 'core', 'src', 'zod.ts')]);
 const libsWithoutSideEffects = {
   name: 'libs-without-side-effects',
   setup(b) {
@@ -68,7 +71,7 @@ const libsWithoutSideEffects = {
       if (args.pluginData === 'libs-without-side-effects') return undefined;
       if (!args.path.startsWith('@telemetry/') && !args.importer.startsWith(libsRoot)) return undefined;
       const r = await b.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, importer: args.importer, pluginData: 'libs-without-side-effects' });
-      return !r.errors.length && r.path.startsWith(libsRoot) ? { path: r.path, sideEffects: false } : undefined;
+      return !r.errors.length && r.path.startsWith(libsRoot) ? { path: r.path, sideEffects: libsWithSideEffects.has(r.path) } : undefined;
     });
   },
 };

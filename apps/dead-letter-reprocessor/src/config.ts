@@ -1,6 +1,6 @@
-import { z } from 'zod';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
+import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { maxClockSkewSecondsSetting } from '@telemetry/device-state';
 import { intSetting } from '@telemetry/function-app-kit';
@@ -28,16 +28,17 @@ export const reprocessorSettingsSchema = z.object({
   REPROCESS_BACKOFF_BASE_SECONDS: intSetting(30),
   REPROCESS_BACKOFF_MAX_SECONDS: intSetting(3_600),
   /** The circuit breaker's status endpoint (apps/circuit-breaker GET /api/breaker); unset = always closed. */
-  BREAKER_STATUS_URL: z.url().optional(),
+  BREAKER_STATUS_URL: z.optional(z.url()),
   /** Function key for BREAKER_STATUS_URL. */
-  BREAKER_STATUS_KEY: z.string().min(1).optional(),
+  BREAKER_STATUS_KEY: z.optional(z.string().check(z.minLength(1))),
   /** How long to leave letters while the breaker is open, when it names no time (s). */
   BREAKER_DEFER_SECONDS: intSetting(60),
   /** How long one breaker answer is reused (ms). */
   BREAKER_STATUS_CACHE_MS: intSetting(5_000, 0),
   /** Ingestion's device-clock rule, applied again against each letter's own enqueued time (docs/security.md). */
   MAX_CLOCK_SKEW_SECONDS: maxClockSkewSecondsSetting,
-}).extend(observabilitySettingsSchema.shape);
+  ...observabilitySettingsSchema.shape,
+});
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
+import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { cosmosSettingsShape } from '@telemetry/azure-cosmos';
 import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
@@ -20,15 +20,15 @@ export const deviceStatusSettingsSchema = z.object({
   /** Dead letters peeked for the by-code breakdown (the queue service allows at most 32). */
   DEAD_LETTER_SAMPLE: intSetting(32, 1, 32),
   /** The hub ingestion reads (also a binding setting of the ingestion app). */
-  EventHubName: optionalSetting(z.string().min(1)),
+  EventHubName: optionalSetting(z.string().check(z.minLength(1))),
   /** The ingestion trigger's consumer group (the same setting the ingestion app binds), whose checkpoints give the lag. */
-  EventHubConsumerGroup: z.string().min(1).default('$Default'),
+  EventHubConsumerGroup: z._default(z.string().check(z.minLength(1)), '$Default'),
   /**
    * The hub's retention in hours (infra: messageRetentionInDays x 24), what time to data loss counts
    * down from; the SDK does not report it. Unset = 24. Read where the lag source is built
    * (libs/azure-event-hubs eventHubLagFromSettings); declared here so infra and examples must set it.
    */
-  EVENT_HUB_RETENTION_HOURS: optionalSetting(z.coerce.number().positive()),
+  EVENT_HUB_RETENTION_HOURS: optionalSetting(z.coerce.number().check(z.positive())),
   /**
    * The reprocessor's parking table (same setting and default as the reprocessor), on
    * ParkedStorage else DeadLetterStorage. A table that does not exist counts as 0 parked.
@@ -41,7 +41,8 @@ export const deviceStatusSettingsSchema = z.object({
   BREAKER_SUMMARY_URL: optionalSetting(z.url()),
   /** Deadline for each part of the ops summary, ms. */
   OPS_PROBE_TIMEOUT_MS: intSetting(4_000),
-}).extend(observabilitySettingsSchema.shape);
+  ...observabilitySettingsSchema.shape,
+});
 
 export type DeviceStatusSettings = z.output<typeof deviceStatusSettingsSchema>;
 

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { parseConfig } from '@telemetry/core';
+import * as z from '@telemetry/core/zod';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { resourceNameSettings } from '@telemetry/contracts';
@@ -30,7 +30,8 @@ export const ingestionSettingsSchema = z.object({
    * endpoint, which infra wires when deployIotHub is set). README "IoT Hub mode".
    */
   DEVICE_IDENTITY_SOURCE: identitySourceSetting,
-}).extend(observabilitySettingsSchema.shape);
+  ...observabilitySettingsSchema.shape,
+});
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;
 

@@ -1,5 +1,5 @@
 import type { Container } from '@azure/cosmos';
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
 import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
 import { connectCosmos } from './cosmos-connection';
@@ -10,9 +10,9 @@ export const cosmosSettingsShape = {
   /** Cosmos DB account endpoint. */
   COSMOS_ENDPOINT: z.url(),
   /** Local emulator only; in Azure the managed identity is used. */
-  COSMOS_KEY: optionalSetting(z.string().min(1)),
-  COSMOS_DATABASE: z.string().min(1).default(RESOURCE_NAMES.cosmosDatabase),
-  COSMOS_CONTAINER: z.string().min(1).default(RESOURCE_NAMES.cosmosContainer),
+  COSMOS_KEY: optionalSetting(z.string().check(z.minLength(1))),
+  COSMOS_DATABASE: z._default(z.string().check(z.minLength(1)), RESOURCE_NAMES.cosmosDatabase),
+  COSMOS_CONTAINER: z._default(z.string().check(z.minLength(1)), RESOURCE_NAMES.cosmosContainer),
   /** SDK request timeout (ms). */
   COSMOS_REQUEST_TIMEOUT_MS: intSetting(5_000),
   /** User-assigned managed identity client id (Azure only). */
@@ -45,7 +45,7 @@ export function storeSettingsShape(d: StoreDefaults) {
   };
 }
 
-type CosmosSettings = z.output<z.ZodObject<typeof cosmosSettingsShape>>;
+type CosmosSettings = z.output<z.ZodMiniObject<typeof cosmosSettingsShape>>;
 type StoreSettings = { [K in keyof ReturnType<typeof storeSettingsShape>]: number };
 
 /** The device-state container, from the shared settings. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 
 /** The circuit breaker's phase: closed (ingesting), open (paused), half-open (on trial). */
 export const breakerPhaseSchema = z.enum(['closed', 'open', 'half-open']);
@@ -14,7 +14,7 @@ export const breakerTransitionSchema = z.object({
   by: z.string(),
   reason: z.string(),
   episode: z.number(),
-  counts: failureCountsSchema.optional(),
+  counts: z.optional(failureCountsSchema),
 });
 export type BreakerTransitionRecord = z.output<typeof breakerTransitionSchema>;
 
@@ -31,11 +31,11 @@ export const breakerSwitchSchema = z.object({
   /** When `state` began (ISO). */
   since: z.string(),
   /** Failed calls in a row (while failing). */
-  attempts: z.number().int().optional(),
+  attempts: z.optional(z.number().check(z.int())),
   /** The last failure's issue code and HTTP status, e.g. `UNKNOWN (HTTP 403)` (never a message: it could carry an endpoint or token). */
-  lastError: z.string().optional(),
+  lastError: z.optional(z.string()),
   /** When the next call is due (ISO, while failing). */
-  nextAttemptAt: z.string().optional(),
+  nextAttemptAt: z.optional(z.string()),
 });
 export type BreakerSwitchReport = z.output<typeof breakerSwitchSchema>;
 
@@ -55,31 +55,31 @@ export const BREAKER_STATUS_FUNCTION = 'breakerStatus';
 export const breakerStatusSchema = z.object({
   status: breakerPhaseSchema,
   /** Increments on every closed -> open trip. */
-  episode: z.number().int().optional(),
+  episode: z.optional(z.number().check(z.int())),
   /** When the current phase began (ISO). */
-  since: z.string().optional(),
+  since: z.optional(z.string()),
   /** The orchestration that owns the current episode. */
-  instanceId: z.string().optional(),
-  trip: z.object({ reason: z.string(), by: z.string(), at: z.string(), counts: failureCountsSchema.optional() }).optional(),
-  duplicateTrips: z.number().int().optional(),
+  instanceId: z.optional(z.string()),
+  trip: z.optional(z.object({ reason: z.string(), by: z.string(), at: z.string(), counts: z.optional(failureCountsSchema) })),
+  duplicateTrips: z.optional(z.number().check(z.int())),
   /** Most recent last, bounded. */
-  transitions: z.array(breakerTransitionSchema).optional(),
-  lastApproval: z.object({ by: z.string(), at: z.string() }).optional(),
+  transitions: z.optional(z.array(breakerTransitionSchema)),
+  lastApproval: z.optional(z.object({ by: z.string(), at: z.string() })),
   /**
    * While an approval is offered: until when, and the breaker's approval page (no credential in
    * it: the operator brings the link they were sent, or signs in). `approveUrl` (the signed link)
    * was sent by breakers before issue 13 item 6 and is never sent now: a status reader must not
    * hold resume authority.
    */
-  approval: z.object({ expiresAt: z.string(), page: z.string().optional(), approveUrl: z.string().optional() }).optional(),
+  approval: z.optional(z.object({ expiresAt: z.string(), page: z.optional(z.string()), approveUrl: z.optional(z.string()) })),
   /** The ingestion switch: whether it reached what the phase implies (absent from older breakers). */
-  switch: breakerSwitchSchema.optional(),
+  switch: z.optional(breakerSwitchSchema),
   /** The episode orchestration's runtime status, when there is one. */
-  episodeRuntime: z.unknown().optional(),
+  episodeRuntime: z.optional(z.unknown()),
   /** The live failure window, or the code of the error reading it. */
-  window: z.unknown().optional(),
-  policy: z.unknown().optional(),
+  window: z.optional(z.unknown()),
+  policy: z.optional(z.unknown()),
   /** The ingestion switch's description (adapter and target, never a credential). */
-  target: z.string().optional(),
+  target: z.optional(z.string()),
 });
 export type BreakerStatusReport = z.output<typeof breakerStatusSchema>;

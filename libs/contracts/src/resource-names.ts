@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 
 /**
  * Default names of the resources apps share. Settings override them (the setting named beside
@@ -35,13 +35,15 @@ export function letterQueueNames(queue: string): { pending: string; poison: stri
   return { pending: queue, poison: poisonQueueName(queue), poisonPoison: poisonQueueName(poisonQueueName(queue)) };
 }
 
+const tableNameSchema = z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits'));
+
 /**
  * The settings that name those resources, one definition for every app that reads them (the same
  * setting means the same resource in every app).
  */
 export const resourceNameSettings = {
-  DEAD_LETTER_QUEUE: z.string().min(3).default(RESOURCE_NAMES.deadLetterQueue),
-  CLAIM_CHECK_CONTAINER: z.string().min(3).default(RESOURCE_NAMES.claimCheckContainer),
-  PARKING_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default(RESOURCE_NAMES.parkingTable),
-  FAILURE_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/, 'a table name: a letter, then 2-62 letters or digits').default(RESOURCE_NAMES.failureTable),
+  DEAD_LETTER_QUEUE: z._default(z.string().check(z.minLength(3)), RESOURCE_NAMES.deadLetterQueue),
+  CLAIM_CHECK_CONTAINER: z._default(z.string().check(z.minLength(3)), RESOURCE_NAMES.claimCheckContainer),
+  PARKING_TABLE: z._default(tableNameSchema, RESOURCE_NAMES.parkingTable),
+  FAILURE_TABLE: z._default(tableNameSchema, RESOURCE_NAMES.failureTable),
 };

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from './zod';
 
 /**
  * The one configuration error of the workspace (apps and tools): the settings or options that are
@@ -18,8 +18,8 @@ export class ConfigError extends Error {
  * Parses settings (normally process.env) once, at start, into a frozen typed object.
  * A missing or malformed setting fails fast, naming every bad key (never its value: it may be a secret).
  */
-export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): Readonly<z.output<S>> {
-  const result = schema.safeParse(env);
+export function parseConfig<S extends z.core.$ZodType>(schema: S, env: Record<string, string | undefined>): Readonly<z.output<S>> {
+  const result = z.safeParse(schema, env);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
     throw new ConfigError(problems);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 import { decodeContinuation } from './continuation-token';
 
 export const DEFAULT_PAGE_SIZE = 100;
@@ -26,35 +26,51 @@ export interface DeviceListQuery {
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
-const number = (name: string) =>
-  z.string().trim().min(1, `${name} must be a number`).transform(Number).pipe(z.number({ error: `${name} must be a number` }).refine(Number.isFinite, `${name} must be a finite number`));
+/** Fails a transform with `message`: Zod Mini's transform context has no `addIssue`, so the issue goes on the payload. */
+function invalid(ctx: z.core.ParsePayload, message: string): never {
+  ctx.issues.push({ code: 'custom', message, input: ctx.value });
+  return z.NEVER;
+}
 
-const schema = z.strictObject({
-  updatedSince: z.iso.datetime({ offset: true, error: 'updatedSince must be an ISO 8601 instant with a zone, e.g. 2026-01-01T00:00:00Z' }).optional(),
-  bbox: z
-    .string()
-    .transform((s, ctx) => {
+const number = (name: string) =>
+  z.pipe(
+    z.pipe(z.string().check(z.trim(), z.minLength(1, `${name} must be a number`)), z.transform(Number)),
+    z.number({ error: `${name} must be a number` }).check(z.refine(Number.isFinite, `${name} must be a finite number`)),
+  );
+
+const boundingBox = z
+  .pipe(
+    z.string(),
+    z.transform((s: string, ctx): BoundingBox => {
       const parts = s.split(',').map((p) => (p.trim() === '' ? NaN : Number(p)));
       const [west, south, east, north] = parts;
-      if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-        ctx.addIssue({ code: 'custom', message: 'bbox must be four numbers: west,south,east,north (degrees)' });
-        return z.NEVER;
-      }
+      if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) return invalid(ctx, 'bbox must be four numbers: west,south,east,north (degrees)');
       return { west: west!, south: south!, east: east!, north: north! };
-    })
-    .refine((b) => b.south >= -90 && b.north <= 90 && b.south <= b.north, 'bbox latitudes must satisfy -90 <= south <= north <= 90')
-    .refine((b) => [b.west, b.east].every((x) => x >= -180 && x <= 180), 'bbox longitudes must be within -180..180')
-    .optional(),
-  batteryBelow: number('batteryBelow').pipe(z.number().gt(0, 'batteryBelow must be > 0').max(1, 'batteryBelow must be <= 1 (battery is a fraction)')).optional(),
-  pageSize: number('pageSize').pipe(z.number().int('pageSize must be an integer').min(1, 'pageSize must be >= 1').max(MAX_PAGE_SIZE, `pageSize must be <= ${MAX_PAGE_SIZE}`)).optional(),
-  continuation: z
-    .string()
-    .transform((s, ctx) => {
-      const token = decodeContinuation(s);
-      if (token === undefined) ctx.addIssue({ code: 'custom', message: 'continuation is not a token this API issued' });
-      return token ?? z.NEVER;
-    })
-    .optional(),
+    }),
+  )
+  .check(
+    z.refine((b) => b.south >= -90 && b.north <= 90 && b.south <= b.north, 'bbox latitudes must satisfy -90 <= south <= north <= 90'),
+    z.refine((b) => [b.west, b.east].every((x) => x >= -180 && x <= 180), 'bbox longitudes must be within -180..180'),
+  );
+
+const continuation = z.pipe(
+  z.string(),
+  z.transform((s: string, ctx) => decodeContinuation(s) ?? invalid(ctx, 'continuation is not a token this API issued')),
+);
+
+const schema = z.strictObject({
+  updatedSince: z.optional(z.iso.datetime({ offset: true, error: 'updatedSince must be an ISO 8601 instant with a zone, e.g. 2026-01-01T00:00:00Z' })),
+  bbox: z.optional(boundingBox),
+  batteryBelow: z.optional(
+    z.pipe(number('batteryBelow'), z.number().check(z.gt(0, 'batteryBelow must be > 0'), z.maximum(1, 'batteryBelow must be <= 1 (battery is a fraction)'))),
+  ),
+  pageSize: z.optional(
+    z.pipe(
+      number('pageSize'),
+      z.number().check(z.int('pageSize must be an integer'), z.minimum(1, 'pageSize must be >= 1'), z.maximum(MAX_PAGE_SIZE, `pageSize must be <= ${MAX_PAGE_SIZE}`)),
+    ),
+  ),
+  continuation: z.optional(continuation),
 });
 
 /**

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { PipelineError } from '@telemetry/core';
+import * as z from '@telemetry/core/zod';
 import type { DecodedTelemetry } from './decode-telemetry';
 
 /**
@@ -16,7 +16,10 @@ export const MAX_CLOCK_SKEW_LIMIT_SECONDS = 86_400;
  * The app setting MAX_CLOCK_SKEW_SECONDS, one definition for every app that applies telemetry
  * (ingestion, the reprocessor): whole seconds, 0 .. 86,400, default 300. Parsed once at start.
  */
-export const maxClockSkewSecondsSetting = z.coerce.number().int().min(0).max(MAX_CLOCK_SKEW_LIMIT_SECONDS).default(DEFAULT_MAX_CLOCK_SKEW_SECONDS);
+export const maxClockSkewSecondsSetting = z._default(
+  z.coerce.number().check(z.int(), z.minimum(0), z.maximum(MAX_CLOCK_SKEW_LIMIT_SECONDS)),
+  DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+);
 
 /**
  * Earliest accepted timestamp, 2000-01-01T00:00:00Z (epoch ms). Older events could never freeze

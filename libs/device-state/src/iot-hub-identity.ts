@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { PipelineError } from '@telemetry/core';
+import * as z from '@telemetry/core/zod';
 import { IOT_HUB_DEVICE_ID_PATTERN } from './device-id';
 
 /**
@@ -10,7 +10,7 @@ import { IOT_HUB_DEVICE_ID_PATTERN } from './device-id';
  */
 export const IDENTITY_SOURCES = ['body', 'iothub'] as const;
 export type IdentitySource = (typeof IDENTITY_SOURCES)[number];
-export const identitySourceSetting = z.enum(IDENTITY_SOURCES).default('body');
+export const identitySourceSetting = z._default(z.enum(IDENTITY_SOURCES), 'body');
 
 /**
  * The system properties IoT Hub sets on every message it forwards to its built-in endpoint, as the

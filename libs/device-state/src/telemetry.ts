@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 import { IOT_HUB_DEVICE_ID_PATTERN, IOT_HUB_DEVICE_ID_RULE } from './device-id';
 
 /** Maximum size of one telemetry event on the wire (bytes). Larger events are EVENT_OVERSIZE. */
@@ -18,10 +18,10 @@ export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{0,63}[A-Za-z0-9_:-]$/;
 export const DEVICE_ID_RULE = 'deviceId must be 1-64 chars of [A-Za-z0-9._:-], not ending with "."';
 
 export const positionSchema = z.object({
-  latitude: z.number().min(-90).max(90),
-  longitude: z.number().min(-180).max(180),
+  latitude: z.number().check(z.minimum(-90), z.maximum(90)),
+  longitude: z.number().check(z.minimum(-180), z.maximum(180)),
   /** Metres; -500 (below sea level sites) .. 20,000. */
-  altitude: z.number().min(-500).max(20_000),
+  altitude: z.number().check(z.minimum(-500), z.maximum(20_000)),
 });
 
 export const healthSchema = z.object({
@@ -35,22 +35,22 @@ export const healthSchema = z.object({
  * compatibility, never stored. Documented in the README; extend, never rename.
  */
 export const telemetrySchema = z.object({
-  deviceId: z.string().regex(DEVICE_ID_PATTERN, DEVICE_ID_RULE),
+  deviceId: z.string().check(z.regex(DEVICE_ID_PATTERN, DEVICE_ID_RULE)),
   // zod's pattern already rejects impossible dates (30 February); decodeTelemetry still checks Date.parse, which it needs for the epoch.
   timestamp: z.iso.datetime({ offset: true, error: 'timestamp must be an ISO 8601 instant with a zone' }),
-  keyFrame: z.boolean().optional(),
-  battery: z.number().min(0).max(1).optional(),
-  flightMode: z.number().int().min(0).max(7).optional(),
-  position: positionSchema.optional(),
-  health: healthSchema.optional(),
+  keyFrame: z.optional(z.boolean()),
+  battery: z.optional(z.number().check(z.minimum(0), z.maximum(1))),
+  flightMode: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(7))),
+  position: z.optional(positionSchema),
+  health: z.optional(healthSchema),
 });
 
 /**
  * The same contract in IoT Hub identity mode, checked after the authenticated id has replaced the
  * body's (which may be absent or must equal it): the id follows IoT Hub's rule, not the body rule.
  */
-export const iotHubTelemetrySchema = telemetrySchema.extend({
-  deviceId: z.string().regex(IOT_HUB_DEVICE_ID_PATTERN, IOT_HUB_DEVICE_ID_RULE),
+export const iotHubTelemetrySchema = z.extend(telemetrySchema, {
+  deviceId: z.string().check(z.regex(IOT_HUB_DEVICE_ID_PATTERN, IOT_HUB_DEVICE_ID_RULE)),
 });
 
 export type Telemetry = z.output<typeof telemetrySchema>;

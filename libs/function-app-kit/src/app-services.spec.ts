@@ -1,9 +1,9 @@
 import { ConfigError, parseConfig } from '@telemetry/core';
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 import { defineAppServices } from './app-services';
 import { intSetting, optionalSetting } from './settings';
 
-const schema = z.object({ BATCH: intSetting(10, 1, 100), NAME: optionalSetting(z.string().regex(/^[a-z]+$/)) });
+const schema = z.object({ BATCH: intSetting(10, 1, 100), NAME: optionalSetting(z.string().check(z.regex(/^[a-z]+$/))) });
 
 describe('defineAppServices', () => {
   it('builds the services once, from parsed settings, and stops them once built', async () => {

@@ -1,16 +1,16 @@
-import { z } from 'zod';
+import * as z from '@telemetry/core/zod';
 
 /**
  * The settings this lib reads. Apps extend their own settings schema with it
- * (`mySchema.extend(observabilitySettingsSchema.shape)`), so the infra drift check sees them.
+ * (`z.object({ ...mine, ...observabilitySettingsSchema.shape })`), so the infra drift check sees them.
  * In Azure the two APPLICATIONINSIGHTS_* settings come from the shared base app settings
  * (infra/modules/function-app.bicep); locally they are absent and metrics stay in memory.
  */
 export const observabilitySettingsSchema = z.object({
   /** Application Insights connection string (not a secret: ingestion needs Entra ID, see below). */
-  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.optional(z.string().check(z.minLength(1))),
   /** `Authorization=AAD;ClientId=<uami client id>`: the identity metrics are sent with. */
-  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.string().min(1).optional(),
+  APPLICATIONINSIGHTS_AUTHENTICATION_STRING: z.optional(z.string().check(z.minLength(1))),
 });
 
 export type ObservabilitySettings = z.output<typeof observabilitySettingsSchema>;
