@@ -150,6 +150,8 @@ async function bundleThroughCache(dir) {
     if (owner) {
       try {
         await writeFile(path.join(lock, 'pid'), String(process.pid));
+        // The builder before us may have finished between our look and our lock.
+        if (existsSync(entry)) continue;
         await bundle();
         const staging = `${entry}.${process.pid}.tmp`;
         await rm(staging, { recursive: true, force: true });

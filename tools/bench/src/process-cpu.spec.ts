@@ -10,6 +10,7 @@ describe('stack CPU accounting', () => {
     expect(roleOf('node\0/work/dist/tools/local-host/cli.js\0--app\0x')).toBe('host');
     expect(roleOf('node\0tools/eventhubs-emulator/src/cli.ts')).toBe('emulator');
     expect(roleOf('node\0node_modules/@vercel/cosmosdb-server/lib/cli.js')).toBe('cosmos');
+    expect(roleOf(['node', 'tools/local-services/src/cosmosdb-server-main.cjs', '127.0.0.1', '41234'].join('\0'))).toBe('cosmos');
     expect(roleOf('node\0node_modules/azurite/dist/src/azurite.js')).toBe('azurite');
     expect(roleOf('sh\0-c\0true')).toBe('other');
   });

@@ -40,7 +40,6 @@ export interface SpawnedHost extends ReadyLine {
   tail(lines?: number): string;
 }
 
-
 /** App setting naming the instance memory (MB) the local host should behave like. */
 export const INSTANCE_MEMORY_SETTING = 'LOCAL_HOST_INSTANCE_MEMORY_MB';
 /** Flex Consumption's default instance memory (MB); 512 and 4096 are the other sizes. */
@@ -72,7 +71,7 @@ export async function spawnHost(options: SpawnHostOptions): Promise<SpawnedHost>
   // depend on the caller's working directory), for them alone: the host is the same compiled
   // file, not its sources through the loader (which cost every such spawn ~2 CPU-s in CI).
   const needsTypeScript = [options.app, ...(options.pluginModules ?? [])].some((p) => /\.[cm]?ts$/.test(p));
-  const entry = needsTypeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href, hostBundle()] : [hostBundle()];
+  const entry = [...(needsTypeScript ? ['--import', pathToFileURL(require.resolve('tsx')).href] : []), hostBundle()];
   const args = [`--max-old-space-size=${heapLimitForInstance(instanceMemoryMB)}`, ...entry, '--app', path.resolve(options.app), '--port', String(options.port ?? 0)];
   if (options.settingsFile) args.push('--settings', path.resolve(options.settingsFile));
   // Keys go through the environment (owner-only in /proc), never argv (world-readable).

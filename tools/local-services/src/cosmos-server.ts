@@ -14,7 +14,8 @@ export interface CosmosServerInstance {
   kill(): Promise<void>;
 }
 
-const cosmosBin = (): string => path.join(path.dirname(require.resolve('@vercel/cosmosdb-server/package.json')), 'lib', 'cli.js');
+/** @vercel/cosmosdb-server with keep-alive (see the file). */
+const COSMOS_MAIN = path.join(__dirname, 'cosmosdb-server-main.cjs');
 
 /**
  * Starts @vercel/cosmosdb-server over plain HTTP on a free loopback port (HTTP is 3-5x faster
@@ -28,7 +29,7 @@ export async function startCosmosServer(options: { port?: number; echo?: boolean
     const proc = new ManagedProcess({
       name: 'cosmos',
       command: process.execPath,
-      args: [cosmosBin(), '--no-ssl', '--host', '127.0.0.1', '--port', String(port)],
+      args: [COSMOS_MAIN, '127.0.0.1', String(port)],
       readyPattern: /Ready to accept/,
       echo: options.echo,
     });

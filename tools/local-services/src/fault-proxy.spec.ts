@@ -95,4 +95,31 @@ describe('fault proxy', () => {
       await new Promise<void>((r) => other.close(() => r()));
     }
   });
+  it("keeps the client's connection open when the service answers `Connection: close` (hop-by-hop, not passed on)", async () => {
+    const closing = http.createServer((req, res) => {
+      res.setHeader('connection', 'close');
+      res.end(`served ${req.url}`);
+    });
+    await new Promise<void>((r) => closing.listen(0, '127.0.0.1', r));
+    const own = await startFaultProxy(`http://127.0.0.1:${(closing.address() as AddressInfo).port}`);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      const call = (p: string) =>
+        new Promise<{ body: string; reused: boolean; connection?: string }>((resolve, reject) => {
+          const req = http.get(`${own.endpoint}${p}`, { agent }, (res) => {
+            let body = '';
+            res.on('data', (c: Buffer) => (body += c.toString()));
+            res.on('end', () => resolve({ body, reused: req.reusedSocket, connection: res.headers.connection }));
+          });
+          req.on('error', reject);
+        });
+      expect(await call('one')).toEqual({ body: 'served /one', reused: false, connection: 'keep-alive' });
+      expect(await call('two')).toEqual({ body: 'served /two', reused: true, connection: 'keep-alive' });
+    } finally {
+      agent.destroy();
+      await own.close();
+      closing.closeAllConnections();
+      await new Promise<void>((r) => closing.close(() => r()));
+    }
+  });
 });

@@ -130,7 +130,7 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       (up) => {
         if (entry.held) return up.destroy();
         entry.status = up.statusCode ?? 502;
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
         up.pipe(res);
       },
     );
@@ -184,4 +184,15 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * The upstream's answer without its hop-by-hop headers (RFC 9110 7.6.1): `Connection: close` from
+ * the service is about the proxy's own connection to it, and passed on it closed the client's
+ * connection after every request, which the service behind the proxy in Azure does not do.
+ */
+function endToEnd(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
+  const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+  for (const named of String(headers.connection ?? '').split(',')) hopByHop.add(named.trim().toLowerCase());
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
 }
