@@ -143,6 +143,9 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     });
     req.pipe(upstream);
   });
+  // Idle client connections stay open as long as the service's (cosmosdb-server-main.cjs), so an
+  // idle connection is not dropped under a client that is about to reuse it.
+  server.keepAliveTimeout = 240_000;
   server.on('connection', (socket) => {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
