@@ -1,9 +1,16 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { azureCredential } from '@telemetry/azure-identity';
-import { AzureMonitorMetricExporter } from '@azure/monitor-opentelemetry-exporter';
+import type { AzureMonitorExporterOptions } from '@azure/monitor-opentelemetry-exporter';
 import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InstrumentType,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type PushMetricExporter,
+  type ResourceMetrics,
+} from '@opentelemetry/sdk-metrics';
 import { aadAuthentication } from './observability-settings';
 
 export interface AzureMonitorOptions {
@@ -34,7 +41,7 @@ export interface AzureMonitorHandle {
 export function startAzureMonitor(options: AzureMonitorOptions): AzureMonitorHandle {
   const aad = aadAuthentication(options.authenticationString);
   const credential = options.credential ?? (aad ? azureCredential({ managedIdentityOnly: true, ...(aad.clientId ? { managedIdentityClientId: aad.clientId } : {}) }) : undefined);
-  const exporter = new AzureMonitorMetricExporter({ connectionString: options.connectionString, credential });
+  const exporter = new DeferredAzureMonitorExporter({ connectionString: options.connectionString, credential });
   const provider = new MeterProvider({
     resource: resourceFromAttributes({ 'service.name': options.meterName }),
     readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: options.exportIntervalMs ?? 60_000 })],
@@ -43,4 +50,57 @@ export function startAzureMonitor(options: AzureMonitorOptions): AzureMonitorHan
     meter: provider.getMeter(options.meterName),
     shutdown: () => provider.shutdown(),
   };
+}
+
+type ExportCallback = Parameters<PushMetricExporter['export']>[1];
+/** `ExportResultCode.FAILED` of @opentelemetry/core (the SDK's own dependency). */
+const EXPORT_FAILED = 1;
+
+/**
+ * The Azure Monitor exporter, loaded and built on its first export (the reader's first interval,
+ * or the final flush at shutdown) rather than at start: its module, its HTTP sender and its
+ * statsbeat cost every cold start ~25 ms of CPU, and nothing is exported before the first interval.
+ * Metrics are recorded into the SDK from the start, so nothing is lost.
+ *
+ * The reader asks for each instrument's aggregation temporality before anything is exported, so
+ * this answers as AzureMonitorMetricExporter does (DELTA, CUMULATIVE for up-down counters);
+ * azure-monitor.spec.ts fails if the two ever differ.
+ */
+export class DeferredAzureMonitorExporter implements PushMetricExporter {
+  private exporter: Promise<PushMetricExporter> | undefined;
+
+  constructor(private readonly options: AzureMonitorExporterOptions) {}
+
+  export(metrics: ResourceMetrics, resultCallback: ExportCallback): void {
+    this.load().then(
+      (exporter) => exporter.export(metrics, resultCallback),
+      (error: unknown) => resultCallback({ code: EXPORT_FAILED, error: error instanceof Error ? error : new Error(String(error)) }),
+    );
+  }
+
+  async forceFlush(): Promise<void> {
+    if (this.exporter) await (await this.exporter).forceFlush();
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.exporter) await (await this.exporter).shutdown();
+  }
+
+  selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
+    return instrumentType === InstrumentType.UP_DOWN_COUNTER || instrumentType === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
+      ? AggregationTemporality.CUMULATIVE
+      : AggregationTemporality.DELTA;
+  }
+
+  /** One build shared by every caller; a failed one (the file could not be loaded) is tried again next time. */
+  private load(): Promise<PushMetricExporter> {
+    if (!this.exporter) {
+      const building = import('@azure/monitor-opentelemetry-exporter').then(({ AzureMonitorMetricExporter }) => new AzureMonitorMetricExporter(this.options));
+      building.catch(() => {
+        if (this.exporter === building) this.exporter = undefined;
+      });
+      this.exporter = building;
+    }
+    return this.exporter;
+  }
 }
