@@ -175,6 +175,22 @@ export class MatrixStack {
     this.deadLetters = await startAzurite({ location: d.location, ports: { blob: d.blobPort, queue: d.queuePort, table: d.tablePort }, inMemory: d.inMemory });
   }
 
+  /**
+   * Pauses (or resumes) the reprocessor's queue triggers. Pausing finishes the messages it holds
+   * first. A message whose delete or release fails for longer than the storage client's retries
+   * (about 6 s, Azure.Core's defaults, as the Functions host) stays hidden for the rest of its
+   * 10-minute receive lease, in Azure too; nothing is lost, but a drain then takes 10 minutes.
+   */
+  async setReprocessorQueueTriggers(running: boolean): Promise<void> {
+    const host = this.stack.hosts.get('dead-letter-reprocessor');
+    if (!host) return;
+    for (const f of await host.admin.listFunctions()) {
+      if (!/queue/i.test(f.triggerType)) continue;
+      if (running) await host.admin.resume(f.name);
+      else await host.admin.pause(f.name);
+    }
+  }
+
   /** Stops the Event Hubs emulator (gracefully, or SIGKILL), waits, and starts it again on the same port and data. */
   async restartEmulator(downMs: number, how: 'stop' | 'kill' = 'stop'): Promise<void> {
     await (how === 'kill' ? this.emulator.kill() : this.emulator.stop());
