@@ -107,6 +107,26 @@ describe('queue trigger (Azurite, spawned host)', () => {
     await waitUntil(() => seen('while-paused').length > 0, { timeoutMs: 60_000, description: 'processed after resume' });
   });
 
+  it('a pause while a receive is on the wire lets it finish: what it brought is processed, not hidden for the lease', async () => {
+    await waitUntil(async () => (await count(work)) === 0, { timeoutMs: 60_000, description: 'the work queue empty' });
+    // The service hides the message as it serves the receive; its answer reaches the host 3 s later.
+    proxy.setMode({ kind: 'slow', delayMs: 3_000 });
+    try {
+      await work.sendMessage(b64({ id: 'on-the-wire' }));
+      await waitUntil(async () => (await work.peekMessages()).peekedMessageItems.length === 0 && (await count(work)) === 1, {
+        timeoutMs: 60_000, intervalMs: 20, description: 'the message served to a receive whose answer is on its way',
+      });
+      expect(seen('on-the-wire')).toEqual([]);
+      await host.admin.pause('work');
+    } finally {
+      proxy.setMode({ kind: 'pass' });
+    }
+    // Cut off, the receive would leave the message hidden for 10 minutes with no one holding it.
+    await waitUntil(() => seen('on-the-wire').length > 0, { timeoutMs: 60_000, description: 'on-the-wire processed' });
+    await waitUntil(async () => (await count(work)) === 0, { timeoutMs: 60_000, description: 'on-the-wire deleted' });
+    await host.admin.resume('work');
+  });
+
   // A settle call that fails for good leaves its message hidden for the rest of its 10-minute lease
   // (as in Azure): these fail without the host's retries, within bounds far below that lease.
   it('a delete the service throttles is retried as the Functions host\'s client retries it: the processed message leaves the queue', async () => {

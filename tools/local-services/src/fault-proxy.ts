@@ -3,6 +3,8 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export type FaultMode =
   | { kind: 'pass' }
+  /** Latency: requests are forwarded at once (the service acts on them), answers reach the client `delayMs` later. */
+  | { kind: 'slow'; delayMs: number }
   /** The service is unreachable: connections are reset (ECONNRESET at the client). */
   | { kind: 'down' }
   /** The service answers 503. */
@@ -128,10 +130,14 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const upstream = http.request(
       { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers, agent },
       (up) => {
-        if (entry.held) return up.destroy();
-        entry.status = up.statusCode ?? 502;
-        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
-        up.pipe(res);
+        const answer = (): void => {
+          if (entry.held) return void up.destroy();
+          entry.status = up.statusCode ?? 502;
+          res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
+          up.pipe(res);
+        };
+        if (mode.kind === 'slow') setTimeout(answer, mode.delayMs);
+        else answer();
       },
     );
     inFlight.set(entry, { upstream, res });

@@ -12,6 +12,8 @@ import { callStorage } from './storage-call-policy';
 /** Messages are received with 10 minutes of visibility (the host's lease), renewed at half time. */
 const LEASE_SECONDS = 600;
 const MIN_POLL_MS = 100;
+/** How long a pause waits for a receive already sent (its answer may hold messages the service hid for us). */
+const RECEIVE_GRACE_MS = 10_000;
 
 /** queueTrigger: polls one storage queue (host.json `extensions.queues`). */
 export class QueueDriver extends PausableDriver {
@@ -20,6 +22,8 @@ export class QueueDriver extends PausableDriver {
   private processor?: QueueMessageProcessor;
   private loop?: Promise<void>;
   private abort = new AbortController();
+  /** Host shutdown: also cuts a receive in flight (a pause lets it finish, see poll). */
+  private shutdown = new AbortController();
   private readonly inFlight = new Set<Promise<void>>();
   private warnedMissing = false;
 
@@ -45,6 +49,7 @@ export class QueueDriver extends PausableDriver {
   }
 
   async stop(): Promise<void> {
+    this.shutdown.abort();
     await this.halt();
     this.currentState = 'stopped';
   }
@@ -55,14 +60,24 @@ export class QueueDriver extends PausableDriver {
 
   private run(): void {
     this.abort = new AbortController();
+    this.shutdown = new AbortController();
     this.currentState = 'running';
     this.loop = this.poll(this.abort.signal);
   }
 
-  /** Stops polling, then waits for in-flight messages to settle. */
+  /**
+   * Stops polling, then waits for in-flight messages to settle. A receive already sent may finish
+   * and its messages are processed (see poll), for up to RECEIVE_GRACE_MS: a service that does not
+   * answer is cut off then.
+   */
   protected async halt(): Promise<void> {
     this.abort.abort();
-    await this.loop;
+    const cut = setTimeout(() => this.shutdown.abort(), RECEIVE_GRACE_MS);
+    try {
+      await this.loop;
+    } finally {
+      clearTimeout(cut);
+    }
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -80,7 +95,15 @@ export class QueueDriver extends PausableDriver {
       }
       let received: Awaited<ReturnType<QueueClient['receiveMessages']>>['receivedMessageItems'] = [];
       try {
-        received = (await callStorage((abortSignal) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal }), { signal })).receivedMessageItems;
+        // A pause stops the retries but lets a receive already sent finish, and what it brought is
+        // processed below: cut off, the service would still have hidden those messages for the
+        // whole 10-minute lease with no one holding them. A shutdown cuts it (this.shutdown).
+        received = (
+          await callStorage((abortSignal) => queue.receiveMessages({ numberOfMessages: options.batchSize, visibilityTimeout: LEASE_SECONDS, abortSignal }), {
+            signal,
+            trySignal: this.shutdown.signal,
+          })
+        ).receivedMessageItems;
       } catch (thrown) {
         if (signal.aborted) break;
         const error = toError(thrown) as Error & { statusCode?: number };

@@ -98,16 +98,23 @@ const wait = (ms: number, signal?: AbortSignal): Promise<void> =>
   });
 
 /**
- * Runs one storage call under `policy`; `outer` (host shutdown) ends it without a retry. The
- * client's own retries must be off (`maxTries: 1`) so that the tries are exactly these.
+ * Runs one storage call under `policy`; `signal` (host shutdown, a pause) ends it without a retry.
+ * `trySignal` (default: `signal`) is what cuts a try already sent: a pause lets a receive the
+ * service may already have served finish, so its messages are not hidden for their lease unseen.
+ * The client's own retries must be off (`maxTries: 1`) so that the tries are exactly these.
  */
 export async function callStorage<T>(
   fn: (signal: AbortSignal) => Promise<T>,
-  { policy = AZURE_CORE_DEFAULTS, signal, random = Math.random }: { policy?: StorageCallPolicy; signal?: AbortSignal; random?: () => number } = {},
+  {
+    policy = AZURE_CORE_DEFAULTS,
+    signal,
+    trySignal = signal,
+    random = Math.random,
+  }: { policy?: StorageCallPolicy; signal?: AbortSignal; trySignal?: AbortSignal; random?: () => number } = {},
 ): Promise<T> {
   for (let retry = 0; ; retry++) {
     try {
-      return await tryOnce(policy.tryTimeoutMs, fn, signal);
+      return await tryOnce(policy.tryTimeoutMs, fn, trySignal);
     } catch (error) {
       if (signal?.aborted || retry >= policy.maxRetries || !isRetriable(error)) throw error;
       await wait(Math.max(retryDelayMs(policy, retry + 1, random), retryAfterMs(error)), signal);
