@@ -1,10 +1,10 @@
-import { ConfigError, type Logger } from '@telemetry/core';
+import { ConfigError, onFirstUse, type Logger } from '@telemetry/core';
 import { deviceStateStoreFromSettings } from '@telemetry/azure-cosmos';
 // The settings entry points import no SDK; the adapters themselves are imported on first use below.
 import { storageConnectionFromSettings } from '@telemetry/azure-storage-queue/settings';
 import { tableConnectionFromSettings } from '@telemetry/azure-tables/settings';
 import { CoalescingFailureRecorder, type FailureCounter } from '@telemetry/failure-tracking';
-import { consoleLogger, defineAppServices, onFirstUse, type Env } from '@telemetry/function-app-kit';
+import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import type { DeadLetterSink } from '@telemetry/dead-letter';
 import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';

@@ -1,4 +1,5 @@
 import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/core-auth';
+import { onFirstUse } from '@telemetry/core';
 import { AppServiceManagedIdentityCredential, appServiceIdentityEndpoint } from './app-service-managed-identity';
 
 export interface AzureCredentialOptions {
@@ -41,22 +42,18 @@ export function azureCredential(options: AzureCredentialOptions = {}): TokenCred
 
 /** @azure/identity's credential, built (and the package loaded) on the first token request. */
 class DeferredSdkCredential implements TokenCredential {
-  private pending: Promise<TokenCredential> | undefined;
+  private readonly credential: () => Promise<TokenCredential>;
 
-  constructor(private readonly options: AzureCredentialOptions) {}
-
-  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-    this.pending ??= this.build().catch((error: unknown) => {
-      this.pending = undefined;
-      throw error;
+  constructor(options: AzureCredentialOptions) {
+    this.credential = onFirstUse(async () => {
+      const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
+      const clientId = options.managedIdentityClientId;
+      if (options.managedIdentityOnly) return new ManagedIdentityCredential(clientId ? { clientId } : {});
+      return new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
     });
-    return (await this.pending).getToken(scopes, options);
   }
 
-  private async build(): Promise<TokenCredential> {
-    const { DefaultAzureCredential, ManagedIdentityCredential } = await import('@azure/identity');
-    const clientId = this.options.managedIdentityClientId;
-    if (this.options.managedIdentityOnly) return new ManagedIdentityCredential(clientId ? { clientId } : {});
-    return new DefaultAzureCredential(clientId ? { managedIdentityClientId: clientId } : {});
+  async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    return (await this.credential()).getToken(scopes, options);
   }
 }

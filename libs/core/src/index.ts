@@ -6,3 +6,4 @@ export * from './logger';
 export * from './parse-config';
 export * from './retry-policy';
 export * from './local-emulator';
+export * from './on-first-use';

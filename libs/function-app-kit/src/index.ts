@@ -3,4 +3,3 @@ export * from './settings';
 export * from './app-services';
 export * from './register-app-hooks';
 export * from './host-extensions';
-export * from './on-first-use';

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { azureCredential } from '@telemetry/azure-identity';
+import { onFirstUse } from '@telemetry/core';
 import type { AzureMonitorExporterOptions } from '@azure/monitor-opentelemetry-exporter';
 import type { Meter } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -59,7 +60,7 @@ const EXPORT_FAILED = 1;
 /**
  * The Azure Monitor exporter, loaded and built on its first export (the reader's first interval,
  * or the final flush at shutdown) rather than at start: its module, its HTTP sender and its
- * statsbeat cost every cold start ~25 ms of CPU, and nothing is exported before the first interval.
+ * statsbeat cost every cold start ~35 ms of CPU, and nothing is exported before the first interval.
  * Metrics are recorded into the SDK from the start, so nothing is lost.
  *
  * The reader asks for each instrument's aggregation temporality before anything is exported, so
@@ -68,8 +69,16 @@ const EXPORT_FAILED = 1;
  */
 export class DeferredAzureMonitorExporter implements PushMetricExporter {
   private exporter: Promise<PushMetricExporter> | undefined;
+  private readonly load: () => Promise<PushMetricExporter>;
 
-  constructor(private readonly options: AzureMonitorExporterOptions) {}
+  constructor(options: AzureMonitorExporterOptions) {
+    const build = onFirstUse(async (): Promise<PushMetricExporter> => {
+      const { AzureMonitorMetricExporter } = await import('@azure/monitor-opentelemetry-exporter');
+      return new AzureMonitorMetricExporter(options);
+    });
+    // What forceFlush and shutdown wait for: the build once an export started it.
+    this.load = () => (this.exporter = build());
+  }
 
   export(metrics: ResourceMetrics, resultCallback: ExportCallback): void {
     this.load().then(
@@ -78,29 +87,18 @@ export class DeferredAzureMonitorExporter implements PushMetricExporter {
     );
   }
 
+  // Nothing to flush or stop before an export built it (or when the build failed: export said so).
   async forceFlush(): Promise<void> {
-    if (this.exporter) await (await this.exporter).forceFlush();
+    await (await this.exporter?.catch(() => undefined))?.forceFlush();
   }
 
   async shutdown(): Promise<void> {
-    if (this.exporter) await (await this.exporter).shutdown();
+    await (await this.exporter?.catch(() => undefined))?.shutdown();
   }
 
   selectAggregationTemporality(instrumentType: InstrumentType): AggregationTemporality {
     return instrumentType === InstrumentType.UP_DOWN_COUNTER || instrumentType === InstrumentType.OBSERVABLE_UP_DOWN_COUNTER
       ? AggregationTemporality.CUMULATIVE
       : AggregationTemporality.DELTA;
-  }
-
-  /** One build shared by every caller; a failed one (the file could not be loaded) is tried again next time. */
-  private load(): Promise<PushMetricExporter> {
-    if (!this.exporter) {
-      const building = import('@azure/monitor-opentelemetry-exporter').then(({ AzureMonitorMetricExporter }) => new AzureMonitorMetricExporter(this.options));
-      building.catch(() => {
-        if (this.exporter === building) this.exporter = undefined;
-      });
-      this.exporter = building;
-    }
-    return this.exporter;
   }
 }
