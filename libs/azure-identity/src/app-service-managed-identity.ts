@@ -209,19 +209,25 @@ function get(
     });
     request.on('timeout', () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { name: 'TimeoutError' })));
     request.on('error', reject);
-    if (signal) {
-      if (signal.aborted) request.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-      else signal.addEventListener('abort', () => request.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    const abort = (): void => void request.destroy(Object.assign(new Error('aborted'), { name: 'AbortError' }));
+    if (signal?.aborted) abort();
+    else if (signal) {
+      signal.addEventListener('abort', abort, { once: true });
+      request.on('close', () => signal.removeEventListener('abort', abort));
     }
   });
 }
 
 function delay(ms: number, signal: GetTokenOptions['abortSignal']): Promise<void> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    const abort = (): void => {
       clearTimeout(timer);
       reject(Object.assign(new Error('aborted'), { name: 'AbortError' }));
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', abort, { once: true });
   });
 }

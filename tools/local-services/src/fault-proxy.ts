@@ -201,7 +201,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
  * connection after every request, which the service behind the proxy in Azure does not do.
  */
 function endToEnd(headers: http.IncomingHttpHeaders): http.IncomingHttpHeaders {
-  const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
-  for (const named of String(headers.connection ?? '').split(',')) hopByHop.add(named.trim().toLowerCase());
-  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hopByHop.has(name)));
+  const named = headers.connection ? headers.connection.split(',').map((n) => n.trim().toLowerCase()) : [];
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name) && !named.includes(name)));
 }
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
