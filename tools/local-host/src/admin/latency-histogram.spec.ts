@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { LatencyHistogram } from './latency-histogram';
 
 describe('LatencyHistogram', () => {
@@ -20,5 +21,42 @@ describe('LatencyHistogram', () => {
     expect(h.summary()).toEqual({ count: 0, p50: null, p99: null, max: null });
     h.record(7);
     expect(h.summary()).toMatchObject({ count: 1, p99: 7 });
+  });
+});
+
+describe('LatencyHistogram against the exact percentiles of its window', () => {
+  const exact = (window: number[], p: number): number => {
+    const sorted = [...window].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+  };
+
+  it('is within 0.1 % of the exact nearest-rank p50/p99 and exact for the max, whatever the samples and the window', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.array(fc.oneof(fc.integer({ min: 0, max: 600_000 }), fc.double({ min: 0.001, max: 3_600_000, noNaN: true })), { minLength: 1, maxLength: 1000 }),
+        (capacity, samples) => {
+          const h = new LatencyHistogram(capacity);
+          for (const s of samples) h.record(s);
+          const window = samples.slice(-capacity);
+          const summary = h.summary();
+          expect(summary.count).toBe(samples.length);
+          expect(summary.max).toBe(Math.max(...window));
+          for (const [p, got] of [[50, summary.p50], [99, summary.p99]] as const) {
+            const want = exact(window, p);
+            expect(got).not.toBeNull();
+            expect(Math.abs(got! - want)).toBeLessThanOrEqual(want / 1000 + 2 ** -10);
+          }
+        },
+      ),
+    );
+  });
+
+  it('gives whole milliseconds below 2,048 exactly', () => {
+    const h = new LatencyHistogram(500);
+    const samples = Array.from({ length: 2000 }, (_, i) => (i * 7919) % 2048);
+    for (const s of samples) h.record(s);
+    const window = samples.slice(-500);
+    expect(h.summary()).toEqual({ count: 2000, p50: exact(window, 50), p99: exact(window, 99), max: Math.max(...window) });
   });
 });
