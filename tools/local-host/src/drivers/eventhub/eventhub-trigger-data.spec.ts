@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { PartitionContext, ReceivedEventData } from '@azure/event-hubs';
 import { eventHubTriggerMetadata } from './eventhub-trigger-data';
 
@@ -33,5 +34,101 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       'x-opt-sequence-number': 7, 'x-opt-offset': '700', 'x-opt-enqueued-time': '2026-12-01T10:00:00.123Z', 'x-opt-partition-key': 'drone-1',
       SequenceNumber: 7, Offset: '700', PartitionKey: 'drone-1', EnqueuedTimeUtc: '2026-12-01T10:00:00.123Z',
     });
+  });
+});
+
+/**
+ * The metadata as first written here (objects spread per event, one map per array): the readable
+ * statement of the shapes above. The hot-path version must give the same bytes.
+ */
+function referenceTriggerMetadata(events: ReceivedEventData[], context: PartitionContext, cardinality: 'one' | 'many'): Record<string, string> {
+  const names: Record<string, string> = {
+    messageId: 'message-id', userId: 'user-id', to: 'to', subject: 'subject', replyTo: 'reply-to', correlationId: 'correlation-id',
+    contentType: 'content-type', contentEncoding: 'content-encoding', absoluteExpiryTime: 'absolute-expiry-time', creationTime: 'creation-time',
+    groupId: 'group-id', groupSequence: 'group-sequence', replyToGroupId: 'reply-to-group-id',
+  };
+  const hostValue = (value: unknown): unknown => {
+    if (value instanceof Date) return value.toISOString();
+    if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+    return value;
+  };
+  const broker = (event: ReceivedEventData): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    const raw = event.getRawAmqpMessage?.();
+    if (!raw) return { ...(event.systemProperties ?? {}) };
+    for (const [key, value] of Object.entries(raw.properties ?? {})) {
+      const name = names[key];
+      if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+    }
+    for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
+    return out;
+  };
+  const sys = (event: ReceivedEventData): Record<string, unknown> => ({
+    ...broker(event),
+    'x-opt-sequence-number': event.sequenceNumber,
+    'x-opt-offset': event.offset,
+    'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
+    'x-opt-partition-key': event.partitionKey,
+    SequenceNumber: event.sequenceNumber,
+    Offset: event.offset,
+    PartitionKey: event.partitionKey,
+    EnqueuedTimeUtc: event.enqueuedTimeUtc.toISOString(),
+  });
+  const partitionContext = JSON.stringify({ EventHubName: context.eventHubName, ConsumerGroup: context.consumerGroup, FullyQualifiedNamespace: context.fullyQualifiedNamespace, PartitionId: context.partitionId });
+  if (cardinality === 'one') {
+    const e = events[0]!;
+    return {
+      PartitionContext: partitionContext, PartitionKey: JSON.stringify(e.partitionKey), Offset: JSON.stringify(e.offset), SequenceNumber: JSON.stringify(e.sequenceNumber),
+      EnqueuedTimeUtc: JSON.stringify(e.enqueuedTimeUtc.toISOString()), Properties: JSON.stringify(e.properties ?? {}), SystemProperties: JSON.stringify(sys(e)),
+    };
+  }
+  return {
+    PartitionContext: partitionContext,
+    PartitionKeyArray: JSON.stringify(events.map((e) => e.partitionKey)),
+    OffsetArray: JSON.stringify(events.map((e) => e.offset)),
+    SequenceNumberArray: JSON.stringify(events.map((e) => e.sequenceNumber)),
+    EnqueuedTimeUtcArray: JSON.stringify(events.map((e) => e.enqueuedTimeUtc.toISOString())),
+    PropertiesArray: JSON.stringify(events.map((e) => e.properties ?? {})),
+    SystemPropertiesArray: JSON.stringify(events.map(sys)),
+  };
+}
+
+describe('eventHubTriggerMetadata gives the bytes of the reference construction', () => {
+  const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true });
+  const bytes = fc.uint8Array({ maxLength: 24 });
+  // Values an AMQP section can hold as the SDK decodes them: timestamps as Date, binary as Buffer (or a plain Uint8Array), numbers, strings, null.
+  const amqpValue = fc.oneof(fc.string(), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null), fc.constant(undefined), date, bytes.map((b) => Buffer.from(b)), bytes, bytes.map((b) => new Uint8Array([9, ...b, 9]).subarray(1, b.length + 1)));
+  const propertiesSection = fc.record(
+    {
+      messageId: fc.oneof(fc.string(), fc.integer(), fc.constant(null)), userId: bytes.map((b) => Buffer.from(b)), to: fc.string(), subject: fc.string(), replyTo: fc.string(),
+      correlationId: fc.string(), contentType: fc.constant('application/json'), contentEncoding: fc.constant('utf-8'), absoluteExpiryTime: fc.integer({ min: 0 }),
+      creationTime: fc.integer({ min: 0 }), groupId: fc.string(), groupSequence: fc.nat(), replyToGroupId: fc.string(), unknownToTheHost: fc.string(),
+    },
+    { requiredKeys: [] },
+  );
+  const annotationKey = fc.oneof(
+    fc.constantFrom('iothub-connection-device-id', 'iothub-connection-auth-generation-id', 'iothub-enqueuedtime', 'iothub-message-source', 'x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time', 'x-opt-partition-key', 'message-id', 'x-opt-publisher', '7', '10'),
+    fc.string({ maxLength: 12 }),
+  );
+  const event = fc.record({
+    sequenceNumber: fc.nat(),
+    offset: fc.oneof(fc.nat().map(String), fc.nat()),
+    enqueuedTimeUtc: date,
+    partitionKey: fc.option(fc.string(), { nil: undefined }),
+    properties: fc.option(fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string(), fc.integer(), fc.boolean())), { nil: undefined }),
+    systemProperties: fc.option(fc.dictionary(annotationKey, fc.oneof(fc.string(), fc.integer())), { nil: undefined }),
+    raw: fc.option(fc.record({ properties: fc.option(propertiesSection, { nil: undefined }), messageAnnotations: fc.option(fc.dictionary(annotationKey, amqpValue), { nil: undefined }) }), { nil: undefined }),
+  }).map(({ raw, ...e }) => ({ body: Buffer.from('{}'), ...e, ...(raw ? { getRawAmqpMessage: () => ({ body: Buffer.from('{}'), bodyType: 'data', ...raw }) } : {}) }) as unknown as ReceivedEventData);
+
+  it('for batches (many) and single events (one), IoT Hub annotations, Date/Buffer values and missing sections included', () => {
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), fc.constantFrom('one' as const, 'many' as const), (events, cardinality) => {
+        const { sys, ...metadata } = eventHubTriggerMetadata(events, context, cardinality, 'ingest');
+        expect(Object.fromEntries(Object.entries(metadata).map(([name, value]) => [name, value.json]))).toEqual(referenceTriggerMetadata(events, context, cardinality));
+        expect(Object.keys(metadata)).toEqual(Object.keys(referenceTriggerMetadata(events, context, cardinality)));
+        expect(Object.keys(JSON.parse(sys!.json as string) as object)).toEqual(['MethodName', 'UtcNow', 'RandGuid']);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -61,36 +61,50 @@ const PROPERTY_SECTION_NAMES: Record<string, string> = {
  * written as an ISO 8601 string (the JS SDK would give epoch milliseconds); binary is base64.
  */
 function hostValue(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
   if (value instanceof Date) return value.toISOString();
-  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return Buffer.from(value).toString('base64');
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
   return value;
 }
 
-/** The broker-owned part of an event: message annotations by name (iothub-* included) and the properties section. */
-function brokerProperties(event: ReceivedEventData): Record<string, unknown> {
+const REPLACED_ANNOTATIONS = new Set(['x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time', 'x-opt-partition-key']);
+
+/**
+ * An event's SystemProperties: the broker-owned part (message annotations by name, iothub-*
+ * included, and the properties section), then the host's copies of the event's own fields (which
+ * replace the annotations of the same names in place). Built into one object, in the key order
+ * the extension's dictionary has; this runs for every event of every batch.
+ */
+function systemProperties(event: ReceivedEventData, enqueuedTimeUtc: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const raw = event.getRawAmqpMessage?.();
-  if (!raw) return { ...(event.systemProperties ?? {}) };
-  for (const [key, value] of Object.entries(raw.properties ?? {})) {
-    const name = PROPERTY_SECTION_NAMES[key];
-    if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+  if (raw) {
+    const properties = raw.properties as Record<string, unknown> | undefined;
+    if (properties) {
+      for (const key of Object.keys(properties)) {
+        const name = PROPERTY_SECTION_NAMES[key];
+        const value = properties[key];
+        if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+      }
+    }
+    const annotations = raw.messageAnnotations;
+    if (annotations) {
+      // The host's copies below replace these four in place: their key takes its position, their value is not converted.
+      for (const key of Object.keys(annotations)) out[key] = REPLACED_ANNOTATIONS.has(key) ? undefined : hostValue(annotations[key]);
+    }
+  } else if (event.systemProperties) {
+    for (const key of Object.keys(event.systemProperties)) out[key] = event.systemProperties[key];
   }
-  for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
+  out['x-opt-sequence-number'] = event.sequenceNumber;
+  out['x-opt-offset'] = event.offset;
+  out['x-opt-enqueued-time'] = enqueuedTimeUtc;
+  out['x-opt-partition-key'] = event.partitionKey;
+  out['SequenceNumber'] = event.sequenceNumber;
+  out['Offset'] = event.offset;
+  out['PartitionKey'] = event.partitionKey;
+  out['EnqueuedTimeUtc'] = enqueuedTimeUtc;
   return out;
-}
-
-function systemProperties(event: ReceivedEventData): Record<string, unknown> {
-  return {
-    ...brokerProperties(event),
-    'x-opt-sequence-number': event.sequenceNumber,
-    'x-opt-offset': event.offset,
-    'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
-    'x-opt-partition-key': event.partitionKey,
-    SequenceNumber: event.sequenceNumber,
-    Offset: event.offset,
-    PartitionKey: event.partitionKey,
-    EnqueuedTimeUtc: event.enqueuedTimeUtc.toISOString(),
-  };
 }
 
 const json = (value: unknown): RpcTypedData => ({ json: JSON.stringify(value) });
@@ -109,25 +123,44 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
   const sys = json({ MethodName: functionName, UtcNow: new Date().toISOString(), RandGuid: randomUUID() });
   if (cardinality === 'one') {
     const e = events[0]!;
+    const enqueuedTimeUtc = e.enqueuedTimeUtc.toISOString();
     return {
       PartitionContext: partitionContext,
       PartitionKey: json(e.partitionKey),
       Offset: json(e.offset),
       SequenceNumber: json(e.sequenceNumber),
-      EnqueuedTimeUtc: json(e.enqueuedTimeUtc.toISOString()),
+      EnqueuedTimeUtc: json(enqueuedTimeUtc),
       Properties: json(e.properties ?? {}),
-      SystemProperties: json(systemProperties(e)),
+      SystemProperties: json(systemProperties(e, enqueuedTimeUtc)),
       sys,
     };
   }
+  // One pass over the batch for every array (each event's enqueued time formatted once).
+  const n = events.length;
+  const partitionKeys = new Array<unknown>(n);
+  const offsets = new Array<unknown>(n);
+  const sequenceNumbers = new Array<unknown>(n);
+  const enqueuedTimes = new Array<string>(n);
+  const properties = new Array<unknown>(n);
+  const systemPropertiesArray = new Array<unknown>(n);
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    const enqueuedTimeUtc = e.enqueuedTimeUtc.toISOString();
+    partitionKeys[i] = e.partitionKey;
+    offsets[i] = e.offset;
+    sequenceNumbers[i] = e.sequenceNumber;
+    enqueuedTimes[i] = enqueuedTimeUtc;
+    properties[i] = e.properties ?? {};
+    systemPropertiesArray[i] = systemProperties(e, enqueuedTimeUtc);
+  }
   return {
     PartitionContext: partitionContext,
-    PartitionKeyArray: json(events.map((e) => e.partitionKey)),
-    OffsetArray: json(events.map((e) => e.offset)),
-    SequenceNumberArray: json(events.map((e) => e.sequenceNumber)),
-    EnqueuedTimeUtcArray: json(events.map((e) => e.enqueuedTimeUtc.toISOString())),
-    PropertiesArray: json(events.map((e) => e.properties ?? {})),
-    SystemPropertiesArray: json(events.map(systemProperties)),
+    PartitionKeyArray: json(partitionKeys),
+    OffsetArray: json(offsets),
+    SequenceNumberArray: json(sequenceNumbers),
+    EnqueuedTimeUtcArray: json(enqueuedTimes),
+    PropertiesArray: json(properties),
+    SystemPropertiesArray: json(systemPropertiesArray),
     sys,
   };
 }
