@@ -1,5 +1,5 @@
 // The product's one redactor (libs/core), so the host's logs and the apps' logs mask the same formats.
-import { redactSecrets, redactValue } from '@telemetry/core';
+import { isCredentialField, redactSecrets, redactValue } from '@telemetry/core';
 
 export type LogLevel = 'trace' | 'debug' | 'information' | 'warning' | 'error' | 'critical';
 
@@ -21,6 +21,55 @@ export type LogSink = (line: string) => void;
 
 const stderrSink: LogSink = (line) => process.stderr.write(line + '\n');
 
+// redactSecrets is a pure function of its text, and the host's messages and most field values are
+// constants ('function executing', 'Succeeded', 'event hub partition 0'): each text is redacted
+// once, then looked up. Bounded: emptied when full, so one-off texts (error messages) cannot grow
+// it. Only the redacted text is ever written; the originals stay in this process's memory, as
+// they already were.
+const REDACTED_CAPACITY = 512;
+const REDACTED_MAX_LENGTH = 256;
+const redacted = new Map<string, string>();
+
+function redactText(text: string): string {
+  if (text.length > REDACTED_MAX_LENGTH) return redactSecrets(text);
+  let out = redacted.get(text);
+  if (out === undefined) {
+    out = redactSecrets(text);
+    if (redacted.size >= REDACTED_CAPACITY) redacted.clear();
+    redacted.set(text, out);
+  }
+  return out;
+}
+
+/**
+ * redactValue(fields), without its walk for the usual flat fields (strings, numbers, booleans).
+ * A field whose name says credential, and anything nested, goes through redactValue itself.
+ */
+function redactFields(fields: Record<string, unknown>): Record<string, unknown> {
+  const prototype = Object.getPrototypeOf(fields) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return redactValue(fields) as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(fields)) {
+    const value = fields[name];
+    if (typeof value === 'string') out[name] = isCredentialField(name) ? (redactValue({ [name]: value }) as Record<string, unknown>)[name] : redactText(value);
+    else if (value === null || typeof value !== 'object') out[name] = value;
+    else return redactValue(fields) as Record<string, unknown>;
+  }
+  return out;
+}
+
+// The ISO time of the current millisecond, formatted once per millisecond.
+let lastMs = Number.NaN;
+let lastIso = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== lastMs) {
+    lastMs = ms;
+    lastIso = new Date(ms).toISOString();
+  }
+  return lastIso;
+}
+
 /** Single-line JSON logs on stderr (stdout carries only the CLI's ready line). Secrets redacted. */
 export class JsonLogger implements Logger {
   constructor(
@@ -30,14 +79,14 @@ export class JsonLogger implements Logger {
 
   log(record: LogRecord): void {
     const merged = { ...this.defaults, ...record };
-    const fields = merged.fields ? (redactValue(merged.fields) as Record<string, unknown>) : undefined;
+    const fields = merged.fields ? redactFields(merged.fields) : undefined;
     const line = {
-      time: new Date().toISOString(),
+      time: isoNow(),
       level: merged.level,
       category: merged.category ?? 'host',
       functionName: merged.functionName,
       invocationId: merged.invocationId,
-      message: redactSecrets(merged.message),
+      message: redactText(merged.message),
       ...(fields && Object.keys(fields).length ? { fields } : {}),
     };
     this.sink(JSON.stringify(line));
