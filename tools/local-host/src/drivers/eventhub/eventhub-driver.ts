@@ -6,6 +6,7 @@ import { parseTimeSpan } from '../../config/timespan';
 import { toError } from '../../errors';
 import { connectionString } from '../connection-setting';
 import { PausableDriver } from '../pausable-driver';
+import { CheckpointContainerClient } from './checkpoint-container-client';
 import { EventHubBatchProcessor } from './eventhub-batch-processor';
 import { DELIVERY_LOG_SETTING, DeliveryJournal } from './delivery-journal';
 import { MinBatchGate } from './min-batch-gate';
@@ -58,7 +59,7 @@ export class EventHubDriver extends PausableDriver {
     const consumerGroup = settings.resolve(trigger.consumerGroup || '$Default', name);
     const connection = connectionString(settings, trigger.connection, 'EventHubConnection', name);
     const storage = connectionString(settings, undefined, 'AzureWebJobsStorage', `${name} checkpoints`);
-    const container = new ContainerClient(storage, CHECKPOINT_CONTAINER);
+    const container = new CheckpointContainerClient(storage, CHECKPOINT_CONTAINER);
     await container.createIfNotExists();
     const options = hostJson.extensions.eventHubs;
     const clientOptions = {
