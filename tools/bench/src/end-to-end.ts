@@ -144,6 +144,8 @@ export interface BacklogResult {
   drainEventsPerSecond: number;
   storeWritesPerEvent: number;
   hostPeakRssMb: number | null;
+  /** Mean batch the trigger delivered during the drain (host.json maxEventBatchSize is its ceiling). */
+  eventsPerInvocation: number | null;
   /** CPU seconds the stack's processes spent during the drain, by role (Linux; empty elsewhere). */
   drainCpuSeconds: CpuByRole;
 }
@@ -167,10 +169,12 @@ export async function benchBacklogDrain(options: { events: number; devices: numb
     await drained(stack, options.events, 1_800_000);
     const seconds = (Date.now() - started) / 1000;
     const drainCpuSeconds = cpuSpent(cpuBefore, stackCpuSeconds());
+    const fn = (await host.admin.metrics())['ingestTelemetry'];
     return {
       events: options.events, devices: options.devices, drainSeconds: round(seconds),
       drainEventsPerSecond: Math.round(options.events / seconds),
       storeWritesPerEvent: round(storeOps(stack).writes / options.events), hostPeakRssMb: await rss.stop(), drainCpuSeconds,
+      eventsPerInvocation: fn && fn.invocations > 0 ? Math.round(fn.eventsProcessed / fn.invocations) : null,
     };
   }, options);
 }

@@ -1,5 +1,5 @@
 import { DroneFleet, seededRandom } from '@telemetry/simulator';
-import { cappedWritesPerEvent, devicesPerPartition, fleetDeviceIds } from './window-cap';
+import { cappedWritesPerEvent, devicesPerPartition, fleetDeviceIds, shortestSpanFor } from './window-cap';
 
 describe('what the window count cap allows', () => {
   it('the fleet ids are the simulator drones', () => {
@@ -27,5 +27,21 @@ describe('what the window count cap allows', () => {
     expect(Math.max(...counts)).toBeGreaterThan(160 / 5);
     expect(cappedWritesPerEvent(counts, 160, 5)).toBeGreaterThan(0.2);
     expect(cappedWritesPerEvent(counts, 240, 5)).toBeLessThanOrEqual(0.2);
+  });
+
+  it('0.2 writes per event needs a span of 4.965 s at 1 event/s per device (hand-checked: (1 - e^-4.965) / 4.965 = 0.2000), so p99 >= 4.915 s before the batch\'s own time', () => {
+    const span = shortestSpanFor(0.2);
+    expect(span).toBeCloseTo(4.9651, 3);
+    expect((1 - Math.exp(-span)) / span).toBeCloseTo(0.2, 9);
+    expect(0.99 * span).toBeCloseTo(4.9155, 3);
+    // Twice the rate halves the span; a dearer target needs a shorter one.
+    expect(shortestSpanFor(0.2, 2)).toBeCloseTo(span / 2, 9);
+    expect(shortestSpanFor(0.5)).toBeLessThan(span);
+  });
+
+  it('refuses a cost outside (0, 1)', () => {
+    expect(() => shortestSpanFor(0)).toThrow(RangeError);
+    expect(() => shortestSpanFor(1)).toThrow(RangeError);
+    expect(() => shortestSpanFor(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -33,3 +33,24 @@ export function cappedWritesPerEvent(perPartition: number[], batchCap: number, s
   }
   return events === 0 ? 0 : writes / events;
 }
+
+/**
+ * The shortest uncapped span (s) whose batches cost at most `writesPerEvent` writes per event, with
+ * each device's events Poisson at `ratePerDevice` (as the simulator sends them): the root of
+ * (1 - e^-x) / x = writesPerEvent, x = rate x span (the left side falls as x grows). Every batch
+ * of a per-partition cut holds events from the whole span, so the oldest 1 % of events wait at
+ * least 0.99 x span before their batch is even dispatched: that is the p99 no host can beat at
+ * this cost, before the batch's own receive, processing and writes.
+ */
+export function shortestSpanFor(writesPerEvent: number, ratePerDevice = 1): number {
+  if (!(writesPerEvent > 0 && writesPerEvent < 1)) throw new RangeError(`writes per event must be between 0 and 1 (exclusive), got ${writesPerEvent}`);
+  const cost = (x: number): number => (1 - Math.exp(-x)) / x;
+  let low = 1e-9;
+  let high = 1 / writesPerEvent;
+  for (let i = 0; i < 200 && high - low > 1e-12; i++) {
+    const mid = (low + high) / 2;
+    if (cost(mid) > writesPerEvent) low = mid;
+    else high = mid;
+  }
+  return high / ratePerDevice;
+}

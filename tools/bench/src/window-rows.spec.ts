@@ -44,4 +44,11 @@ describe('window curve and RU rows', () => {
     const rows = windowRows({ curve: [point(4, 0.25, 4_500), point(5, 0.21, 5_200)] });
     expect(rows.find((r) => r.name.startsWith('window meeting'))).toMatchObject({ value: 'none', met: false });
   });
+
+  it('states the span the cost target forces and the p99 floor it sets, beside this run\'s window-0 batch time', () => {
+    const rows = windowRows({ curve: [point(0, 0.95, 200), point(5, 0.21, 5_200)] });
+    const row = rows.find((r) => r.name.startsWith('window: shortest span at <= 0.2 writes/event'));
+    expect(row).toMatchObject({ value: '4.965 s / >= 4915 ms' });
+    expect(row?.note).toContain('p50 100 ms');
+  });
 });
