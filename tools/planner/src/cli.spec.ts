@@ -53,10 +53,12 @@ describe('npm run plan (spawned)', () => {
   });
 
   it('prints a readable plan with the region, currency and sources', async () => {
-    const run = await planCli(['--events-per-second', '1000', '--devices', '1000', '--event-bytes', '300', '--window', '10', '--bench', bench]);
+    const run = await planCli(['--events-per-second', '1000', '--devices', '1000', '--event-bytes', '300', '--window', '5', '--bench', bench]);
     expect(run.code).toBe(0);
-    // 1,000 devices, one event/s each, window 10 s -> 100 writes/s, 0.1 per event.
-    expect(run.stdout).toMatch(/writes\s+100 \/s \(0\.1 per event\)/);
+    // 1,000 devices, one event/s each, window 5 s on the 32 partitions it needs -> 200 writes/s, 0.2 per event.
+    expect(run.stdout).toMatch(/partitions\s+32 /);
+    expect(run.stdout).toMatch(/window\s+holds 5 of 5 s/);
+    expect(run.stdout).toMatch(/writes\s+200 \/s \(0\.2 per event\)/);
     expect(run.stdout).toMatch(/East US, USD/);
     expect(run.stdout).toMatch(/learn\.microsoft\.com\/azure\/cosmos-db\/request-units/);
   });
@@ -70,6 +72,7 @@ describe('npm run plan (spawned)', () => {
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', ''], /--event-bytes must be a number/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', 'soon'], /--window must be a number, got "soon"/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', '-1'], /--window must not be negative/],
+    [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', '61'], /--window must be at most 60, got 61/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--wndow', '1'], /unknown option '--wndow'/],
   ])('rejects %j with a clear error and exit code 1', async (args, message) => {
     const run = await planCli([...args, '--bench', bench]);

@@ -14,7 +14,10 @@ export function formatPlan(p: Plan): string {
     '',
     'Event Hubs (Standard)',
     `  throughput units     ${eh.throughputUnits}   (ingress ${f(eh.ingressMBps)} MB/s; 1 TU = 1 MB/s or 1,000 events/s in, 2 MB/s out)`,
-    `  partitions           ${eh.partitions}   (max(4, TUs, 2 x instances): one instance per partition, fixed at creation)`,
+    `  partitions           ${eh.partitions}   (${p.window.seconds > 0 ? 'max(4, TUs, 2 x instances, what the window needs up to 32)' : 'max(4, TUs, 2 x instances)'}: one instance per partition, fixed at creation)`,
+    ...(p.window.seconds > 0
+      ? [`  window               holds ${f(p.window.holdsSeconds)} of ${f(p.window.seconds)} s   (a partition is cut at ${p.window.batchCap} events; ${f(p.window.partitionsToHold)} partitions would hold it all; adds up to ${f(p.window.holdsSeconds)} s to latency)`]
+      : []),
     'Functions (Flex Consumption, 2,048 MB instances)',
     `  instances            ${fn.instances}   (events/s / (measured ${f(fn.perInstanceEventsPerSecond)} x 0.5))`,
     `  batches              ${f(fn.batchesPerSecond)} /s`,

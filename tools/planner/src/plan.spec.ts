@@ -49,13 +49,39 @@ describe('plan: hand-checked figures', () => {
     expect(p.warnings).toEqual([]);
   });
 
-  it('a window longer than the interval between a device\'s events folds them into one write', () => {
-    // 1,000 devices at 1 event/s each; window 10 s: each device writes once per 10 s -> 1,000 / 10 = 100 writes/s = 0.1 per event.
+  it('a window longer than the interval between a device\'s events folds them into one write, on the partitions it needs', () => {
+    // 1,000 devices at 1 event/s each; window 5 s. A partition is cut at 160 events, so holding 5 s
+    // takes 1,000 x 5 / 160 = 31.25 -> 32 partitions (more than max(4, 1 TU, 2 x 1 instance) = 4).
+    const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 5 }), measured);
+    expect(p.eventHubs.partitions).toBe(32);
+    // 160 x 32 / 1,000 = 5.12 s >= 5: the window holds. Each device writes once per 5 s -> 200 writes/s = 0.2 per event.
+    expect(p.window).toEqual({ seconds: 5, holdsSeconds: 5, partitionsToHold: 32, batchCap: 160 });
+    expect(p.cosmos.writesPerSecond).toBe(200);
+    expect(p.cosmos.writesPerEvent).toBe(0.2);
+    // RU per event: 0.2 x 5 = 1 against the reference pattern's 1 + 5 = 6.
+    expect(p.cosmos.ruPerEvent.product).toBeCloseTo(1, 10);
+    // One batch per partition per 5 s: 32 / 5 = 6.4 batches (and checkpoints) per second.
+    expect(p.functions.batchesPerSecond).toBe(6.4);
+    expect(p.warnings).toEqual([]);
+  });
+
+  it('a window the batch cap cannot hold on Standard\'s 32 partitions folds only what it holds, and says so', () => {
+    // Window 10 s at 1,000 events/s needs 1,000 x 10 / 160 = 62.5 -> 63 partitions; Standard stops at 32,
+    // so a partition (31.25 events/s) fills 160 events in 5.12 s: 1,000 / 5.12 = 195.3125 writes/s.
     const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 10 }), measured);
-    expect(p.cosmos.writesPerSecond).toBe(100);
-    expect(p.cosmos.writesPerEvent).toBe(0.1);
-    // RU per event: 0.1 x 5 = 0.5 against the reference pattern's 1 + 5 = 6.
-    expect(p.cosmos.ruPerEvent.product).toBeCloseTo(0.5, 10);
+    expect(p.window).toEqual({ seconds: 10, holdsSeconds: 5.12, partitionsToHold: 63, batchCap: 160 });
+    expect(p.cosmos.writesPerSecond).toBe(195.31);
+    expect(p.warnings.join('\n')).toMatch(/the 10 s window holds only 5\.12 s: 32 partitions at 31\.25 events\/s each fill a 160-event batch first; holding it needs 63 partitions/);
+  });
+
+  it('at 100,000 events/s a window saves nothing: every partition fills its batch in a fraction of a second', () => {
+    // Partitions max(4, 100 TUs, 2 x 40 instances) = 100; a partition gets 1,000 events/s and fills 160 in 0.16 s,
+    // shorter than the 1 s between a device's events: 100,000 / max(0.16, 1) = 100,000 writes/s, the no-window rate.
+    const p = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300, windowSeconds: 10 }), measured);
+    expect(p.eventHubs.partitions).toBe(100);
+    expect(p.window.holdsSeconds).toBe(0.16);
+    expect(p.cosmos.writesPerSecond).toBe(100_000);
+    expect(p.warnings.join('\n')).toMatch(/holding it needs 6250 partitions/);
   });
 
   it('a window shorter than the interval between a device\'s events saves nothing', () => {

@@ -1,3 +1,4 @@
+import { INGESTION_WINDOW_BATCH_SIZE } from '@telemetry/contracts';
 import { DEVICE_DOCUMENT_BYTES, pointReadRu, ruPerEvent, writeRu, type RuPerEvent } from './cosmos-charges';
 import type { Measured } from './measured';
 import { FLEX_FREE_EXECUTIONS, FLEX_FREE_GB_SECONDS, HOURS_PER_MONTH, PRICES, SECONDS_PER_MONTH } from './prices';
@@ -61,6 +62,13 @@ export interface Plan {
   input: PlanInput;
   measured: Measured;
   eventHubs: { throughputUnits: number; partitions: number; ingressMBps: number; billableIngressEventsPerSecond: number };
+  /**
+   * The ingestion window as the trigger carries it out: each partition is cut after the window or at
+   * INGESTION_WINDOW_BATCH_SIZE events, whichever comes first, so it holds `holdsSeconds` (<= the
+   * window) on `eventHubs.partitions`; `partitionsToHold` is how many partitions would let it hold
+   * the whole window. All 0 without a window.
+   */
+  window: { seconds: number; holdsSeconds: number; partitionsToHold: number; batchCap: number };
   functions: { instances: number; perInstanceEventsPerSecond: number; batchesPerSecond: number; gbSecondsPerMonth: number; executionsPerMonth: number };
   cosmos: {
     documentBytes: number;
@@ -99,20 +107,37 @@ export function plan(input: PlanInput, measured: Measured): Plan {
   // Functions: one instance handles one partition at a time, at most the measured end-to-end rate.
   const perInstance = measured.eventsPerSecondPerInstance;
   const instances = Math.max(1, Math.ceil(n / (perInstance * RULES.instanceUtilisation)));
-  const partitions = Math.max(RULES.minPartitions, throughputUnits, RULES.partitionsPerInstance * instances);
+  const basePartitions = Math.max(RULES.minPartitions, throughputUnits, RULES.partitionsPerInstance * instances);
+  // The window: a partition is cut after s seconds or at the batch cap (the memory bound), so it
+  // holds s only while it receives fewer than cap events in s; that takes n x s / cap partitions.
+  // Partitions cost nothing extra on Standard, so the plan asks for them, up to Standard's 32.
+  const cap = INGESTION_WINDOW_BATCH_SIZE;
+  const partitionsToHold = s > 0 ? Math.ceil((n * s) / cap) : 0;
+  const partitions = Math.max(basePartitions, Math.min(partitionsToHold, LIMITS.standardMaxPartitions));
+  const holdsSeconds = s > 0 ? Math.min(s, (cap * partitions) / n) : 0;
+  if (s > 0 && holdsSeconds < s) {
+    warnings.push(
+      `the ${s} s window holds only ${round(holdsSeconds, 3)} s: ${partitions} partitions at ${round(n / partitions)} events/s each fill a ${cap}-event batch first; holding it needs ${partitionsToHold} partitions (Premium or Dedicated)`,
+    );
+  }
 
   if (throughputUnits > LIMITS.standardMaxThroughputUnits) warnings.push(`${throughputUnits} TUs exceed Standard's ${LIMITS.standardMaxThroughputUnits} per namespace: use Premium or Dedicated, or split the load over namespaces`);
   if (partitions > LIMITS.standardMaxPartitions) warnings.push(`${partitions} partitions exceed Standard's ${LIMITS.standardMaxPartitions} per event hub: use Premium or Dedicated, or several event hubs`);
   if (instances > LIMITS.flexMaxInstances) warnings.push(`${instances} instances exceed Flex Consumption's ${LIMITS.flexMaxInstances} per app`);
 
   // Batches: full batches when a partition has a backlog; otherwise a partition delivers about one
-  // batch per store round trip (the measured p50), and never more batches than events.
-  const batchesPerSecond = Math.min(n, Math.max(n / RULES.maxEventBatchSize, (partitions * 1000) / measured.latencyP50Ms));
+  // batch per store round trip (the measured p50), and never more batches than events. With a
+  // window, a partition delivers one batch per span it holds.
+  const batchesPerSecond = s > 0
+    ? Math.min(n, partitions / holdsSeconds)
+    : Math.min(n, Math.max(n / RULES.maxEventBatchSize, (partitions * 1000) / measured.latencyP50Ms));
 
-  // Cosmos writes: a device sends n/d events/s; with a window s its events within s fold into one
-  // write, so it writes at most once per max(s, d/n) seconds: d / max(s, d/n) writes/s in all,
-  // and never more than the measured no-window rate n x writesPerEvent.
-  const writesPerSecond = Math.min(n * measured.writesPerEvent, d / Math.max(s, d / n));
+  // Cosmos writes: a device sends n/d events/s, steadily (telemetry on a period); the events of a
+  // batch's span fold into one write, so it writes at most once per max(span, d/n) seconds:
+  // d / max(span, d/n) writes/s in all, and never more than the measured no-window rate
+  // n x writesPerEvent. The span is what the window holds, not what was asked for. (Devices
+  // sending at random times cost more: (1 - e^-x) / x writes per event for x events per span.)
+  const writesPerSecond = Math.min(n * measured.writesPerEvent, d / Math.max(holdsSeconds, d / n));
   const readsPerSecond = n * measured.readsPerEvent;
   const documentBytes = DEVICE_DOCUMENT_BYTES;
   const ruPerWrite = writeRu(documentBytes);
@@ -149,6 +174,7 @@ export function plan(input: PlanInput, measured: Measured): Plan {
     input,
     measured,
     eventHubs: { throughputUnits, partitions, ingressMBps: round((n * b) / 1e6, 3), billableIngressEventsPerSecond },
+    window: { seconds: s, holdsSeconds: round(holdsSeconds, 3), partitionsToHold, batchCap: s > 0 ? cap : 0 },
     functions: { instances, perInstanceEventsPerSecond: perInstance, batchesPerSecond: round(batchesPerSecond), gbSecondsPerMonth, executionsPerMonth: Math.round(executionsPerMonth) },
     cosmos: {
       documentBytes,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { INGESTION_WINDOW_MAX_SECONDS } from '@telemetry/contracts';
 import { formatPlan } from './format-plan';
 import { readMeasured } from './measured';
 import { plan } from './plan';
@@ -39,7 +40,7 @@ export function createProgram(io: PlannerIo, cwd = process.cwd()): Command {
     .requiredOption('--events-per-second <n>', 'steady ingress rate, events/s', numberArg('--events-per-second'))
     .requiredOption('--devices <d>', 'devices sending', numberArg('--devices', { integer: true }))
     .requiredOption('--event-bytes <b>', 'bytes per event (body and properties)', numberArg('--event-bytes', { max: 1_048_576 }))
-    .option('--window <s>', 'seconds within which a device\'s events fold into one write (0 = none)', numberArg('--window', { zero: true }), 0)
+    .option('--window <s>', 'seconds within which a device\'s events fold into one write (0 = none)', numberArg('--window', { zero: true, max: INGESTION_WINDOW_MAX_SECONDS }), 0)
     .option('--dead-letter-fraction <f>', 'share of events dead-lettered in normal running', numberArg('--dead-letter-fraction', { zero: true, max: 1 }), 0.001)
     .option('--failure-window-minutes <m>', 'store outage per month whose events are all dead-lettered (99.9% of a month = 43.8)', numberArg('--failure-window-minutes', { zero: true, max: 43_800 }), 43.8)
     .option('--bench <file>', 'benchmarks.json of the bench run to take measured figures from', 'docs/benchmarks.json')
