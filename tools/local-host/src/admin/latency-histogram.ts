@@ -1,8 +1,9 @@
 // Bucketing by a value's floating-point bits: exponent + the top SUB_BITS bits of the mantissa.
 // Every bucket spans at most 2^-SUB_BITS of its lower bound, so a percentile is reported within
-// 0.1 % of the sample it stands for; values with at most SUB_BITS + 1 significant bits (every
-// whole millisecond below 2,048) are their bucket's lower bound, so they come back exactly.
-const SUB_BITS = 10;
+// 0.025 % of the sample it stands for; values with at most SUB_BITS + 1 significant bits (every
+// whole millisecond below 8,192, so every latency of a window up to 8 s) are their bucket's lower
+// bound, so they come back exactly: a p99 read against a 5 s target is the sample itself.
+const SUB_BITS = 12;
 const SUB_BUCKETS = 1 << SUB_BITS;
 /** Smallest exponent bucketed: 2^-10 ms (~1 µs); anything below (0, negatives from clock skew) is bucket 0, reported as 0. */
 const MIN_EXPONENT = -10;
@@ -39,7 +40,7 @@ function valueOf(bucket: number): number {
  * one it displaces can be taken out again) and its log-spaced bucket is counted. A summary walks
  * the bucket counts, not the samples: the admin metrics endpoint is polled several times a second
  * during a drain, and sorting 50,000 samples per poll cost the host ~2 % of its CPU. Percentiles
- * are within 0.1 % of the exact sample (exact for whole milliseconds below 2,048); the max is exact.
+ * are within 0.025 % of the exact sample (exact for whole milliseconds below 8,192); the max is exact.
  */
 export class LatencyHistogram {
   private readonly samples: Float64Array;
