@@ -21,6 +21,15 @@ describe('LatencyHistogram', () => {
     expect(h.summary()).toEqual({ count: 0, p50: null, p99: null, max: null });
     h.record(7);
     expect(h.summary()).toMatchObject({ count: 1, p99: 7 });
+    // A reset leaves no count behind: a smaller sample counted before it must not answer after it.
+    h.reset();
+    h.record(9000);
+    expect(h.summary()).toEqual({ count: 1, p50: 9000, p99: 9000, max: 9000 });
+    // Nor does a reset of a histogram that never counted anything.
+    const fresh = new LatencyHistogram(10);
+    fresh.reset();
+    fresh.record(3);
+    expect(fresh.summary()).toEqual({ count: 1, p50: 3, p99: 3, max: 3 });
   });
 });
 

@@ -77,10 +77,11 @@ export class LatencyHistogram {
   }
 
   reset(): void {
+    // Only a histogram that counted something has counts to clear (a fill would commit every page of it).
+    if (this.filled > 0) this.counts.fill(0);
     this.next = 0;
     this.filled = 0;
     this.total = 0;
-    this.counts.fill(0);
     this.max = -Infinity;
     this.maxStale = false;
   }
