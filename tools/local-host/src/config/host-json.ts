@@ -34,8 +34,12 @@ const queues = z.object({
 
 const http = z.object({ routePrefix: z.string().default('api') });
 
+/** `logging.logLevel`: category (or prefix, or `default`) -> minimum level; checked by LogLevelFilter. */
+const logging = z.looseObject({ logLevel: z.record(z.string(), z.string()).optional() });
+
 const schema = z.looseObject({
   version: z.string().optional(),
+  logging: logging.optional(),
   extensions: z.looseObject({ eventHubs, queues, http }),
 });
 

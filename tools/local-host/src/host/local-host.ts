@@ -22,6 +22,7 @@ import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
 import { appHookDataOf } from '../invocation/invoke-function';
 import { runHooks } from '../invocation/run-hooks';
 import { JsonLogger, type Logger } from '../logging/logger';
+import { filteredLogger, LogLevelFilter } from '../logging/log-level-filter';
 import path from 'node:path';
 import { hostIdOf } from '../drivers/timer/schedule-monitor';
 import { defaultDrivers } from './default-drivers';
@@ -90,7 +91,9 @@ export class LocalHost implements HostControl {
       functionKey: options.functionKey ?? settings.get('LOCAL_HOST_FUNCTION_KEY'),
       functionKeys: options.functionKeys,
     });
-    const host = new LocalHost(settings, readHostJson(path.join(app.appDir, 'host.json')), keys, logger);
+    const hostJson = readHostJson(path.join(app.appDir, 'host.json'));
+    // Every log from here on is filtered as host.json's logging.logLevel says, as in Azure.
+    const host = new LocalHost(settings, hostJson, keys, filteredLogger(logger, new LogLevelFilter(hostJson.logging?.logLevel)));
     try {
       await host.boot(app, options);
     } catch (thrown) {

@@ -9,6 +9,8 @@ export interface LogRecord {
   functionName?: string;
   invocationId?: string;
   category?: 'user' | 'system' | 'host';
+  /** A host log's category in the Functions host (e.g. `Host.Triggers.EventHub`), for host.json `logging.logLevel`; not written. */
+  source?: string;
   fields?: Record<string, unknown>;
 }
 

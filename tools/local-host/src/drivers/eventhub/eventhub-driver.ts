@@ -95,7 +95,7 @@ export class EventHubDriver extends PausableDriver {
         maxWaitMs: parseTimeSpan(options.maxWaitTime, 'eventHubs.maxWaitTime'),
         lastCheckpointTime: (ctx) => lastCheckpointTime(container, ctx),
         dispatch: (events, ctx) => this.processor!.process(events, ctx, this.abort.signal),
-        onHeld: (ctx, held) => logger.log({ level: 'debug', functionName: name, message: 'events held for minEventBatchSize', fields: { partitionId: ctx.partitionId, held, minEventBatchSize: options.minEventBatchSize } }),
+        onHeld: (ctx, held) => logger.log({ level: 'debug', source: 'Host.Triggers.EventHub', functionName: name, message: 'events held for minEventBatchSize', fields: { partitionId: ctx.partitionId, held, minEventBatchSize: options.minEventBatchSize } }),
       });
     }
     this.subscribe();

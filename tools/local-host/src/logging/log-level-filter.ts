@@ -1,0 +1,78 @@
+import { LocalHostError } from '../errors';
+import type { Logger, LogLevel, LogRecord } from './logger';
+
+/** host.json `logging.logLevel` values, as the Functions host (Microsoft.Extensions.Logging) names them. */
+const RANKS: Record<string, number> = { trace: 0, debug: 1, information: 2, warning: 3, error: 4, critical: 5, none: 6 };
+const rankOf = (level: LogLevel): number => RANKS[level] ?? RANKS['information']!;
+
+/**
+ * The category the Functions host logs a record under: a function's user logs
+ * `Function.<name>.User`, its system logs (executing, executed) `Function.<name>`, host logs their
+ * own category (`source`, e.g. `Host.Triggers.EventHub` as the Event Hubs extension names its
+ * logger) or `Host`.
+ */
+export function categoryOf(record: Partial<LogRecord>): string {
+  const fn = record.functionName;
+  if (record.category === 'user' && fn) return `Function.${fn}.User`;
+  if (record.category === 'system' && fn) return `Function.${fn}`;
+  return record.source ?? 'Host';
+}
+
+/**
+ * host.json `logging.logLevel` as the Functions host applies it: a record is written when its level
+ * is at least the minimum of the most specific configured category that is its category or a
+ * dot-separated prefix of it (keys compare case-insensitively), else of `default`, else
+ * Information. `None` writes nothing.
+ */
+export class LogLevelFilter {
+  private readonly levels: [string, number][];
+  private readonly fallback: number;
+  private readonly cache = new Map<string, number>();
+
+  constructor(logLevel: Record<string, string> = {}) {
+    const bad: string[] = [];
+    const levels: [string, number][] = [];
+    let fallback = RANKS['information']!;
+    for (const [key, value] of Object.entries(logLevel)) {
+      const rank = RANKS[String(value).toLowerCase()];
+      if (rank === undefined) {
+        bad.push(`logging.logLevel.${key}: "${value}" is not one of Trace, Debug, Information, Warning, Error, Critical, None`);
+        continue;
+      }
+      if (key.toLowerCase() === 'default') fallback = rank;
+      else levels.push([key.toLowerCase(), rank]);
+    }
+    if (bad.length) throw new LocalHostError('HOST_JSON_INVALID', `host.json is invalid: ${bad.join('; ')}`, 'config');
+    // Longest (most specific) first.
+    this.levels = levels.sort((a, b) => b[0].length - a[0].length);
+    this.fallback = fallback;
+  }
+
+  /** The minimum rank written for a category. */
+  private minimum(category: string): number {
+    let min = this.cache.get(category);
+    if (min === undefined) {
+      const name = category.toLowerCase();
+      min = this.levels.find(([key]) => name === key || name.startsWith(`${key}.`))?.[1] ?? this.fallback;
+      if (this.cache.size > 1024) this.cache.clear();
+      this.cache.set(category, min);
+    }
+    return min;
+  }
+
+  allows(record: Partial<LogRecord> & { level: LogLevel }): boolean {
+    return rankOf(record.level) >= this.minimum(categoryOf(record));
+  }
+}
+
+/** A logger that writes only what host.json's `logging.logLevel` lets through (child loggers included). */
+export function filteredLogger(inner: Logger, filter: LogLevelFilter, defaults: Partial<LogRecord> = {}): Logger {
+  return {
+    log(record: LogRecord): void {
+      if (filter.allows({ ...defaults, ...record })) inner.log(record);
+    },
+    child(more: Partial<LogRecord>): Logger {
+      return filteredLogger(inner.child(more), filter, { ...defaults, ...more });
+    },
+  };
+}
