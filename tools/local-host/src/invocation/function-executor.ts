@@ -72,8 +72,8 @@ export class FunctionExecutor {
       if (retries > 0) metrics.retries++;
       const log = logger.child({ functionName: registration.name, invocationId });
       // The host logs an invocation's start and end under Function.<name> (host.json logging.logLevel).
-      const category = `Function.${registration.name}`;
-      log.log({ source: category, level: 'information', message: 'function executing', fields: { reason: request.reason ?? registration.triggerType, retryCount: retries } });
+      const functionCategory = `Function.${registration.name}`;
+      log.log({ source: functionCategory, level: 'information', message: 'function executing', fields: { reason: request.reason ?? registration.triggerType, retryCount: retries } });
       request.onInvocation?.(invocationId, retries);
       try {
         const bindingData = bindingDataOf(request.triggerData, request.triggerMetadata, registration.name);
@@ -92,13 +92,13 @@ export class FunctionExecutor {
         await this.writeOutputs(response, bindingData);
         metrics.successes++;
         request.onInvocationEnd?.(invocationId, true);
-        log.log({ source: category, level: 'information', message: 'function executed', fields: { status: 'Succeeded', durationMs: Date.now() - started } });
+        log.log({ source: functionCategory, level: 'information', message: 'function executed', fields: { status: 'Succeeded', durationMs: Date.now() - started } });
         return { ok: true, attempts: retries + 1, invocationId, response };
       } catch (thrown) {
         lastError = toError(thrown);
         metrics.failures++;
         request.onInvocationEnd?.(invocationId, false);
-        log.log({ source: category, level: 'error', message: 'function failed', fields: { status: 'Failed', durationMs: Date.now() - started, errorCode: errorCode(thrown), error: lastError.message } });
+        log.log({ source: functionCategory, level: 'error', message: 'function failed', fields: { status: 'Failed', durationMs: Date.now() - started, errorCode: errorCode(thrown), error: lastError.message } });
         if (!mayRetry(policy, retries) || request.signal?.aborted) return { ok: false, attempts: retries + 1, invocationId, error: lastError };
         retries++;
         const waited = await abortableDelay(policy!.delayMs(retries), request.signal);
