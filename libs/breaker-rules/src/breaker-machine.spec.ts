@@ -28,6 +28,22 @@ const commands = fc.array(fc.nat({ max: 20 }), { maxLength: 60 }).chain((gaps) =
 });
 
 describe('breaker state machine', () => {
+  it('closing spends an approval offered after the operator approved, so its link cannot resume a later episode (fast-check counterexample, seed -1211172943)', () => {
+    let state: BreakerState = initialBreakerState(iso(0));
+    const step = (cmd: Parameters<typeof applyBreakerCommand>[1]) => (state = applyBreakerCommand(state, cmd).state);
+    step({ op: 'trip', at: iso(1), by: 'monitor', reason: 'threshold', counts: { STORE_UNAVAILABLE: 150 }, instanceId: 'i1' });
+    step({ op: 'offerApproval', at: iso(2), instanceId: 'i1', nonce: 'n3', expiresAt: iso(600) });
+    step({ op: 'approve', at: iso(3), nonce: 'n3', by: 'operator', requestId: '00000000-0000-1000-8000-000000000000' });
+    step({ op: 'offerApproval', at: iso(4), instanceId: 'i1', nonce: 'n1', expiresAt: iso(600) });
+    step({ op: 'close', at: iso(5), by: 'operator', reason: 'ingestion resumed' });
+    expect(state.status).toBe('closed');
+    expect(state.approval).toBeUndefined();
+    step({ op: 'trip', at: iso(6), by: 'monitor', reason: 'threshold', counts: { STORE_UNAVAILABLE: 150 }, instanceId: 'i1' });
+    const late = applyBreakerCommand(state, { op: 'approve', at: iso(7), nonce: 'n1', by: 'operator', requestId: '00000000-0000-1000-8000-000000000001' });
+    expect(late.outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
+  });
+
+
   it('never trips twice per episode, spends each nonce once, honours expiry and records every change', () => {
     fc.assert(
       fc.property(commands, (cmds) => {

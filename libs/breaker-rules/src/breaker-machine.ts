@@ -57,7 +57,10 @@ export function applyBreakerCommand(state: BreakerState, command: BreakerCommand
       // From half-open (the trial passed), or from open once an operator approved (`approve`).
       if (state.status === 'open' && !state.resumeApproved) return refuse('not-approved');
       if (state.status === 'closed') return refuse('not-half-open');
-      return { state: move({ ...state, resumeApproved: undefined }, 'closed', command), outcome: { kind: 'done', episode: state.episode } };
+      // An approval offered after the operator approved (a repeated notice) dies with the episode:
+      // its nonce is spent, so a link from a closed episode can never resume a later one.
+      const spent = state.approval ? spend(state.spentNonces, state.approval.nonce) : state.spentNonces;
+      return { state: move({ ...state, approval: undefined, spentNonces: spent, resumeApproved: undefined }, 'closed', command), outcome: { kind: 'done', episode: state.episode } };
     }
     case 'reopen': {
       if (state.status !== 'half-open') return refuse('not-half-open');
