@@ -24,4 +24,6 @@ module.exports = {
   // is generous: CI runs on a shared, loaded 2-core machine (several jest workers and stacks at once).
   testTimeout: 180_000,
   maxWorkers: 2,
+  // Failures are also written to tmp/test-failures for `npm test` to print again at its end.
+  reporters: ['default', path.join(root, 'tools/suite-checks/reporting/failure-digest-reporter.cjs')],
 };

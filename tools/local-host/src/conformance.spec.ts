@@ -111,7 +111,7 @@ describe('conformance with Azure: bindings, Event Hubs batch options, log hooks'
       await producer.sendBatch([{ body: 'b1' }], { partitionId: '0' });
       await waitUntil(() => batches().flat().includes('b1'), { timeoutMs: 60_000, description: 'batch of five' });
       expect(batches()[1]).toEqual(['a1', 'a2', 'a3', 'a4', 'b1']);
-      // Fewer than the minimum: dispatched once maxWaitTime (10 s) has passed, then checkpointed.
+      // Fewer than the minimum: dispatched once maxWaitTime (20 s) has passed, then checkpointed.
       await producer.sendBatch([{ body: 'c1' }, { body: 'c2' }], { partitionId: '0' });
       await waitUntil(() => batches().flat().includes('c1'), { timeoutMs: 60_000, description: 'partial batch after maxWaitTime' });
       expect(batches().slice(2)).toEqual([['c1', 'c2']]);

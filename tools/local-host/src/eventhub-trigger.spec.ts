@@ -151,7 +151,7 @@ describe('Event Hubs trigger (emulator + Azurite, spawned hosts)', () => {
     expect((await h.admin.listFunctions()).find((f) => f.name === 'ingest')).toMatchObject({ state: 'paused', paused: true });
     await h.admin.resume('ingest');
     await waitUntil(() => processedTexts(records).length >= 40, { timeoutMs: 150_000, description: 'all 40 after resume' });
-    await h.stop(); // SIGTERM: graceful, checkpoints kept
+    await h.stop(60_000); // SIGTERM: graceful, checkpoints kept (a long grace: a SIGKILL on a loaded machine would redeliver)
     const again = await host(records, settings);
     await send(connection, 'pause', [{ body: Buffer.from('after-restart') }], '0');
     await waitUntil(() => processedTexts(records).includes('after-restart'), { timeoutMs: 150_000, description: 'event after restart' });

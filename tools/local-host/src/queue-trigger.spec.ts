@@ -109,8 +109,10 @@ describe('queue trigger (Azurite, spawned host)', () => {
 
   it('a pause while a receive is on the wire lets it finish: what it brought is processed, not hidden for the lease', async () => {
     await waitUntil(async () => (await count(work)) === 0, { timeoutMs: 60_000, description: 'the work queue empty' });
-    // The service hides the message as it serves the receive; its answer reaches the host 3 s later.
-    proxy.setMode({ kind: 'slow', delayMs: 3_000 });
+    // The service hides the message as it serves the receive; its answer reaches the host 8 s later:
+    // time for this test to see it hidden and pause, even on a loaded machine, and within the 10 s a
+    // pause waits for a receive on the wire.
+    proxy.setMode({ kind: 'slow', delayMs: 8_000 });
     try {
       await work.sendMessage(b64({ id: 'on-the-wire' }));
       await waitUntil(async () => (await work.peekMessages()).peekedMessageItems.length === 0 && (await count(work)) === 1, {
