@@ -35,6 +35,19 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       SequenceNumber: 7, Offset: '700', PartitionKey: 'drone-1', EnqueuedTimeUtc: '2026-12-01T10:00:00.123Z',
     });
   });
+
+  it('the properties section\'s timestamps (epoch ms from the JS SDK) are DateTimes as the extension has them: ISO strings', () => {
+    const withTimes = {
+      ...event,
+      getRawAmqpMessage: () => ({ body: Buffer.from('{}'), bodyType: 'data', properties: { messageId: 'm-2', creationTime: enqueued.getTime(), absoluteExpiryTime: Date.parse('2026-12-02T10:00:00Z'), groupSequence: 3 } }),
+    } as unknown as ReceivedEventData;
+    for (const cardinality of ['one', 'many'] as const) {
+      const metadata = eventHubTriggerMetadata([withTimes], context, cardinality, 'ingest');
+      const json = (cardinality === 'one' ? metadata['SystemProperties'] : metadata['SystemPropertiesArray'])!.json as string;
+      const sys = [JSON.parse(json) as Record<string, unknown>].flat()[0]!;
+      expect(sys).toMatchObject({ 'message-id': 'm-2', 'creation-time': '2026-12-01T10:00:00.123Z', 'absolute-expiry-time': '2026-12-02T10:00:00.000Z', 'group-sequence': 3 });
+    }
+  });
 });
 
 /**
@@ -58,7 +71,8 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     if (!raw) return { ...(event.systemProperties ?? {}) };
     for (const [key, value] of Object.entries(raw.properties ?? {})) {
       const name = names[key];
-      if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+      if (name === undefined || value === undefined || value === null) continue;
+      out[name] = (key === 'absoluteExpiryTime' || key === 'creationTime') && typeof value === 'number' ? new Date(value).toISOString() : hostValue(value);
     }
     for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
     return out;

@@ -56,6 +56,8 @@ const PROPERTY_SECTION_NAMES: Record<string, string> = {
   groupId: 'group-id', groupSequence: 'group-sequence', replyToGroupId: 'reply-to-group-id',
 };
 
+const TIMESTAMP_PROPERTIES = new Set(['absoluteExpiryTime', 'creationTime']);
+
 /**
  * A value as Json.NET writes the .NET value the extension holds: an AMQP timestamp is a DateTime,
  * written as an ISO 8601 string (the JS SDK would give epoch milliseconds); binary is base64.
@@ -85,7 +87,10 @@ function systemProperties(event: ReceivedEventData, enqueuedTimeUtc: string): Re
       for (const key of Object.keys(properties)) {
         const name = PROPERTY_SECTION_NAMES[key];
         const value = properties[key];
-        if (name !== undefined && value !== undefined && value !== null) out[name] = hostValue(value);
+        if (name === undefined || value === undefined || value === null) continue;
+        // The two AMQP timestamps of the section: the JS SDK hands them over as epoch milliseconds,
+        // the extension holds DateTimeOffsets (Azure.Core.Amqp AmqpMessageProperties): ISO strings.
+        out[name] = typeof value === 'number' && TIMESTAMP_PROPERTIES.has(key) ? new Date(value).toISOString() : hostValue(value);
       }
     }
     const annotations = raw.messageAnnotations;
