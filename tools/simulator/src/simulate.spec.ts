@@ -9,7 +9,7 @@ import { waitUntil } from '@telemetry/local-services';
 import { corruptBody, CORRUPTIONS } from './corrupt-event';
 import { DroneFleet } from './drone-fleet';
 import { seededRandom } from './random';
-import { simulate } from './simulate';
+import { simulate, writeNdjson } from './simulate';
 
 describe('the drone fleet', () => {
   it('produces valid telemetry, key frames at the cadence, ordered per device', () => {
@@ -78,5 +78,25 @@ describe('simulate against the Event Hubs emulator', () => {
     }
     expect(received).toHaveLength(events.length);
     expect(received.every((r) => r.partitionKey === r.deviceId)).toBe(true);
+  });
+});
+
+describe('writeNdjson (the --record file)', () => {
+  it('writes every item as one JSON line across chunk boundaries, and an empty list as an empty file', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'ndjson-'));
+    try {
+      const items = Array.from({ length: 23 }, (_, i) => ({ index: i, text: `line "${i}"\n` }));
+      for (const chunk of [1, 5, 23, 100]) {
+        const file = path.join(dir, `c${chunk}.ndjson`);
+        await writeNdjson(file, items, chunk);
+        const lines = (await readFile(file, 'utf8')).split('\n');
+        expect(lines.pop()).toBe('');
+        expect(lines.map((l) => JSON.parse(l))).toEqual(items);
+      }
+      await writeNdjson(path.join(dir, 'empty.ndjson'), []);
+      expect(await readFile(path.join(dir, 'empty.ndjson'), 'utf8')).toBe('');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

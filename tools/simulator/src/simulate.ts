@@ -1,4 +1,4 @@
-import { writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { EventHubProducerClient, type EventData } from '@azure/event-hubs';
 import { bulkhead } from 'cockatiel';
@@ -105,7 +105,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   const durationMs = Math.max(1, finishedAt - startedAt);
   if (options.recordFile) {
     await mkdir(path.dirname(options.recordFile), { recursive: true });
-    await writeFile(options.recordFile, sent.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await writeNdjson(options.recordFile, sent);
   }
   const summary: SimulationSummary = {
     sent: sent.length,
@@ -123,4 +123,21 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
     ...(options.recordFile ? { recordFile: options.recordFile } : {}),
   };
   return { summary, events: sent };
+}
+
+/** Lines per write: a long run's record is far beyond the longest string V8 can hold (~512 MB). */
+const RECORD_CHUNK = 5_000;
+
+/** Writes one JSON line per item, a chunk of lines at a time. */
+export async function writeNdjson(file: string, items: readonly unknown[], chunk = RECORD_CHUNK): Promise<void> {
+  const handle = await open(file, 'w');
+  try {
+    for (let i = 0; i < items.length; i += chunk) {
+      let text = '';
+      for (const item of items.slice(i, i + chunk)) text += JSON.stringify(item) + '\n';
+      await handle.write(text);
+    }
+  } finally {
+    await handle.close();
+  }
 }
