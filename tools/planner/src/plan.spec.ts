@@ -41,11 +41,12 @@ describe('plan: hand-checked figures', () => {
     expect(p.monthlyUsd.cosmosServerless).toBe(328.75);
     // Provisioned: 7 x 100 RU/s x 730 h x $0.008 = $40.88 + $0.25 = $41.13.
     expect(p.monthlyUsd.cosmosProvisioned).toBe(41.13);
-    // Storage: 21,155.4 x 10k writes x $0.065 = $1,375.101; lists 0.1/s x 2,628,000 = 26.28 x 10k x $0.005 = $0.1314 -> $1,375.23.
-    expect(p.monthlyUsd.storage).toBe(1375.23);
-    // Totals: 29.2584 + 218.052 + 328.75 + 1,375.2324 = 1,951.2928; with provisioned 41.13 instead: 1,663.6728.
-    expect(p.monthlyUsd.totalServerless).toBe(1951.29);
-    expect(p.monthlyUsd.totalProvisioned).toBe(1663.67);
+    // Storage: Set Blob Metadata is an "other" operation: 21,155.4 x 10k x $0.005 = $105.777; List Blobs
+    // 0.1/s x 2,628,000 = 26.28 x 10k x $0.065 = $1.7082 -> $107.49.
+    expect(p.monthlyUsd.storage).toBe(107.49);
+    // Totals: 29.2584 + 218.052 + 328.75 + 107.4852 = 683.5456; with provisioned 41.13 instead: 395.9256.
+    expect(p.monthlyUsd.totalServerless).toBe(683.55);
+    expect(p.monthlyUsd.totalProvisioned).toBe(395.93);
     expect(p.warnings).toEqual([]);
   });
 

@@ -83,7 +83,18 @@ export interface Plan {
     provisionedRuPerSecond: number;
     storageGb: number;
   };
-  storage: { checkpointWritesPerSecond: number; ownershipWritesPerSecond: number; ownershipListsPerSecond: number; hostWritesPerSecond: number; deadLettersPerMonth: number; queueOpsPerMonth: number; blobWritesPerMonth: number; blobReadsPerMonth: number };
+  storage: {
+    checkpointWritesPerSecond: number;
+    ownershipWritesPerSecond: number;
+    ownershipListsPerSecond: number;
+    hostWritesPerSecond: number;
+    deadLettersPerMonth: number;
+    queueOpsPerMonth: number;
+    /** Checkpoints, ownership and host lock renewals: Set Blob Metadata / Renew Blob Lease, billed as "other" operations. */
+    blobWritesPerMonth: number;
+    /** Ownership listings: List Blobs, billed as list operations. */
+    blobReadsPerMonth: number;
+  };
   monthlyUsd: { eventHubs: number; functions: number; cosmosServerless: number; cosmosProvisioned: number; storage: number; totalServerless: number; totalProvisioned: number };
   warnings: string[];
 }
@@ -168,7 +179,10 @@ export function plan(input: PlanInput, measured: Measured): Plan {
   const cosmosStorageUsd = storageGb * PRICES.cosmosStorageGbMonth.usd;
   const cosmosServerless = (serverlessRuPerMonth / 1e6) * PRICES.cosmosServerlessMillionRu.usd + cosmosStorageUsd;
   const cosmosProvisioned = (provisionedRuPerSecond / 100) * HOURS_PER_MONTH * PRICES.cosmosProvisioned100RuHour.usd + cosmosStorageUsd;
-  const storageUsd = (blobWritesPerMonth / 1e4) * PRICES.blobHotWriteTenThousand.usd + (blobReadsPerMonth / 1e4) * PRICES.blobHotReadTenThousand.usd + (queueOpsPerMonth / 1e4) * PRICES.queueTenThousand.usd;
+  // Checkpoints and ownership renewals are Set Blob Metadata on existing blobs, the host lock a lease
+  // renewal: "other" operations on GPv2, not writes (map-rest-apis-transaction-categories); the
+  // ownership listing is List Blobs. The few Put Blobs that create the blobs are left out.
+  const storageUsd = (blobWritesPerMonth / 1e4) * PRICES.blobHotOtherTenThousand.usd + (blobReadsPerMonth / 1e4) * PRICES.blobListTenThousand.usd + (queueOpsPerMonth / 1e4) * PRICES.queueTenThousand.usd;
 
   return {
     input,

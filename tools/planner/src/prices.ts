@@ -78,18 +78,18 @@ export const PRICES = {
     asOf: '2026-12-01',
     verified: false,
   },
-  blobHotWriteTenThousand: {
-    usd: 0.065,
-    per: '10,000 write operations (block blob, Hot, LRS, GPv2)',
-    source: 'https://azure.microsoft.com/pricing/details/storage/blobs/',
+  blobHotOtherTenThousand: {
+    usd: 0.005,
+    per: '10,000 "all other" operations (Set Blob Metadata, lease renewals; block blob, Hot, LRS, GPv2)',
+    source: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (operation types: https://learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories)',
     seenAt: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (USD list price)',
     asOf: '2026-12-01',
     verified: false,
   },
-  blobHotReadTenThousand: {
-    usd: 0.005,
-    per: '10,000 read/list operations (block blob, Hot, LRS, GPv2)',
-    source: 'https://azure.microsoft.com/pricing/details/storage/blobs/',
+  blobListTenThousand: {
+    usd: 0.065,
+    per: '10,000 list and create container operations (List Blobs; GPv2, billed at the Hot rate)',
+    source: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (operation types: https://learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories)',
     seenAt: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (USD list price)',
     asOf: '2026-12-01',
     verified: false,
