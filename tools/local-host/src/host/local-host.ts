@@ -22,7 +22,7 @@ import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
 import { appHookDataOf } from '../invocation/invoke-function';
 import { runHooks } from '../invocation/run-hooks';
 import { JsonLogger, type Logger } from '../logging/logger';
-import { filteredLogger, LogLevelFilter } from '../logging/log-level-filter';
+import { DURABLE_TASK_CATEGORY, filteredLogger, HOST_STARTUP, LogLevelFilter, triggerCategory } from '../logging/log-level-filter';
 import path from 'node:path';
 import { hostIdOf } from '../drivers/timer/schedule-monitor';
 import { defaultDrivers } from './default-drivers';
@@ -128,7 +128,7 @@ export class LocalHost implements HostControl {
     const registry = this.registry;
     if (usesDurable(registry.all())) {
       // Built in: an app with Durable functions gets the task hub, its drivers and the client API.
-      this.durable = new DurableExtension({ settings: this.settings, hostJson: this.hostJson, logger: this.logger, keys: this.keys, baseUrl: () => this.baseUrl });
+      this.durable = new DurableExtension({ settings: this.settings, hostJson: this.hostJson, logger: this.logger.child({ source: DURABLE_TASK_CATEGORY }), keys: this.keys, baseUrl: () => this.baseUrl });
       await this.durable.listen();
       this.durable.register(drivers, inputResolvers);
       this.server.addExtension((request) => this.durable!.handleHttp(request));
@@ -144,20 +144,20 @@ export class LocalHost implements HostControl {
       this.functions.set(registration.name.toLowerCase(), hosted);
       if (!factory) {
         // Kept (e.g. Durable triggers) so a driver can be plugged in later; logged once.
-        this.logger.log({ level: 'warning', functionName: registration.name, message: 'trigger type not supported by the local host; function captured but not run', fields: { triggerType: registration.triggerType } });
+        this.logger.log({ level: 'warning', source: HOST_STARTUP, functionName: registration.name, message: 'trigger type not supported by the local host; function captured but not run', fields: { triggerType: registration.triggerType } });
         continue;
       }
       const executor = new FunctionExecutor({ registry, registration, settings: this.settings, logger: this.logger, metrics, inputResolvers, outputWriters, hostJson: this.hostJson });
-      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger, metrics, executor, http: router, httpProxy: registry.httpProxy, hostId });
+      hosted.driver = factory({ registration, settings: this.settings, hostJson: this.hostJson, logger: this.logger.child({ source: triggerCategory(registration.triggerType) }), metrics, executor, http: router, httpProxy: registry.httpProxy, hostId });
       if (disabled) {
-        this.logger.log({ level: 'information', functionName: registration.name, message: 'function disabled by app setting' });
+        this.logger.log({ level: 'information', source: HOST_STARTUP, functionName: registration.name, message: 'function disabled by app setting' });
         continue;
       }
       await hosted.driver.start();
     }
     await this.durable?.start();
     this.hostState = 'Running';
-    this.logger.log({ level: 'information', message: 'host started', fields: { baseUrl: this.baseUrl, functions: registry.all().length } });
+    this.logger.log({ level: 'information', source: HOST_STARTUP, message: 'host started', fields: { baseUrl: this.baseUrl, functions: registry.all().length } });
   }
 
   /** Graceful: each trigger finishes in-flight work (Event Hubs batches checkpoint), then appTerminate hooks. */

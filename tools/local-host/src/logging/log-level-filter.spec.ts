@@ -1,5 +1,5 @@
 import { LocalHostError } from '../errors';
-import { categoryOf, filteredLogger, LogLevelFilter } from './log-level-filter';
+import { categoryOf, DURABLE_TASK_CATEGORY, filteredLogger, HOST_STARTUP, LogLevelFilter, triggerCategory } from './log-level-filter';
 import { JsonLogger } from './logger';
 
 /** A real JsonLogger writing into an array, behind the filter. */
@@ -15,7 +15,24 @@ describe('host.json logging.logLevel, as the Functions host applies it', () => {
     expect(categoryOf({ category: 'user', functionName: 'ingest' })).toBe('Function.ingest.User');
     expect(categoryOf({ category: 'system', functionName: 'ingest' })).toBe('Function.ingest');
     expect(categoryOf({ source: 'Host.Triggers.EventHub', functionName: 'ingest' })).toBe('Host.Triggers.EventHub');
-    expect(categoryOf({ functionName: 'ingest' })).toBe('Host');
+    expect(categoryOf({ functionName: 'ingest' })).toBe('Host.General');
+    expect(['eventHubTrigger', 'queueTrigger', 'timerTrigger', 'activityTrigger', 'httpTrigger'].map(triggerCategory)).toEqual([
+      'Host.Triggers.EventHub', 'Host.Triggers.Queue', 'Host.Triggers.Timer', 'Host.Triggers.DurableTask', 'Host.General',
+    ]);
+  });
+
+  it('a trigger\'s, the startup\'s and Durable Task\'s lines follow their own categories (their loggers carry them)', () => {
+    const { logger, messages } = capture({ 'Host.Triggers.Queue': 'Error', 'Host.Startup': 'Warning', 'Host.Triggers.DurableTask': 'Warning', 'Host.General': 'Debug' });
+    const queue = logger.child({ source: triggerCategory('queueTrigger') });
+    const durable = logger.child({ source: DURABLE_TASK_CATEGORY });
+    queue.log({ level: 'warning', functionName: 'work', message: 'queue poll failed (Queue: Error)' });
+    queue.log({ level: 'error', functionName: 'work', message: 'settlement failed' });
+    queue.log({ level: 'information', source: 'Function.work', functionName: 'work', message: 'executing (its own category wins)' });
+    durable.log({ level: 'information', message: 'orchestration finished (DurableTask: Warning)' });
+    durable.log({ level: 'warning', message: 'entity signal failed' });
+    logger.log({ level: 'information', source: HOST_STARTUP, message: 'host started (Startup: Warning)' });
+    logger.log({ level: 'debug', message: 'general debug' });
+    expect(messages()).toEqual(['settlement failed', 'executing (its own category wins)', 'entity signal failed', 'general debug']);
   });
 
   it('writes Information and above when nothing is configured: debug and trace are dropped', () => {

@@ -3,13 +3,32 @@ import type { Logger, LogLevel, LogRecord } from './logger';
 
 /** host.json `logging.logLevel` values, as the Functions host (Microsoft.Extensions.Logging) names them. */
 const RANKS: Record<string, number> = { trace: 0, debug: 1, information: 2, warning: 3, error: 4, critical: 5, none: 6 };
+/** The Functions host's categories for its own lines (WebJobs LogCategories). */
+export const HOST_GENERAL = 'Host.General';
+export const HOST_STARTUP = 'Host.Startup';
+export const DURABLE_TASK_CATEGORY = 'Host.Triggers.DurableTask';
+const TRIGGER_CATEGORIES: Record<string, string> = {
+  eventHubTrigger: 'Host.Triggers.EventHub',
+  queueTrigger: 'Host.Triggers.Queue',
+  timerTrigger: 'Host.Triggers.Timer',
+  orchestrationTrigger: DURABLE_TASK_CATEGORY,
+  activityTrigger: DURABLE_TASK_CATEGORY,
+  entityTrigger: DURABLE_TASK_CATEGORY,
+};
+
+/** The category of a trigger's own lines (its listener's logger in the Functions host). */
+export function triggerCategory(triggerType: string): string {
+  return TRIGGER_CATEGORIES[triggerType] ?? HOST_GENERAL;
+}
+
 const rankOf = (level: LogLevel): number => RANKS[level] ?? RANKS['information']!;
 
 /**
  * The category the Functions host logs a record under: a function's user logs
  * `Function.<name>.User`, its system logs (executing, executed) `Function.<name>`, host logs their
- * own category (`source`, e.g. `Host.Triggers.EventHub` as the Event Hubs extension names its
- * logger) or `Host`.
+ * own category (`source`: `Host.Startup`, `Host.Triggers.<trigger>` as WebJobs'
+ * LogCategories.CreateTriggerCategory names a trigger's logger, `Host.Triggers.DurableTask`) or
+ * `Host.General`.
  */
 export function categoryOf(record: Partial<LogRecord>): string {
   return categoryFrom(record.category, record.functionName, record.source);
@@ -18,7 +37,7 @@ export function categoryOf(record: Partial<LogRecord>): string {
 function categoryFrom(category: LogRecord['category'], fn: string | undefined, source: string | undefined): string {
   if (category === 'user' && fn) return `Function.${fn}.User`;
   if (category === 'system' && fn) return `Function.${fn}`;
-  return source ?? 'Host';
+  return source ?? HOST_GENERAL;
 }
 
 /**
