@@ -1,4 +1,4 @@
-import { redactSecrets } from './redact';
+import { redactSecrets, redactValue } from './redact';
 
 export type LogFields = Record<string, unknown>;
 
@@ -11,12 +11,14 @@ export interface Logger {
 
 export type LogSink = (level: 'info' | 'warn' | 'error', line: string) => void;
 
-/** A logger writing one JSON line per entry, with every string field passed through redaction. */
+/**
+ * A logger writing one JSON line per entry, its fields through redactValue: strings redacted, any
+ * value under a credential-named field masked, bytes by their length, class instances as JSON
+ * would write them.
+ */
 export function jsonLogger(sink: LogSink, base: LogFields = {}): Logger {
   const write = (level: 'info' | 'warn' | 'error', message: string, fields?: LogFields): void => {
-    const line = JSON.stringify({ level, message, ...base, ...fields }, (_k, v: unknown) =>
-      typeof v === 'string' ? redactSecrets(v) : v,
-    );
+    const line = JSON.stringify({ level, message: redactSecrets(message), ...(redactValue({ ...base, ...fields }) as LogFields) });
     sink(level, line);
   };
   return {

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { isCredentialField, isSecretName, redactSecrets, redactValue } from './redact';
+import { isCredentialField, isSecretName, redactLabelledBytes, redactSecrets, redactValue } from './redact';
 
 describe('redactSecrets', () => {
   it.each([
@@ -14,6 +14,15 @@ describe('redactSecrets', () => {
     ['resume failed: code=Ab-_cd-_EF12 rejected', 'resume failed: code=*** rejected'],
     ['{"url":"/api/approve code=short-key_1"}', '{"url":"/api/approve code=***"}'],
     ['key Zm9vYmFyLWJhei1xdXV4LWNvcmdlLWdyYXVsdA-_Ab9 leaked', 'key *** leaked'],
+    // A URL's user info (Node's fetch puts the whole URL in its error) and HTTP Basic credentials.
+    ['Request cannot be constructed from a URL that includes credentials: https://ops:S3cr3t@breaker.example.net/api', 'Request cannot be constructed from a URL that includes credentials: https://ops:***@breaker.example.net/api'],
+    ['amqps://send:k3y@ns.servicebus.windows.net/hub', 'amqps://send:***@ns.servicebus.windows.net/hub'],
+    ['Authorization: Basic dXNlcjpodW50ZXIy', 'Authorization: Basic ***'],
+    ['auth Basic dXNlcjpodW50ZXIy sent', 'auth Basic *** sent'],
+    // Encoded: percent-encoded (once, twice) and JSON \u escapes come back decoded and masked.
+    ['next=AccountName%3Da%3BAccountKey%3Dq1w2e3r4%3BEndpointSuffix%3Dx', 'next=AccountName=a;AccountKey=***;EndpointSuffix=x'],
+    ['/x?next=https%3A%2F%2Fa.queue.core.windows.net%2Fq%3Fsv%3D1%26sig%3Dab%252Bc%26se%3D1', '/x?next=https://a.queue.core.windows.net/q?sv=1&sig=***&se=1'],
+    ['{"detail":"SharedAccessKey\\u003dq1w2e3r4;EntityPath\\u003dt"}', '{"detail":"SharedAccessKey=***;EntityPath=t"}'],
   ])('masks %s', (input, expected) => {
     expect(redactSecrets(input)).toBe(expected);
   });
@@ -25,6 +34,8 @@ describe('redactSecrets', () => {
       'instance 3F2504E0-4F89-11D3-9A0C-0305E82C3301 and 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
       'errorCode=EVENT_CLOCK_SKEW partitionKey=drone-1 keyName=RootManageSharedAccessKey',
       'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;EntityPath=telemetry;UseDevelopmentEmulator=true',
+      'Event Hubs Basic tier, Basic throughput; https://breaker.example.net:443/api; mailto:ops@example.net',
+      'device drone%2D0001 at 100% battery, 50%3 and %zz',
     ]) {
       expect(redactSecrets(text)).toBe(text);
     }
@@ -126,6 +137,26 @@ describe('redaction property: no credential of any product format survives', () 
     );
   });
 
+  // Encoded as a text travels: a URL's query parameter (once or twice), JSON's \\u escapes.
+  it('percent-encoded once or twice, or with JSON \\u escapes', () => {
+    const encodings: Record<string, (text: string) => string> = {
+      percent: encodeURIComponent,
+      'percent-twice': (text) => encodeURIComponent(encodeURIComponent(text)),
+      'query-parameter': (text) => `https://dash.example/x?next=${encodeURIComponent(text)}&page=2`,
+      'json-escaped': (text) => JSON.stringify(text).replace(/[=&;:/+]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    };
+    fc.assert(
+      fc.property(credential, fc.constantFrom(...Object.keys(encodings)), prose, (c, encoding, before) => {
+        const encode = encodings[encoding]!;
+        const out = redactSecrets(`${before} ${encode(c.text)}`);
+        for (const secret of c.secrets) {
+          for (const form of [secret, encodeURIComponent(secret), encodeURIComponent(encodeURIComponent(secret))]) expect(out).not.toContain(form);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('in structured log fields (nested objects and arrays) and in their JSON text', () => {
     fc.assert(
       fc.property(credential, name, prose, fc.constantFrom('object', 'array', 'json'), (c, field, other, shape) => {
@@ -144,4 +175,32 @@ describe('redaction property: no credential of any product format survives', () 
       }
     }
   });
+});
+
+// A sender controls property values and bodies up to 1 MB, and dead letters redact them: a pattern
+// that rescans a long run from each of its characters turns one such event into minutes of
+// synchronous work, and a partition whose batch never finishes never moves. This bound (a minute
+// for all of them, one core) holds 1,000-fold for linear matching; a quadratic pattern takes hours.
+describe('hostile long inputs: every pattern finishes in time linear in the text', () => {
+  const MB = 1024 * 1024;
+  const shapes: Record<string, string> = {
+    'one long run': 'x',
+    'dotted words': 'a.',
+    'dashed words': 'a-',
+    'JWT starts': 'eyJ',
+    'approval starts': 'v1.eyJ',
+    'an open quote': '"a',
+    'base64 without padding': '+/',
+    'percent-encoded plus signs': '%2B',
+    'percent escapes': '%41',
+    'JSON escapes': '\\u0041',
+    'label names': 'sigauthorization',
+    'padded runs': 'AAAA=',
+    'schemes': 'a://b:',
+  };
+  it.each(Object.entries(shapes))('%s, 1 MB', (_name, unit) => {
+    const text = unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+    expect(redactSecrets(text).length).toBeGreaterThan(0);
+    expect(redactLabelledBytes(Buffer.from(text, 'latin1')).byteLength).toBeGreaterThan(0);
+  }, 60_000);
 });

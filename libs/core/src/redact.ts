@@ -26,32 +26,106 @@ const SCHEME_TOKEN = /((?:Bearer|SharedAccessSignature)\s+)[^\s"';,]+/gi;
 const JSON_FIELD = /("(?:[A-Za-z0-9_-]*(?:secret|password|pwd|token|signature|connectionstring|credential|authorization)|[A-Za-z0-9_-]*(?:master|function|account|access|api|shared|host|system|signing|sas|primary|secondary|private)[_-]?key|key|sig|x-functions-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 // JWT (header and payload are base64url JSON, so both start `eyJ`) and approval tokens
 // (`v1.<base64url JSON claims>.<base64url HMAC>`, libs/breaker-rules approval-token.ts).
-const JWT = /eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
-const APPROVAL_TOKEN = /v1\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+/g;
+const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
+const APPROVAL_TOKEN = /(?<![A-Za-z0-9_-])v1\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+/g;
 // Bare padded base64 (also URL-encoded): Azure issues keys as padded base64 (storage and Cosmos
 // account keys 88 chars, Event Hubs keys 44, function keys 56), and padding rarely ends prose.
-const BARE_PADDED = /(?:[A-Za-z0-9+/]|%2[BF]){20,}(?:=|%3D){1,2}(?![A-Za-z0-9+/=%])/gi;
+const BARE_PADDED = /(?<![A-Za-z0-9+/%])(?:[A-Za-z0-9+/]|%2[BF]){20,}(?:=|%3D){1,2}(?![A-Za-z0-9+/=%])/gi;
+// Every pattern that scans a run of characters starts only where that run starts (a lookbehind for
+// the run's own characters): otherwise each position inside a long run would start a scan to its
+// end, and a hostile 200 KB property would take minutes (quadratic), stalling its partition.
 // Bare unpadded base64url runs of 32+ characters mixing upper and lower case: the local host's
 // keys (randomBytes(24|30).toString('base64url'), with `-` and `_`). Hex digests, GUIDs and
 // kebab-case ids are single-case, so they stay.
-const BARE_RUN = /[A-Za-z0-9_-]{32,}/g;
+const BARE_RUN = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32,}/g;
 
 const maskBareRun = (run: string): string => (/[A-Z]/.test(run) && /[a-z]/.test(run) ? MASK : run);
 
-/** Replaces anything that looks like a credential with `***` (labels such as `AccountKey=` stay). */
-export function redactSecrets(text: string): string {
+// The password of a URL's user info (`amqps://user:password@host`, `https://ops:pw@host/...`).
+const URL_USER_INFO = /((?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/?#@:"'<>]*:)[^\s/?#@"'<>]+@/g;
+// HTTP Basic credentials: `Basic <base64 of user:password>` (prose such as "Basic tier" stays).
+const BASIC = /(\bBasic\s+)([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g;
+const maskBasic = (all: string, label: string, token: string): string => {
+  const decoded = Buffer.from(token, 'base64').toString('latin1');
+  return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded) ? `${label}${MASK}` : all;
+};
+
+/** The patterns that name what they mask: a label, a scheme or a token's own structure. */
+function redactLabelled(text: string): string {
   return text
     .replace(JWT, MASK)
     .replace(APPROVAL_TOKEN, MASK)
     .replace(SCHEME_TOKEN, `$1${MASK}`)
+    .replace(BASIC, maskBasic)
     .replace(HEADER, `$1${MASK}`)
+    .replace(URL_USER_INFO, `$1${MASK}@`)
     .replace(LABELLED_PAIR, `$1${MASK}`)
-    .replace(JSON_FIELD, `$1${MASK}"`)
-    .replace(BARE_PADDED, MASK)
-    .replace(BARE_RUN, maskBareRun);
+    .replace(JSON_FIELD, `$1${MASK}"`);
 }
 
-const SECRET_KEY = /(key|token|secret|password|pwd|signature|sas|connectionstring|authorization|credential)/i;
+function redactPlain(text: string): string {
+  return redactLabelled(text).replace(BARE_PADDED, MASK).replace(BARE_RUN, maskBareRun);
+}
+
+// Encodings that hide the separators the patterns read: percent-encoding (a connection string or
+// a SAS URL passed as a query parameter, once or twice) and JSON's \u escapes.
+const ENCODED = /%[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}/;
+const PERCENT_RUN = /(?:%[0-9A-Fa-f]{2})+/g;
+const JSON_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
+const MAX_DECODINGS = 3;
+
+function decodeOnce(text: string): string {
+  return text
+    .replace(JSON_ESCAPE, (_all, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+    .replace(PERCENT_RUN, (run) => {
+      try {
+        return decodeURIComponent(run);
+      } catch {
+        return Buffer.from(run.replace(/%/g, ''), 'hex').toString('latin1');
+      }
+    });
+}
+
+/**
+ * Replaces anything that looks like a credential with `***` (labels such as `AccountKey=` stay).
+ * A text that hides one under percent-encoding or \u escapes (up to three layers) comes back
+ * decoded, with the credential masked; one that hides nothing keeps its encoding.
+ */
+export function redactSecrets(text: string): string {
+  let out = redactPlain(text);
+  let current = out;
+  for (let i = 0; i < MAX_DECODINGS && ENCODED.test(current); i++) {
+    const decoded = decodeOnce(current);
+    if (decoded === current) break;
+    const redacted = redactPlain(decoded);
+    if (redacted !== decoded) out = redacted;
+    current = redacted;
+  }
+  return out;
+}
+
+/**
+ * For text that must otherwise stay as it is (a dead letter's partition key, which a redrive sends
+ * again): masks only what a label, scheme or structure marks as a credential, never bare base64.
+ */
+export function redactLabelledText(text: string): string {
+  return redactLabelled(text);
+}
+
+/**
+ * For bytes that must otherwise stay as they are (a dead letter's body, kept for replay): masks
+ * only what a label, scheme or structure marks as a credential (connection string keys, SAS
+ * `sig`, bearer and basic credentials, JWTs, approval tokens, URL passwords), not bare base64,
+ * which payloads carry legitimately. Returns the same Buffer when there is nothing to mask.
+ */
+export function redactLabelledBytes(bytes: Buffer): Buffer {
+  // latin1 maps every byte to one character and back, so whatever is not masked is kept exactly.
+  const text = bytes.toString('latin1');
+  const redacted = redactLabelled(text);
+  return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
+}
+
+const SECRET_KEY = /(key|token|secret|password|pwd|signature|sas|connectionstring|authorization|credential|cookie|^sig$|^auth$)/i;
 
 /** True when a property name suggests its value is a credential (broad: app settings, dead-letter properties). */
 export function isSecretName(name: string): boolean {
@@ -69,21 +143,30 @@ export function isCredentialField(name: string): boolean {
 
 /**
  * Deep redaction of structured values (log fields, error contexts): strings through
- * `redactSecrets`, string values under credential-named properties masked whole, arrays and plain
- * objects walked (depth-limited, cycles cut), everything else kept.
+ * `redactSecrets`, any value under a credential-named property masked whole, arrays, plain
+ * objects, Maps and Sets walked (depth-limited, cycles cut), class instances as JSON would write
+ * them (`toJSON`, else their own properties: a URL, a Date, an SDK object), bytes by their length
+ * only, bigints as text (JSON cannot hold them).
  */
 export function redactValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
   if (typeof value === 'string') return redactSecrets(value);
+  if (typeof value === 'bigint') return value.toString();
   if (value === null || typeof value !== 'object') return value;
   if (depth > 8 || seen.has(value)) return '[omitted]';
   seen.add(value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1, seen));
   if (value instanceof Error) return { name: value.name, message: redactSecrets(value.message) };
+  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return `[${value.byteLength} bytes]`;
+  if (value instanceof Map) return redactValue(Object.fromEntries([...value].map(([k, v]) => [String(k), v])), depth + 1, seen);
+  if (value instanceof Set) return redactValue([...value], depth + 1, seen);
   const prototype = Object.getPrototypeOf(value) as unknown;
-  if (prototype !== Object.prototype && prototype !== null) return value;
+  if (prototype !== Object.prototype && prototype !== null) {
+    const toJSON = (value as { toJSON?: unknown }).toJSON;
+    return redactValue(typeof toJSON === 'function' ? (toJSON as () => unknown).call(value) : { ...value }, depth + 1, seen);
+  }
   const out: Record<string, unknown> = {};
   for (const [name, item] of Object.entries(value)) {
-    out[name] = typeof item === 'string' && isCredentialField(name) ? MASK : redactValue(item, depth + 1, seen);
+    out[name] = item !== null && item !== undefined && isCredentialField(name) ? MASK : redactValue(item, depth + 1, seen);
   }
   return out;
 }

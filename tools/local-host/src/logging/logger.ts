@@ -54,7 +54,9 @@ function redactFields(fields: Record<string, unknown>): Record<string, unknown> 
   for (const name of Object.keys(fields)) {
     const value = fields[name];
     if (typeof value === 'string') out[name] = isCredentialField(name) ? (redactValue({ [name]: value }) as Record<string, unknown>)[name] : redactText(value);
-    else if (value === null || typeof value !== 'object') out[name] = value;
+    else if (value === null || value === undefined) out[name] = value;
+    // Numbers and booleans as they are, unless the name says credential; bigints as text.
+    else if (typeof value !== 'object') out[name] = typeof value === 'bigint' || isCredentialField(name) ? (redactValue({ [name]: value }) as Record<string, unknown>)[name] : value;
     else return redactValue(fields) as Record<string, unknown>;
   }
   return out;
