@@ -18,6 +18,12 @@ export interface DeadLetter {
   issue: IssueRecord;
   /** The original body, base64. null when the dead letter is claim-checked (see claimCheck). */
   body: string | null;
+  /**
+   * Set when the body held a credential (a connection string's key, a SAS `sig`, a bearer token,
+   * a URL password...): it is masked (`***`) in `body`, which a redrive sends as it is; `bodyBytes`
+   * and `bodySha256` still describe the body as received.
+   */
+  bodyRedacted?: true;
   bodyBytes: number;
   /** sha256 of the original body, hex: identifies duplicates of one event across redeliveries. */
   bodySha256: string;

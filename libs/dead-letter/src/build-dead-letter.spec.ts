@@ -32,6 +32,52 @@ describe('buildDeadLetter', () => {
     expect(() => originalBody(letter)).toThrow(expect.objectContaining({ code: 'EVENT_OVERSIZE', retryable: false }));
   });
 
+  describe('no credential reaches a letter, whatever carries it (the sender is untrusted)', () => {
+    const accountKey = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+    const connection = `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${accountKey};EndpointSuffix=core.windows.net`;
+    const sasUrl = 'https://acct.queue.core.windows.net/q?sv=2024-08-04&sp=r&sig=RAWSIG1234%2Bab%3D';
+    const everywhere = (letter: object): string => JSON.stringify(letter) + Buffer.from((letter as { body: string }).body, 'base64').toString('latin1');
+
+    it('a body holding a connection string keeps everything but the key, and says it was masked', () => {
+      const body = Buffer.from(`{"deviceId":"drone-7","note":"${connection}","battery":0.5}`);
+      const letter = buildDeadLetter({ error: new PipelineError('EVENT_INVALID', 'unknown field note'), event: { ...event, body }, attempts: 0, app: 'ingestion' });
+      expect(everywhere(letter)).not.toContain(accountKey);
+      expect(letter.bodyRedacted).toBe(true);
+      expect(Buffer.from(letter.body!, 'base64').toString()).toBe(`{"deviceId":"drone-7","note":"${connection.replace(accountKey, '***')}","battery":0.5}`);
+      // As received: the length and hash of the body that came in; a redrive sends the masked one.
+      expect(letter).toMatchObject({ bodyBytes: body.byteLength, bodySha256: createHash('sha256').update(body).digest('hex') });
+      expect(originalBody(letter).toString()).toContain('AccountKey=***;');
+    });
+
+    it('a body with nothing labelled as a credential is kept byte for byte, bare base64 payloads included', () => {
+      const body = Buffer.concat([Buffer.from(`{"deviceId":"drone-7","image":"${accountKey}","x":"`), Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('"}')]);
+      const letter = buildDeadLetter({ error: new PipelineError('EVENT_ENCODING', 'not UTF-8'), event: { ...event, body }, attempts: 0, app: 'ingestion' });
+      expect(letter.bodyRedacted).toBeUndefined();
+      expect(originalBody(letter)).toEqual(body);
+    });
+
+    it('properties: binary values, lists, maps and names such as sig or auth; the partition key; IoT Hub identity fields', () => {
+      const letter = buildDeadLetter({
+        error: new PipelineError('EVENT_IDENTITY_MISSING', 'no device id'),
+        event: {
+          ...event,
+          partitionKey: `SharedAccessKey=${accountKey.slice(0, 44)}`,
+          properties: { blob: Buffer.from(connection), list: [connection, 1], meta: { conn: connection, password: 'hunter2' }, sig: 'abc', auth: 'Basic dXNlcjpodW50ZXIy', url: sasUrl, kept: 'drone-7' },
+        },
+        identity: { deviceId: 'x'.repeat(30_000), moduleId: null, authGenerationId: connection, messageSource: `Telemetry ${sasUrl}`, enqueuedTime: null },
+        attempts: 0,
+        app: 'ingestion',
+      });
+      const text = everywhere(letter) + Buffer.from((letter.properties['blob'] as { $binary: string }).$binary, 'base64').toString('latin1');
+      for (const secret of [accountKey, accountKey.slice(0, 44), 'hunter2', 'dXNlcjpodW50ZXIy', 'RAWSIG1234']) expect(text).not.toContain(secret);
+      expect(letter.properties).toMatchObject({ sig: '***', auth: '***', kept: 'drone-7', meta: { password: '***' } });
+      expect(Buffer.from((letter.properties['blob'] as { $binary: string }).$binary, 'base64').toString()).toBe(connection.replace(accountKey, '***'));
+      // Sender-supplied identity fields are bounded: a claim-check summary keeps them and must stay one queue message.
+      expect(letter.identity!.authenticatedDeviceId!.length).toBeLessThanOrEqual(256);
+      expect(letter.deviceId!.length).toBeLessThanOrEqual(256);
+    });
+  });
+
   it('keeps a body up to the limit whole', () => {
     const body = Buffer.alloc(MAX_EVENT_BYTES, 0x20);
     const letter = buildDeadLetter({ error: new PipelineError('EVENT_MALFORMED', 'x'), event: { ...event, body }, attempts: 0, app: 'ingestion' });

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isSecretName, PipelineError, redactSecrets } from '@telemetry/core';
+import { isSecretName, PipelineError, redactLabelledBytes, redactLabelledText, redactSecrets, redactValue } from '@telemetry/core';
 import { DEVICE_ID_PATTERN, DeviceSpoofedError, MAX_EVENT_BYTES, type EventBody, type IotHubIdentity, type Telemetry } from '@telemetry/device-state';
 import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type DeadLetterIdentity, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
@@ -27,9 +27,12 @@ export function bodyBytesOf(body: EventBody): Buffer {
 
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return redactSecrets(value);
-  if (value instanceof Uint8Array) return { $binary: Buffer.from(value).toString('base64') };
+  // Binary values stay bytes (a redrive sends them again), with any labelled credential masked.
+  if (value instanceof Uint8Array) return { $binary: redactLabelledBytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('base64') };
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
+  // Lists and maps (AMQP allows them): walked, credential-named entries masked.
+  if (typeof value === 'object' && value !== null) return redactValue(value);
   return value;
 }
 
@@ -72,11 +75,12 @@ export interface BuildDeadLetterInput {
 export function deadLetterIdentity(identity: IotHubIdentity, error?: unknown): DeadLetterIdentity {
   return {
     source: 'iothub',
-    authenticatedDeviceId: identity.deviceId === null ? null : redactSecrets(identity.deviceId),
+    // Sender-supplied, so bounded (a claim-check summary keeps these) and redacted.
+    authenticatedDeviceId: identity.deviceId === null ? null : redactSecrets(identity.deviceId.slice(0, 256)),
     claimedDeviceId: error instanceof DeviceSpoofedError ? redactSecrets(error.claimedDeviceId.slice(0, 256)) : null,
     moduleId: identity.moduleId === null ? null : redactSecrets(identity.moduleId.slice(0, 256)),
-    authGenerationId: identity.authGenerationId,
-    messageSource: identity.messageSource === null ? null : identity.messageSource.slice(0, 100),
+    authGenerationId: identity.authGenerationId === null ? null : redactSecrets(identity.authGenerationId.slice(0, 256)),
+    messageSource: identity.messageSource === null ? null : redactSecrets(identity.messageSource.slice(0, 100)),
     enqueuedTime: identity.enqueuedTime,
   };
 }
@@ -85,7 +89,10 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const { error, event, source, attempts, app } = input;
   // A view of the delivered Buffer, not a copy: only `kept` is ever base64-encoded.
   const bytes = bodyBytesOf(event.body);
-  const kept = bytes.byteLength > MAX_EVENT_BYTES ? bytes.subarray(0, OVERSIZE_BODY_KEPT_BYTES) : bytes;
+  const head = bytes.byteLength > MAX_EVENT_BYTES ? bytes.subarray(0, OVERSIZE_BODY_KEPT_BYTES) : bytes;
+  // A credential in the body (a device that sends its connection string) is masked there too;
+  // only what a label or structure marks, so a body without one is kept byte for byte.
+  const kept = redactLabelledBytes(head);
   const decoded = input.decoded ?? null;
   const identity = input.identity ? deadLetterIdentity(input.identity, error) : undefined;
   return {
@@ -97,6 +104,7 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
     ),
     issue: error.toIssue(),
     body: kept.toString('base64'),
+    ...(kept !== head ? { bodyRedacted: true as const } : {}),
     bodyBytes: bytes.byteLength,
     bodySha256: createHash('sha256').update(bytes).digest('hex'),
     eventHubName: source?.eventHubName ?? null,
@@ -105,7 +113,8 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
     sequenceNumber: event.sequenceNumber,
     offset: event.offset,
     enqueuedTimeUtc: event.enqueuedTimeUtc,
-    partitionKey: event.partitionKey,
+    // Sent again by a redrive, so only labelled credentials are masked (and Event Hubs keys are <= 128 chars).
+    partitionKey: event.partitionKey === null ? null : redactLabelledText(event.partitionKey.slice(0, 256)),
     properties: safeProperties(event.properties),
     deviceId: deviceIdOf(event, decoded, bytes, identity),
     ...(identity ? { identity } : {}),
@@ -124,7 +133,7 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
 export function originalBody(letter: DeadLetter): Buffer {
   if (letter.body === null) throw new Error(`dead letter ${letter.id} is claim-checked: resolve it first`);
   const body = Buffer.from(letter.body, 'base64');
-  if (body.byteLength < letter.bodyBytes) {
+  if (body.byteLength < letter.bodyBytes && !letter.bodyRedacted) {
     throw new PipelineError(
       'EVENT_OVERSIZE',
       `dead letter ${letter.id} keeps only the first ${body.byteLength} of the event's ${letter.bodyBytes} bytes (over the ${MAX_EVENT_BYTES}-byte limit): redrive it with a corrected body`,
