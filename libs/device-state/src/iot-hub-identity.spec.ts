@@ -38,6 +38,12 @@ describe('IoT Hub identity', () => {
     expect(readIotHubIdentity(undefined)).toEqual({ deviceId: null, moduleId: null, authGenerationId: null, messageSource: null, enqueuedTime: null });
   });
 
+  it('never throws: a time no Date can hold (a hostile 1e20, Infinity, an invalid Date, out-of-range text) reads as no time', () => {
+    for (const bad of [1e20, -1e20, Infinity, NaN, new Date(Number.NaN), '+275760-09-13T00:00:00.001Z', 'soon', {}, [T0]]) {
+      expect(readIotHubIdentity(sys({ 'iothub-enqueuedtime': bad })).enqueuedTime).toBeNull();
+    }
+  });
+
   it('classifies: missing or impossible id, non-telemetry sources, modules; telemetry from the device passes', () => {
     const check = (p: Record<string, unknown>): string => codeOf(() => authenticatedDevice(readIotHubIdentity(p), T0));
     expect(check({})).toBe('EVENT_IDENTITY_MISSING');

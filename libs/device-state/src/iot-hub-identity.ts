@@ -65,7 +65,9 @@ function isoTime(v: unknown): string | null {
   // The host's JSON date string is kept as delivered (re-formatting costs microseconds per event).
   if (typeof v === 'string') return ISO_INSTANT.test(v) ? v : Number.isFinite(Date.parse(v)) ? new Date(Date.parse(v)).toISOString() : null;
   const ms = v instanceof Date ? v.getTime() : typeof v === 'number' ? v : NaN;
-  return Number.isFinite(ms) ? new Date(ms).toISOString() : null;
+  // A Date holds +-8.64e15 ms: a finite number beyond that (1e20) is no time either, not a RangeError.
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
 
 /** Reads the IoT Hub system properties of one event. Never throws. */

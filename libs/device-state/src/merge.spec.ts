@@ -137,3 +137,23 @@ describe('the merge rule', () => {
     });
   });
 });
+
+describe('a stored document the product did not write as expected never stops its device', () => {
+  const incoming: DeviceStatePatch = { deviceId: 'drone-1', lastEventTime: Date.parse('2026-12-01T10:00:00Z'), fields: { battery: { value: 0.5, at: Date.parse('2026-12-01T10:00:00Z') } } };
+  const corrupt = [
+    { deviceId: 'drone-1', battery: 0.9, fieldTimes: { battery: '2026-12-01T09:00:00Z' } },
+    { deviceId: 'drone-1', lastEventTime: 'yesterday', battery: 0.9, fieldTimes: { battery: 'not a time', flightMode: 7 }, flightMode: 'hover' },
+    { deviceId: 'drone-1', lastEventTime: 12345, fieldTimes: null, generation: { id: 'g1', seenAt: 'garbage' } },
+    { deviceId: 'drone-1', lastEventTime: '2026-12-01T09:00:00Z', generation: { id: 42 } },
+  ];
+
+  it.each(corrupt.map((doc, i) => [i, doc] as const))('document %i: read without NaN, merged, written back valid', (_i, doc) => {
+    const current = patchFromDocument(doc as never);
+    expect(Number.isFinite(current.lastEventTime)).toBe(true);
+    for (const stamped of Object.values(current.fields)) expect(Number.isFinite(stamped.at)).toBe(true);
+    const { next, changed } = applyPatch(current, incoming);
+    expect(changed).toBe(true);
+    const written = documentFromPatch(next, new Date('2026-12-01T10:00:01Z'));
+    expect(written).toMatchObject({ deviceId: 'drone-1', battery: 0.5, lastEventTime: '2026-12-01T10:00:00.000Z', fieldTimes: { battery: '2026-12-01T10:00:00.000Z' } });
+  });
+});

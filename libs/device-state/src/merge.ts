@@ -132,18 +132,34 @@ export function mergePatches(a: DeviceStatePatch, b: DeviceStatePatch): DeviceSt
   return out;
 }
 
-/** Reads a stored document back into patch form (what the merge rule needs of it). */
+/** A stored time, or undefined when it is missing or does not parse. */
+function storedTime(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  const at = Date.parse(text);
+  return Number.isFinite(at) ? at : undefined;
+}
+
+/**
+ * Reads a stored document back into patch form (what the merge rule needs of it). A document the
+ * product did not write as it expects (a hand edit, a migration, another writer) never stops its
+ * device: a field whose time is missing or does not parse counts as unset, so the next event
+ * sets it again; an unreadable lastEventTime becomes the latest field time (else the epoch), an
+ * unreadable generation counts as none. The next write repairs the document.
+ */
 export function patchFromDocument(doc: DeviceStateDocument): DeviceStatePatch {
   const fields: DeviceStatePatch['fields'] = {};
+  let latestField: number | undefined;
   for (const field of MERGED_FIELDS) {
-    const at = doc.fieldTimes?.[field];
+    const at = storedTime(doc.fieldTimes?.[field]);
     const value = doc[field];
     if (at !== undefined && value !== undefined) {
-      (fields as Record<MergedField, Stamped<unknown>>)[field] = { value, at: Date.parse(at) };
+      (fields as Record<MergedField, Stamped<unknown>>)[field] = { value, at };
+      latestField = Math.max(latestField ?? at, at);
     }
   }
-  const patch: DeviceStatePatch = { deviceId: doc.deviceId, lastEventTime: Date.parse(doc.lastEventTime), fields };
-  if (doc.generation) patch.generation = { id: doc.generation.id, at: Date.parse(doc.generation.seenAt) };
+  const patch: DeviceStatePatch = { deviceId: doc.deviceId, lastEventTime: storedTime(doc.lastEventTime) ?? latestField ?? 0, fields };
+  const generationAt = storedTime(doc.generation?.seenAt);
+  if (doc.generation && typeof doc.generation.id === 'string' && generationAt !== undefined) patch.generation = { id: doc.generation.id, at: generationAt };
   return patch;
 }
 
