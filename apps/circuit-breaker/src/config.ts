@@ -1,7 +1,7 @@
 import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
-import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
+import { intSetting, optionalSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { MIN_SIGNING_KEY_LENGTH, type BreakerPolicy } from '@telemetry/breaker-rules';
 
@@ -31,10 +31,10 @@ export const breakerSettingsSchema = z
     INGESTION_RESOURCE_GROUP: z.optional(nonEmpty),
     AZURE_SUBSCRIPTION_ID: z.optional(nonEmpty),
     /** `http` switch: the control endpoint (`POST <url>/<function>/pause|resume`) and its key (x-functions-key). */
-    INGESTION_SWITCH_URL: z.optional(z.url()),
+    INGESTION_SWITCH_URL: z.optional(serviceUrlSetting()),
     INGESTION_SWITCH_KEY: z.optional(nonEmpty),
     /** Incoming webhook (Teams, Slack, Logic Apps): a second channel beside e-mail. */
-    BREAKER_WEBHOOK_URL: z.optional(z.url()),
+    BREAKER_WEBHOOK_URL: z.optional(serviceUrlSetting()),
     /**
      * Operator e-mail: `acs` = Azure Communication Services Email with the managed identity (Azure),
      * `smtp` = any SMTP server via nodemailer (local stack: MailDev), `none` = no e-mail.
@@ -45,7 +45,7 @@ export const breakerSettingsSchema = z
     /** Operators' addresses, comma-separated. */
     BREAKER_EMAIL_TO: optionalSetting(z.pipe(z.pipe(z.string(), z.transform(commaSeparated)), z.array(z.email()).check(z.minLength(1)))),
     /** acs: the Communication Services endpoint (https://<name>.<geo>.communication.azure.com). */
-    ACS_ENDPOINT: optionalSetting(z.url()),
+    ACS_ENDPOINT: optionalSetting(serviceUrlSetting()),
     /** smtp: the server; SMTP_SECURE=true for TLS from the start (465), else STARTTLS when offered. */
     SMTP_HOST: optionalSetting(nonEmpty),
     SMTP_PORT: optionalSetting(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(65_535))),
@@ -54,7 +54,7 @@ export const breakerSettingsSchema = z
     SMTP_PASSWORD: optionalSetting(nonEmpty),
     APPROVAL_SIGNING_KEY: z.string().check(z.minLength(MIN_SIGNING_KEY_LENGTH, `must be at least ${MIN_SIGNING_KEY_LENGTH} characters`)),
     /** This app's public base URL (no /api), for the resume and status links. */
-    PUBLIC_BASE_URL: z.url(),
+    PUBLIC_BASE_URL: serviceUrlSetting(),
     /** Table of the shared failure window, on the FailureTracking connection. */
     FAILURE_TABLE: resourceNameSettings.FAILURE_TABLE,
     /** User-assigned managed identity client id (Azure only). */

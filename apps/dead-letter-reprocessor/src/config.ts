@@ -3,7 +3,7 @@ import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { maxClockSkewSecondsSetting } from '@telemetry/device-state';
-import { intSetting } from '@telemetry/function-app-kit';
+import { intSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 
 /**
@@ -28,7 +28,7 @@ export const reprocessorSettingsSchema = z.object({
   REPROCESS_BACKOFF_BASE_SECONDS: intSetting(30),
   REPROCESS_BACKOFF_MAX_SECONDS: intSetting(3_600),
   /** The circuit breaker's status endpoint (apps/circuit-breaker GET /api/breaker); unset = always closed. */
-  BREAKER_STATUS_URL: z.optional(z.url()),
+  BREAKER_STATUS_URL: z.optional(serviceUrlSetting()),
   /** Function key for BREAKER_STATUS_URL. */
   BREAKER_STATUS_KEY: z.optional(z.string().check(z.minLength(1))),
   /** How long to leave letters while the breaker is open, when it names no time (s). */

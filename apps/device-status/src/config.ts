@@ -2,7 +2,7 @@ import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { cosmosSettingsShape } from '@telemetry/azure-cosmos';
-import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
+import { intSetting, optionalSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 
 /**
@@ -38,7 +38,7 @@ export const deviceStatusSettingsSchema = z.object({
    * The breaker app's anonymous summary, e.g. https://<breaker>.azurewebsites.net/api/breaker/summary;
    * unset = not shown. No key: device-status holds none of the breaker's keys (issue 13 item 6).
    */
-  BREAKER_SUMMARY_URL: optionalSetting(z.url()),
+  BREAKER_SUMMARY_URL: optionalSetting(serviceUrlSetting()),
   /** Deadline for each part of the ops summary, ms. */
   OPS_PROBE_TIMEOUT_MS: intSetting(4_000),
   ...observabilitySettingsSchema.shape,

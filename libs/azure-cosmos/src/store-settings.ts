@@ -1,14 +1,14 @@
 import type { Container } from '@azure/cosmos';
 import * as z from '@telemetry/core/zod';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
-import { intSetting, optionalSetting } from '@telemetry/function-app-kit';
+import { intSetting, optionalSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
 import { connectCosmos } from './cosmos-connection';
 import { CosmosDeviceStateStore } from './cosmos-device-state-store';
 
 /** The Cosmos settings every app that reads or writes device state shares (same names everywhere). */
 export const cosmosSettingsShape = {
   /** Cosmos DB account endpoint. */
-  COSMOS_ENDPOINT: z.url(),
+  COSMOS_ENDPOINT: serviceUrlSetting(),
   /** Local emulator only; in Azure the managed identity is used. */
   COSMOS_KEY: optionalSetting(z.string().check(z.minLength(1))),
   COSMOS_DATABASE: z._default(z.string().check(z.minLength(1)), RESOURCE_NAMES.cosmosDatabase),

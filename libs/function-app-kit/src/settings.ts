@@ -12,3 +12,19 @@ export function optionalSetting<T extends z.ZodMiniType>(schema: T) {
     z.optional(schema),
   );
 }
+
+/**
+ * The URL of a service an app calls (http or https). One with user info (`https://user:pw@host`)
+ * is refused at start: fetch refuses such URLs on every call, and its error would carry the
+ * password; credentials have settings of their own.
+ */
+export function serviceUrlSetting() {
+  return z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).check(
+    // zod runs this check also when the URL check failed: an unparseable value is left to that one.
+    z.refine((value) => {
+      if (!URL.canParse(value)) return true;
+      const url = new URL(value);
+      return url.username === '' && url.password === '';
+    }, 'must not carry a user name or password (credentials have settings of their own)'),
+  );
+}
