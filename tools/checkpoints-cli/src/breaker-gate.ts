@@ -5,6 +5,11 @@ export interface BreakerGateOptions {
   baseUrl: string;
   /** A function key of the breaker app (BREAKER_FUNCTION_KEY): the trip endpoint is authLevel function. */
   key?: string;
+  /**
+   * An operator's Entra token for the breaker app (BREAKER_BEARER_TOKEN), needed besides the key
+   * where App Service Authentication is on: the trip then takes a person's authority.
+   */
+  bearerToken?: string;
   fetch?: typeof fetch;
 }
 
@@ -31,9 +36,12 @@ export class BreakerGate {
   /** Trips the breaker (a 409 means it is already open: fine) and waits until its switch confirms the pause. */
   async tripAndWait(reason: string, timeoutMs: number): Promise<void> {
     if (!this.options.key) throw new Error('tripping the breaker needs its function key in BREAKER_FUNCTION_KEY');
-    const response = await this.fetch(new URL('/api/breaker/trip', this.options.baseUrl), {
-      method: 'POST', headers: { 'x-functions-key': this.options.key, 'content-type': 'application/json' }, body: JSON.stringify({ reason }),
-    });
+    const headers: Record<string, string> = { 'x-functions-key': this.options.key, 'content-type': 'application/json' };
+    if (this.options.bearerToken) headers['authorization'] = `Bearer ${this.options.bearerToken}`;
+    const response = await this.fetch(new URL('/api/breaker/trip', this.options.baseUrl), { method: 'POST', headers, body: JSON.stringify({ reason }) });
+    if (response.status === 403) {
+      throw new Error('breaker trip answered HTTP 403: with operator sign-in on, a trip needs an operator\'s token in BREAKER_BEARER_TOKEN (az account get-access-token --resource <breaker app client id>)');
+    }
     if (response.status !== 202 && response.status !== 409) throw new Error(`breaker trip answered HTTP ${response.status}`);
     await waitUntil(async () => (await this.ingestionPaused()).paused, { timeoutMs, intervalMs: 500, description: 'the breaker to confirm ingestion paused' });
   }

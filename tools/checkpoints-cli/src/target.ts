@@ -31,7 +31,7 @@ export interface CheckpointTarget {
   retentionHours: number;
   retentionSource: 'setting' | 'default';
   /** The breaker's base URL and a function key (for `POST /api/breaker/trip`), when known. */
-  breaker?: { baseUrl: string; key?: string };
+  breaker?: { baseUrl: string; key?: string; bearerToken?: string };
   close(): Promise<void>;
 }
 
@@ -41,7 +41,8 @@ type StackFile = Partial<Pick<StackDescriptor, 'eventHubs' | 'storage' | 'apps'>
  * In Azure (`--namespace` and `--storage-account`) with the signed-in identity (DefaultAzureCredential:
  * az login, managed identity): it needs Event Hubs Data Receiver on the hub and Storage Blob Data
  * Contributor on the checkpoint container. Otherwise the local stack's `.local/stack.json`.
- * The breaker key comes from BREAKER_FUNCTION_KEY, never a flag (shell history).
+ * The breaker key comes from BREAKER_FUNCTION_KEY, an operator's token (operator sign-in on) from
+ * BREAKER_BEARER_TOKEN, never a flag (shell history).
  */
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): CheckpointTarget {
   const given = options.retentionHours ?? env['EVENT_HUB_RETENTION_HOURS'];
@@ -56,7 +57,7 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
     const container = blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer);
     const client = new EventHubConsumerClient(consumerGroup, fqdn, options.hub, credential);
     const reader = new EventHubConsumerClient(options.readerGroup, fqdn, options.hub, credential);
-    const breaker = options.breakerUrl ? { baseUrl: options.breakerUrl, key: env['BREAKER_FUNCTION_KEY'] } : undefined;
+    const breaker = options.breakerUrl ? { baseUrl: options.breakerUrl, key: env['BREAKER_FUNCTION_KEY'], bearerToken: env['BREAKER_BEARER_TOKEN'] } : undefined;
     return target(given ? 'setting' : 'default', `${fqdn}/${options.hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
   }
   const file = path.resolve(options.stack);
