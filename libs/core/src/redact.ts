@@ -24,6 +24,9 @@ const HEADER = new RegExp(
 const SCHEME_TOKEN = /((?:Bearer|SharedAccessSignature)\s+)[^\s"';,]+/gi;
 // JSON text: a string value under a credential-named property.
 const JSON_FIELD = /("(?:[A-Za-z0-9_-]*(?:secret|password|pwd|token|signature|connectionstring|credential|authorization)|[A-Za-z0-9_-]*(?:master|function|account|access|api|shared|host|system|signing|sas|primary|secondary|private)[_-]?key|key|sig|x-functions-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
+// Every pattern that scans a run of characters starts only where that run starts (a lookbehind for
+// the run's own characters): otherwise each position inside a long run would start a scan to its
+// end, and a hostile 200 KB property would take minutes (quadratic), stalling its partition.
 // JWT (header and payload are base64url JSON, so both start `eyJ`) and approval tokens
 // (`v1.<base64url JSON claims>.<base64url HMAC>`, libs/breaker-rules approval-token.ts).
 const JWT = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
@@ -31,9 +34,6 @@ const APPROVAL_TOKEN = /(?<![A-Za-z0-9_-])v1\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+/
 // Bare padded base64 (also URL-encoded): Azure issues keys as padded base64 (storage and Cosmos
 // account keys 88 chars, Event Hubs keys 44, function keys 56), and padding rarely ends prose.
 const BARE_PADDED = /(?<![A-Za-z0-9+/%])(?:[A-Za-z0-9+/]|%2[BF]){20,}(?:=|%3D){1,2}(?![A-Za-z0-9+/=%])/gi;
-// Every pattern that scans a run of characters starts only where that run starts (a lookbehind for
-// the run's own characters): otherwise each position inside a long run would start a scan to its
-// end, and a hostile 200 KB property would take minutes (quadratic), stalling its partition.
 // Bare unpadded base64url runs of 32+ characters mixing upper and lower case: the local host's
 // keys (randomBytes(24|30).toString('base64url'), with `-` and `_`). Hex digests, GUIDs and
 // kebab-case ids are single-case, so they stay.
@@ -50,8 +50,12 @@ const maskBasic = (all: string, label: string, token: string): string => {
   return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded) ? `${label}${MASK}` : all;
 };
 
-/** The patterns that name what they mask: a label, a scheme or a token's own structure. */
-function redactLabelled(text: string): string {
+/**
+ * The patterns that name what they mask (a label, a scheme or a token's own structure), never bare
+ * base64: for text that must otherwise stay as it is, such as a dead letter's partition key, which
+ * a redrive sends again.
+ */
+export function redactLabelledText(text: string): string {
   return text
     .replace(JWT, MASK)
     .replace(APPROVAL_TOKEN, MASK)
@@ -64,7 +68,7 @@ function redactLabelled(text: string): string {
 }
 
 function redactPlain(text: string): string {
-  return redactLabelled(text).replace(BARE_PADDED, MASK).replace(BARE_RUN, maskBareRun);
+  return redactLabelledText(text).replace(BARE_PADDED, MASK).replace(BARE_RUN, maskBareRun);
 }
 
 // Encodings that hide the separators the patterns read: percent-encoding (a connection string or
@@ -105,14 +109,6 @@ export function redactSecrets(text: string): string {
 }
 
 /**
- * For text that must otherwise stay as it is (a dead letter's partition key, which a redrive sends
- * again): masks only what a label, scheme or structure marks as a credential, never bare base64.
- */
-export function redactLabelledText(text: string): string {
-  return redactLabelled(text);
-}
-
-/**
  * For bytes that must otherwise stay as they are (a dead letter's body, kept for replay): masks
  * only what a label, scheme or structure marks as a credential (connection string keys, SAS
  * `sig`, bearer and basic credentials, JWTs, approval tokens, URL passwords), not bare base64,
@@ -121,7 +117,7 @@ export function redactLabelledText(text: string): string {
 export function redactLabelledBytes(bytes: Buffer): Buffer {
   // latin1 maps every byte to one character and back, so whatever is not masked is kept exactly.
   const text = bytes.toString('latin1');
-  const redacted = redactLabelled(text);
+  const redacted = redactLabelledText(text);
   return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
 }
 
