@@ -49,6 +49,15 @@ describe('buildDeadLetter', () => {
       expect(originalBody(letter).toString()).toContain('AccountKey=***;');
     });
 
+    it('an oversize body whose kept head held a credential is masked and still not replayable', () => {
+      const body = Buffer.alloc(MAX_EVENT_BYTES + 1, 0x78);
+      body.write(`{"deviceId":"drone-7","note":"${connection}","pad":"`);
+      const letter = buildDeadLetter({ error: new PipelineError('EVENT_OVERSIZE', 'too big'), event: { ...event, body }, attempts: 0, app: 'ingestion' });
+      expect(letter.bodyRedacted).toBe(true);
+      expect(everywhere(letter)).not.toContain(accountKey);
+      expect(() => originalBody(letter)).toThrow(expect.objectContaining({ code: 'EVENT_OVERSIZE' }));
+    });
+
     it('a body with nothing labelled as a credential is kept byte for byte, bare base64 payloads included', () => {
       const body = Buffer.concat([Buffer.from(`{"deviceId":"drone-7","image":"${accountKey}","x":"`), Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('"}')]);
       const letter = buildDeadLetter({ error: new PipelineError('EVENT_ENCODING', 'not UTF-8'), event: { ...event, body }, attempts: 0, app: 'ingestion' });

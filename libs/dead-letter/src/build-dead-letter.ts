@@ -133,7 +133,8 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
 export function originalBody(letter: DeadLetter): Buffer {
   if (letter.body === null) throw new Error(`dead letter ${letter.id} is claim-checked: resolve it first`);
   const body = Buffer.from(letter.body, 'base64');
-  if (body.byteLength < letter.bodyBytes && !letter.bodyRedacted) {
+  // Only the head of an oversize body was kept (a masked credential also shortens a whole body).
+  if (letter.bodyBytes > MAX_EVENT_BYTES || (body.byteLength < letter.bodyBytes && !letter.bodyRedacted)) {
     throw new PipelineError(
       'EVENT_OVERSIZE',
       `dead letter ${letter.id} keeps only the first ${body.byteLength} of the event's ${letter.bodyBytes} bytes (over the ${MAX_EVENT_BYTES}-byte limit): redrive it with a corrected body`,
