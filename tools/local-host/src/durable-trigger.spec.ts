@@ -193,6 +193,16 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect((await rpc('instances/ops-2/rewind?reason=x', { method: 'POST' })).status).toBe(410);
     expect(await (await rpc('instances/ops-2', { method: 'DELETE' })).json()).toEqual({ instancesDeleted: 1 });
     expect((await rpc('instances/ops-2')).status).toBe(404);
+
+    // No reason: the extension passes null (output null); status times are whole seconds ("s" + "Z").
+    await start('approvalFlow', 'ops-3', { key: 'k5', name: 'z', failures: 0, cooldownMs: HOUR });
+    await until('waiting', async () => (await stage('ops-3')) === 'waiting');
+    expect((await rpc('instances/ops-3/terminate', { method: 'POST' })).status).toBe(202);
+    const noReason = (await (await rpc('instances/ops-3?showHistory=true')).json()) as Status;
+    expect(noReason).toMatchObject({ runtimeStatus: 'Terminated', output: null });
+    expect(noReason.historyEvents?.slice(-2)[0]).toMatchObject({ EventType: 'ExecutionTerminated', Input: null });
+    expect(noReason.createdTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(noReason.lastUpdatedTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   });
 
   it('state survives a host kill: the entity keeps its state and a waiting orchestration completes after restart', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnHost, type SpawnedHost } from './index';
@@ -8,11 +8,12 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
   let host: SpawnedHost;
   const get = (path: string, init?: RequestInit): Promise<Response> => fetch(host.baseUrl + path, init);
 
+  const records = mkdtempSync(path.join(tmpdir(), 'http-app-records-'));
   beforeAll(async () => {
     host = await spawnHost({
       app: fixture('http-app/main.ts'),
       // The app registers a Durable trigger, so the built-in Durable extension needs a task hub store.
-      settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true', LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'http-app-durable-')) },
+      settings: { GREETING: 'hi', 'AzureWebJobs.switchedOff.Disabled': 'true', TERMINATE_RECORD: path.join(records, 'terminate.json'), LOCAL_DURABLE_STORE_DIR: mkdtempSync(path.join(tmpdir(), 'http-app-durable-')) },
       masterKey: 'test-master',
       functionKey: 'test-function',
       functionKeys: { Secure: 'secure-only', boom: 'boom-only' },
@@ -111,5 +112,11 @@ describe('HTTP trigger (spawned host, fixture app)', () => {
     for (const line of logs) expect(JSON.parse(line)).toHaveProperty('level');
     expect(logs.some((l) => l.includes('about to fail'))).toBe(true);
     expect(logs.join('\n')).not.toMatch(/supersecret|test-master|test-function/);
+  });
+
+  // Last: it stops the host.
+  it('appStart and appTerminate share their hookData, as the worker\'s appLevelOnlyHookData', async () => {
+    await host.stop();
+    expect(JSON.parse(readFileSync(path.join(records, 'terminate.json'), 'utf8'))).toEqual({ hookData: { startedBy: 'appStart' } });
   });
 });

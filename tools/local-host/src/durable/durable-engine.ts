@@ -99,7 +99,7 @@ export class DurableEngine {
     });
   }
 
-  terminate(id: string, reason: string): Promise<InstanceOpResult> {
+  terminate(id: string, reason: string | null): Promise<InstanceOpResult> {
     return this.instanceOp(id, (r) => {
       if (TERMINAL_STATUSES.has(r.runtimeStatus)) return 'gone';
       this.orchestrations.terminate(r, reason);

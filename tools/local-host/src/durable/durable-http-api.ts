@@ -149,7 +149,8 @@ export class DurableHttpApi {
       return this.reply(res, await engine.raiseEvent(a, c, body));
     }
     if (head === 'instances' && a && b && parts.length === 3 && method === 'POST') {
-      const reason = query.get('reason') ?? '';
+      // HandleTerminateInstanceRequestAsync passes the query's reason, null when absent (output null).
+      const reason = query.get('reason');
       if (b === 'terminate') return this.reply(res, await engine.terminate(a, reason));
       if (b === 'suspend') return this.reply(res, await engine.suspend(a));
       if (b === 'resume') return this.reply(res, await engine.resume(a));
@@ -229,8 +230,9 @@ export class DurableHttpApi {
       input: showInput ? parse(r.input) : null,
       customStatus: parse(r.customStatus),
       output: parse(r.output),
-      createdTime: r.createdTime,
-      lastUpdatedTime: r.lastUpdatedTime,
+      // HttpApiHandler.ConvertFrom: ToString("s") + "Z", whole seconds.
+      createdTime: wholeSeconds(r.createdTime),
+      lastUpdatedTime: wholeSeconds(r.lastUpdatedTime),
       ...(showHistory
         ? {
             // The extension shows no history for a Pending instance (DurableClient.GetDurableOrchestrationStatusAsync).
@@ -277,4 +279,9 @@ export class DurableHttpApi {
       rpcBaseUrl: this.options.rpcBaseUrl(),
     };
   }
+}
+
+/** An ISO instant as the extension writes status times: `yyyy-MM-ddTHH:mm:ssZ` (.NET "s" + "Z"). */
+function wholeSeconds(iso: string): string {
+  return iso.length > 20 && iso[19] === '.' ? `${iso.slice(0, 19)}Z` : iso;
 }

@@ -159,7 +159,7 @@ export class OrchestrationProcessor {
   }
 
   /** Terminates an instance (client API). */
-  terminate(record: InstanceRecord, reason: string): void {
+  terminate(record: InstanceRecord, reason: string | null): void {
     finish(record, 'Terminated', JSON.stringify(reason), this.clock.now(), (m) => record.outbox.push({ messageId: randomUUID(), ...m }));
   }
 

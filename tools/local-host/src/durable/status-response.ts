@@ -104,7 +104,7 @@ export function historyView(history: readonly HistoryEvent[], options: HistoryVi
       case EventType.ExecutionTerminated: {
         // DTFx keeps the reason as given; the local record holds the output as JSON text.
         const reason = parseJson(event.Result ?? event.Input);
-        item['Input'] = typeof reason === 'string' ? reason : (event.Result ?? event.Input);
+        item['Input'] = typeof reason === 'string' || reason === null ? reason : (event.Result ?? event.Input);
         out.push({ index, item });
         const completed: Record<string, unknown> = { EventType: 'ExecutionCompleted', Timestamp: event.Timestamp, OrchestrationStatus: 'Terminated' };
         if (options.showHistoryOutput) completed['Result'] = parseJson(event.Result ?? event.Input);

@@ -4,7 +4,7 @@ import { withLoopbackListen, WorkerHttpProxy } from '../drivers/http/worker-http
 import { FunctionRegistry } from '../core/function-registry';
 import { installCoreModule } from '../core/install-core-module';
 import { LocalHostError, toError } from '../errors';
-import { appHookDataOf } from '../invocation/invoke-function';
+import { appHookDataOf, appLevelOnlyHookDataOf } from '../invocation/invoke-function';
 import { runHooks, runLogHooks } from '../invocation/run-hooks';
 import type { Logger, LogLevel } from '../logging/logger';
 import type { ResolvedApp } from './resolve-app';
@@ -54,6 +54,6 @@ export async function loadApp(app: ResolvedApp, logger: Logger): Promise<Functio
     // The library reports http://localhost:PORT/; it listens on 127.0.0.1 (withLoopbackListen).
     if (uri && server) registry.httpProxy = new WorkerHttpProxy(uri.replace('//localhost:', '//127.0.0.1:'), server);
   }
-  await runHooks(registry.hooksFor('appStart'), { hookData: {}, appHookData: appHookDataOf(registry), functionAppDirectory: app.appDir });
+  await runHooks(registry.hooksFor('appStart'), { hookData: appLevelOnlyHookDataOf(registry), appHookData: appHookDataOf(registry), functionAppDirectory: app.appDir });
   return registry;
 }

@@ -19,7 +19,7 @@ import { registerBuiltinBindings } from '../bindings/builtin-bindings';
 import { OutputBindingWriters } from '../bindings/output-binding-writers';
 import { FunctionExecutor } from '../invocation/function-executor';
 import { InputBindingResolvers } from '../invocation/input-binding-resolvers';
-import { appHookDataOf } from '../invocation/invoke-function';
+import { appHookDataOf, appLevelOnlyHookDataOf } from '../invocation/invoke-function';
 import { runHooks } from '../invocation/run-hooks';
 import { JsonLogger, type Logger } from '../logging/logger';
 import { DURABLE_TASK_CATEGORY, filteredLogger, HOST_STARTUP, LogLevelFilter, triggerCategory } from '../logging/log-level-filter';
@@ -170,7 +170,7 @@ export class LocalHost implements HostControl {
     }
     await this.durable?.stop().catch((e: unknown) => this.logger.log({ level: 'error', message: 'durable task hub stop failed', fields: { error: toError(e).message } }));
     if (this.registry) {
-      await runHooks(this.registry.hooksFor('appTerminate'), { hookData: {}, appHookData: appHookDataOf(this.registry) }).catch((e: unknown) =>
+      await runHooks(this.registry.hooksFor('appTerminate'), { hookData: appLevelOnlyHookDataOf(this.registry), appHookData: appHookDataOf(this.registry) }).catch((e: unknown) =>
         this.logger.log({ level: 'error', message: 'appTerminate hook failed', fields: { error: toError(e).message } }),
       );
     }

@@ -90,3 +90,18 @@ export function appHookDataOf(registry: FunctionRegistry): Record<string, unknow
   }
   return data;
 }
+
+const appLevelOnlyHookData = new WeakMap<FunctionRegistry, Record<string, unknown>>();
+
+/**
+ * The `hookData` appStart and appTerminate share, and no invocation hook sees (the Node worker's
+ * `appLevelOnlyHookData`, given to both app-level hooks).
+ */
+export function appLevelOnlyHookDataOf(registry: FunctionRegistry): Record<string, unknown> {
+  let data = appLevelOnlyHookData.get(registry);
+  if (!data) {
+    data = {};
+    appLevelOnlyHookData.set(registry, data);
+  }
+  return data;
+}
