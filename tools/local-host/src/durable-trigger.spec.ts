@@ -145,6 +145,23 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect((await rpc('instances/failing-1?returnInternalServerErrorOnFailure=true')).status).toBe(500);
   });
 
+  it('the start webhook with timeout and pollingInterval waits: 200 with the output, else the 202 check-status response', async () => {
+    const post = (path: string, input: unknown = 'x'): Promise<Response> => rpc(path, { method: 'POST', body: JSON.stringify(input), headers: { 'content-type': 'application/json' } });
+    const done = await post('orchestrators/parent/wait-1?timeout=30&pollingInterval=0.2');
+    expect(done.status).toBe(200);
+    expect(await done.json()).toBe('parent got: hello from parent');
+    // Still running at the timeout (it waits for an approval): the check-status response.
+    const running = await post('orchestrators/approvalFlow/wait-2?timeout=0.5&pollingInterval=0.1', { key: 'kw', name: 'w', failures: 0, cooldownMs: HOUR });
+    expect(running.status).toBe(202);
+    expect(running.headers.get('location')).toContain('/instances/wait-2');
+    // WaitForCompletionOrCreateCheckStatusResponseAsync refuses an interval above the timeout (400);
+    // a value double.Parse refuses is the handler's generic 500; one parameter alone does not wait.
+    expect((await post('orchestrators/parent/wait-3?timeout=1&pollingInterval=5')).status).toBe(400);
+    expect((await post('orchestrators/parent/wait-4?timeout=soon&pollingInterval=1')).status).toBe(500);
+    expect((await post('orchestrators/parent/wait-5?timeout=30')).status).toBe(202);
+    await rpc('instances/wait-2/terminate?reason=test', { method: 'POST' });
+  });
+
   it('client API: listing with filters and continuation tokens, suspend/resume, terminate, purge', async () => {
     const listed = (await (await api('/api/instances?runtimeStatus=Completed')).json()) as Status[];
     expect(listed.map((s) => s.instanceId)).toEqual(expect.arrayContaining(['approve-1', 'cooldown-1', 'parent-1']));

@@ -121,6 +121,16 @@ export class DurableHttpApi {
       if (result === 'noSuchOrchestrator') return send(res, 400, errorBody(ARGUMENTS_INCORRECT, `The function '${a}' doesn't exist, is disabled, or is not an orchestrator function.`));
       // DTFx refuses an id that is still running (OrchestrationAlreadyExistsException): the handler's generic 500.
       if (result === 'conflict') return send(res, 500, errorBody(SOMETHING_WENT_WRONG, `An Orchestration instance with the status Running already exists: '${instanceId}'.`));
+      // createAndWaitOnNewInstancePostUri: with timeout and pollingInterval (seconds) both given, the
+      // handler waits (WaitForCompletionOrCreateCheckStatusResponseAsync); otherwise 202 at once.
+      const timeout = secondsParameter(query.get('timeout'));
+      const pollingInterval = secondsParameter(query.get('pollingInterval'));
+      // GetTimeSpan: double.Parse, whose FormatException is the handler's generic 500.
+      if (Number.isNaN(timeout) || Number.isNaN(pollingInterval)) return send(res, 500, errorBody(SOMETHING_WENT_WRONG, 'Input string was not in a correct format.'));
+      if (timeout !== undefined && pollingInterval !== undefined) {
+        if (pollingInterval > timeout) return send(res, 400, errorBody(ARGUMENTS_INCORRECT, `Total timeout ${timeout} should be bigger than retry timeout ${pollingInterval}`));
+        return this.waitForCompletion(res, instanceId, timeout * 1000, pollingInterval * 1000, url);
+      }
       return this.checkStatusResponse(res, instanceId);
     }
     if (head === 'instances' && a && parts.length === 2) {
@@ -181,6 +191,23 @@ export class DurableHttpApi {
    * What the extension's CreateCheckStatusResponse answers a start: 202, the payload without
    * rewindPostUri, Location = statusQueryGetUri and Retry-After: 10 (HttpApiHandler.cs).
    */
+  /**
+   * WaitForCompletionOrCreateCheckStatusResponseAsync: polls the instance every `pollMs` (real time)
+   * until `timeoutMs`: Completed -> 200 with its output; Failed, Terminated, Canceled -> the status
+   * response; still running at the end -> the 202 check-status response.
+   */
+  private async waitForCompletion(res: ServerResponse, instanceId: string, timeoutMs: number, pollMs: number, url: URL): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const record = this.options.engine.getInstance(instanceId);
+      if (record?.runtimeStatus === 'Completed') return send(res, 200, parse(record.output));
+      if (record && TERMINAL_STATUSES.has(record.runtimeStatus)) return this.status(res, instanceId, url);
+      const remaining = timeoutMs - (Date.now() - started);
+      if (remaining <= 0) return this.checkStatusResponse(res, instanceId);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.min(pollMs, remaining))));
+    }
+  }
+
   private checkStatusResponse(res: ServerResponse, instanceId: string): void {
     const { rewindPostUri: _rewind, ...payload } = this.managementPayload(instanceId);
     void _rewind;
@@ -284,4 +311,11 @@ export class DurableHttpApi {
 /** An ISO instant as the extension writes status times: `yyyy-MM-ddTHH:mm:ssZ` (.NET "s" + "Z"). */
 function wholeSeconds(iso: string): string {
   return iso.length > 20 && iso[19] === '.' ? `${iso.slice(0, 19)}Z` : iso;
+}
+
+/** A `timeout`/`pollingInterval` query value in seconds: undefined when absent or empty, NaN when it does not parse. */
+function secondsParameter(value: string | null): number | undefined {
+  if (value === null || value === '') return undefined;
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : Number.NaN;
 }
