@@ -120,6 +120,16 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
     expect(await (await api('/api/breaker/solo')).json()).toMatchObject({ state: 'open', trips: 1 });
     expect(await (await api('/api/breaker/target')).json()).toMatchObject({ notes: ['relayed from solo'] });
     expect((await api('/api/breaker/never-used')).status).toBe(404);
+
+    // The webhook: application/json input is parsed, any other type passes the text as a string,
+    // JSON that does not parse is 400; DELETE signals the entity's delete operation.
+    const signal = (op: string, body: string, type: string): Promise<Response> => rpc(`entities/breaker/web?op=${op}`, { method: 'POST', body, headers: { 'content-type': type } });
+    expect((await signal('note', '"json"', 'application/json')).status).toBe(202);
+    expect((await signal('note', '"text"', 'text/plain')).status).toBe(202);
+    expect((await signal('note', '{no', 'application/json')).status).toBe(400);
+    await until('two notes', async () => ((await (await rpc('entities/breaker/web')).json()) as { notes?: string[] }).notes?.length === 2);
+    expect(await (await rpc('entities/breaker/web')).json()).toMatchObject({ notes: ['json', '"text"'] });
+    expect((await rpc('entities/breaker/web', { method: 'DELETE' })).status).toBe(202);
   });
 
   it('sub-orchestrations, eternal orchestrations with continueAsNew and timers, failures', async () => {

@@ -175,8 +175,23 @@ export class DurableHttpApi {
       }
     }
     if (head === 'entities' && a && b !== undefined && parts.length === 3) {
+      // HandlePostEntityOperationRequestAsync: no body -> no input; application/json -> parsed (400
+      // "Could not parse JSON content: ..." when it does not); any other type -> the text as a string.
       if (method === 'POST') {
-        await engine.signalEntity(a, b, query.get('op') ?? '', await readBody(req));
+        const body = await readBody(req);
+        let input: string | undefined;
+        if (body !== undefined) {
+          if (/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) {
+            if (!isJson(body)) return send(res, 400, errorBody('Could not parse JSON content: the body is not valid JSON'));
+            input = body;
+          } else input = JSON.stringify(body);
+        }
+        await engine.signalEntity(a, b, query.get('op') ?? '', input);
+        return send(res, 202);
+      }
+      // The extension's DELETE on an entity signals its `delete` operation.
+      if (method === 'DELETE') {
+        await engine.signalEntity(a, b, 'delete', undefined);
         return send(res, 202);
       }
       if (method === 'GET') {
