@@ -192,8 +192,11 @@ describe('Durable Functions (built in; task hub on Azurite; manual clock)', () =
 
     await start('approvalFlow', 'ops-1', { key: 'k3', name: 'x', failures: 0, cooldownMs: HOUR });
     await until('waiting', async () => (await stage('ops-1')) === 'waiting');
+    // Resuming a running instance, suspending a suspended one: DurableClient throws -> the generic 500.
+    expect((await rpc('instances/ops-1/resume?reason=early', { method: 'POST' })).status).toBe(500);
     expect((await rpc('instances/ops-1/suspend?reason=maintenance', { method: 'POST' })).status).toBe(202);
     expect((await status('ops-1')).runtimeStatus).toBe('Suspended');
+    expect((await rpc('instances/ops-1/suspend?reason=again', { method: 'POST' })).status).toBe(500);
     await api('/api/approve/ops-1', { method: 'POST', body: '"late"' }); // queued while suspended
     expect((await status('ops-1')).runtimeStatus).toBe('Suspended');
     expect((await rpc('instances/ops-1/resume?reason=done', { method: 'POST' })).status).toBe(202);

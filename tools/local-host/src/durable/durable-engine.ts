@@ -9,7 +9,7 @@ import { OrchestrationProcessor } from './orchestration-processor';
 import { TaskHub } from './task-hub';
 import type { TaskHubStore } from './task-hub-store';
 
-export type InstanceOpResult = 'accepted' | 'notFound' | 'gone' | 'conflict' | 'noSuchOrchestrator';
+export type InstanceOpResult = 'accepted' | 'notFound' | 'gone' | 'conflict' | 'noSuchOrchestrator' | 'invalidState';
 
 export interface DurableEngineOptions {
   store: TaskHubStore;
@@ -110,6 +110,8 @@ export class DurableEngine {
   suspend(id: string): Promise<InstanceOpResult> {
     return this.instanceOp(id, (r) => {
       if (TERMINAL_STATUSES.has(r.runtimeStatus)) return 'gone';
+      // DurableClient.SuspendAsync: only a running instance (Running, Pending, ContinuedAsNew).
+      if (r.runtimeStatus === 'Suspended') return 'invalidState';
       r.runtimeStatus = 'Suspended';
       return 'accepted';
     });
@@ -118,7 +120,9 @@ export class DurableEngine {
   resume(id: string): Promise<InstanceOpResult> {
     return this.instanceOp(id, (r) => {
       if (TERMINAL_STATUSES.has(r.runtimeStatus)) return 'gone';
-      if (r.runtimeStatus === 'Suspended') r.runtimeStatus = r.history.length ? 'Running' : 'Pending';
+      // DurableClient.ResumeAsync: only a suspended instance.
+      if (r.runtimeStatus !== 'Suspended') return 'invalidState';
+      r.runtimeStatus = r.history.length ? 'Running' : 'Pending';
       return 'accepted';
     });
   }

@@ -230,6 +230,8 @@ export class DurableHttpApi {
   }
 
   private reply(res: ServerResponse, result: InstanceOpResult): void {
+    // The client's InvalidOperationException (suspending a suspended instance, resuming a running one): the handler's generic 500.
+    if (result === 'invalidState') return send(res, 500, errorBody(SOMETHING_WENT_WRONG));
     send(res, result === 'accepted' ? 202 : result === 'gone' ? 410 : result === 'conflict' ? 409 : 404);
   }
 
