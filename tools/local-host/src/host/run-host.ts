@@ -35,6 +35,8 @@ export interface RunHostOptions extends Omit<LocalHostOptions, 'plugins'> {
   pluginModules?: string[];
   /** Install SIGTERM/SIGINT handlers that stop gracefully and exit 0 (the CLI does). */
   handleSignals?: boolean;
+  /** Where the ready line goes (default: stdout). */
+  writeReadyLine?: (line: string) => void;
 }
 
 function loadPlugin(file: string): LocalHostPlugin {
@@ -65,7 +67,7 @@ export async function runHost(options: RunHostOptions): Promise<LocalHost> {
     masterKey: host.keys.masterKey,
     functionKey: host.keys.functionKey,
   };
-  process.stdout.write(JSON.stringify(ready) + '\n');
+  (options.writeReadyLine ?? ((line: string) => process.stdout.write(line)))(JSON.stringify(ready) + '\n');
   if (options.handleSignals) {
     let stopping = false;
     const onSignal = (signal: NodeJS.Signals): void => {
