@@ -18,6 +18,11 @@ describe('redactSecrets', () => {
     ['Request cannot be constructed from a URL that includes credentials: https://ops:S3cr3t@breaker.example.net/api', 'Request cannot be constructed from a URL that includes credentials: https://ops:***@breaker.example.net/api'],
     ['amqps://send:k3y@ns.servicebus.windows.net/hub', 'amqps://send:***@ns.servicebus.windows.net/hub'],
     ['Authorization: Basic dXNlcjpodW50ZXIy', 'Authorization: Basic ***'],
+    // Quoted connection-string values (they may hold `;`) and Storage's Shared Key authorization.
+    ['Server=db;User Id=app;Password="my;secret pass";Encrypt=true', 'Server=db;User Id=app;Password=***;Encrypt=true'],
+    ["Password='hunter 2' rejected", 'Password=*** rejected'],
+    ['Authorization: SharedKey devstoreaccount1:abcDEF123xyz=', 'Authorization: SharedKey ***'],
+    ['signed as SharedKeyLite acct:Zm9vYmFy', 'signed as SharedKeyLite ***'],
     ['auth Basic dXNlcjpodW50ZXIy sent', 'auth Basic *** sent'],
     // Encoded: percent-encoded (once, twice) and JSON \u escapes come back decoded and masked.
     ['next=AccountName%3Da%3BAccountKey%3Dq1w2e3r4%3BEndpointSuffix%3Dx', 'next=AccountName=a;AccountKey=***;EndpointSuffix=x'],
@@ -195,6 +200,7 @@ describe('hostile long inputs: every pattern finishes in time linear in the text
     'percent escapes': '%41',
     'JSON escapes': '\\u0041',
     'label names': 'sigauthorization',
+    'open quoted values': 'Password="a Password=',
     'padded runs': 'AAAA=',
     'schemes': 'a://b:',
   };

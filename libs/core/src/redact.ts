@@ -7,8 +7,8 @@
 
 const MASK = '***';
 
-/** A value up to the next separator of connection strings, queries, headers, JSON or prose. */
-const VALUE = String.raw`[^;&\s"'<>,#)\]}]+`;
+/** A value up to the next separator of connection strings, queries, headers, JSON or prose, or a quoted one (`Password="a;b"`). */
+const VALUE = String.raw`(?:"(?:[^"\\]|\\.)*"|'[^']*'|[^;&\s"'<>,#)\]}]+)`;
 
 // `name=value` pairs of connection strings and URLs. Not preceded by a name character, so
 // `code=` is caught bare, after `?`/`&`, after a space or a quote; `errorcode=` is not a credential.
@@ -18,10 +18,11 @@ const LABELLED_PAIR = new RegExp(
 );
 // Headers and header-like `name: value` / `"name": "value"` text.
 const HEADER = new RegExp(
-  String.raw`((?:x-functions-key|authorization|proxy-authorization|ocp-apim-subscription-key)"?\s*[:=]\s*"?(?:(?:Bearer|Basic|SharedAccessSignature)\s+)?)[^\s"',;]+`,
+  String.raw`((?:x-functions-key|authorization|proxy-authorization|ocp-apim-subscription-key)"?\s*[:=]\s*"?(?:(?:Bearer|Basic|SharedAccessSignature|SharedKey|SharedKeyLite)\s+)?)[^\s"',;]+`,
   'gi',
 );
-const SCHEME_TOKEN = /((?:Bearer|SharedAccessSignature)\s+)[^\s"';,]+/gi;
+// Bearer tokens, SAS tokens, and Storage's Shared Key authorization (`SharedKey account:signature`).
+const SCHEME_TOKEN = /((?:Bearer|SharedAccessSignature|SharedKey|SharedKeyLite)\s+)[^\s"';,]+/gi;
 // JSON text: a string value under a credential-named property.
 const JSON_FIELD = /("(?:[A-Za-z0-9_-]*(?:secret|password|pwd|token|signature|connectionstring|credential|authorization)|[A-Za-z0-9_-]*(?:master|function|account|access|api|shared|host|system|signing|sas|primary|secondary|private)[_-]?key|key|sig|x-functions-key)"\s*:\s*")(?:[^"\\]|\\.)*"/gi;
 // Every pattern that scans a run of characters starts only where that run starts (a lookbehind for
