@@ -20,6 +20,10 @@ process.stdout.write = ((chunk: string | Uint8Array, encodingOrCallback?: unknow
   if (typeof done === 'function') process.nextTick(done as () => void);
   return true;
 }) as typeof process.stdout.write;
+// A last line written without a newline is still logged.
+process.on('exit', () => {
+  if (pendingOutput.trim()) consoleLog.log({ level: 'information', category: 'user', source: 'Host.Function.Console', message: pendingOutput });
+});
 
 const program = new Command()
   .name('local-host')

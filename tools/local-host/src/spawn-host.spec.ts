@@ -35,6 +35,12 @@ describe('the host CLI\'s stdout', () => {
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toMatchObject({ ready: true });
       expect(stderr).toContain('appStart says hello');
+      // A partial line is logged when the process exits.
+      expect(stderr).not.toContain('a last line without a newline');
+      child.kill('SIGTERM');
+      await exited;
+      expect(stdout.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(stderr).toContain('"message":"a last line without a newline"');
     } finally {
       child.kill('SIGTERM');
       await exited;
