@@ -9,12 +9,15 @@ import { JsonLogger } from './logging/logger';
 const stdout = process.stdout.write.bind(process.stdout);
 const consoleLog = new JsonLogger();
 let pendingOutput = '';
+const logConsoleLine = (line: string): void => {
+  if (line.trim()) consoleLog.log({ level: 'information', category: 'user', source: 'Host.Function.Console', message: line });
+};
 process.stdout.write = ((chunk: string | Uint8Array, encodingOrCallback?: unknown, callback?: unknown): boolean => {
   pendingOutput += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
   for (let newline = pendingOutput.indexOf('\n'); newline >= 0; newline = pendingOutput.indexOf('\n')) {
     const line = pendingOutput.slice(0, newline);
     pendingOutput = pendingOutput.slice(newline + 1);
-    if (line.trim()) consoleLog.log({ level: 'information', category: 'user', source: 'Host.Function.Console', message: line });
+    logConsoleLine(line);
   }
   const done = typeof encodingOrCallback === 'function' ? encodingOrCallback : callback;
   if (typeof done === 'function') process.nextTick(done as () => void);
@@ -22,7 +25,7 @@ process.stdout.write = ((chunk: string | Uint8Array, encodingOrCallback?: unknow
 }) as typeof process.stdout.write;
 // A last line written without a newline is still logged.
 process.on('exit', () => {
-  if (pendingOutput.trim()) consoleLog.log({ level: 'information', category: 'user', source: 'Host.Function.Console', message: pendingOutput });
+  logConsoleLine(pendingOutput);
 });
 
 const program = new Command()

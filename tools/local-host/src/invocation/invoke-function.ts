@@ -80,28 +80,26 @@ export async function invokeFunction(options: InvokeOptions): Promise<InvokeResu
   return { invocationId, response };
 }
 
-const appHookData = new WeakMap<FunctionRegistry, Record<string, unknown>>();
-/** Shared across every hook of the app, as `appHookData` is in the worker. */
-export function appHookDataOf(registry: FunctionRegistry): Record<string, unknown> {
-  let data = appHookData.get(registry);
-  if (!data) {
-    data = {};
-    appHookData.set(registry, data);
-  }
+type HookData = Record<string, unknown>;
+
+/** One object per app (registry) in `store`, made on first use. */
+function perApp(store: WeakMap<FunctionRegistry, HookData>, registry: FunctionRegistry): HookData {
+  let data = store.get(registry);
+  if (!data) store.set(registry, (data = {}));
   return data;
 }
 
-const appLevelOnlyHookData = new WeakMap<FunctionRegistry, Record<string, unknown>>();
+const appHookData = new WeakMap<FunctionRegistry, HookData>();
+/** Shared across every hook of the app, as `appHookData` is in the worker. */
+export function appHookDataOf(registry: FunctionRegistry): HookData {
+  return perApp(appHookData, registry);
+}
 
+const appLevelOnlyHookData = new WeakMap<FunctionRegistry, HookData>();
 /**
  * The `hookData` appStart and appTerminate share, and no invocation hook sees (the Node worker's
  * `appLevelOnlyHookData`, given to both app-level hooks).
  */
-export function appLevelOnlyHookDataOf(registry: FunctionRegistry): Record<string, unknown> {
-  let data = appLevelOnlyHookData.get(registry);
-  if (!data) {
-    data = {};
-    appLevelOnlyHookData.set(registry, data);
-  }
-  return data;
+export function appLevelOnlyHookDataOf(registry: FunctionRegistry): HookData {
+  return perApp(appLevelOnlyHookData, registry);
 }
