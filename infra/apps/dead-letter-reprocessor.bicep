@@ -44,6 +44,7 @@ var appSettings = {
   BREAKER_STATUS_CACHE_MS: '5000'
   // Device clocks: the same rule as ingestion, against each letter's enqueued time
   MAX_CLOCK_SKEW_SECONDS: '300'
+  MAX_EVENT_AGE_SECONDS: '315360000'
 }
 
 module app '../modules/function-app.bicep' = {

@@ -45,6 +45,8 @@ var appSettings = {
   FAILURE_TABLE: shared.names.failureTable
   // Device clocks: a timestamp more than this (s) ahead of its enqueued time is EVENT_CLOCK_SKEW
   MAX_CLOCK_SKEW_SECONDS: '300'
+  // ... or more than this (s, 10 years) behind it: a clock reset to its default (2000-01-01); tighten for fleets that never buffer long
+  MAX_EVENT_AGE_SECONDS: '315360000'
   // Where a device's identity comes from: 'iothub' only when IoT Hub is the hub's only sender (main.bicep deployIotHub)
   DEVICE_IDENTITY_SOURCE: shared.deviceIdentitySource
 }

@@ -13,6 +13,12 @@ describe('reprocessor MAX_CLOCK_SKEW_SECONDS', () => {
     expect(createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: '60' }).maxClockSkewSeconds).toBe(60);
   });
 
+  it('MAX_EVENT_AGE_SECONDS: defaults to 10 years, takes the configured value, refuses out-of-range values naming the key', () => {
+    expect(createReprocessorServices(env).maxEventAgeSeconds).toBe(315_360_000);
+    expect(createReprocessorServices({ ...env, MAX_EVENT_AGE_SECONDS: '86400' }).maxEventAgeSeconds).toBe(86_400);
+    for (const bad of ['0', '3599', 'a month']) expect(() => createReprocessorServices({ ...env, MAX_EVENT_AGE_SECONDS: bad })).toThrow(/MAX_EVENT_AGE_SECONDS/);
+  });
+
   it('refuses a malformed or out-of-range value at start, naming the key', () => {
     for (const bad of ['-1', '86401', 'soon']) {
       expect(() => createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: bad })).toThrow(ConfigError);

@@ -2,7 +2,7 @@ import { observabilitySettingsSchema } from '@telemetry/observability';
 import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
-import { maxClockSkewSecondsSetting } from '@telemetry/device-state';
+import { maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from '@telemetry/device-state';
 import { intSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 
@@ -37,6 +37,8 @@ export const reprocessorSettingsSchema = z.object({
   BREAKER_STATUS_CACHE_MS: intSetting(5_000, 0),
   /** Ingestion's device-clock rule, applied again against each letter's own enqueued time (docs/security.md). */
   MAX_CLOCK_SKEW_SECONDS: maxClockSkewSecondsSetting,
+  /** How far (s) a timestamp may be behind its Event Hubs enqueued time; further is EVENT_CLOCK_SKEW (default 10 years; docs/security.md). */
+  MAX_EVENT_AGE_SECONDS: maxEventAgeSecondsSetting,
   ...observabilitySettingsSchema.shape,
 });
 

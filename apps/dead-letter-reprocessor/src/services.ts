@@ -67,6 +67,7 @@ export function createReprocessorServices(env: Env, logger?: Logger): Reprocesso
     metrics: new ReprocessorMetrics(telemetry.metrics),
     logger: log,
     maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
+    maxEventAgeSeconds: settings.MAX_EVENT_AGE_SECONDS,
     deadLetterQueue,
     poisonQueue: queues.getQueueClient(letterQueueNames(settings.DEAD_LETTER_QUEUE).poison),
     poisonPoisonQueue: queues.getQueueClient(letterQueueNames(settings.DEAD_LETTER_QUEUE).poisonPoison),

@@ -3,7 +3,7 @@ import * as z from '@telemetry/core/zod';
 import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { resourceNameSettings } from '@telemetry/contracts';
-import { identitySourceSetting, maxClockSkewSecondsSetting } from '@telemetry/device-state';
+import { identitySourceSetting, maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from '@telemetry/device-state';
 import { intSetting } from '@telemetry/function-app-kit';
 
 /**
@@ -24,6 +24,8 @@ export const ingestionSettingsSchema = z.object({
   FAILURE_TABLE: resourceNameSettings.FAILURE_TABLE,
   /** How far (s) a timestamp may be ahead of its Event Hubs enqueued time; further is EVENT_CLOCK_SKEW (docs/security.md). */
   MAX_CLOCK_SKEW_SECONDS: maxClockSkewSecondsSetting,
+  /** How far (s) a timestamp may be behind its Event Hubs enqueued time; further is EVENT_CLOCK_SKEW (default 10 years; docs/security.md). */
+  MAX_EVENT_AGE_SECONDS: maxEventAgeSecondsSetting,
   /**
    * Where a device's identity comes from: `body` (default; Event Hubs producers) or `iothub` (the
    * id IoT Hub authenticated; only a security boundary when the trigger reads IoT Hub's built-in

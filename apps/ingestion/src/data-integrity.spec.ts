@@ -87,6 +87,24 @@ describe('data integrity: device clocks and device ids (handler, Cosmos server, 
     expect((await drainQueue(strict.queue))[0]?.issue.message).toContain('the limit is 60 s');
   });
 
+  it('MAX_EVENT_AGE_SECONDS from the app settings is the limit behind; by default a clock reset to 2000-01-01 is refused', async () => {
+    const enqueued = '2026-11-21T22:00:00.000Z';
+    const buffered = () => [
+      event({ deviceId: 'drone-00010', timestamp: '2026-11-19T22:00:00.000Z', battery: 0.5 }, enqueued),
+      event({ deviceId: 'drone-00011', timestamp: '2000-01-01T00:07:00.000Z', battery: 0.5 }, enqueued),
+    ];
+    const lenient = await setup();
+    expect(await lenient.handler(...eventHubInvocation(buffered()))).toMatchObject({ applied: 1, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+    expect((await drainQueue(lenient.queue)).map((l) => [l.deviceId, l.issue.code])).toEqual([['drone-00011', 'EVENT_CLOCK_SKEW']]);
+    const strict = await setup({ MAX_EVENT_AGE_SECONDS: '86400' });
+    expect(await strict.handler(...eventHubInvocation(buffered()))).toMatchObject({ applied: 0, deadLetteredByCode: { EVENT_CLOCK_SKEW: 2 } });
+    expect((await drainQueue(strict.queue)).map((l) => l.issue.message)).toEqual([
+      expect.stringContaining('the limit is 86400 s (MAX_EVENT_AGE_SECONDS)'),
+      expect.stringContaining('the limit is 86400 s (MAX_EVENT_AGE_SECONDS)'),
+    ]);
+    expect(() => createIngestionServices({ MAX_EVENT_AGE_SECONDS: '60' }, { logger: silentLogger })).toThrow(/MAX_EVENT_AGE_SECONDS/);
+  });
+
   it("'.' and '..' never reach the store; every accepted id is written, then replaced by a newer event", async () => {
     const { container, queue, handler } = await setup();
     // Accepted ids with dots in every position the pattern allows, plus the forms the store cannot address.

@@ -58,6 +58,7 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
       : undefined,
     logger,
     maxClockSkewSeconds: settings.MAX_CLOCK_SKEW_SECONDS,
+    maxEventAgeSeconds: settings.MAX_EVENT_AGE_SECONDS,
     identitySource: settings.DEVICE_IDENTITY_SOURCE,
   };
 }

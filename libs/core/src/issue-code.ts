@@ -14,7 +14,7 @@ export const ISSUE_CODES = {
   EVENT_INVALID: { retryable: false, stage: 'validate' },
   /**
    * The device clock is wrong: the timestamp is ahead of the enqueued time by more than
-   * MAX_CLOCK_SKEW_SECONDS, or before 2000. Not applied (it would win or lose merges unfairly). Permanent.
+   * MAX_CLOCK_SKEW_SECONDS, behind it by more than MAX_EVENT_AGE_SECONDS, or before 2000. Not applied (it would win or lose merges unfairly). Permanent.
    */
   EVENT_CLOCK_SKEW: { retryable: false, stage: 'validate' },
   /**

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { PipelineError } from '@telemetry/core';
-import { checkDeviceClock, DEFAULT_MAX_CLOCK_SKEW_SECONDS, EARLIEST_EVENT_TIME, maxClockSkewSecondsSetting } from './device-clock';
+import { checkDeviceClock, DEFAULT_MAX_CLOCK_SKEW_SECONDS, DEFAULT_MAX_EVENT_AGE_SECONDS, EARLIEST_EVENT_TIME, maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from './device-clock';
 import { decodeTelemetry, type DecodedTelemetry } from './decode-telemetry';
 
 const at = (timestamp: string): DecodedTelemetry => decodeTelemetry({ deviceId: 'drone-00001', timestamp, battery: 0.5 });
 const enqueued = Date.parse('2026-11-21T22:00:00.000Z');
-const verdict = (event: DecodedTelemetry, enqueuedAt = enqueued, limit = DEFAULT_MAX_CLOCK_SKEW_SECONDS): string => {
+const verdict = (event: DecodedTelemetry, enqueuedAt = enqueued, limit = DEFAULT_MAX_CLOCK_SKEW_SECONDS, maxAgeSeconds?: number): string => {
   try {
-    checkDeviceClock(event, enqueuedAt, limit);
+    checkDeviceClock(event, enqueuedAt, maxAgeSeconds === undefined ? limit : { maxSkewSeconds: limit, maxAgeSeconds });
     return 'OK';
   } catch (error) {
     return error instanceof PipelineError ? `${error.code}${error.retryable ? ' retryable' : ''}` : `NOT A PIPELINE ERROR: ${String(error)}`;
@@ -26,14 +26,35 @@ describe('the device-clock rule', () => {
     );
   });
 
-  it('accepts up to the limit ahead (inclusive), and any lag behind the enqueued time after 2000', () => {
+  it('accepts up to the limit ahead (inclusive), and lag behind the enqueued time up to MAX_EVENT_AGE_SECONDS (inclusive)', () => {
     expect(verdict(at('2026-11-21T22:05:00.000Z'))).toBe('OK');
     expect(verdict(at('2026-11-21T22:05:00.001Z'))).toBe('EVENT_CLOCK_SKEW');
     expect(verdict(at('2026-11-21T23:00:00+01:00'))).toBe('OK');
     expect(verdict(at('2026-11-21T22:00:01Z'), enqueued, 0)).toBe('EVENT_CLOCK_SKEW');
-    // Devices buffer while offline and upload days later: lag is never refused.
-    expect(verdict(at('2000-01-01T00:00:00Z'))).toBe('OK');
-    expect(verdict(at('2025-01-01T00:00:00Z'))).toBe('OK');
+    // Devices buffer while offline and upload days or months later; archives are replayed: by default 10 years of lag are applied.
+    expect(DEFAULT_MAX_EVENT_AGE_SECONDS).toBe(3650 * 86_400);
+    for (const t of ['2026-11-18T07:12:00Z', '2024-01-01T00:00:00Z', '2016-11-23T22:00:00.000Z']) expect([t, verdict(at(t))]).toEqual([t, 'OK']);
+    expect(verdict(at('2016-11-23T21:59:59.999Z'))).toBe('EVENT_CLOCK_SKEW');
+    // Tightened to 30 days (the suggestion for fleets that never buffer long) and to the 1-hour minimum.
+    expect(verdict(at('2026-10-22T22:00:00.000Z'), enqueued, 300, 30 * 86_400)).toBe('OK');
+    expect(verdict(at('2026-10-22T21:59:59.999Z'), enqueued, 300, 30 * 86_400)).toBe('EVENT_CLOCK_SKEW');
+    expect(verdict(at('2026-11-21T20:59:59.999Z'), enqueued, 300, 3_600)).toBe('EVENT_CLOCK_SKEW');
+    expect(verdict(at('2026-11-21T21:00:00Z'), enqueued, 300, 3_600)).toBe('OK');
+  });
+
+  it('refuses a clock reset to a plausible past (an RTC default of 2000-01-01 counting on), saying which limit', () => {
+    for (const t of ['2000-01-01T00:00:00Z', '2000-01-01T00:04:31Z', '2003-06-01T12:00:00Z']) {
+      expect([t, verdict(at(t))]).toEqual([t, 'EVENT_CLOCK_SKEW']);
+    }
+    expect(() => checkDeviceClock(at('2000-01-01T00:04:31Z'), enqueued, 300)).toThrow(
+      expect.objectContaining({
+        stage: 'validate',
+        message: expect.stringMatching(/2000-01-01T00:04:31Z is \d+ s behind the enqueued time 2026-11-21T22:00:00\.000Z; the limit is 315360000 s \(MAX_EVENT_AGE_SECONDS\)/),
+      }),
+    );
+    // With 30 days a clock a year behind is caught too; a fleet that buffers for a year raises it, and the same event is applied.
+    expect(verdict(at('2025-11-21T22:00:00Z'), enqueued, 300, 30 * 86_400)).toBe('EVENT_CLOCK_SKEW');
+    expect(verdict(at('2025-11-21T22:00:00Z'), enqueued, 300, 400 * 86_400)).toBe('OK');
   });
 
   it('refuses clocks that were never set: before 2000 (1970 resets, GPS rollover), year 0000 with an offset', () => {
@@ -53,14 +74,23 @@ describe('the device-clock rule', () => {
         fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }),
         fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2100-01-01T00:00:00Z'), noInvalidDate: true }),
         fc.integer({ min: 0, max: 86_400 }),
-        (timestamp, enqueuedAt, limit) => {
+        fc.integer({ min: 3_600, max: 3_153_600_000 }),
+        (timestamp, enqueuedAt, limit, maxAge) => {
           const event = at(timestamp.toISOString());
-          const expected = timestamp.getTime() < Date.UTC(2000, 0, 1) || timestamp.getTime() - enqueuedAt.getTime() > limit * 1000 ? 'EVENT_CLOCK_SKEW' : 'OK';
-          expect(verdict(event, enqueuedAt.getTime(), limit)).toBe(expected);
+          const skew = timestamp.getTime() - enqueuedAt.getTime();
+          const expected = timestamp.getTime() < Date.UTC(2000, 0, 1) || skew > limit * 1000 || -skew > maxAge * 1000 ? 'EVENT_CLOCK_SKEW' : 'OK';
+          expect(verdict(event, enqueuedAt.getTime(), limit, maxAge)).toBe(expected);
         },
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('MAX_EVENT_AGE_SECONDS: whole seconds 3,600 .. 3,153,600,000, default 10 years', () => {
+    expect(maxEventAgeSecondsSetting.parse(undefined)).toBe(315_360_000);
+    expect(maxEventAgeSecondsSetting.parse('3600')).toBe(3_600);
+    expect(maxEventAgeSecondsSetting.parse('3153600000')).toBe(3_153_600_000);
+    for (const bad of ['3599', '0', '3153600001', '-1', '1.5', 'a month']) expect(maxEventAgeSecondsSetting.safeParse(bad).success).toBe(false);
   });
 
   it('MAX_CLOCK_SKEW_SECONDS: whole seconds 0 .. 86,400, default 300', () => {

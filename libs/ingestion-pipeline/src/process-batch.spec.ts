@@ -87,6 +87,26 @@ describe('processBatch (logic, in-memory ports)', () => {
       expect(sink.letters.map((l) => l.sequenceNumber)).toEqual([2, 3]);
     });
 
+    it('a clock reset to its 2000-01-01 default is dead-lettered, not silently outvoted; MAX_EVENT_AGE_SECONDS is the limit behind', async () => {
+      const store = new InMemoryDeviceStateStore();
+      const sink = new InMemoryDeadLetterSink();
+      const deps = { store, deadLetters: sink, logger: silentLogger, app: 'test' };
+      await processBatch({ events: [at(1, '2026-11-21T21:00:00.000Z', 0.9, '2026-11-21T21:00:00.100Z')], source: {} }, deps);
+      // The RTC lost power and counts on from its default: its real, current reading would lose every merge.
+      const reset = await processBatch({ events: [at(2, '2000-01-01T00:03:00.000Z', 0.2, '2026-11-21T22:00:00.000Z')], source: {} }, deps);
+      expect(reset).toMatchObject({ applied: 0, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+      expect(sink.letters[0]!.issue.message).toMatch(/2000-01-01T00:03:00\.000Z is \d+ s behind the enqueued time 2026-11-21T22:00:00\.000Z; the limit is 315360000 s \(MAX_EVENT_AGE_SECONDS\)/);
+      expect(await store.get('drone-00001')).toMatchObject({ battery: 0.9 });
+      // Tightened to a day: a reading buffered 25 hours is refused, one buffered 23 hours is applied (and loses to the newer battery).
+      const strict = { ...deps, maxEventAgeSeconds: 86_400 };
+      const report = await processBatch({
+        events: [at(3, '2026-11-20T21:00:00.000Z', 0.1, '2026-11-21T22:00:00.000Z'), at(4, '2026-11-20T23:00:00.000Z', 0.1, '2026-11-21T22:00:00.000Z')],
+        source: {},
+      }, strict);
+      expect(report).toMatchObject({ valid: 1, applied: 1, deadLetteredByCode: { EVENT_CLOCK_SKEW: 1 } });
+      expect(sink.letters.map((l) => l.sequenceNumber)).toEqual([2, 3]);
+    });
+
     it('without an enqueued time from the trigger, the processing time stands in', async () => {
       const sink = new InMemoryDeadLetterSink();
       const deps = { store: new InMemoryDeviceStateStore(), deadLetters: sink, logger: silentLogger, app: 'test', clock: () => Date.parse('2026-11-21T22:00:00Z') };

@@ -8,6 +8,7 @@ import {
   coalesce,
   decodeTelemetry,
   DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  DEFAULT_MAX_EVENT_AGE_SECONDS,
   readIotHubIdentity,
   type DecodedTelemetry,
   type IdentitySource,
@@ -29,6 +30,8 @@ export interface IngestionDeps {
   metrics?: Metrics;
   /** Setting MAX_CLOCK_SKEW_SECONDS: how far a timestamp may be ahead of its enqueued time (default 300). */
   maxClockSkewSeconds?: number;
+  /** Setting MAX_EVENT_AGE_SECONDS: how far a timestamp may be behind its enqueued time (default 10 years). */
+  maxEventAgeSeconds?: number;
   /** Epoch ms; only stands in for an enqueued time the trigger did not give (never in Azure). */
   clock?: () => number;
   /**
@@ -60,7 +63,7 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   const { events, source, invocationId } = input;
   const letters: DeadLetter[] = [];
   const valid: Decoded[] = [];
-  const maxSkewSeconds = deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS;
+  const clockLimits = { maxSkewSeconds: deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS, maxAgeSeconds: deps.maxEventAgeSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS };
   const now = deps.clock?.() ?? Date.now();
   const iotHub = deps.identitySource === 'iothub';
   for (const event of events) {
@@ -72,7 +75,7 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
       const enqueuedAt = Number.isFinite(parsed) ? parsed : now;
       if (iotHub) identity = readIotHubIdentity(event.systemProperties);
       decoded = decodeTelemetry(event.body, identity && authenticatedDevice(identity, enqueuedAt));
-      checkDeviceClock(decoded, enqueuedAt, maxSkewSeconds);
+      checkDeviceClock(decoded, enqueuedAt, clockLimits);
       valid.push(identity ? { event, decoded, identity } : { event, decoded });
     } catch (error) {
       letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, decoded: decoded?.telemetry ?? null, attempts: 0, app: deps.app, invocationId, identity }));

@@ -206,6 +206,15 @@ describe('the device-clock rule on the reprocessor\'s apply path', () => {
     expect(store.states.size).toBe(0);
   });
 
+  it('takes MAX_EVENT_AGE_SECONDS from its deps, against the letter\'s own enqueued time', async () => {
+    const { deps, store } = setup();
+    const letter = deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(9, 0, { battery: 0.4 }));
+    const behind = { ...letter, enqueuedTimeUtc: new Date(Date.parse(letter.decoded!.timestamp) + 7_200_000).toISOString() };
+    expect(await reprocessDeadLetter(asMessage(behind), { ...deps, maxEventAgeSeconds: 3_600 })).toMatchObject({ action: 'parked', reason: expect.stringContaining('MAX_EVENT_AGE_SECONDS') });
+    expect(store.states.size).toBe(0);
+    expect(await reprocessDeadLetter(asMessage(behind), { ...deps, maxEventAgeSeconds: 10_800 })).toMatchObject({ action: 'applied' });
+  });
+
   it('a letter that kept only the head of an oversize body is parked, not decoded as malformed', async () => {
     const { deps, parking } = setup();
     const body = Buffer.alloc(200_000, 0x78);

@@ -1,7 +1,7 @@
 import { toPipelineError, type Logger, type PipelineError } from '@telemetry/core';
 import type { DeviceStateStore } from '@telemetry/device-store';
 import { isClaimCheckBlobNameOf, type DeadLetter } from '@telemetry/contracts';
-import { patchOf } from '@telemetry/device-state';
+import { DEFAULT_MAX_CLOCK_SKEW_SECONDS, patchOf } from '@telemetry/device-state';
 import type { BreakerStatusSource } from './breaker-status';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import { foreignLetter, tryDecodeLetter } from './foreign-letter';
@@ -24,6 +24,8 @@ export interface ReprocessorDeps {
   random?: () => number;
   /** Setting MAX_CLOCK_SKEW_SECONDS, the same rule as ingestion's (default 300). */
   maxClockSkewSeconds?: number;
+  /** Setting MAX_EVENT_AGE_SECONDS, the same rule as ingestion's (default 10 years). */
+  maxEventAgeSeconds?: number;
 }
 
 /**
@@ -62,7 +64,10 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
 
   let telemetry;
   try {
-    telemetry = telemetryOfLetter(letter, deps.maxClockSkewSeconds);
+    telemetry = telemetryOfLetter(letter, {
+      maxSkewSeconds: deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+      ...(deps.maxEventAgeSeconds === undefined ? {} : { maxAgeSeconds: deps.maxEventAgeSeconds }),
+    });
   } catch (error) {
     return finish(deps, await afterFailure(deps, decoded, letter, toPipelineError(error, 'decode')));
   }

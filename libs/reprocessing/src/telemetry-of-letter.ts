@@ -5,6 +5,7 @@ import {
   checkDeviceClock,
   decodeTelemetry,
   DEFAULT_MAX_CLOCK_SKEW_SECONDS,
+  type DeviceClockLimits,
   iotHubTelemetrySchema,
   telemetrySchema,
   type AuthenticatedDevice,
@@ -20,10 +21,10 @@ import {
  * ingestion first failed it, itself after the enqueue. Throws PipelineError with the
  * decode/validate code (EVENT_CLOCK_SKEW for the clock).
  */
-export function telemetryOfLetter(letter: DeadLetter, maxClockSkewSeconds = DEFAULT_MAX_CLOCK_SKEW_SECONDS): DecodedTelemetry {
+export function telemetryOfLetter(letter: DeadLetter, clockLimits: number | DeviceClockLimits = DEFAULT_MAX_CLOCK_SKEW_SECONDS): DecodedTelemetry {
   const decoded = decodeLetter(letter);
   const enqueuedAt = Date.parse(letter.enqueuedTimeUtc);
-  checkDeviceClock(decoded, Number.isFinite(enqueuedAt) ? enqueuedAt : Date.parse(letter.failedAt), maxClockSkewSeconds);
+  checkDeviceClock(decoded, Number.isFinite(enqueuedAt) ? enqueuedAt : Date.parse(letter.failedAt), clockLimits);
   return decoded;
 }
 

@@ -11,8 +11,9 @@ const LIMIT_MS = DEFAULT_MAX_CLOCK_SKEW_SECONDS * 1000;
 /**
  * The clocks of the skewed devices, relative to real time (ms), on both sides of the product's
  * threshold (MAX_CLOCK_SKEW_SECONDS, 300 s): hours ahead and just past the limit (refused), just
- * inside it (applied), hours behind (applied: an old reading loses merges but is not refused), and
- * a clock reset to before 2000 (refused by the floor). Each is far enough from the threshold that
+ * inside it (applied), hours behind (applied: an old reading loses merges but is not refused), a
+ * clock reset to before 2000 (refused by the floor), and one reset to an RTC's default of
+ * 2000-01-01 counting on from there (refused: decades behind, past MAX_EVENT_AGE_SECONDS). Each is far enough from the threshold that
  * send latency and the fleet's own clock drift cannot move an event across it.
  */
 export const CLOCK_SKEWS: { name: string; offsetMs: (now: number) => number; refused: boolean }[] = [
@@ -23,6 +24,7 @@ export const CLOCK_SKEWS: { name: string; offsetMs: (now: number) => number; ref
   { name: 'behind-3h', offsetMs: () => -3 * HOUR, refused: false },
   { name: 'behind-9h', offsetMs: () => -9 * HOUR, refused: false },
   { name: 'reset-1999', offsetMs: (now) => Date.UTC(1999, 11, 31) - now, refused: true },
+  { name: 'reset-2000', offsetMs: (now) => Date.UTC(2000, 0, 1) - now, refused: true },
 ];
 
 /** Telemetry of `devices` drones whose clocks run at an offset, one skew class per device in turn (`skew-<class>-NNN`). */
