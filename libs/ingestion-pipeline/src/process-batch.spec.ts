@@ -3,6 +3,7 @@ import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
 import { InMemoryDeadLetterSink } from '@telemetry/dead-letter/testing';
 import type { SourceEvent } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
+import type { DeviceStatePatch } from '@telemetry/device-state';
 import { processBatch } from './process-batch';
 
 const ev = (seq: number, body: unknown): SourceEvent => ({
@@ -21,6 +22,36 @@ describe('processBatch (logic, in-memory ports)', () => {
     expect(report).toMatchObject({ received: 4, valid: 2, devices: 1, written: 1, applied: 2, deadLettered: 2, deadLetteredByCode: { EVENT_MALFORMED: 1, EVENT_INVALID: 1 } });
     expect(sink.letters.map((l) => l.sequenceNumber)).toEqual([2, 3]);
     expect(await store.get('drone-00001')).toMatchObject({ battery: 0.5, flightMode: 2 });
+  });
+
+  it('a store that throws for the batch (a bug) does not freeze the partition: the other devices land, the culprit is dead-lettered', async () => {
+    const inner = new InMemoryDeviceStateStore();
+    const calls: string[][] = [];
+    // Breaks the port's promise (never throw for the batch) whenever drone-00003 is among the patches.
+    const store = {
+      apply: async (patches: Iterable<DeviceStatePatch>) => {
+        const list = [...patches];
+        calls.push(list.map((p) => p.deviceId));
+        if (list.some((p) => p.deviceId === 'drone-00003')) throw new TypeError("Cannot read properties of undefined (reading 'battery')");
+        return inner.apply(list);
+      },
+      get: (id: string) => inner.get(id),
+      stats: () => inner.stats(),
+    };
+    const sink = new InMemoryDeadLetterSink();
+    const events = [ev(1, makeTelemetry(1, 1, { battery: 0.5 })), ev(2, makeTelemetry(3, 1, { battery: 0.4 })), ev(3, makeTelemetry(2, 1, { battery: 0.3 })), ev(4, makeTelemetry(3, 2, { battery: 0.2 }))];
+    const report = await processBatch({ events, source: {} }, { store, deadLetters: sink, logger: silentLogger, app: 'test' });
+    expect(report).toMatchObject({ received: 4, valid: 4, applied: 2, written: 2, deadLettered: 2, deadLetteredByCode: { UNKNOWN: 2 } });
+    expect(await inner.get('drone-00001')).toMatchObject({ battery: 0.5 });
+    expect(await inner.get('drone-00002')).toMatchObject({ battery: 0.3 });
+    expect(await inner.get('drone-00003')).toBeUndefined();
+    expect(sink.letters.map((l) => [l.sequenceNumber, l.deviceId, l.issue.code, l.issue.retryable])).toEqual([
+      [2, 'drone-00003', 'UNKNOWN', true],
+      [4, 'drone-00003', 'UNKNOWN', true],
+    ]);
+    expect(sink.letters[0]!.issue.message).toContain("reading 'battery'");
+    // Once for the batch, then once per device.
+    expect(calls).toEqual([['drone-00001', 'drone-00003', 'drone-00002'], ['drone-00001'], ['drone-00003'], ['drone-00002']]);
   });
 
   it('dead-letters every event of a device whose write failed, as retryable, with the decoded state', async () => {

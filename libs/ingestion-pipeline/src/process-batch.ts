@@ -1,5 +1,5 @@
 import { toPipelineError, type IssueCode, type Logger, type PipelineError } from '@telemetry/core';
-import type { DeviceStateStore } from '@telemetry/device-store';
+import type { ApplyOutcome, DeviceStateStore } from '@telemetry/device-store';
 import { buildDeadLetter, type DeadLetterSink } from '@telemetry/dead-letter';
 import { type DeadLetter, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 import {
@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_EVENT_AGE_SECONDS,
   readIotHubIdentity,
   type DecodedTelemetry,
+  type DeviceStatePatch,
   type IdentitySource,
   type IotHubIdentity,
 } from '@telemetry/device-state';
@@ -83,7 +84,7 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   }
 
   const patches = coalesce(valid.map((v) => v.decoded));
-  const outcomes = await deps.store.apply(patches.values());
+  const outcomes = await applyGuarded(deps, [...patches.values()]);
   let written = 0;
   let unchanged = 0;
   const failedDevices = new Map<string, { error: PipelineError; attempts: number }>();
@@ -142,6 +143,43 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
   deps.logger.info('batch processed', { partitionId, ...report });
   if (deps.metrics) recordBatchMetrics(deps.metrics, report, deps.store);
   return report;
+}
+
+/** Devices applied at once when a batch is applied device by device. */
+const ISOLATED_APPLY_CONCURRENCY = 8;
+
+/**
+ * The store's port reports each device's outcome and never throws for the batch. An adapter that
+ * throws anyway (a bug, or a document no code path expected) must not freeze the partition: the
+ * trigger retries a failed batch forever, the checkpoint would never move, and one device would
+ * hold every other device of its partition hostage. So the batch is applied again device by
+ * device (the merge is idempotent: what the first call already wrote is harmless), and a device
+ * whose own apply throws gets a failed outcome. Its events are dead-lettered with the error's
+ * code (UNKNOWN when unclassified: retryable, so the reprocessor retries it, bounded, then parks
+ * it), the failure feeds the breaker, and the rest of the batch lands.
+ */
+async function applyGuarded(deps: IngestionDeps, patches: DeviceStatePatch[]): Promise<ApplyOutcome[]> {
+  try {
+    return await deps.store.apply(patches);
+  } catch (error) {
+    const failure = toPipelineError(error, 'store');
+    deps.logger.error('the store threw for the whole batch; applying it device by device', { devices: patches.length, errorCode: failure.code, error: failure.message });
+  }
+  const outcomes: ApplyOutcome[] = [];
+  for (let i = 0; i < patches.length; i += ISOLATED_APPLY_CONCURRENCY) {
+    const chunk = patches.slice(i, i + ISOLATED_APPLY_CONCURRENCY);
+    const results = await Promise.all(
+      chunk.map(async (patch): Promise<ApplyOutcome[]> => {
+        try {
+          return await deps.store.apply([patch]);
+        } catch (error) {
+          return [{ deviceId: patch.deviceId, status: 'failed', error: toPipelineError(error, 'store'), attempts: 1 }];
+        }
+      }),
+    );
+    for (const r of results) outcomes.push(...r);
+  }
+  return outcomes;
 }
 
 async function recordFailures(deps: IngestionDeps, counts: Partial<Record<IssueCode, number>>): Promise<void> {
