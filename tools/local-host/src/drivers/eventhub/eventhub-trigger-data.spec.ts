@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { PartitionContext, ReceivedEventData } from '@azure/event-hubs';
-import { eventHubTriggerMetadata } from './eventhub-trigger-data';
+import type { RpcTypedData } from '../../core/core-types';
+import { eventHubTriggerMetadata, netDateTime } from './eventhub-trigger-data';
 
 const enqueued = new Date('2026-12-01T10:00:00.123Z');
 const iotHubEnqueued = new Date('2026-12-01T09:59:59.987Z');
@@ -32,8 +33,33 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       'iothub-enqueuedtime': '2026-12-01T09:59:59.987Z',
       'message-id': 'm-1', 'content-type': 'application/json', 'content-encoding': 'utf-8', 'correlation-id': 'c-1',
       'x-opt-sequence-number': 7, 'x-opt-offset': '700', 'x-opt-enqueued-time': '2026-12-01T10:00:00.123Z', 'x-opt-partition-key': 'drone-1',
-      SequenceNumber: 7, Offset: '700', PartitionKey: 'drone-1', EnqueuedTimeUtc: '2026-12-01T10:00:00.123Z',
+      SequenceNumber: 7, Offset: 700, PartitionKey: 'drone-1', EnqueuedTimeUtc: '2026-12-01T10:00:00.123',
     });
+  });
+
+  it('the binding data the extension adds (EventHubTriggerBindingStrategy): string[] keys and offsets as the host sends string collections, DateTimes without a zone', () => {
+    const keyless = { ...event, sequenceNumber: 8, offset: '800', partitionKey: undefined, enqueuedTimeUtc: new Date('2026-12-01T10:00:01.500Z'), getRawAmqpMessage: undefined, systemProperties: {} } as unknown as ReceivedEventData;
+    const numeric = { ...keyless, sequenceNumber: 9, offset: '900', partitionKey: '42', enqueuedTimeUtc: new Date('2026-12-01T10:00:02.000Z') } as unknown as ReceivedEventData;
+    const metadata = eventHubTriggerMetadata([event, keyless, numeric], context, 'many', 'ingest');
+    // Null entries dropped (no IncludeEmptyEntriesInMessagePayload from a Node worker): the array no longer lines up.
+    expect(metadata['PartitionKeyArray']).toEqual({ collectionString: { string: ['drone-1', '42'] } });
+    expect(metadata['OffsetArray']).toEqual({ collectionString: { string: ['700', '800', '900'] } });
+    expect(JSON.parse(metadata['EnqueuedTimeUtcArray']!.json as string)).toEqual(['2026-12-01T10:00:00.123', '2026-12-01T10:00:01.5', '2026-12-01T10:00:02']);
+    const sys = JSON.parse(metadata['SystemPropertiesArray']!.json as string) as Record<string, unknown>[];
+    expect(sys.map((p) => [p['PartitionKey'], p['Offset'], p['EnqueuedTimeUtc']])).toEqual([
+      ['drone-1', 700, '2026-12-01T10:00:00.123'],
+      [null, 800, '2026-12-01T10:00:01.5'],
+      ['42', 900, '2026-12-01T10:00:02'],
+    ]);
+    const one = eventHubTriggerMetadata([numeric], context, 'one', 'ingest');
+    expect([one['PartitionKey'], one['Offset'], one['EnqueuedTimeUtc']]).toEqual([{ string: '42' }, { json: '900' }, { json: '"2026-12-01T10:00:02"' }]);
+    expect(eventHubTriggerMetadata([keyless], context, 'one', 'ingest')['PartitionKey']).toBeUndefined();
+  });
+
+  it('netDateTime writes a DateTime of unspecified kind as Json.NET does: no zone, the fraction without trailing zeros', () => {
+    expect(netDateTime(new Date('2026-12-01T10:00:00.120Z'))).toBe('2026-12-01T10:00:00.12');
+    expect(netDateTime(new Date('2026-12-01T10:00:00.000Z'))).toBe('2026-12-01T10:00:00');
+    expect(netDateTime(new Date('2026-12-01T10:00:00.007Z'))).toBe('2026-12-01T10:00:00.007');
   });
 
   it('the properties section\'s timestamps (epoch ms from the JS SDK) are DateTimes as the extension has them: ISO strings', () => {
@@ -77,6 +103,7 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
     return out;
   };
+  const plain = (d: Date): string => d.toISOString().slice(0, 23).replace(/\.?0+$/, '');
   const sys = (event: ReceivedEventData): Record<string, unknown> => ({
     ...broker(event),
     'x-opt-sequence-number': event.sequenceNumber,
@@ -84,24 +111,25 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     'x-opt-enqueued-time': event.enqueuedTimeUtc.toISOString(),
     'x-opt-partition-key': event.partitionKey,
     SequenceNumber: event.sequenceNumber,
-    Offset: event.offset,
-    PartitionKey: event.partitionKey,
-    EnqueuedTimeUtc: event.enqueuedTimeUtc.toISOString(),
+    Offset: Number(event.offset),
+    PartitionKey: event.partitionKey ?? null,
+    EnqueuedTimeUtc: plain(event.enqueuedTimeUtc),
   });
   const partitionContext = JSON.stringify({ EventHubName: context.eventHubName, ConsumerGroup: context.consumerGroup, FullyQualifiedNamespace: context.fullyQualifiedNamespace, PartitionId: context.partitionId });
   if (cardinality === 'one') {
     const e = events[0]!;
     return {
-      PartitionContext: partitionContext, PartitionKey: JSON.stringify(e.partitionKey), Offset: JSON.stringify(e.offset), SequenceNumber: JSON.stringify(e.sequenceNumber),
-      EnqueuedTimeUtc: JSON.stringify(e.enqueuedTimeUtc.toISOString()), Properties: JSON.stringify(e.properties ?? {}), SystemProperties: JSON.stringify(sys(e)),
+      PartitionContext: partitionContext, ...(e.partitionKey === undefined ? {} : { PartitionKey: `string:${e.partitionKey}` }), Offset: JSON.stringify(Number(e.offset)), SequenceNumber: JSON.stringify(e.sequenceNumber),
+      EnqueuedTimeUtc: JSON.stringify(plain(e.enqueuedTimeUtc)), Properties: JSON.stringify(e.properties ?? {}), SystemProperties: JSON.stringify(sys(e)),
     };
   }
+  const strings = (values: unknown[]): string => `strings:${JSON.stringify(values.filter((v) => v !== undefined && v !== null && v !== '').map(String))}`;
   return {
     PartitionContext: partitionContext,
-    PartitionKeyArray: JSON.stringify(events.map((e) => e.partitionKey)),
-    OffsetArray: JSON.stringify(events.map((e) => e.offset)),
+    PartitionKeyArray: strings(events.map((e) => e.partitionKey)),
+    OffsetArray: strings(events.map((e) => e.offset)),
     SequenceNumberArray: JSON.stringify(events.map((e) => e.sequenceNumber)),
-    EnqueuedTimeUtcArray: JSON.stringify(events.map((e) => e.enqueuedTimeUtc.toISOString())),
+    EnqueuedTimeUtcArray: JSON.stringify(events.map((e) => plain(e.enqueuedTimeUtc))),
     PropertiesArray: JSON.stringify(events.map((e) => e.properties ?? {})),
     SystemPropertiesArray: JSON.stringify(events.map(sys)),
   };
@@ -139,7 +167,9 @@ describe('eventHubTriggerMetadata gives the bytes of the reference construction'
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), fc.constantFrom('one' as const, 'many' as const), (events, cardinality) => {
         const { sys, ...metadata } = eventHubTriggerMetadata(events, context, cardinality, 'ingest');
-        expect(Object.fromEntries(Object.entries(metadata).map(([name, value]) => [name, value.json]))).toEqual(referenceTriggerMetadata(events, context, cardinality));
+        const encoded = (value: RpcTypedData): string | undefined =>
+          value.collectionString ? `strings:${JSON.stringify(value.collectionString.string)}` : typeof value.string === 'string' ? `string:${value.string}` : (value.json as string);
+        expect(Object.fromEntries(Object.entries(metadata).map(([name, value]) => [name, encoded(value)]))).toEqual(referenceTriggerMetadata(events, context, cardinality));
         expect(Object.keys(metadata)).toEqual(Object.keys(referenceTriggerMetadata(events, context, cardinality)));
         expect(Object.keys(JSON.parse(sys!.json as string) as object)).toEqual(['MethodName', 'UtcNow', 'RandGuid']);
       }),

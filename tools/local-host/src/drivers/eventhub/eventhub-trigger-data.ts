@@ -78,7 +78,7 @@ const REPLACED_ANNOTATIONS = new Set(['x-opt-sequence-number', 'x-opt-offset', '
  * replace the annotations of the same names in place). Built into one object, in the key order
  * the extension's dictionary has; this runs for every event of every batch.
  */
-function systemProperties(event: ReceivedEventData, enqueuedTimeUtc: string): Record<string, unknown> {
+function systemProperties(event: ReceivedEventData, enqueuedTimeUtc: string, enqueuedIso: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const raw = event.getRawAmqpMessage?.();
   if (raw) {
@@ -103,31 +103,62 @@ function systemProperties(event: ReceivedEventData, enqueuedTimeUtc: string): Re
   }
   out['x-opt-sequence-number'] = event.sequenceNumber;
   out['x-opt-offset'] = event.offset;
-  out['x-opt-enqueued-time'] = enqueuedTimeUtc;
+  out['x-opt-enqueued-time'] = enqueuedIso;
   out['x-opt-partition-key'] = event.partitionKey;
+  // GetSystemPropertiesForBinding's copies: Offset a long, PartitionKey null when unset (kept by
+  // Json.NET), EnqueuedTimeUtc the DateTime of EnqueuedTime (unspecified kind: no zone).
   out['SequenceNumber'] = event.sequenceNumber;
-  out['Offset'] = event.offset;
-  out['PartitionKey'] = event.partitionKey;
+  out['Offset'] = hostOffset(event.offset);
+  out['PartitionKey'] = event.partitionKey ?? null;
   out['EnqueuedTimeUtc'] = enqueuedTimeUtc;
   return out;
 }
 
 const json = (value: unknown): RpcTypedData => ({ json: JSON.stringify(value) });
 
+/** The extension's Offset, a long (the JS SDK gives the service's string): a number where it is one. */
+function hostOffset(offset: string | number): string | number {
+  const n = Number(offset);
+  return Number.isSafeInteger(n) ? n : offset;
+}
+
 /**
- * Date.toISOString, formatted once per distinct millisecond of a batch: events sent together are
- * enqueued in the same millisecond, so a backlog's batches repeat the same few times.
+ * A .NET DateTime of unspecified kind as Json.NET writes it (IsoDateFormat
+ * `yyyy-MM-ddTHH:mm:ss.FFFFFFFK`): no zone, the fraction without trailing zeros (none when whole).
+ * The extension binds EnqueuedTime.DateTime, so Azure delivers enqueued times in this form.
  */
-function isoFormatter(): (date: Date) => string {
+export function netDateTime(date: Date): string {
+  const iso = date.toISOString();
+  const fraction = iso.slice(19, 23).replace(/0+$/, '');
+  return iso.slice(0, 19) + (fraction === '.' ? '' : fraction);
+}
+
+/**
+ * The host's string collection for a string[] of binding data (PartitionKeyArray, OffsetArray): a
+ * Node worker does not declare IncludeEmptyEntriesInMessagePayload, so null and empty entries are
+ * dropped (the array then no longer lines up with the batch); the library JSON-parses each entry.
+ */
+function hostStringCollection(values: (string | number | undefined | null)[]): RpcTypedData {
+  const kept: string[] = [];
+  for (const v of values) if (v !== undefined && v !== null && v !== '') kept.push(String(v));
+  return { collectionString: { string: kept } };
+}
+
+/**
+ * An enqueued time in the host's two forms (the binding's zone-less DateTime, the annotation's ISO
+ * instant), formatted once per distinct millisecond of a batch: events sent together are enqueued
+ * in the same millisecond, so a backlog's batches repeat the same few times.
+ */
+function enqueuedFormatter(): (date: Date) => [string, string] {
   let lastMs = Number.NaN;
-  let lastIso = '';
+  let last: [string, string] = ['', ''];
   return (date) => {
     const ms = date.getTime();
     if (ms !== lastMs) {
       lastMs = ms;
-      lastIso = date.toISOString();
+      last = [netDateTime(date), date.toISOString()];
     }
-    return lastIso;
+    return last;
   };
 }
 
@@ -145,41 +176,42 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
   const sys = json({ MethodName: functionName, UtcNow: new Date().toISOString(), RandGuid: randomUUID() });
   if (cardinality === 'one') {
     const e = events[0]!;
-    const enqueuedTimeUtc = e.enqueuedTimeUtc.toISOString();
+    const [enqueuedTimeUtc, enqueuedIso] = enqueuedFormatter()(e.enqueuedTimeUtc);
     return {
       PartitionContext: partitionContext,
-      PartitionKey: json(e.partitionKey),
-      Offset: json(e.offset),
+      // A string: the host sends it as text, which the library JSON-parses when it can; a null one is not sent.
+      ...(e.partitionKey === undefined || e.partitionKey === null ? {} : { PartitionKey: { string: e.partitionKey } }),
+      Offset: json(hostOffset(e.offset)),
       SequenceNumber: json(e.sequenceNumber),
       EnqueuedTimeUtc: json(enqueuedTimeUtc),
       Properties: json(e.properties ?? {}),
-      SystemProperties: json(systemProperties(e, enqueuedTimeUtc)),
+      SystemProperties: json(systemProperties(e, enqueuedTimeUtc, enqueuedIso)),
       sys,
     };
   }
   // One pass over the batch for every array (each event's enqueued time formatted once).
   const n = events.length;
-  const iso = isoFormatter();
-  const partitionKeys = new Array<unknown>(n);
-  const offsets = new Array<unknown>(n);
+  const enqueued = enqueuedFormatter();
+  const partitionKeys = new Array<string | undefined>(n);
+  const offsets = new Array<string | number>(n);
   const sequenceNumbers = new Array<unknown>(n);
   const enqueuedTimes = new Array<string>(n);
   const properties = new Array<unknown>(n);
   const systemPropertiesArray = new Array<unknown>(n);
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
-    const enqueuedTimeUtc = iso(e.enqueuedTimeUtc);
+    const [enqueuedTimeUtc, enqueuedIso] = enqueued(e.enqueuedTimeUtc);
     partitionKeys[i] = e.partitionKey;
     offsets[i] = e.offset;
     sequenceNumbers[i] = e.sequenceNumber;
     enqueuedTimes[i] = enqueuedTimeUtc;
     properties[i] = e.properties ?? {};
-    systemPropertiesArray[i] = systemProperties(e, enqueuedTimeUtc);
+    systemPropertiesArray[i] = systemProperties(e, enqueuedTimeUtc, enqueuedIso);
   }
   return {
     PartitionContext: partitionContext,
-    PartitionKeyArray: json(partitionKeys),
-    OffsetArray: json(offsets),
+    PartitionKeyArray: hostStringCollection(partitionKeys),
+    OffsetArray: hostStringCollection(offsets),
     SequenceNumberArray: json(sequenceNumbers),
     EnqueuedTimeUtcArray: json(enqueuedTimes),
     PropertiesArray: json(properties),
