@@ -17,6 +17,9 @@ describe('parseDeviceListQuery', () => {
 
   it.each([
     ['updatedSince=yesterday', /updatedSince must be an ISO 8601 instant/],
+    // Past year 9999 in UTC the instant would be written `+010000-...`, which sorts before every stored time: every device would match.
+    ['updatedSince=9999-12-31T23:59:59-14:00', /within the years 0000-9999/],
+    ['updatedSince=0000-01-01T00:00:00%2B01:00', /within the years 0000-9999/],
     ['bbox=1,2,3', /bbox must be four numbers/],
     ['bbox=0,50,1,40', /south <= north/],
     ['bbox=-190,0,0,1', /longitudes must be within/],

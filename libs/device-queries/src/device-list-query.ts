@@ -59,7 +59,17 @@ const continuation = z.pipe(
 );
 
 const schema = z.strictObject({
-  updatedSince: z.optional(z.iso.datetime({ offset: true, error: 'updatedSince must be an ISO 8601 instant with a zone, e.g. 2026-01-01T00:00:00Z' })),
+  updatedSince: z.optional(
+    z.iso.datetime({ offset: true, error: 'updatedSince must be an ISO 8601 instant with a zone, e.g. 2026-01-01T00:00:00Z' }).check(
+      // Stored times are compared as strings: an instant outside years 0000-9999 in UTC would be
+      // written with an expanded year (`+010000-...`, `-000001-...`) that sorts before every real one.
+      // A value Date cannot read at all is refused too, rather than failing later in the query builder.
+      z.refine((v) => {
+        const t = Date.parse(v);
+        return Number.isFinite(t) ? /^\d{4}-/.test(new Date(t).toISOString()) : !/^\d{4}-\d\d-\d\dT/.test(v);
+      }, 'updatedSince must be a real instant within the years 0000-9999 in UTC'),
+    ),
+  ),
   bbox: z.optional(boundingBox),
   batteryBelow: z.optional(
     z.pipe(number('batteryBelow'), z.number().check(z.gt(0, 'batteryBelow must be > 0'), z.maximum(1, 'batteryBelow must be <= 1 (battery is a fraction)'))),
