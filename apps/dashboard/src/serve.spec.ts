@@ -5,11 +5,11 @@ import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
 
 /** A GET with headers fetch() will not set (Host, Origin): through node:http. */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number }> {
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'GET', headers }, (res) => {
       res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
     });
     req.on('error', reject);
     req.end();
@@ -20,11 +20,13 @@ describe('serveDashboard', () => {
   let api: http.Server;
   let apiUrl: string;
   const seen: { url: string; key: string | undefined }[] = [];
+  const seenHeaders: http.IncomingHttpHeaders[] = [];
   const servers: DashboardServer[] = [];
 
   beforeAll(async () => {
     api = http.createServer((req, res) => {
       seen.push({ url: req.url ?? '', key: req.headers['x-functions-key'] as string | undefined });
+      seenHeaders.push(req.headers);
       res.writeHead(200, { 'content-type': 'application/json', etag: '"e1"' }).end('{"ok":true}');
     });
     await new Promise<void>((r) => api.listen(0, '127.0.0.1', r));
@@ -76,6 +78,28 @@ describe('serveDashboard', () => {
     // The page's own reads still pass.
     expect((await get(`${server.url}api/ops/summary`, { 'sec-fetch-site': 'same-origin', origin: server.url.replace(/\/$/, '') })).status).toBe(200);
     expect(seen.length).toBe(before + 1);
+  });
+
+  it('forwards only the headers a read needs: a GET claiming a body cannot hold the API waiting for it', async () => {
+    const server = await serveDashboard({ apiBaseUrl: apiUrl, functionKey: 'secret-key', files: new Map() });
+    servers.push(server);
+    // Without the allow-list the API waited 15 s for 5 bytes that never come, holding one of the proxy's 16 sockets.
+    const answered = await get(`${server.url}api/ops/summary`, {
+      'content-length': '5', expect: '100-continue', cookie: 'session=x', authorization: 'Bearer t', accept: 'application/json', 'if-none-match': '"e0"', connection: 'keep-alive', upgrade: 'h2c',
+    });
+    expect(answered.status).toBe(200);
+    const forwarded = seenHeaders.at(-1)!;
+    for (const name of ['content-length', 'transfer-encoding', 'expect', 'cookie', 'authorization', 'upgrade']) expect([name, forwarded[name]]).toEqual([name, undefined]);
+    expect(forwarded).toMatchObject({ accept: 'application/json', 'if-none-match': '"e0"', 'x-functions-key': 'secret-key' });
+  });
+
+  it('no other site may frame the page or its answers', async () => {
+    const server = await serveDashboard({ apiBaseUrl: apiUrl, files: await buildDashboardFiles({ minify: false }) });
+    servers.push(server);
+    for (const path of ['', 'app.js', 'missing', 'api/ops/summary']) {
+      const { headers } = await get(`${server.url}${path}`, {});
+      expect([path, headers['x-frame-options'], headers['content-security-policy']]).toEqual([path, 'DENY', "frame-ancestors 'none'"]);
+    }
   });
 
   it('answers 502 API_UNREACHABLE when the status API is down', async () => {

@@ -56,6 +56,26 @@ export function refuseProxy(req: http.IncomingMessage, port: number): { status: 
 }
 
 /**
+ * Headers on every answer: no other site may frame the page (the only action on it is a link to
+ * the breaker's approval page, but a framed page can still be dressed up to mislead), no MIME
+ * sniffing, no referrer.
+ */
+export const PAGE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+
+/**
+ * The request headers the proxy forwards: what a read needs, nothing that frames the body.
+ * `content-length`, `transfer-encoding` or `expect` on a GET would make the API wait for a body
+ * the proxy never sends, holding one of its sockets until the timeout (16 such requests froze
+ * the dashboard); `cookie` and `authorization` are not the API's business.
+ */
+const FORWARDED_HEADERS = ['accept', 'accept-encoding', 'accept-language', 'if-none-match', 'if-modified-since', 'cache-control', 'traceparent', 'tracestate'];
+
+/**
  * Serves the dashboard for local use: the static files, a config.json pointing the page at its
  * own origin, and a same-origin reverse proxy `/api/*` -> apiBaseUrl that adds the function key.
  * (The local Functions host does no CORS, and the key stays out of the browser.)
@@ -75,33 +95,33 @@ export async function serveDashboard(options: ServeDashboardOptions): Promise<Da
     const name = url.pathname === '/' ? 'index.html' : url.pathname.slice(1);
     const body = files.get(name);
     if (!body || (req.method !== 'GET' && req.method !== 'HEAD')) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'content-type': 'text/plain', ...PAGE_HEADERS }).end('not found');
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream', 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' });
+    res.writeHead(200, { 'content-type': TYPES[name.split('.').pop() ?? ''] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...PAGE_HEADERS });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
 
   function proxy(req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
     const refusal = refuseProxy(req, port);
     if (refusal) {
-      res.writeHead(refusal.status, { 'content-type': 'application/json', ...(refusal.status === 405 ? { allow: 'GET, HEAD' } : {}) })
+      res.writeHead(refusal.status, { 'content-type': 'application/json', ...PAGE_HEADERS, ...(refusal.status === 405 ? { allow: 'GET, HEAD' } : {}) })
         .end(JSON.stringify({ error: refusal.error, message: refusal.message }));
       return;
     }
-    const headers: http.OutgoingHttpHeaders = { ...req.headers, host: api.host };
-    delete headers['cookie'];
+    const headers: http.OutgoingHttpHeaders = { host: api.host };
+    for (const name of FORWARDED_HEADERS) if (req.headers[name] !== undefined) headers[name] = req.headers[name];
     if (options.functionKey) headers['x-functions-key'] = options.functionKey;
     url.searchParams.delete('code');
     const upstream = client.request(
       { protocol: api.protocol, hostname: api.hostname, port: api.port, method: req.method, path: `${api.pathname.replace(/\/$/, '')}${url.pathname}${url.search}`, headers, agent, timeout: 15_000 },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, { ...up.headers, ...PAGE_HEADERS });
         up.pipe(res);
       },
     );
     const fail = () => {
-      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'API_UNREACHABLE', message: 'the device-status API did not answer' }));
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json', ...PAGE_HEADERS }).end(JSON.stringify({ error: 'API_UNREACHABLE', message: 'the device-status API did not answer' }));
       else res.destroy();
     };
     upstream.on('timeout', () => upstream.destroy(new Error('timeout')));

@@ -23,6 +23,12 @@ interface State {
 }
 
 async function start(): Promise<void> {
+  // The static site in Azure Storage cannot send frame-ancestors (serve.ts does locally): framed
+  // by another page, it renders nothing rather than something a framing site could dress up.
+  if (window.top !== window.self) {
+    document.body.textContent = 'This dashboard cannot be shown inside another page. Open it directly.';
+    return;
+  }
   const config = await loadConfig();
   const api = new ApiClient(config);
   // One rate per poll: keep as many as the chart's window holds.
