@@ -107,7 +107,7 @@ describe('operator e-mail loop in the browser: trip -> e-mail in MailDev -> resu
     await waitUntil(ingestPaused, { timeoutMs: 120_000, intervalMs: 250, description: 'ingestion paused by the breaker' });
 
     // 3. The e-mail reaches the operators' inbox (MailDev) with the reason, the counts and the link; the webhook (second channel) gets the notice too.
-    const mail = await waitUntil(async () => (await listMailDevEmails(stack.mailUrl!)).find((m) => m.subject.includes('Telemetry ingestion paused')), { timeoutMs: 120_000, description: 'trip e-mail in MailDev' });
+    const mail = await waitUntil(async () => (await listMailDevEmails(stack.descriptor.mail!)).find((m) => m.subject.includes('Telemetry ingestion paused')), { timeoutMs: 120_000, description: 'trip e-mail in MailDev' });
     expect(mail.to.map((a) => a.address)).toEqual([written.mail!.to]);
     expect(mail.text).toMatch(/Reason: \d+ downstream failures in the last 15 s \(threshold 20\)/);
     const counted = [...mail.text!.matchAll(/(STORE_[A-Z_]+): (\d+)/g)].reduce((n, m) => n + Number(m[2]), 0);
@@ -127,7 +127,9 @@ describe('operator e-mail loop in the browser: trip -> e-mail in MailDev -> resu
 
     // 5. Cosmos is fixed. The operator opens the e-mail in MailDev's web UI and follows the resume link.
     proxy.setMode({ kind: 'pass' });
-    const page = await browser.newPage();
+    // The web UI asks for the stack's credentials: without them (or from another site) nothing is shown.
+    expect((await fetch(new URL('api/email', stack.mailUrl!))).status).toBe(401);
+    const page = await browser.newPage({ httpCredentials: { username: written.mail!.webUser!, password: written.mail!.webPassword! } });
     await page.goto(stack.mailUrl!);
     await page.getByTestId('email-list-item').filter({ hasText: 'Telemetry ingestion paused' }).first().click();
     await page.getByTestId('email-viewer').waitFor();
@@ -166,7 +168,7 @@ describe('operator e-mail loop in the browser: trip -> e-mail in MailDev -> resu
     await waitUntil(async () => (await breakerState()).status === 'closed', { timeoutMs: 60_000, description: 'breaker closed' });
     expect(await breakerState()).toMatchObject({ status: 'closed', lastApproval: { by: 'carol (unauthenticated)' } });
     // The "resumed" e-mail follows.
-    await waitUntil(async () => (await listMailDevEmails(stack.mailUrl!)).some((m) => m.subject.includes('Telemetry ingestion resumed')), { timeoutMs: 60_000, description: 'resumed e-mail' });
+    await waitUntil(async () => (await listMailDevEmails(stack.descriptor.mail!)).some((m) => m.subject.includes('Telemetry ingestion resumed')), { timeoutMs: 60_000, description: 'resumed e-mail' });
     console.info(JSON.stringify({ sent: healthy.length + failing.length + duringPause.length, applied: finalApplied.size, deadLettered: finalDead.size, lagAtPause: atPause.lagTotal }));
   }, 600_000);
 });

@@ -17,7 +17,7 @@ describe('SmtpEmailNotifier against a real mail catcher (MailDev)', () => {
 
   it('delivers the notice to every operator, with the resume link in text and HTML', async () => {
     await new SmtpEmailNotifier({ host: mail.smtpHost, port: mail.smtpPort, from: 'breaker@telemetry.local', to: ['ops@telemetry.local', 'oncall@telemetry.local'] }).notify(notice);
-    const [got] = await waitUntil(async () => { const l = await listMailDevEmails(mail.webUrl); return l.length > 0 ? l : undefined; }, { timeoutMs: 30_000, description: 'mail received' });
+    const [got] = await waitUntil(async () => { const l = await listMailDevEmails(mail); return l.length > 0 ? l : undefined; }, { timeoutMs: 30_000, description: 'mail received' });
     expect(got!.subject).toContain('Telemetry ingestion paused');
     expect(got!.from.map((a) => a.address)).toEqual(['breaker@telemetry.local']);
     expect(got!.to.map((a) => a.address)).toEqual(['ops@telemetry.local', 'oncall@telemetry.local']);

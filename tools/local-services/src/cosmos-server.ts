@@ -1,10 +1,12 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { freePort } from './free-port';
 import { ManagedProcess } from './managed-process';
 
-/** The Cosmos DB emulator's published well-known key; @vercel/cosmosdb-server accepts any key. */
-export const COSMOS_EMULATOR_KEY =
-  'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+/** A fresh master key: 64 random bytes in base64, the form of an account key. */
+export function newCosmosKey(): string {
+  return randomBytes(64).toString('base64');
+}
 
 export interface CosmosServerInstance {
   endpoint: string;
@@ -19,10 +21,13 @@ const COSMOS_MAIN = path.join(__dirname, 'cosmosdb-server-main.cjs');
 
 /**
  * Starts @vercel/cosmosdb-server over plain HTTP on a free loopback port (HTTP is 3-5x faster
- * than its self-signed HTTPS here). Memory only: a stop loses every document. Pass `port` to
- * come back on the same endpoint after a simulated outage.
+ * than its self-signed HTTPS here). Memory only: a stop loses every document. Pass `port` (and
+ * `key`) to come back on the same endpoint after a simulated outage. Every request must be signed
+ * with the instance's key, as Azure requires (the package alone accepts anything): a fresh random
+ * key unless `key` is given, passed to the server in its environment.
  */
-export async function startCosmosServer(options: { port?: number; echo?: boolean } = {}): Promise<CosmosServerInstance> {
+export async function startCosmosServer(options: { port?: number; key?: string; echo?: boolean } = {}): Promise<CosmosServerInstance> {
+  const key = options.key ?? newCosmosKey();
   let lastError: unknown;
   for (let attempt = 0; attempt < 4; attempt++) {
     const port = options.port ?? (await freePort());
@@ -30,12 +35,13 @@ export async function startCosmosServer(options: { port?: number; echo?: boolean
       name: 'cosmos',
       command: process.execPath,
       args: [COSMOS_MAIN, '127.0.0.1', String(port)],
+      env: { COSMOS_SERVER_KEY: key },
       readyPattern: /Ready to accept/,
       echo: options.echo,
     });
     try {
       await proc.start();
-      return { endpoint: `http://127.0.0.1:${port}/`, key: COSMOS_EMULATOR_KEY, port, stop: () => proc.stop(), kill: () => proc.kill() };
+      return { endpoint: `http://127.0.0.1:${port}/`, key, port, stop: () => proc.stop(), kill: () => proc.kill() };
     } catch (error) {
       lastError = error;
       await proc.kill();

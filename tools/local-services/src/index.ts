@@ -7,3 +7,4 @@ export * from './fault-proxy';
 export * from './stack-liveness';
 export * from './maildev';
 export * from './chromium';
+export * from './local-gate';

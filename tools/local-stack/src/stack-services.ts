@@ -93,7 +93,7 @@ export async function startStackServices(options: StackServicesOptions): Promise
       storage: { connectionString: azurite.connectionString },
       cosmos: { endpoint: cosmosProxy.endpoint, key: cosmos.key, database: RESOURCE_NAMES.cosmosDatabase, container: RESOURCE_NAMES.cosmosContainer },
       queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
-      ...(mail ? { mail: { webUrl: mail.webUrl, smtpHost: mail.smtpHost, smtpPort: mail.smtpPort, from: STACK_MAIL_FROM, to: STACK_MAIL_TO } } : {}),
+      ...(mail ? { mail: { webUrl: mail.webUrl, webUser: mail.webUser, webPassword: mail.webPassword, smtpHost: mail.smtpHost, smtpPort: mail.smtpPort, from: STACK_MAIL_FROM, to: STACK_MAIL_TO } } : {}),
       dataDir: options.dataDir,
       startedAt: new Date().toISOString(),
     };

@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   for (const [app, h] of live.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
   for (const [app, port] of live.inspectPorts) console.log(`  ${`inspect ${app}`.padEnd(24)} 127.0.0.1:${port}  (VS Code: "Attach to an app"; chrome://inspect)`);
   if (live.dashboardUrl) console.log(`  ${'dashboard'.padEnd(24)} ${live.dashboardUrl}`);
-  if (live.mailUrl) console.log(`  ${'operator mail (MailDev)'.padEnd(24)} ${live.mailUrl}  (the breaker's e-mails with the resume link)`);
+  if (live.mailUrl) console.log(`  ${'operator mail (MailDev)'.padEnd(24)} ${live.mailUrl}  (the breaker's e-mails with the resume link; sign in as ${live.descriptor.mail?.webUser ?? 'operator'}, password: mail.webPassword in ${path.relative(process.cwd(), descriptorFile)})`);
   console.log(`  ${'cosmos (via fault proxy)'.padEnd(24)} ${live.descriptor.cosmos.endpoint}`);
   console.log(`  ${'event hubs'.padEnd(24)} ${live.descriptor.eventHubs.hubName} (${live.descriptor.eventHubs.partitions} partitions)`);
 

@@ -192,7 +192,7 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
   // One pass over the batch for every array (each event's enqueued time formatted once).
   const n = events.length;
   const enqueued = enqueuedFormatter();
-  const partitionKeys = new Array<string | undefined>(n);
+  const partitionKeys = new Array<string | null | undefined>(n);
   const offsets = new Array<string | number>(n);
   const sequenceNumbers = new Array<unknown>(n);
   const enqueuedTimes = new Array<string>(n);
