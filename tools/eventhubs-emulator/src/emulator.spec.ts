@@ -207,6 +207,28 @@ describe('emulator with the real @azure/event-hubs clients', () => {
     }
   });
 
+  // The service refuses a start position past the last event ("The supplied sequence number 'X' is
+  // invalid. The last sequence number in the system is 'Y'", likewise for offsets), not retryable:
+  // a stale or foreign checkpoint fails instead of waiting silently.
+  it('refuses a sequence number or offset past the last event with a non-retryable ArgumentError', async () => {
+    await producer.sendBatch([{ body: 'last' }], { partitionId: '2' });
+    const props = await producer.getPartitionProperties('2');
+    const receiver = new EventHubConsumerClient('$Default', emulator.connectionString, noRetry);
+    try {
+      const beyond = await receiveEvents(receiver, '2', { sequenceNumber: props.lastEnqueuedSequenceNumber + 5 }, 1).catch((e: unknown) => e);
+      expect(beyond).toMatchObject({ code: 'ArgumentError', retryable: false });
+      expect((beyond as Error).message).toContain(`The supplied sequence number '${props.lastEnqueuedSequenceNumber + 5}' is invalid. The last sequence number in the system is '${props.lastEnqueuedSequenceNumber}'`);
+      const pastOffset = Number(props.lastEnqueuedOffset) + 1000;
+      const offsetBeyond = await receiveEvents(receiver, '2', { offset: pastOffset }, 1).catch((e: unknown) => e);
+      expect(offsetBeyond).toMatchObject({ code: 'ArgumentError', retryable: false });
+      expect((offsetBeyond as Error).message).toContain(`The supplied offset '${pastOffset}' is invalid`);
+      // The last event itself is a valid start.
+      expect((await receiveEvents(receiver, '2', { sequenceNumber: props.lastEnqueuedSequenceNumber, isInclusive: true }, 1))[0]?.body).toBe('last');
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('lets a higher owner level steal a partition and refuses a lower one', async () => {
     await producer.sendBatch([{ body: 'epoch' }], { partitionId: '0' });
     type Watch = { polled: boolean; errors: MessagingError[]; closeReasons: string[] };

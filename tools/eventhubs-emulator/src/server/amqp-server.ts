@@ -137,6 +137,8 @@ export class AmqpServer {
     const expression = selectorExpression(remoteSourceFilter(sender));
     const position = expression === undefined ? { kind: 'earliest' as const } : parsePositionFilter(expression);
     if (!position) return sender.close(amqpError('com.microsoft:argument-error', `Unsupported filter expression: ${expression}`));
+    const invalidPosition = partition.positionRefusal(position);
+    if (invalidPosition) return sender.close(amqpError('com.microsoft:argument-error', invalidPosition));
     const properties = (sender.properties ?? {}) as Record<string, unknown>;
     const rawEpoch = properties[EPOCH];
     const epoch = rawEpoch === undefined || rawEpoch === null ? undefined : Number(rawEpoch);

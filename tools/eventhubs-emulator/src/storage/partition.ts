@@ -145,6 +145,23 @@ export class Partition {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Why the service refuses `position`, or undefined. A sequence number or offset past the
+   * partition's last event is invalid, inclusive or not ("The supplied sequence number '9' is
+   * invalid. The last sequence number in the system is '7'"): a stale or foreign checkpoint (a hub
+   * recreated) fails the receive instead of waiting silently for events that may never come.
+   */
+  positionRefusal(position: StartPosition): string | undefined {
+    const { lastEnqueuedSequenceNumber, lastEnqueuedOffset } = this.properties();
+    if (position.kind === 'sequence' && position.sequenceNumber > lastEnqueuedSequenceNumber) {
+      return `The supplied sequence number '${position.sequenceNumber}' is invalid. The last sequence number in the system is '${lastEnqueuedSequenceNumber}'`;
+    }
+    if (position.kind === 'offset' && position.offset > lastEnqueuedOffset) {
+      return `The supplied offset '${position.offset}' is invalid. The last offset in the system is '${lastEnqueuedOffset}'`;
+    }
+    return undefined;
+  }
+
   /** The first sequence number a consumer at `position` receives. */
   resolve(position: StartPosition): number {
     switch (position.kind) {
