@@ -26,7 +26,8 @@ resource ingestionSite 'Microsoft.Web/sites@2024-11-01' existing = {
 resource switchRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
   name: guid(resourceGroup().id, 'telemetry-ingestion-switch', breakerSwitch)
   properties: {
-    roleName: 'Telemetry ingestion switch (${resourceGroup().name}, ${breakerSwitch})'
+    // Custom role names are unique per tenant: the subscription id keeps two subscriptions' same-named resource groups apart.
+    roleName: 'Telemetry ingestion switch (${subscription().subscriptionId}/${resourceGroup().name}, ${breakerSwitch})'
     description: 'Lets the circuit breaker pause and resume the telemetry ingestion function app.'
     type: 'CustomRole'
     assignableScopes: [resourceGroup().id]

@@ -83,7 +83,7 @@ describe('pipeline: deploy an app only when its package hash changed', () => {
     expect(conditions).toHaveLength(3);
     for (const c of conditions) expect(c).toMatch(/deployApps/);
     expect(yaml).not.toMatch(/contains\(variables(\.|\[')affected/);
-    expect(yaml).toContain("deployApps: $[ stageDependencies.CI.build.outputs['deploySet.deployApps'] ]");
+    expect(yaml).toContain("- name: deployApps\n        value: $[ stageDependencies.CI.build.outputs['deploySet.deployApps'] ]");
   });
 
   it('first run deploys every affected app; docs/spec-only, code-change and nothing-affected runs deploy what changed', async () => {

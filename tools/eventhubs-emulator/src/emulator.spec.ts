@@ -219,7 +219,7 @@ describe('emulator with the real @azure/event-hubs clients', () => {
       expect(beyond).toMatchObject({ code: 'ArgumentError', retryable: false });
       expect((beyond as Error).message).toContain(`The supplied sequence number '${props.lastEnqueuedSequenceNumber + 5}' is invalid. The last sequence number in the system is '${props.lastEnqueuedSequenceNumber}'`);
       const pastOffset = Number(props.lastEnqueuedOffset) + 1000;
-      const offsetBeyond = await receiveEvents(receiver, '2', { offset: pastOffset }, 1).catch((e: unknown) => e);
+      const offsetBeyond = await receiveEvents(receiver, '2', { offset: String(pastOffset) }, 1).catch((e: unknown) => e);
       expect(offsetBeyond).toMatchObject({ code: 'ArgumentError', retryable: false });
       expect((offsetBeyond as Error).message).toContain(`The supplied offset '${pastOffset}' is invalid`);
       // The last event itself is a valid start.
