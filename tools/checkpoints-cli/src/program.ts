@@ -4,7 +4,7 @@ import { CheckpointRewinder, EventHubLagSource, parseRewindTarget, type RewindPl
 import type { EventHubLag } from '@telemetry/contracts';
 import { BreakerGate } from './breaker-gate';
 import { formatPlan, formatStatus } from './format';
-import { resolveTarget, type CheckpointTarget, type TargetOptions } from './target';
+import { assertTargetReachable, resolveTarget, type CheckpointTarget, type TargetOptions } from './target';
 import { waitUntil } from './wait';
 
 export interface CheckpointsIo {
@@ -40,6 +40,7 @@ export function createProgram(io: CheckpointsIo): Command {
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
 
   const withTarget = async <T>(fn: (t: CheckpointTarget) => Promise<T>): Promise<T> => {
+    await assertTargetReachable(program.opts<TargetOptions>());
     const t = resolveTarget(program.opts<TargetOptions>(), io.env);
     try { return await fn(t); } finally { await t.close(); }
   };

@@ -6,6 +6,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { BlobServiceClient, type ContainerClient } from '@azure/storage-blob';
 import { DEFAULT_RETENTION_HOURS } from '@telemetry/azure-event-hubs';
 import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+import { assertStackRunning } from '@telemetry/local-services';
 
 /** Global options: which deployment to act on. */
 export interface TargetOptions {
@@ -62,8 +63,7 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   }
   const file = path.resolve(options.stack);
   if (!existsSync(file)) throw new Error(`no ${options.stack}: start the local stack (npm start), or give --namespace and --storage-account`);
-  const stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
-  if (!stack.eventHubs || !stack.storage) throw new Error(`${options.stack} has no eventHubs/storage section`);
+  const stack = readStackFile(file, options.stack);
   const hub = options.hub ?? stack.eventHubs.hubName;
   const consumerGroup = options.consumerGroup ?? stack.eventHubs.consumerGroup;
   const container = BlobServiceClient.fromConnectionString(stack.storage.connectionString).getContainerClient(RESOURCE_NAMES.checkpointContainer);
@@ -73,6 +73,24 @@ export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = p
   const breakerUrl = options.breakerUrl ?? app?.baseUrl;
   const breaker = breakerUrl ? { baseUrl: breakerUrl, key: env['BREAKER_FUNCTION_KEY'] ?? app?.functionKey } : undefined;
   return target(given ? 'setting' : 'default', `local stack ${hub} (${consumerGroup})`, consumerGroup, client, reader, container, retentionHours, breaker);
+}
+
+function readStackFile(file: string, given: string): StackFile & Required<Pick<StackFile, 'eventHubs' | 'storage'>> {
+  const stack = JSON.parse(readFileSync(file, 'utf8')) as StackFile;
+  if (!stack.eventHubs || !stack.storage) throw new Error(`${given} has no eventHubs/storage section`);
+  return stack as StackFile & Required<Pick<StackFile, 'eventHubs' | 'storage'>>;
+}
+
+/**
+ * On the local stack: fails at once (StackNotRunningError) when its descriptor names services that
+ * no longer answer, rather than after the SDKs' minutes of retries ending in ECONNREFUSED.
+ */
+export async function assertTargetReachable(options: TargetOptions): Promise<void> {
+  if (options.namespace || options.storageAccount) return;
+  const file = path.resolve(options.stack);
+  if (!existsSync(file)) return; // resolveTarget says what to do
+  const stack = readStackFile(file, options.stack);
+  await assertStackRunning(options.stack, [stack.eventHubs.connectionString, stack.storage.connectionString]);
 }
 
 function target(

@@ -8,3 +8,4 @@ export * from './stack-liveness';
 export * from './maildev';
 export * from './chromium';
 export * from './local-gate';
+export * from './cli-options';

@@ -87,6 +87,12 @@ describe('stale stack: a descriptor left by a stack that has stopped', () => {
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { message: expect.stringMatching(/npm run dev/) } });
   }, 180_000);
 
+  it('npm run checkpoints -- status: says so at once (it took 90 s of retries ending in ECONNREFUSED)', async () => {
+    const run = await runCli('tools/checkpoints-cli/src/cli.ts', ['--stack', stackFile, 'status']);
+    expect(run.code).toBe(1);
+    expect(oneLine(run)).toMatch(/^checkpoints: no local stack is running.*npm run dev/);
+  }, 180_000);
+
   it('npm run audit -- --json: the stale stack as a JSON error', async () => {
     const run = await runCli('tools/fault-matrix/src/audit-cli.ts', ['--stack', stackFile, '--record', recordFile, '--json']);
     expect(run.code).not.toBe(0);
@@ -131,4 +137,68 @@ describe('npm run dashboard -- --help', () => {
     expect(help.stdout).toMatch(/Usage: npm run dashboard/);
     expect(help.stdout).toMatch(/--api <url>/);
   }, 120_000);
+});
+
+describe('npm run simulate: a wrong endpoint or flags', () => {
+  it('an unreachable hub fails within --connect-timeout, and the error never shows the key', async () => {
+    const port = await freePort();
+    const run = await runCli('tools/simulator/src/cli.ts', [
+      '--connection-string', `Endpoint=sb://127.0.0.1:${port}/;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SECRETKEY123;EntityPath=telemetry`,
+      '--count', '5', '--no-progress', '--connect-timeout', '2',
+    ]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/cannot reach the event hub telemetry at 127\.0\.0\.1/);
+    expect(`${run.stdout}${run.stderr}`).not.toContain('SECRETKEY123');
+    const conflict = await runCli('tools/simulator/src/cli.ts', ['--count', '5', '--duration', '3']);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toMatch(/give --count or --duration, not both/);
+  }, 180_000);
+});
+
+describe('npm start: bad values are refused before anything starts', () => {
+  it.each([
+    // Each run loads the stack's code (seconds under tsx): one of each kind of check.
+    [['--devices', '0'], /--devices must be a whole number from 1/],
+    [['--corrupt', '2'], /--corrupt must be a ratio from 0 to 1/],
+    [['--apps', 'nope'], /--apps: unknown app\(s\) nope; the function apps are .*ingestion/],
+  ])('%j', async (args, message) => {
+    const run = await runCli('tools/local-stack/src/cli/start.ts', ['--once', '--stack-file', path.join(tmpdir(), 'never-written.json'), ...args]);
+    expect(run.code).not.toBe(0);
+    expect(run.stderr).toMatch(message);
+    // Refused while parsing: nothing was started (the banner comes after the options are checked).
+    expect(run.stdout).not.toMatch(/starting the local stack/);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  }, 120_000);
+});
+
+describe('a second stack never replaces the descriptor of one that still runs', () => {
+  const servers: Server[] = [];
+  afterAll(() => Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve())))));
+  const listening = async (): Promise<number> => {
+    const server = createServer((s) => s.destroy());
+    servers.push(server);
+    return new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  };
+
+  it('refuses with STACK_ALREADY_RUNNING while every endpoint it names answers; a stopped stack\'s file is replaced as before', async () => {
+    const { assertNoLiveStack } = await import('./live-stack-guard');
+    const dir = await mkdtemp(path.join(tmpdir(), 'live-stack-'));
+    try {
+      const [hubs, blob] = [await listening(), await listening()];
+      const live = path.join(dir, 'live.json');
+      await writeFile(live, JSON.stringify({
+        eventHubs: { connectionString: `Endpoint=sb://127.0.0.1:${hubs};SharedAccessKeyName=k;SharedAccessKey=a2V5` },
+        storage: { connectionString: `BlobEndpoint=http://127.0.0.1:${blob}/devstoreaccount1;` }, startedAt: '2026-12-02T03:00:00.000Z',
+      }));
+      await expect(assertNoLiveStack(live)).rejects.toMatchObject({ code: 'STACK_ALREADY_RUNNING', message: expect.stringMatching(/already running .*started 2026-12-02T03:00:00.000Z.*--stack-file/) });
+      const stale = path.join(dir, 'stale.json');
+      await writeFile(stale, JSON.stringify({ eventHubs: { connectionString: `Endpoint=sb://127.0.0.1:${hubs};` }, storage: { connectionString: `BlobEndpoint=http://127.0.0.1:${await freePort()}/a;` } }));
+      await expect(assertNoLiveStack(stale)).resolves.toBeUndefined();
+      await expect(assertNoLiveStack(path.join(dir, 'absent.json'))).resolves.toBeUndefined();
+      await writeFile(path.join(dir, 'junk.json'), '{not json');
+      await expect(assertNoLiveStack(path.join(dir, 'junk.json'))).resolves.toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -12,6 +12,7 @@ import { startStackServices } from './stack-services';
 import { stopAll } from './stop-all';
 import { startWebhookSink } from './webhook-sink';
 import { writeSecretFile } from './write-secret-file';
+import { assertNoLiveStack } from './live-stack-guard';
 
 export interface LocalStackOptions {
   /** Data and logs (Azurite, emulator logs, notifications). */
@@ -89,6 +90,7 @@ export interface LocalStack {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const apps = options.apps ?? discoverFunctionApps();
+  if (options.descriptorFile) await assertNoLiveStack(options.descriptorFile);
   await mkdir(metricsDir(options.dataDir), { recursive: true });
   const cleanup: (() => Promise<unknown>)[] = [];
   try {

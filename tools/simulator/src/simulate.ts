@@ -27,6 +27,8 @@ export interface SimulateOptions {
   iotHub?: { spoofRatio: number; moduleRatio: number; nonTelemetryRatio: number };
   /** Write every sent event here (NDJSON) for reconciliation. */
   recordFile?: string;
+  /** How long (ms) the hub may take to answer before anything is sent (default 30 s): an unreachable or wrong endpoint fails fast, not after the SDK's minutes of retries. */
+  connectTimeoutMs?: number;
   onProgress?: (sent: number, total: number | undefined) => void;
   signal?: AbortSignal;
 }
@@ -55,6 +57,17 @@ export interface SimulationResult {
 const TICK_MS = 100;
 const MAX_TICK_EVENTS = 2_000;
 
+/** The hub answers its properties within the bound, or a clear error (the SDK would retry for minutes, silently). */
+async function reachable(producer: EventHubProducerClient, timeoutMs: number): Promise<void> {
+  try {
+    await producer.getEventHubProperties({ abortSignal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const e = error as { code?: unknown; message?: unknown; name?: unknown };
+    const why = e.name === 'AbortError' || e.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? error)}`;
+    throw new Error(`cannot reach the event hub ${producer.eventHubName} at ${producer.fullyQualifiedNamespace}: ${why}`, { cause: error });
+  }
+}
+
 /**
  * Sends a drone scenario to Event Hubs with the real producer, partition key = deviceId, and
  * records every event sent. Bodies are sent as raw bytes (JSON UTF-8) with content type.
@@ -70,6 +83,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulationResu
   let distinct = 0;
   let bytes = 0;
   try {
+    await reachable(producer, options.connectTimeoutMs ?? 30_000);
     while ((total === undefined || distinct < total) && Date.now() < deadline && !options.signal?.aborted) {
       const tickStart = Date.now();
       const elapsed = tickStart - startedAt;

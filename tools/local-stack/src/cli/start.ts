@@ -3,7 +3,8 @@ import path from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
 import { ingestionWindowAppSettings, parseIngestionWindow } from '@telemetry/contracts';
-import { WORKSPACE_ROOT } from '../build-apps';
+import { intOption, ratioOption } from '@telemetry/local-services';
+import { discoverFunctionApps, WORKSPACE_ROOT } from '../build-apps';
 import { runScenario } from '../run-scenario';
 import { startLocalStack, type LocalStack } from '../start-stack';
 import { progressReporter } from '../progress-reporter';
@@ -16,14 +17,15 @@ const program = new Command()
   .option('--once', 'exit when the scenario has been reconciled (exit code 0 only if reconciled)')
   .option('--summary-json <file>', 'write the summary as JSON')
   .option('--apps <list>', 'comma-separated apps to run (default: every function app)')
-  .option('--devices <n>', 'drones', (v) => parseInt(v, 10), 500)
-  .option('--count <n>', 'distinct events to send', (v) => parseInt(v, 10), 20_000)
-  .option('--rate <n>', 'events/s (0 = as fast as possible)', (v) => parseInt(v, 10), 0)
-  .option('--corrupt <ratio>', 'ratio of corrupt events', parseFloat, 0.01)
-  .option('--duplicates <ratio>', 'ratio of duplicated events', parseFloat, 0.05)
-  .option('--key-frame-every <n>', 'every Nth event of a drone is a key frame', (v) => parseInt(v, 10), 10)
-  .option('--seed <n>', 'scenario seed', (v) => parseInt(v, 10), 1)
-  .option('--partitions <n>', 'Event Hubs partitions', (v) => parseInt(v, 10), 4)
+  .option('--devices <n>', 'drones (1..1,000,000)', intOption('--devices', 1, 1_000_000), 500)
+  .option('--count <n>', 'distinct events to send (1..100,000,000)', intOption('--count', 1, 100_000_000), 20_000)
+  .option('--rate <n>', 'events/s (0 = as fast as possible)', intOption('--rate', 0, 1_000_000), 0)
+  .option('--corrupt <ratio>', 'ratio of corrupt events (0..1)', ratioOption('--corrupt'), 0.01)
+  .option('--duplicates <ratio>', 'ratio of duplicated events (0..1)', ratioOption('--duplicates'), 0.05)
+  .option('--key-frame-every <n>', 'every Nth event of a drone is a key frame', intOption('--key-frame-every', 1, 1_000_000), 10)
+  .option('--seed <n>', 'scenario seed (an integer)', intOption('--seed', 0, 2 ** 31 - 1), 1)
+  .option('--partitions <n>', 'Event Hubs partitions (1..32, as the Standard tier)', intOption('--partitions', 1, 32), 4)
+  .option('--stack-file <file>', 'where the stack descriptor goes', path.join(WORKSPACE_ROOT, '.local', 'stack.json'))
   .option('--window <seconds>', 'ingestion window: a device\'s events within it fold into one store write (0 = none; README "Ingestion window")', windowOption, 0)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'data'))
   .option('--inspect [apps]', 'run apps under the Node inspector (all, or a comma-separated list); each gets its own port on 127.0.0.1, printed')
@@ -45,25 +47,30 @@ function inspectList(value: true | string): string[] | 'all' {
 async function main(): Promise<void> {
   const o = program.parse().opts();
   const dataDir = path.resolve(o.data, new Date().toISOString().replace(/[:.]/g, '-'));
-  const descriptorFile = path.join(WORKSPACE_ROOT, '.local', 'stack.json');
+  const descriptorFile = path.resolve(o.stackFile);
+  const apps: string[] | undefined = o.apps ? String(o.apps).split(',').map((s: string) => s.trim()).filter(Boolean) : undefined;
+  if (apps) {
+    const known = discoverFunctionApps();
+    const unknown = apps.filter((a) => !known.includes(a));
+    if (unknown.length > 0 || apps.length === 0) program.error(`error: --apps: unknown app(s) ${unknown.join(', ') || '(none given)'}; the function apps are ${known.join(', ')}`);
+  }
   const t0 = Date.now();
   console.log('starting the local stack (Azurite, Cosmos server, Event Hubs emulator, MailDev, apps)...');
   // Filled once the stack is up; signal handlers need it before that.
-  const current: { stack?: LocalStack } = {};
-  let stopping = false;
-  let exitCode: number | undefined;
   const stop = async (code: number): Promise<void> => {
     // A signal during start-up is honoured as soon as the stack handle exists.
     const stack = current.stack;
     if (!stack) {
-      exitCode = code;
+      pendingExit = code;
       return;
     }
-    if (!stopping) {
-      stopping = true;
-      console.log('stopping everything...');
-      await stack.stop();
-    }
+    // Ctrl-C reaches every process of the terminal's group: this one, and npm and tsx, which relay
+    // it again. A repeated signal must not exit while the first stop runs: the services (their own
+    // process groups) would be left running with no one to stop them.
+    if (stopping) return stopping.then(() => process.exit(code));
+    console.log('stopping everything...');
+    stopping = stack.stop();
+    await stopping;
     process.exit(code);
   };
   process.on('SIGINT', () => void stop(130));
@@ -71,14 +78,14 @@ async function main(): Promise<void> {
 
   const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
+    ...(apps ? { apps } : {}),
     // The window is the ingestion app's settings overriding its host.json, as in Azure.
     ...(o.window > 0 ? { settingsOverrides: { ingestion: ingestionWindowAppSettings(o.window) } } : {}),
     onProgress: progressReporter((line) => console.log(line), t0),
     ...(o.inspect ? { inspect: inspectList(o.inspect) } : {}),
-    ...(o.apps ? { apps: String(o.apps).split(',').map((s: string) => s.trim()) } : {}),
   });
   current.stack = started;
-  if (exitCode !== undefined) return stop(exitCode);
+  if (pendingExit !== undefined) return stop(pendingExit);
   const live = started;
   console.log(`stack ready in ${((Date.now() - t0) / 1000).toFixed(1)} s; descriptor: ${path.relative(process.cwd(), descriptorFile)}`);
   for (const [app, h] of live.hosts) console.log(`  ${app.padEnd(24)} ${h.baseUrl}  (${h.functions.map((f) => f.name).join(', ')})`);
@@ -106,7 +113,20 @@ async function main(): Promise<void> {
   console.log('\nrunning; explore with `npm run simulate -- --help` and `npm run dlq -- stats`. Ctrl-C stops everything.');
 }
 
+/** The stack once it is up: signal handlers and the error path stop it. */
+const current: { stack?: LocalStack } = {};
+let stopping: Promise<void> | undefined;
+let pendingExit: number | undefined;
+
 main().catch(async (error: unknown) => {
-  console.error(error instanceof Error ? error.stack ?? error.message : error);
+  // A coded error (a live stack in the way, a stopped service) is the message alone; anything else with its stack.
+  const coded = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string';
+  console.error(coded ? `error: ${(error as Error).message}` : error instanceof Error ? error.stack ?? error.message : error);
+  // Whatever failed after the stack came up, the services it started must not outlive this process.
+  if (current.stack && !stopping) {
+    console.error('stopping everything...');
+    stopping = current.stack.stop();
+  }
+  await stopping?.catch(() => undefined);
   process.exit(1);
 });

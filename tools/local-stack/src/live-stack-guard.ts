@@ -1,0 +1,38 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { loopbackEndpoints, probeTcp } from '@telemetry/local-services';
+
+/** The code a start refuses with when the descriptor it would write names a stack that still runs. */
+export const STACK_ALREADY_RUNNING = 'STACK_ALREADY_RUNNING';
+
+export class StackAlreadyRunningError extends Error {
+  readonly code = STACK_ALREADY_RUNNING;
+  constructor(readonly descriptorFile: string, startedAt: string | undefined) {
+    super(
+      `a local stack is already running (${descriptorFile}${startedAt ? `, started ${startedAt}` : ''}): starting another would replace its descriptor, ` +
+        'and every CLI would lose the running one. Stop it first (Ctrl-C in its terminal), or give this one its own --stack-file.',
+    );
+    this.name = 'StackAlreadyRunningError';
+  }
+}
+
+/**
+ * Refuses to start a stack over the descriptor of one that still runs. The stack is taken as live
+ * when every loopback endpoint its descriptor names still accepts connections (a stopped stack's
+ * refuse; one stray listener on a reused port does not make a stale file live). A missing or
+ * unreadable descriptor is no stack.
+ */
+export async function assertNoLiveStack(descriptorFile: string): Promise<void> {
+  if (!existsSync(descriptorFile)) return;
+  let descriptor: { startedAt?: unknown } & Record<string, unknown>;
+  try {
+    descriptor = JSON.parse(readFileSync(descriptorFile, 'utf8')) as typeof descriptor;
+  } catch {
+    return;
+  }
+  const endpoints = loopbackEndpoints(JSON.stringify(descriptor));
+  if (endpoints.length === 0) return;
+  const results = await Promise.all(endpoints.map((e) => probeTcp(e, 1500)));
+  if (results.every((r) => r === 'open')) {
+    throw new StackAlreadyRunningError(descriptorFile, typeof descriptor.startedAt === 'string' ? descriptor.startedAt : undefined);
+  }
+}
