@@ -63,6 +63,8 @@ export interface NotifyInput {
   expiresAt?: string;
   /** switch-failing / switch-recovered notices. */
   switch?: { target: 'paused' | 'running'; attempts: number; lastError?: string; nextAttemptAt?: string };
+  /** What opened the episode (the trip's `by`: `monitor`, or `manual:...`). Absent in older histories: the threshold. */
+  trigger?: 'threshold' | 'manual';
 }
 
 export interface ReadWindowInput {

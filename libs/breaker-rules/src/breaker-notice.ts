@@ -15,6 +15,8 @@ export interface BreakerNotice {
   statusUrl?: string;
   /** Which ingestion target was switched, e.g. "arm-function: rg/app [ingestTelemetry]". */
   target: string;
+  /** What opened the episode: the failure threshold (the monitor) or an operator's manual trip. Absent: the threshold. */
+  trigger?: 'threshold' | 'manual';
   /** switch-failing / switch-recovered: what the switch should do and how it has gone so far. */
   switch?: { target: 'paused' | 'running'; attempts: number; lastError?: string; nextAttemptAt?: string };
 }
@@ -35,10 +37,21 @@ const TITLES: Record<NoticeKind, string> = {
   'switch-recovered': 'Circuit breaker switch works again',
 };
 
+/** The notice's title: a manual trip is not reported as a threshold crossing. */
+export function noticeTitle(notice: Pick<BreakerNotice, 'kind' | 'trigger'>): string {
+  return notice.kind === 'tripped' && notice.trigger === 'manual' ? 'Telemetry ingestion paused: tripped by an operator' : TITLES[notice.kind];
+}
+
+/** The failure counts as one line; a manual trip with none says so. */
+export function noticeCounts(notice: Pick<BreakerNotice, 'counts' | 'trigger'>): string {
+  return Object.entries(notice.counts).map(([code, n]) => `${code}: ${n}`).join(', ') || (notice.trigger === 'manual' ? 'none (a manual trip)' : 'none');
+}
+
 export function formatNotice(notice: BreakerNotice): WebhookMessage {
-  const counts = Object.entries(notice.counts).map(([code, n]) => `${code}: ${n}`).join(', ') || 'none';
+  const counts = noticeCounts(notice);
+  const title = noticeTitle(notice);
   const lines = [
-    `**${TITLES[notice.kind]}** (episode ${notice.episode})`,
+    `**${title}** (episode ${notice.episode})`,
     `Reason: ${notice.reason}`,
     `Failures: ${counts}`,
     `Target: ${notice.target}`,
@@ -49,7 +62,7 @@ export function formatNotice(notice: BreakerNotice): WebhookMessage {
   }
   if (notice.approveUrl) lines.push(`Resume (single use, expires ${notice.expiresAt ?? 'soon'}): ${notice.approveUrl}`);
   if (notice.statusUrl) lines.push(`Status: ${notice.statusUrl}`);
-  return { text: lines.join('\n\n'), title: TITLES[notice.kind], breaker: notice };
+  return { text: lines.join('\n\n'), title, breaker: notice };
 }
 
 export interface OperatorNotifier {

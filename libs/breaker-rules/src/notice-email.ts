@@ -1,4 +1,4 @@
-import { formatNotice, type BreakerNotice } from './breaker-notice';
+import { formatNotice, noticeCounts, type BreakerNotice } from './breaker-notice';
 
 /** A breaker notice as an e-mail: the same facts as the webhook text, plus the resume link as a button. */
 export interface NoticeEmail {
@@ -18,10 +18,9 @@ const escape = (text: string): string =>
  */
 export function formatNoticeEmail(notice: BreakerNotice): NoticeEmail {
   const { title } = formatNotice(notice);
-  const counts = Object.entries(notice.counts).map(([code, n]) => `${code}: ${n}`);
   const facts: [string, string][] = [
     ['Reason', notice.reason],
-    ['Failures', counts.join(', ') || 'none'],
+    ['Failures', noticeCounts(notice)],
     ['Target', notice.target],
     ['At', notice.at],
   ];

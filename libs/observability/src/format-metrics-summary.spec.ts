@@ -15,6 +15,8 @@ describe('formatMetricsSummary', () => {
     expect(lines).toContain('telemetry.events.applied 150');
     expect(lines).toContain('telemetry.events.deadlettered{code=INVALID_JSON} 3');
     expect(lines).toContain('breaker.state.changes 0');
+    // A histogram never recorded is no measurement, not 0 (time to data loss 0 would read as "now").
+    expect(lines).toContain('eventhubs.time_to_data_loss - (not recorded)');
     for (const name of METRIC_NAMES) expect(lines.some((l) => l.startsWith(name))).toBe(true);
   });
 

@@ -1,16 +1,18 @@
-import { METRIC_NAMES } from './metric-catalogue';
+import { METRIC_CATALOGUE, METRIC_NAMES } from './metric-catalogue';
 import type { MetricsSnapshot } from './metrics-snapshot';
 
 /**
  * Renders a snapshot as aligned text lines for the local `npm start` summary, one line per
- * series, in catalogue order. Metrics never recorded show 0, so a missing signal is visible.
+ * series, in catalogue order. Metrics never recorded are listed too, so a missing signal is
+ * visible: a counter as 0 (nothing counted), a histogram as `-` (no measurement: a gauge such as
+ * `eventhubs.time_to_data_loss` at 0 would read as "data loss now").
  */
 export function formatMetricsSummary(snapshot: MetricsSnapshot): string[] {
   const rows: Array<[string, string]> = [];
   for (const name of METRIC_NAMES) {
     const counters = snapshot.counters.filter((c) => c.name === name);
     const histograms = snapshot.histograms.filter((h) => h.name === name);
-    if (counters.length === 0 && histograms.length === 0) rows.push([name, '0']);
+    if (counters.length === 0 && histograms.length === 0) rows.push([name, METRIC_CATALOGUE[name].kind === 'counter' ? '0' : '- (not recorded)']);
     for (const c of counters) rows.push([label(name, c.attributes), String(c.value)]);
     for (const h of histograms) {
       const avg = h.count === 0 ? 0 : h.sum / h.count;

@@ -165,11 +165,16 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
   it('redrive with no ids and no filter asks first (as purge does): declined or unasked sends nothing; --yes sends all (issue 13 item 15)', async () => {
     const before = await parkedIds();
     expect(before).toEqual([letters['store']!.id]);
-    expect((await dlqCli(['--json', 'redrive'], false)).json()).toMatchObject({ cancelled: true, redriven: [] });
-    expect((await dlqCli(['redrive', '--to', 'eventhubs'], false)).err).toMatch(/cancelled: nothing redriven/);
+    const declined = await dlqCli(['--json', 'redrive'], false);
+    expect(declined.json()).toMatchObject({ cancelled: true, redriven: [] });
+    // Not done is not success: a script without a terminal (no --yes) gets a non-zero exit.
+    expect(declined.failed).toBe(true);
+    expect((await dlqCli(['redrive', '--to', 'eventhubs'], false)).err).toMatch(/cancelled: nothing redriven \(not confirmed; --yes confirms without a terminal\)/);
     expect((await dlqCli(['--json', 'redrive', '--from', 'pending'], false)).json()).toMatchObject({ cancelled: true, redriven: [] });
     expect(await parkedIds()).toEqual(before);
-    expect((await dlqCli(['--json', 'redrive'], true)).json()).toMatchObject({ cancelled: false, redriven: before });
+    const confirmed = await dlqCli(['--json', 'redrive'], true);
+    expect(confirmed.json()).toMatchObject({ cancelled: false, redriven: before });
+    expect(confirmed.failed).toBe(false);
     await parking.park(parked(letters['store']!, 'store')); // back for the purge test
     expect((await dlqCli(['--json', 'redrive', '--yes'], false)).json()).toMatchObject({ cancelled: false, redriven: before });
     await parking.park(parked(letters['store']!, 'store'));
@@ -196,7 +201,9 @@ describe('dlq CLI against Azurite (and the Event Hubs emulator)', () => {
     await expect(dlqCli(['purge'])).rejects.toThrow(/add a filter, or --yes/);
     expect((await dlqCli(['--json', '--dry-run', 'purge', '--code', 'STORE_UNAVAILABLE'])).json()).toMatchObject({ dryRun: true, purged: [letters['store']!.id] });
     expect(await parking.get(letters['store']!.id)).toBeDefined();
-    expect((await dlqCli(['--json', 'purge', '--code', 'STORE_UNAVAILABLE'], false)).json()).toMatchObject({ cancelled: true, purged: [] });
+    const unconfirmed = await dlqCli(['--json', 'purge', '--code', 'STORE_UNAVAILABLE'], false);
+    expect(unconfirmed.json()).toMatchObject({ cancelled: true, purged: [] });
+    expect(unconfirmed.failed).toBe(true);
     expect(await parking.get(letters['store']!.id)).toBeDefined();
     expect((await dlqCli(['--json', 'purge', letters['store']!.id], true)).json()).toMatchObject({ purged: [letters['store']!.id] });
     expect(await parkedIds()).toEqual([]);

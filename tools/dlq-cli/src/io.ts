@@ -14,6 +14,11 @@ export interface CliIo {
 }
 
 export function terminalIo(): CliIo {
+  // `npm run dlq -- list | head -3`: the reader left; stop quietly, as Unix tools do, not with an EPIPE stack.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
   return {
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { issueCodes } from '@telemetry/core';
 import { LETTER_STATES, listCommand, type LetterState } from './commands/list';
 import { purgeCommand } from './commands/purge';
 import { redriveCommand } from './commands/redrive';
@@ -14,7 +15,8 @@ interface GlobalOptions extends TargetOptions {
 
 const filterOptions = (cmd: Command): Command =>
   cmd
-    .option('--code <code>', 'issue code (e.g. EVENT_INVALID)')
+    // A typo (EVENT_INVALD) must not silently match nothing: only the product's codes.
+    .addOption(new Option('--code <code>', 'issue code (e.g. EVENT_INVALID)').choices(issueCodes))
     .option('--device <deviceId>', 'device id')
     .option('--since <time>', 'failed at or after: ISO 8601 or an age (30m, 2h, 7d)')
     .option('--until <time>', 'failed before: ISO 8601 or an age')

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { StackDescriptor } from '@telemetry/contracts';
-import { assertStackRunning, errorJson } from '@telemetry/local-services';
+import { assertStackRunning, errorJson, intOption } from '@telemetry/local-services';
 import { auditRun } from './audit';
 import { formatAudit } from './format-audit';
 import { readRecordFile } from './record-file';
@@ -14,7 +14,7 @@ const program = new Command()
   .option('--stack <file>', 'the running stack descriptor', '.local/stack.json')
   .option('--dead-letter-storage <connection>', 'storage account of the dead letters when it is not the stack\'s (connection string)')
   .option('--json', 'print the report as JSON')
-  .option('--max-lost <n>', 'lost events listed in the text output', (v) => parseInt(v, 10), 50);
+  .option('--max-lost <n>', 'lost events listed in the text output', intOption('--max-lost', 0, 1_000_000), 50);
 
 async function main(): Promise<void> {
   const o = program.parse().opts<{ record: string; stack: string; deadLetterStorage?: string; json?: boolean; maxLost: number }>();

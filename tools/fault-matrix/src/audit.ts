@@ -40,10 +40,13 @@ export interface AuditReport {
   lost: number;
   lostEvents: LostEvent[];
   devicesExpected: number;
+  /** Documents in the container: this run's devices and any others (earlier runs on the same stack). */
   devicesStored: number;
+  /** Of the devices this run expects, those that have a document. */
+  devicesOfRunStored: number;
   /** Devices whose document differs from the independent model of the merge rule. */
   devicesMismatched: string[];
-  /** Letters found, by issue code: resting in the queues, and parked. */
+  /** This run's letters (their body is one the run sent), by issue code: resting in the queues, and parked. */
   queuedByCode: Record<string, number>;
   parkedByCode: Record<string, number>;
   /** Dead letters whose issue code is not the one the sent event expected (first 20). */
@@ -79,7 +82,12 @@ export async function auditRun(descriptor: StackDescriptor, sentRecord: SentEven
   const queuedShas = new Set(queued.map((l) => l.bodySha256));
   const deadShas = new Set([...parkedShas, ...queuedShas]);
   const parkedCount = sent.filter((e) => parkedShas.has(e.sha256)).length;
-  const lostEvents = r.lost === 0 ? [] : listLost(r, sent, deadShas, await storedDeviceIds(descriptor));
+  const storedIds = await storedDeviceIds(descriptor);
+  const lostEvents = r.lost === 0 ? [] : listLost(r, sent, deadShas, storedIds);
+  // The queues and the parking table may hold other runs' letters: count this run's only.
+  const sentShas = new Set(sent.map((e) => e.sha256));
+  const ofRun = (letters: DeadLetter[]): DeadLetter[] => letters.filter((l) => sentShas.has(l.bodySha256));
+  const runDevices = new Set(sent.filter((e) => e.kind === 'valid' && e.telemetry).map((e) => e.deviceId));
   return {
     sent: r.sent,
     distinct: new Set(sent.map((e) => e.sha256)).size,
@@ -91,9 +99,10 @@ export async function auditRun(descriptor: StackDescriptor, sentRecord: SentEven
     lostEvents,
     devicesExpected: r.devicesExpected,
     devicesStored: r.devicesStored,
+    devicesOfRunStored: [...runDevices].filter((id) => storedIds.has(id)).length,
     devicesMismatched: r.devicesMismatched,
-    queuedByCode: countByCode(queued),
-    parkedByCode: countByCode(parked),
+    queuedByCode: countByCode(ofRun(queued)),
+    parkedByCode: countByCode(ofRun(parked)),
     unexpectedCodes: unexpectedCodes(sent, [...queued, ...parked]),
     clockRule: { refused: clock.refused, ambiguous: clock.ambiguous.length },
     ok: r.ok,

@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
+import { intOption, secondsOption } from '@telemetry/local-services';
 import { DEFAULT_REPORTS_DIR, WORKSPACE_ROOT } from '@telemetry/local-stack';
 import { formatMatrixMarkdown, formatMatrixTable, fromJson, toJson, type MatrixDocument, type MatrixRunInfo } from './report';
 import type { MatrixStack } from './matrix-stack';
@@ -12,12 +13,12 @@ import { SCENARIOS } from './scenarios';
 const program = new Command()
   .name('npm run test:faults --')
   .description('Injects each fault of the matrix under load on the local stack and audits every event: lost must be 0 everywhere.')
-  .option('--size <n>', 'events per scenario', (v) => parseInt(v, 10), 100_000)
-  .option('--outage <seconds>', 'length of each outage', parseFloat, 30)
+  .option('--size <n>', 'events per scenario', intOption('--size', 100, 100_000_000), 100_000)
+  .option('--outage <seconds>', 'length of each outage', secondsOption('--outage', 3600), 30)
   .option('--only <ids>', `comma-separated scenarios (${SCENARIOS.map((s) => s.id).join(', ')})`)
-  .option('--seed <n>', 'seed', (v) => parseInt(v, 10), 1)
-  .option('--soak-minutes <n>', 'length of the soak; its RSS slope and p99 limits are asserted from 10 minutes on', parseFloat, FULL_SOAK.seconds / 60)
-  .option('--soak-rate <n>', 'events/s during the soak', (v) => parseInt(v, 10), FULL_SOAK.eventsPerSecond)
+  .option('--seed <n>', 'seed', intOption('--seed', 0, 2 ** 31 - 1), 1)
+  .option('--soak-minutes <n>', 'length of the soak; its RSS slope and p99 limits are asserted from 10 minutes on', (v) => secondsOption('--soak-minutes', 24 * 60)(v), FULL_SOAK.seconds / 60)
+  .option('--soak-rate <n>', 'events/s during the soak', intOption('--soak-rate', 1, 1_000_000), FULL_SOAK.eventsPerSecond)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'fault-matrix'))
   .option('--out <dir>', 'write fault-matrix.json and fault-matrix.md here (`--out docs` publishes them)', DEFAULT_REPORTS_DIR)
   .option('--no-write', 'do not write the report files')
@@ -28,7 +29,8 @@ async function main(): Promise<void> {
   const o = program.parse().opts<{ size: number; outage: number; only?: string; seed: number; soakMinutes: number; soakRate: number; data: string; out: string; write: boolean; merge?: boolean; verbose?: boolean }>();
   const only = o.only?.split(',').map((s) => s.trim());
   const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.id)) : SCENARIOS;
-  if (only && scenarios.length !== only.length) throw new Error(`unknown scenario in --only ${o.only}`);
+  const unknown = (only ?? []).filter((id) => !SCENARIOS.some((s) => s.id === id));
+  if (unknown.length > 0) program.error(`error: --only: unknown scenario(s) ${unknown.join(', ')}; the scenarios are ${SCENARIOS.map((s) => s.id).join(', ')}`);
   const dataDir = path.resolve(o.data, new Date().toISOString().replace(/[:.]/g, '-'));
   const startedAt = new Date().toISOString();
   const loadStart = os.loadavg()[0]!;

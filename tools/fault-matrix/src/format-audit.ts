@@ -9,7 +9,7 @@ export function formatAudit(r: AuditReport, maxLost: number): string {
     ['dead-lettered (queued)', `${r.deadLettered} ${JSON.stringify(r.queuedByCode)}`],
     ['parked', `${r.parked} ${JSON.stringify(r.parkedByCode)}`],
     ['lost', r.lost],
-    ['devices', `${r.devicesStored} stored / ${r.devicesExpected} expected`],
+    ['devices', `${r.devicesOfRunStored} of this run's stored / ${r.devicesExpected} expected (${r.devicesStored} documents in the container)`],
     ['devices not matching the model', r.devicesMismatched.length ? `${r.devicesMismatched.length}: ${r.devicesMismatched.slice(0, 20).join(', ')}` : 0],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

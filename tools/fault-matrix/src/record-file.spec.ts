@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SentEvent } from '@telemetry/simulator';
@@ -22,5 +22,11 @@ describe('record files (written in chunks: a full-size soak is too large for one
     const back = await readRecordFile(file);
     expect(back.map((e) => e.index)).toEqual([...events.map((e) => e.index), 99_999]);
     expect(back[12_345]).toEqual(events[12_345]);
+  });
+
+  it('refuses a file that is not a simulator record, naming the line, rather than auditing nothing', async () => {
+    const file = path.join(dir, 'wrong.ndjson');
+    await writeFile(file, `${JSON.stringify(event(1))}\n{"deviceId":"drone-1","timestamp":"2026-12-02T00:00:00Z"}\n`);
+    await expect(readRecordFile(file)).rejects.toThrow(/wrong\.ndjson:2: not a simulator record \(needs index, deviceId, kind and sha256/);
   });
 });

@@ -12,11 +12,18 @@ export async function readRecordFile(file: string): Promise<SentEvent[]> {
   for await (const line of lines) {
     n++;
     if (!line.trim()) continue;
+    let record: unknown;
     try {
-      events.push(JSON.parse(line) as SentEvent);
+      record = JSON.parse(line);
     } catch (error) {
       throw new Error(`${file}:${n}: not a JSON record (${(error as Error).message})`);
     }
+    const r = record as Partial<SentEvent> | null;
+    // An audit of a file that is not the simulator's record would account for nothing (every event "lost" as #undefined).
+    if (typeof r !== 'object' || r === null || typeof r.index !== 'number' || typeof r.deviceId !== 'string' || typeof r.kind !== 'string' || typeof r.sha256 !== 'string') {
+      throw new Error(`${file}:${n}: not a simulator record (needs index, deviceId, kind and sha256: the file \`npm run simulate -- --record\` or \`npm start\` writes)`);
+    }
+    events.push(r as SentEvent);
   }
   return events;
 }

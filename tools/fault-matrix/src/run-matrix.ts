@@ -198,7 +198,7 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
 function failedResult(scenario: FaultScenario, error: unknown): ScenarioResult {
   const message = error instanceof Error ? error.message : String(error);
   const audit: AuditReport = {
-    sent: 0, distinct: 0, applied: 0, superseded: 0, deadLettered: 0, parked: 0, lost: 0, lostEvents: [], devicesExpected: 0, devicesStored: 0,
+    sent: 0, distinct: 0, applied: 0, superseded: 0, deadLettered: 0, parked: 0, lost: 0, lostEvents: [], devicesExpected: 0, devicesStored: 0, devicesOfRunStored: 0,
     devicesMismatched: [], queuedByCode: {}, parkedByCode: {}, unexpectedCodes: [], ok: false,
   };
   return {

@@ -52,7 +52,7 @@ async function toAwaitingApproval(episode: Episode): Promise<{ nonce: string; st
   step = await episode.entity();
   expect(step.newActions).toEqual([{
     type: 'callActivity', name: NOTIFY_OPERATOR_ACTIVITY, retry: true,
-    input: { kind: 'tripped', episode: 1, instanceId: 'ep-1', at: T0.toISOString(), reason: trip.reason, counts: trip.counts, nonce, expiresAt },
+    input: { kind: 'tripped', episode: 1, instanceId: 'ep-1', at: T0.toISOString(), reason: trip.reason, counts: trip.counts, nonce, expiresAt, trigger: 'threshold' },
   }]);
   step = await episode.replay.completeActivity(NOTIFY_OPERATOR_ACTIVITY, { delivered: true });
   return { nonce, step };

@@ -115,7 +115,8 @@ export const breakerEpisode: OrchestrationHandler = function* (context: Orchestr
     const deadline = new Date(ctx.currentUtcDateTime.getTime() + waitMs);
     const nonce = ctx.newGuid(ctx.instanceId);
     yield call({ op: 'offerApproval', at: now(), instanceId: ctx.instanceId, nonce, expiresAt: deadline.toISOString() });
-    const notified = yield* notify({ ...notice, episode, instanceId: ctx.instanceId, at: now(), nonce, expiresAt: deadline.toISOString() });
+    const trigger = input.trip.by.startsWith('manual') ? 'manual' as const : 'threshold' as const;
+    const notified = yield* notify({ ...notice, episode, instanceId: ctx.instanceId, at: now(), nonce, expiresAt: deadline.toISOString(), trigger });
     ctx.setCustomStatus({ phase: 'awaiting-approval', episode, round, until: deadline.toISOString(), notified });
 
     for (;;) {

@@ -20,13 +20,14 @@ export function createNotifyOperator(services: () => BreakerServices) {
       target: s.ingestion.description, statusUrl: statusLink(s),
     };
     if (n.switch) notice.switch = n.switch;
+    if (n.trigger) notice.trigger = n.trigger;
     if (n.nonce && n.expiresAt) {
       notice.approveUrl = approvalLink(s, { instanceId: n.instanceId, episode: n.episode, nonce: n.nonce, expiresAt: n.expiresAt });
       notice.expiresAt = n.expiresAt;
     }
     const fields = { kind: n.kind, episode: n.episode, reason: n.reason, counts: n.counts };
     if (s.notifiers.length === 0) {
-      s.logger.warn('breaker notice not sent: no channel configured (BREAKER_EMAIL_TRANSPORT, BREAKER_WEBHOOK_URL); the link is on the status endpoint', fields);
+      s.logger.warn('breaker notice not sent: no channel configured (BREAKER_EMAIL_TRANSPORT, BREAKER_WEBHOOK_URL): nobody receives the signed resume link; only operators on BREAKER_OPERATORS, signed in, can approve from the status endpoint\'s approval.page', fields);
       return { delivered: false };
     }
     const outcomes = await notifyAll(s.notifiers, notice);

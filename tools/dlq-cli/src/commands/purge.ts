@@ -48,8 +48,9 @@ export async function purgeCommand(target: DlqTarget, io: CliIo, ids: string[], 
   if (options.json) io.out(JSON.stringify(result, null, 2));
   else {
     for (const id of result.purged) io.out(`${options.dryRun ? 'would purge' : 'purged'} ${id}`);
-    io.err(result.cancelled ? 'cancelled: nothing deleted' : `${options.dryRun ? 'dry run: ' : ''}${result.purged.length} ${options.dryRun ? 'to purge' : 'purged'}, ${result.failed.length} failed`);
+    io.err(result.cancelled ? 'cancelled: nothing deleted (not confirmed; --yes confirms without a terminal)' : `${options.dryRun ? 'dry run: ' : ''}${result.purged.length} ${options.dryRun ? 'to purge' : 'purged'}, ${result.failed.length} failed`);
   }
-  if (result.failed.length > 0) io.fail();
+  // Not done is not success: a script that ran without a terminal (no --yes) must notice.
+  if (result.failed.length > 0 || result.cancelled) io.fail();
   return result;
 }

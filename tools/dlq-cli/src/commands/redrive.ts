@@ -107,7 +107,8 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
     }
   }
   report(io, result, options.json);
-  if (result.failed.length > 0) io.fail();
+  // Not done is not success: a script that ran without a terminal (no --yes) must notice.
+  if (result.failed.length > 0 || result.cancelled) io.fail();
   return result;
 }
 
@@ -115,7 +116,7 @@ function report(io: CliIo, r: RedriveResult, json: boolean): void {
   if (json) return io.out(JSON.stringify(r, null, 2));
   for (const id of r.redriven) io.out(`${r.dryRun ? 'would redrive' : 'redriven'} ${id} (${r.from} -> ${r.to})`);
   for (const f of r.failed) io.err(`failed ${f.id}: ${f.error}`);
-  if (r.cancelled) return io.err('cancelled: nothing redriven');
+  if (r.cancelled) return io.err('cancelled: nothing redriven (not confirmed; --yes confirms without a terminal)');
   io.err(`${r.dryRun ? 'dry run: ' : ''}${r.redriven.length} ${r.dryRun ? 'to redrive' : 'redriven'}, ${r.failed.length} failed${r.skipped ? `, ${r.skipped} left in place` : ''}`);
 }
 
