@@ -4,7 +4,7 @@
 // With --api the function key comes from DEVICE_STATUS_FUNCTION_KEY (never a command-line argument).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { serveDashboard } from './serve';
 
 interface StackFile {
@@ -17,7 +17,11 @@ async function main(): Promise<void> {
     .description('Serve the operations dashboard on 127.0.0.1: a same-origin proxy to the device-status API that adds its function key server-side.')
     .option('--stack <file>', 'the stack descriptor written by `npm run dev` / `npm start` (.local/stack.json)')
     .option('--api <url>', 'the device-status base URL instead of --stack (function key from env DEVICE_STATUS_FUNCTION_KEY)')
-    .option('--port <n>', 'port (0 = a free one)', '0')
+    .option('--port <n>', 'port (0 = a free one)', (v: string) => {
+      const n = Number(v);
+      if (!/^\d+$/.test(v.trim()) || n > 65_535) throw new InvalidArgumentError(`--port must be a whole number from 0 to 65,535 (got ${JSON.stringify(v)})`);
+      return v;
+    }, '0')
     .parse()
     .opts<{ stack?: string; api?: string; port: string }>();
   let apiBaseUrl = values.api;
@@ -31,6 +35,8 @@ async function main(): Promise<void> {
     functionKey ??= app.functionKey;
   }
   if (!apiBaseUrl) throw new Error('usage: serve-cli.ts (--stack .local/stack.json | --api <device-status base URL>) [--port N]');
+  // Say it now rather than let every panel show 401: a function-level API needs its key.
+  if (!functionKey) console.error('warning: no DEVICE_STATUS_FUNCTION_KEY: the proxy adds no key, so a device-status app with authLevel function answers 401');
   const server = await serveDashboard({ apiBaseUrl, functionKey, port: Number(values.port) });
   console.log(`dashboard: ${server.url}  (API ${apiBaseUrl}; Ctrl-C stops)`);
   const stop = () => void server.close().then(() => process.exit(0));

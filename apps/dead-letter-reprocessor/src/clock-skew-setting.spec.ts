@@ -25,4 +25,11 @@ describe('reprocessor MAX_CLOCK_SKEW_SECONDS', () => {
       expect(() => createReprocessorServices({ ...env, MAX_CLOCK_SKEW_SECONDS: bad })).toThrow(/MAX_CLOCK_SKEW_SECONDS/);
     }
   });
+
+  it('store settings are bounded and ordered at start: a typo never reaches the load', () => {
+    expect(() => createReprocessorServices({ ...env, STORE_RETRY_BASE_MS: '5000', STORE_RETRY_MAX_MS: '100' })).toThrow(/STORE_RETRY_BASE_MS may not exceed STORE_RETRY_MAX_MS/);
+    expect(() => createReprocessorServices({ ...env, STORE_CACHE_SIZE: '100000000' })).toThrow(/STORE_CACHE_SIZE/);
+    expect(() => createReprocessorServices({ ...env, STORE_CALL_TIMEOUT_MS: '3600000' })).toThrow(/STORE_CALL_TIMEOUT_MS/);
+    expect(() => createReprocessorServices({ ...env, STORE_RETRY_BASE_MS: '100', STORE_RETRY_MAX_MS: '100' })).not.toThrow();
+  });
 });

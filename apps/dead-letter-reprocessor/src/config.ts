@@ -4,7 +4,7 @@ import * as z from '@telemetry/core/zod';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from '@telemetry/device-state';
 import { intSetting, serviceUrlSetting } from '@telemetry/function-app-kit';
-import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
+import { cosmosSettingsShape, storeRetryOrder, storeSettingsShape } from '@telemetry/azure-cosmos';
 
 /**
  * Every app setting the dead-letter reprocessor reads. Binding settings are read by the Functions
@@ -40,7 +40,7 @@ export const reprocessorSettingsSchema = z.object({
   /** How far (s) a timestamp may be behind its Event Hubs enqueued time; further is EVENT_CLOCK_SKEW (default 10 years; docs/security.md). */
   MAX_EVENT_AGE_SECONDS: maxEventAgeSecondsSetting,
   ...observabilitySettingsSchema.shape,
-});
+}).check(storeRetryOrder);
 
 export type ReprocessorSettings = z.output<typeof reprocessorSettingsSchema>;
 

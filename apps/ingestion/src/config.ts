@@ -1,6 +1,6 @@
 import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
-import { cosmosSettingsShape, storeSettingsShape } from '@telemetry/azure-cosmos';
+import { cosmosSettingsShape, storeRetryOrder, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
 import { resourceNameSettings } from '@telemetry/contracts';
 import { identitySourceSetting, maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from '@telemetry/device-state';
@@ -33,7 +33,7 @@ export const ingestionSettingsSchema = z.object({
    */
   DEVICE_IDENTITY_SOURCE: identitySourceSetting,
   ...observabilitySettingsSchema.shape,
-});
+}).check(storeRetryOrder);
 
 export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;
 

@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') process.exit(0);
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    // Commander has already written its own errors (configureOutput); every usage error exits 2.
+    if (!code?.startsWith('commander.')) process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   }
   const emulator = await start(options);

@@ -11,7 +11,7 @@ import { progressReporter } from '../progress-reporter';
 import { formatSummary } from '../summary-table';
 
 const program = new Command()
-  .name('npm start')
+  .name(process.argv.includes('--dev') ? 'npm run dev --' : 'npm start --')
   .description('Start the local stack, run every app under the local host, send the default scenario, drain, reconcile.')
   .option('--dev', 'start the stack and the apps only (npm run dev); write .local/stack.json and wait')
   .option('--once', 'exit when the scenario has been reconciled (exit code 0 only if reconciled)')
