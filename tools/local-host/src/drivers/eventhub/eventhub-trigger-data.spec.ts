@@ -56,6 +56,18 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
     expect(eventHubTriggerMetadata([keyless], context, 'one', 'ingest')['PartitionKey']).toBeUndefined();
   });
 
+  it('application properties as the extension holds them: binary as base64, timestamps as ISO strings (from the raw AMQP section)', () => {
+    const typed = {
+      ...event, properties: { buf: { 0: 104, 1: 105 }, ts: 1704164645600, n: 5 },
+      getRawAmqpMessage: () => ({ body: Buffer.from('{}'), bodyType: 'data', applicationProperties: { buf: Buffer.from('hi'), ts: new Date('2024-01-02T03:04:05.600Z'), n: 5, s: 'str' } }),
+    } as unknown as ReceivedEventData;
+    for (const cardinality of ['one', 'many'] as const) {
+      const metadata = eventHubTriggerMetadata([typed], context, cardinality, 'ingest');
+      const parsed = JSON.parse((cardinality === 'one' ? metadata['Properties'] : metadata['PropertiesArray'])!.json as string) as unknown;
+      expect([parsed].flat()[0]).toEqual({ buf: 'aGk=', ts: '2024-01-02T03:04:05.600Z', n: 5, s: 'str' });
+    }
+  });
+
   it('netDateTime writes a DateTime of unspecified kind as Json.NET does: no zone, the fraction without trailing zeros', () => {
     expect(netDateTime(new Date('2026-12-01T10:00:00.120Z'))).toBe('2026-12-01T10:00:00.12');
     expect(netDateTime(new Date('2026-12-01T10:00:00.000Z'))).toBe('2026-12-01T10:00:00');
@@ -103,6 +115,10 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     for (const [key, value] of Object.entries(raw.messageAnnotations ?? {})) out[key] = hostValue(value);
     return out;
   };
+  const props = (e: ReceivedEventData): unknown => {
+    const raw = e.getRawAmqpMessage?.().applicationProperties as Record<string, unknown> | undefined;
+    return raw ? Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, hostValue(v)])) : (e.properties ?? {});
+  };
   const plain = (d: Date): string => d.toISOString().slice(0, 23).replace(/\.?0+$/, '');
   const sys = (event: ReceivedEventData): Record<string, unknown> => ({
     ...broker(event),
@@ -120,7 +136,7 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     const e = events[0]!;
     return {
       PartitionContext: partitionContext, ...(e.partitionKey === undefined ? {} : { PartitionKey: `string:${e.partitionKey}` }), Offset: JSON.stringify(Number(e.offset)), SequenceNumber: JSON.stringify(e.sequenceNumber),
-      EnqueuedTimeUtc: JSON.stringify(plain(e.enqueuedTimeUtc)), Properties: JSON.stringify(e.properties ?? {}), SystemProperties: JSON.stringify(sys(e)),
+      EnqueuedTimeUtc: JSON.stringify(plain(e.enqueuedTimeUtc)), Properties: JSON.stringify(props(e)), SystemProperties: JSON.stringify(sys(e)),
     };
   }
   const strings = (values: unknown[]): string => `strings:${JSON.stringify(values.filter((v) => v !== undefined && v !== null && v !== '').map(String))}`;
@@ -130,7 +146,7 @@ function referenceTriggerMetadata(events: ReceivedEventData[], context: Partitio
     OffsetArray: strings(events.map((e) => e.offset)),
     SequenceNumberArray: JSON.stringify(events.map((e) => e.sequenceNumber)),
     EnqueuedTimeUtcArray: JSON.stringify(events.map((e) => plain(e.enqueuedTimeUtc))),
-    PropertiesArray: JSON.stringify(events.map((e) => e.properties ?? {})),
+    PropertiesArray: JSON.stringify(events.map(props)),
     SystemPropertiesArray: JSON.stringify(events.map(sys)),
   };
 }

@@ -70,6 +70,20 @@ function hostValue(value: unknown): unknown {
   return value;
 }
 
+/**
+ * An event's application properties as the extension's EventData.Properties holds them, written by
+ * Json.NET: from the raw AMQP section, where binary values are bytes (base64 in JSON) and
+ * timestamps Dates (ISO strings). The JS SDK's `properties` would turn bytes into `{"0":104,...}`
+ * and timestamps into epoch milliseconds.
+ */
+function applicationProperties(event: ReceivedEventData): Record<string, unknown> {
+  const raw = event.getRawAmqpMessage?.().applicationProperties as Record<string, unknown> | undefined;
+  if (!raw) return event.properties ?? {};
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(raw)) out[key] = hostValue(raw[key]);
+  return out;
+}
+
 const REPLACED_ANNOTATIONS = new Set(['x-opt-sequence-number', 'x-opt-offset', 'x-opt-enqueued-time', 'x-opt-partition-key']);
 
 /**
@@ -184,7 +198,7 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
       Offset: json(hostOffset(e.offset)),
       SequenceNumber: json(e.sequenceNumber),
       EnqueuedTimeUtc: json(enqueuedTimeUtc),
-      Properties: json(e.properties ?? {}),
+      Properties: json(applicationProperties(e)),
       SystemProperties: json(systemProperties(e, enqueuedTimeUtc, enqueuedIso)),
       sys,
     };
@@ -205,7 +219,7 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
     offsets[i] = e.offset;
     sequenceNumbers[i] = e.sequenceNumber;
     enqueuedTimes[i] = enqueuedTimeUtc;
-    properties[i] = e.properties ?? {};
+    properties[i] = applicationProperties(e);
     systemPropertiesArray[i] = systemProperties(e, enqueuedTimeUtc, enqueuedIso);
   }
   return {
