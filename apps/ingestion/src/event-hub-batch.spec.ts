@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { InvocationContext } from '@azure/functions';
 import { toSourceEvents, utcInstant } from './event-hub-batch';
 
@@ -41,6 +42,11 @@ describe('toSourceEvents: the trigger metadata in the shapes Azure delivers', ()
   });
 
   it('enqueued times: zone-less is UTC whatever the process time zone; zoned and Date values keep their instant; junk passes through', () => {
+    // CI runs in UTC, where reading a zone-less time as local would pass unnoticed: ask a process in New York too.
+    const inNewYork = execFileSync(process.execPath, ['--import', require.resolve('tsx'), '-e',
+      `const m = require(${JSON.stringify(require.resolve('./event-hub-batch'))}); process.stdout.write(new Date(2026, 11, 2).getTimezoneOffset() + ' ' + m.utcInstant('2026-12-02T02:38:35.05'))`,
+    ], { env: { ...process.env, TZ: 'America/New_York' }, encoding: 'utf8', timeout: 60_000 });
+    expect(inNewYork).toBe('300 2026-12-02T02:38:35.050Z');
     expect(utcInstant('2026-12-02T02:38:35.05')).toBe('2026-12-02T02:38:35.050Z');
     expect(utcInstant('2026-12-02T03:38:35.05+01:00')).toBe('2026-12-02T02:38:35.050Z');
     expect(utcInstant('2026-12-02T02:38:35.050Z')).toBe('2026-12-02T02:38:35.050Z');

@@ -29,8 +29,32 @@ describe('pipeline breaker gate: no deploy while the breaker is not closed', () 
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as AddressInfo).port;
     bin = await mkdtemp(path.join(tmpdir(), 'gate-bin-'));
-    // `az group exists` -> $AZ_GROUP_EXISTS; `az deployment group show ... -o tsv` -> $AZ_BREAKER_HOST.
-    await writeFile(path.join(bin, 'az'), '#!/usr/bin/env bash\ncase "$1 $2" in\n  "group exists") echo "${AZ_GROUP_EXISTS:-true}" ;;\n  "deployment group") echo "${AZ_BREAKER_HOST:-}" ;;\n  *) echo "unexpected az $*" >&2; exit 2 ;;\nesac\n');
+    // A stand-in `az` driven by the environment: AZ_FAIL=1 fails every call (throttling, an expired
+    // token); AZ_GROUP_EXISTS; AZ_DEPLOYMENT=missing|Failed|Succeeded; AZ_BREAKER_HOST (empty: no
+    // breaker in the outputs); AZ_KEYS=ok|notfound|fail for the breaker's function keys.
+    await writeFile(path.join(bin, 'az'), [
+      '#!/usr/bin/env bash',
+      'if [ "${AZ_FAIL:-}" = 1 ]; then echo "ERROR: (TooManyRequests) throttled" >&2; exit 1; fi',
+      'args="$*"',
+      'case "$args" in',
+      '  "group exists"*) echo "${AZ_GROUP_EXISTS:-true}" ;;',
+      '  *"deployment group show"*)',
+      '    if [ "${AZ_DEPLOYMENT:-Succeeded}" = missing ]; then echo "ERROR: (DeploymentNotFound) Deployment not found" >&2; exit 3; fi',
+      '    case "$args" in',
+      '      *provisioningState*) echo "${AZ_DEPLOYMENT:-Succeeded}" ;;',
+      '      *functionAppHostNames*) echo "${AZ_BREAKER_HOST-}" ;;',
+      '      *functionApps*) echo "breaker-site" ;;',
+      '    esac ;;',
+      '  *"functionapp function keys list"*)',
+      '    case "${AZ_KEYS:-ok}" in',
+      '      ok) echo "$AZ_STATUS_KEY" ;;',
+      '      notfound) echo "ERROR: Operation returned an invalid status Not Found" >&2; exit 3 ;;',
+      '      *) echo "ERROR: (AuthorizationFailed)" >&2; exit 1 ;;',
+      '    esac ;;',
+      '  *) echo "unexpected az $args" >&2; exit 2 ;;',
+      'esac',
+      '',
+    ].join('\n'));
     await chmod(path.join(bin, 'az'), 0o755);
   });
   afterAll(async () => {
@@ -44,7 +68,7 @@ describe('pipeline breaker gate: no deploy while the breaker is not closed', () 
         timeout: 120_000,
         env: {
           PATH: `${bin}${path.delimiter}${path.dirname(process.execPath)}${path.delimiter}${process.env['PATH'] ?? ''}`,
-          BREAKER_GATE_SCHEME: 'http', BREAKER_GATE_RETRY_DELAY: '0', AZ_BREAKER_HOST: `127.0.0.1:${port}`, BREAKER_STATUS_KEY: KEY, ...env,
+          BREAKER_GATE_SCHEME: 'http', BREAKER_GATE_RETRIES: '0', AZ_BREAKER_HOST: `127.0.0.1:${port}`, AZ_STATUS_KEY: KEY, BREAKER_STATUS_KEY: 'the-pipeline-copy', ...env,
         },
       }, (error, stdout, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }));
     });
@@ -53,7 +77,7 @@ describe('pipeline breaker gate: no deploy while the breaker is not closed', () 
   it('passes when the breaker is closed, refuses open and half-open with the reason and the override', async () => {
     status = 'closed';
     expect(await gate({})).toMatchObject({ code: 0, out: expect.stringContaining('the circuit breaker is closed') });
-    for (const s of ['open', 'half-open']) {
+    for (const s of ['half-open']) {
       status = s;
       const refused = await gate({});
       expect(refused.code).not.toBe(0);
@@ -63,9 +87,26 @@ describe('pipeline breaker gate: no deploy while the breaker is not closed', () 
     expect(await gate({ ALLOW_DEPLOY_WHILE_BREAKER_OPEN: 'true' })).toMatchObject({ code: 0, out: expect.stringContaining('breaker gate skipped') });
   });
 
+  it('the key comes from the breaker app itself: a rotated pipeline copy cannot lock the gate; the copy is the fallback', async () => {
+    status = 'closed';
+    expect((await gate({})).code).toBe(0);
+    expect((await gate({ AZ_KEYS: 'fail', BREAKER_STATUS_KEY: KEY })).code).toBe(0);
+    expect((await gate({ AZ_KEYS: 'fail', BREAKER_STATUS_KEY: 'stale-key' })).code).not.toBe(0);
+  });
+
+  it('fails closed: an az error, a failed last deployment, an unreadable state', async () => {
+    status = 'closed';
+    const throttled = await gate({ AZ_FAIL: '1' });
+    expect(throttled.code).not.toBe(0);
+    expect(throttled.out).toContain('az failed');
+    const failed = await gate({ AZ_DEPLOYMENT: 'Failed' });
+    expect(failed.code).not.toBe(0);
+    expect(failed.out).toContain("the last deployment telemetry-main is 'Failed'");
+  });
+
   it('an unknown state refuses too: a wrong key (401) or no answer', async () => {
     status = 'closed';
-    expect((await gate({ BREAKER_STATUS_KEY: 'stale-key' })).code).not.toBe(0);
+    expect((await gate({ AZ_STATUS_KEY: 'stale-key' })).code).not.toBe(0);
     const closedPort = await new Promise<number>((resolve) => {
       const s = http.createServer();
       s.listen(0, '127.0.0.1', () => {
@@ -78,10 +119,12 @@ describe('pipeline breaker gate: no deploy while the breaker is not closed', () 
     expect(silent.out).toContain("the breaker's state is unknown");
   });
 
-  it('a first deploy (no resource group, or no breaker yet) is not held back', async () => {
+  it('a first deploy (no resource group, no deployment, no breaker, a breaker without a package) is not held back', async () => {
     status = 'open';
     expect(await gate({ AZ_GROUP_EXISTS: 'false' })).toMatchObject({ code: 0, out: expect.stringContaining('does not exist yet') });
-    expect(await gate({ AZ_BREAKER_HOST: '' })).toMatchObject({ code: 0, out: expect.stringContaining('no circuit breaker deployed yet') });
+    expect(await gate({ AZ_DEPLOYMENT: 'missing' })).toMatchObject({ code: 0, out: expect.stringContaining('no deployment telemetry-main yet') });
+    expect(await gate({ AZ_BREAKER_HOST: '' })).toMatchObject({ code: 0, out: expect.stringContaining('the deployment has no circuit breaker') });
+    expect(await gate({ AZ_KEYS: 'notfound' })).toMatchObject({ code: 0, out: expect.stringContaining('no package yet') });
   });
 
   it('the pipeline runs the gate before the template deploy and before an ingestion deploy, and never gives PR runs the secrets', async () => {

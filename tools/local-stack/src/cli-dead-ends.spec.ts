@@ -190,9 +190,14 @@ describe('a second stack never replaces the descriptor of one that still runs', 
         eventHubs: { connectionString: `Endpoint=sb://127.0.0.1:${hubs};SharedAccessKeyName=k;SharedAccessKey=a2V5` },
         storage: { connectionString: `BlobEndpoint=http://127.0.0.1:${blob}/devstoreaccount1;` }, startedAt: '2026-12-02T03:00:00.000Z',
       }));
-      await expect(assertNoLiveStack(live)).rejects.toMatchObject({ code: 'STACK_ALREADY_RUNNING', message: expect.stringMatching(/already running .*started 2026-12-02T03:00:00.000Z.*--stack-file/) });
+      await expect(assertNoLiveStack(live)).rejects.toMatchObject({ code: 'STACK_ALREADY_RUNNING', message: expect.stringMatching(/already running .*started 2026-12-02T03:00:00.000Z.*answering at 127\.0\.0\.1:\d+.*--stack-file/) });
+      // Most endpoints answer (one app host crashed): still live.
+      const mostly = path.join(dir, 'mostly.json');
+      await writeFile(mostly, JSON.stringify({ a: `sb://127.0.0.1:${hubs}`, b: `http://127.0.0.1:${blob}/`, c: `http://127.0.0.1:${await listening()}/`, d: `http://127.0.0.1:${await freePort()}/`, dataDir: '/tmp/stack-data' }));
+      await expect(assertNoLiveStack(mostly)).rejects.toMatchObject({ message: expect.stringContaining('pkill -f "/tmp/stack-data"') });
+      // A stopped stack whose one port another program now holds: not live.
       const stale = path.join(dir, 'stale.json');
-      await writeFile(stale, JSON.stringify({ eventHubs: { connectionString: `Endpoint=sb://127.0.0.1:${hubs};` }, storage: { connectionString: `BlobEndpoint=http://127.0.0.1:${await freePort()}/a;` } }));
+      await writeFile(stale, JSON.stringify({ eventHubs: { connectionString: `Endpoint=sb://127.0.0.1:${hubs};` }, storage: { connectionString: `BlobEndpoint=http://127.0.0.1:${await freePort()}/a;` }, cosmos: { endpoint: `http://127.0.0.1:${await freePort()}/` } }));
       await expect(assertNoLiveStack(stale)).resolves.toBeUndefined();
       await expect(assertNoLiveStack(path.join(dir, 'absent.json'))).resolves.toBeUndefined();
       await writeFile(path.join(dir, 'junk.json'), '{not json');
