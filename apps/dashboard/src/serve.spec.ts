@@ -1,20 +1,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { freePort } from '@telemetry/local-services';
+import { freePort, httpGet as get } from '@telemetry/local-services';
 import { buildDashboardFiles } from './build-dashboard';
 import { serveDashboard, type DashboardServer } from './serve';
-
-/** A GET with headers fetch() will not set (Host, Origin): through node:http. */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'GET', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('serveDashboard', () => {
   let api: http.Server;

@@ -4,8 +4,8 @@ describe('isLocalEmulator', () => {
   it.each([
     'UseDevelopmentStorage=true',
     'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=x==;BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1;TableEndpoint=http://127.0.0.1:41236/devstoreaccount1;',
-    'http://127.0.0.1:8081/',
-    'http://localhost:8081',
+    'http://127.0.0.1:48081/',
+    'http://localhost:48081',
     'https://[::1]:443/',
   ])('local: %s', (value) => expect(isLocalEmulator(value)).toBe(true));
 

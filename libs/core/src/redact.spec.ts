@@ -38,7 +38,7 @@ describe('redactSecrets', () => {
       'bodySha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
       'instance 3F2504E0-4F89-11D3-9A0C-0305E82C3301 and 3f2504e0-4f89-11d3-9a0c-0305e82c3301',
       'errorCode=EVENT_CLOCK_SKEW partitionKey=drone-1 keyName=RootManageSharedAccessKey',
-      'Endpoint=sb://127.0.0.1:5672;SharedAccessKeyName=RootManageSharedAccessKey;EntityPath=telemetry;UseDevelopmentEmulator=true',
+      'Endpoint=sb://127.0.0.1:45672;SharedAccessKeyName=RootManageSharedAccessKey;EntityPath=telemetry;UseDevelopmentEmulator=true',
       'Event Hubs Basic tier, Basic throughput; https://breaker.example.net:443/api; mailto:ops@example.net',
       'device drone%2D0001 at 100% battery, 50%3 and %zz',
     ]) {

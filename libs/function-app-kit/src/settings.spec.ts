@@ -5,7 +5,7 @@ describe('serviceUrlSetting', () => {
   const parse = (value: string) => z.safeParse(serviceUrlSetting(), value);
 
   it('takes http and https URLs', () => {
-    for (const url of ['https://breaker.example.net/api/breaker', 'http://127.0.0.1:7071/api/breaker', 'https://acct.documents.azure.com:443/']) {
+    for (const url of ['https://breaker.example.net/api/breaker', 'http://127.0.0.1:47071/api/breaker', 'https://acct.documents.azure.com:443/']) {
       expect(parse(url)).toMatchObject({ success: true, data: url });
     }
   });

@@ -9,3 +9,4 @@ export * from './maildev';
 export * from './chromium';
 export * from './local-gate';
 export * from './cli-options';
+export * from './http-get';

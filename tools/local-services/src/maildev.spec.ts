@@ -1,20 +1,8 @@
-import http from 'node:http';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { httpGet as get } from './http-get';
 import { listMailDevEmails, mailDevAuthorization, startMailDev, type MailDevInstance } from './maildev';
-
-/** A GET with headers fetch() will not let us set (Host), through node:http. */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'GET', headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 // The mails hold the breaker's signed resume links: MailDev's web UI (which answers any Origin
 // with CORS and credentials, and any Host) is reached only through the stack's gate.

@@ -105,7 +105,7 @@ describe('stack liveness probe', () => {
   afterEach(() => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())));
 
   it('finds the loopback endpoints of connection strings and URLs', () => {
-    expect(loopbackEndpoints('Endpoint=sb://127.0.0.1:5671;SharedAccessKeyName=x;BlobEndpoint=http://127.0.0.1:10000/acc;')).toEqual(['127.0.0.1:5671', '127.0.0.1:10000']);
+    expect(loopbackEndpoints('Endpoint=sb://127.0.0.1:5671;SharedAccessKeyName=x;BlobEndpoint=http://127.0.0.1:41000/acc;')).toEqual(['127.0.0.1:5671', '127.0.0.1:41000']);
     expect(loopbackEndpoints('Endpoint=sb://ns.servicebus.windows.net/;SharedAccessKeyName=x')).toEqual([]);
   });
 
