@@ -69,6 +69,10 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<A
         '--silent', ...(options.inMemory ? ['--inMemoryPersistence'] : ['--location', location]), '--loose', '--skipApiVersionCheck', '--disableTelemetry',
         '--blobHost', '127.0.0.1', '--queueHost', '127.0.0.1', '--tableHost', '127.0.0.1',
         '--blobPort', String(ports.blob), '--queuePort', String(ports.queue), '--tablePort', String(ports.table),
+        // Idle connections stay open for minutes, as Azure's front ends keep them (Azurite's default
+        // is 5 s): a client reusing a socket just as the server drops it sees "socket hang up" on a
+        // healthy service, and the product's clients make one try per call.
+        '--blobKeepAliveTimeout', '240', '--queueKeepAliveTimeout', '240', '--tableKeepAliveTimeout', '240',
       ],
       readyPattern: /Table service is successfully listening/,
       echo: options.echo,
