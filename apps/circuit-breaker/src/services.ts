@@ -36,12 +36,20 @@ export function createBreakerServices(env: Env, logger: Logger): BreakerServices
   const settings = loadBreakerSettings(env);
   const table = tableConnectionFromSettings('FailureTracking', env);
   if (!table) throw new ConfigError(['FailureTracking: set a connection string or FailureTracking__tableServiceUri']);
+  const notifiers = notifierChannels(settings);
+  // Said once at start, not first at a trip: in manual mode nobody could then approve the resume.
+  if (settings.BREAKER_MODE === 'manual' && notifiers.length === 0 && !settings.BREAKER_OPERATORS?.trim()) {
+    logger.warn(
+      'breaker in manual mode with no notice channel (BREAKER_EMAIL_TRANSPORT, BREAKER_WEBHOOK_URL) and no BREAKER_OPERATORS: after a trip nobody receives the signed resume link and nobody can approve; configure a channel or operators',
+      { code: 'BREAKER_UNREACHABLE_OPERATORS' },
+    );
+  }
   return {
     settings,
     policy: policyFrom(settings),
     failures: new TableFailureCounter(connectTable(table, settings.FAILURE_TABLE)),
     ingestion: ingestionSwitch(settings),
-    notifiers: notifierChannels(settings),
+    notifiers,
     logger,
     clock: Date.now,
     telemetry: createTelemetryMetrics({ app: 'circuit-breaker', settings, logger }),

@@ -33,6 +33,11 @@ export class BreakerGate {
     return { paused, state: s.state, ...(s.switch ? { switch: `${s.switch.target}/${s.switch.state}` } : {}) };
   }
 
+  /** The breaker's approval page while it offers a resume (no token in it: the signed link goes to the operators' channels). */
+  async approvalPage(): Promise<string | undefined> {
+    return (await this.summary.status()).approvalPage;
+  }
+
   /** Trips the breaker (a 409 means it is already open: fine) and waits until its switch confirms the pause. */
   async tripAndWait(reason: string, timeoutMs: number): Promise<void> {
     if (!this.options.key) throw new Error('tripping the breaker needs its function key in BREAKER_FUNCTION_KEY');

@@ -79,8 +79,11 @@ export function createProgram(io: CheckpointsIo): Command {
       // Checked again just before writing: an operator may have approved a resume meanwhile.
       await ensurePaused(t, { ...o, trip: false });
       const { audit, blobName } = await rewinder.apply(plan, o.by ?? `${os.userInfo().username}@${os.hostname()}`, o.reason);
-      io.out(json() ? `${JSON.stringify({ dryRun: false, auditBlob: blobName, ...audit }, null, 2)}\n`
-        : `${formatPlan(plan)}applied; audit record ${blobName}\ningestion stays paused until an operator approves the resume on the breaker's approval page\n`);
+      const page = await new BreakerGate(t.breaker!).approvalPage().catch(() => undefined);
+      io.out(json() ? `${JSON.stringify({ dryRun: false, auditBlob: blobName, ...audit, ...(page ? { approvalPage: page } : {}) }, null, 2)}\n`
+        : `${formatPlan(plan)}applied; audit record ${blobName}\ningestion stays paused until an operator approves the resume: ` +
+          `the signed link went to the operators' e-mail or webhook (local stack: MailDev, mail.webUrl in .local/stack.json)` +
+          `${page ? `; signed-in operators approve at ${page}` : ''}\n`);
     }));
   return program;
 }
