@@ -9,7 +9,7 @@ const usd = (n: number): string => `$${n.toLocaleString('en-US', { minimumFracti
 export function formatPlan(p: Plan): string {
   const { input: i, eventHubs: eh, functions: fn, cosmos: c, storage: st, monthlyUsd: m } = p;
   const lines = [
-    `Capacity plan: ${f(i.eventsPerSecond)} events/s from ${f(i.devices)} devices, ${f(i.eventBytes)} bytes/event, window ${f(i.windowSeconds)} s`,
+    `Capacity plan: ${f(i.eventsPerSecond)} events/s from ${f(i.devices)} devices, ${f(i.eventBytes)} bytes/event, window ${f(i.windowSeconds)} s${i.arrivals === 'random' ? ', random arrivals' : ''}`,
     `(measured inputs from the bench run of ${p.measured.date}: ${f(fn.perInstanceEventsPerSecond)} events/s per instance, ${f(p.measured.writesPerEvent)} writes/event, ${f(p.measured.readsPerEvent)} reads/event, p50 ${f(p.measured.latencyP50Ms)} ms)`,
     '',
     'Event Hubs (Standard)',

@@ -66,6 +66,22 @@ describe('plan: hand-checked figures', () => {
     expect(p.warnings).toEqual([]);
   });
 
+  it('devices sending at random times write (1 - e^-x) times per span: more than periodic ones when a span holds several of their events, fewer when it holds less than one', () => {
+    // Same load as above, random arrivals: x = 5 s x 1 event/s = 5 events expected per device per span;
+    // a device writes in a span with probability 1 - e^-5 = 0.993262...: 1,000 x 0.993262 / 5 = 198.652 writes/s.
+    const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 5, arrivals: 'random' }), measured);
+    expect(p.cosmos.writesPerSecond).toBe(198.65);
+    expect(p.cosmos.writesPerEvent).toBe(0.1987);
+    // The bench's shortest span for 0.2 writes/event (computed there: 4.965 s) gives 0.2 here too.
+    const edge = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 4.965, arrivals: 'random' }), measured);
+    expect(edge.cosmos.writesPerEvent).toBe(0.2);
+    // A window shorter than the interval between a device's events: x = 5 x 0.1 = 0.5; 100 x (1 - e^-0.5) / 5 = 7.869 writes/s,
+    // fewer than periodic devices (10/s: events 10 s apart never share a 5 s span) because random ones sometimes do.
+    expect(plan(input({ eventsPerSecond: 10, devices: 100, windowSeconds: 5, arrivals: 'random' }), measured).cosmos.writesPerSecond).toBe(7.87);
+    // No window: the measured rate either way.
+    expect(plan(input({ arrivals: 'random' }), measured).cosmos.writesPerSecond).toBe(plan(input({}), measured).cosmos.writesPerSecond);
+  });
+
   it('a window the batch cap cannot hold on Standard\'s 32 partitions folds only what it holds, and says so', () => {
     // Window 10 s at 1,000 events/s needs 1,000 x 10 / 160 = 62.5 -> 63 partitions; Standard stops at 32,
     // so a partition (31.25 events/s) fills 160 events in 5.12 s: 1,000 / 5.12 = 195.3125 writes/s.

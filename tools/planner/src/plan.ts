@@ -9,6 +9,12 @@ export interface PlanInput {
   eventBytes: number;
   /** Seconds within which one device's events fold into one write (0 = no window). */
   windowSeconds: number;
+  /**
+   * How a device's events are spaced: `periodic` (telemetry on a timer, the default) or `random`
+   * (independent arrivals, as the bench's simulator sends them): (1 - e^-x) writes per device per
+   * span for x events expected in it.
+   */
+  arrivals?: 'periodic' | 'random';
   /** Share of events that are dead-lettered in normal running (bad input). */
   deadLetterFraction: number;
   /** Minutes a month the store may be down with every event of that time dead-lettered (budget). */
@@ -143,12 +149,17 @@ export function plan(input: PlanInput, measured: Measured): Plan {
     ? Math.min(n, partitions / holdsSeconds)
     : Math.min(n, Math.max(n / RULES.maxEventBatchSize, (partitions * 1000) / measured.latencyP50Ms));
 
-  // Cosmos writes: a device sends n/d events/s, steadily (telemetry on a period); the events of a
-  // batch's span fold into one write, so it writes at most once per max(span, d/n) seconds:
-  // d / max(span, d/n) writes/s in all, and never more than the measured no-window rate
-  // n x writesPerEvent. The span is what the window holds, not what was asked for. (Devices
-  // sending at random times cost more: (1 - e^-x) / x writes per event for x events per span.)
-  const writesPerSecond = Math.min(n * measured.writesPerEvent, d / Math.max(holdsSeconds, d / n));
+  // Cosmos writes: a device sends n/d events/s; the events of a batch's span fold into one write.
+  // Periodic devices (telemetry on a timer) write at most once per max(span, d/n) seconds:
+  // d / max(span, d/n) writes/s in all. Devices sending at random times write in a span only when
+  // it holds any of their events: with x = span x n/d events expected per span (Poisson), a device
+  // writes with probability 1 - e^-x per span: d x (1 - e^-x) / span writes/s. Either way never
+  // more than the measured no-window rate n x writesPerEvent. The span is what the window holds,
+  // not what was asked for.
+  const periodicWrites = d / Math.max(holdsSeconds, d / n);
+  const x = (holdsSeconds * n) / d;
+  const randomWrites = holdsSeconds > 0 ? (d * -Math.expm1(-x)) / holdsSeconds : periodicWrites;
+  const writesPerSecond = Math.min(n * measured.writesPerEvent, input.arrivals === 'random' ? randomWrites : periodicWrites);
   const readsPerSecond = n * measured.readsPerEvent;
   const documentBytes = DEVICE_DOCUMENT_BYTES;
   const ruPerWrite = writeRu(documentBytes);

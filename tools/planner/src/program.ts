@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { INGESTION_WINDOW_MAX_SECONDS } from '@telemetry/contracts';
 import { formatPlan } from './format-plan';
 import { readMeasured } from './measured';
@@ -27,6 +27,7 @@ interface PlanOptions {
   devices: number;
   eventBytes: number;
   window: number;
+  arrivals: 'periodic' | 'random';
   deadLetterFraction: number;
   failureWindowMinutes: number;
   bench: string;
@@ -41,6 +42,7 @@ export function createProgram(io: PlannerIo, cwd = process.cwd()): Command {
     .requiredOption('--devices <d>', 'devices sending', numberArg('--devices', { integer: true }))
     .requiredOption('--event-bytes <b>', 'bytes per event (body and properties)', numberArg('--event-bytes', { max: 1_048_576 }))
     .option('--window <s>', 'seconds within which a device\'s events fold into one write (0 = none)', numberArg('--window', { zero: true, max: INGESTION_WINDOW_MAX_SECONDS }), 0)
+    .addOption(new Option('--arrivals <kind>', 'how a device spaces its events: periodic (a timer) or random (independent; the bench\'s simulator); random spacing folds less when a window holds several of a device\'s events, more when it holds less than one').choices(['periodic', 'random']).default('periodic'))
     .option('--dead-letter-fraction <f>', 'share of events dead-lettered in normal running', numberArg('--dead-letter-fraction', { zero: true, max: 1 }), 0.001)
     .option('--failure-window-minutes <m>', 'store outage per month whose events are all dead-lettered (99.9% of a month = 43.8)', numberArg('--failure-window-minutes', { zero: true, max: 43_800 }), 43.8)
     .option('--bench <file>', 'benchmarks.json of the bench run to take measured figures from', 'docs/benchmarks.json')
@@ -50,7 +52,7 @@ export function createProgram(io: PlannerIo, cwd = process.cwd()): Command {
     .action((o: PlanOptions) => {
       const measured = readMeasured(path.resolve(cwd, o.bench));
       const result = plan(
-        { eventsPerSecond: o.eventsPerSecond, devices: o.devices, eventBytes: o.eventBytes, windowSeconds: o.window, deadLetterFraction: o.deadLetterFraction, failureWindowMinutes: o.failureWindowMinutes },
+        { eventsPerSecond: o.eventsPerSecond, devices: o.devices, eventBytes: o.eventBytes, windowSeconds: o.window, arrivals: o.arrivals, deadLetterFraction: o.deadLetterFraction, failureWindowMinutes: o.failureWindowMinutes },
         measured,
       );
       io.out(o.json ? `${JSON.stringify(result, null, 2)}\n` : formatPlan(result));
