@@ -1,3 +1,4 @@
+import { redactSecrets } from '@telemetry/core';
 import { connect } from 'node:net';
 
 /** The one line a CLI prints when `.local/stack.json` names a stack that has stopped. */
@@ -49,8 +50,11 @@ export async function assertStackRunning(descriptorFile: string, connectionStrin
   if (refused) throw new StackNotRunningError(descriptorFile, refused[0]);
 }
 
-/** A CLI's error as one JSON line (for `--json`): `{"error":{"code","message"}}`. */
+/**
+ * A CLI's error as one JSON line (for `--json`): `{"error":{"code","message"}}`. The message is
+ * redacted: SDK errors quote the connection strings and URLs they were given.
+ */
 export function errorJson(error: unknown): string {
   const code = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'CLI_ERROR';
-  return JSON.stringify({ error: { code, message: error instanceof Error ? error.message : String(error) } });
+  return JSON.stringify({ error: { code, message: redactSecrets(error instanceof Error ? error.message : String(error)) } });
 }

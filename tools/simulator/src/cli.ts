@@ -63,9 +63,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  // With --json an error is JSON too (one line on stdout). Never the key: SDK errors quote the
-  // connection string they were given.
-  if (program.opts().json) console.log(redactSecrets(errorJson(error)));
+  // With --json an error is JSON too (one line on stdout; errorJson redacts). Never the key: SDK
+  // errors quote the connection string they were given.
+  if (program.opts().json) console.log(errorJson(error));
   else console.error(redactSecrets(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 });
