@@ -8,6 +8,14 @@ import { rateOver, simulateLoad, sleep, waitForDeliveries } from './load';
 const MIN_OUTAGE_MS = 15_000;
 /** Bound on waits for ownership to be lost and for processing to resume (ms). */
 const BOUND_MS = 120_000;
+/**
+ * How long a checkpoint begun just before the loss keeps trying: the storage client's default
+ * retry policy (4 tries, exponential from 4 s: again at once, after 4 s, after 12 s) plus a margin
+ * for the tries themselves. The store stays down this long after the loss, so no checkpoint in
+ * flight at the loss can land once it is back (it would move the resume point past the events
+ * processed during the outage, and nothing would be redelivered, correctly but untestably).
+ */
+const CHECKPOINT_RETRY_SPAN_MS = 16_000 + 4_000;
 
 async function hostFigures(ctx: ScenarioContext): Promise<{ lost: number }> {
   let lost = 0;
@@ -26,7 +34,8 @@ async function delivered(ctx: ScenarioContext): Promise<number> {
  * Hubs extension, the host cannot renew ownership, keeps processing until its ownership expires
  * (partitionOwnershipExpirationInterval, 5 s here) without being able to checkpoint, then stops
  * every partition (OwnershipLost, no checkpoint); once the store answers it claims them again and
- * processing restarts from the last good checkpoint. So the events processed since that checkpoint
+ * processing restarts from the last good checkpoint. The store stays down until checkpoints in flight
+ * at the loss have given up (CHECKPOINT_RETRY_SPAN_MS). So the events processed since that checkpoint
  * are delivered again: duplicates, bounded by what was processed between the outage and the loss
  * plus one batch per partition (the one whose checkpoint was in flight); nothing is lost.
  */
@@ -57,7 +66,8 @@ export const checkpointStoreDown: FaultScenario = {
         ctx.log(`ownership of every partition lost ${(lostAfterMs / 1000).toFixed(1)} s into the outage`);
       })
       .catch(() => ctx.log('ingestion kept its partitions through the outage'));
-    await sleep(outageMs - (Date.now() - downAt));
+    const restoreAt = Math.max(downAt + outageMs, lostAfterMs === undefined ? 0 : downAt + lostAfterMs + CHECKPOINT_RETRY_SPAN_MS);
+    await sleep(restoreAt - Date.now());
     const beforeBack = await delivered(ctx);
     store.setMode({ kind: 'pass' });
     const upAt = Date.now();
