@@ -128,8 +128,12 @@ export async function startLocalGate(options: LocalGateOptions): Promise<LocalGa
       upstream.destroy();
       client.destroy();
     };
+    // Either side ending ends the other: the gate's close() destroys the client side, and the
+    // upstream connection must not outlive it.
     upstream.on('error', close);
     client.on('error', close);
+    upstream.on('close', close);
+    client.on('close', close);
   });
 
   server.on('connection', (socket) => {
