@@ -21,17 +21,20 @@ describe('queue trigger (Azurite, spawned host)', () => {
   let work: QueueClient;
   let poison: QueueClient;
   let ignored: QueueClient;
+  let side: QueueClient;
+  let service: QueueServiceClient;
   const records = recordFile('queue');
   const seen = (id: string): QueueRecord[] => readRecords<QueueRecord>(records).filter((r) => r.message.id === id);
   const count = async (q: QueueClient): Promise<number> => (await q.getProperties()).approximateMessagesCount ?? -1;
 
   beforeAll(async () => {
     azurite = await startAzurite();
-    const service = QueueServiceClient.fromConnectionString(azurite.connectionString);
+    service = QueueServiceClient.fromConnectionString(azurite.connectionString);
     work = service.getQueueClient('work-items');
     poison = service.getQueueClient('work-items-poison');
     ignored = service.getQueueClient('ignored-q');
-    await Promise.all([work.create(), ignored.create()]);
+    side = service.getQueueClient('side-q-poison');
+    await Promise.all([work.create(), ignored.create(), side.create()]);
     proxy = await startFaultProxy(`http://127.0.0.1:${azurite.queuePort}`);
     const proxied = azurite.connectionString.replace(`:${azurite.queuePort}/`, `:${proxy.port}/`);
     host = await spawnHost({
@@ -86,6 +89,27 @@ describe('queue trigger (Azurite, spawned host)', () => {
     expect(peekedMessageItems[0]?.messageText).toBe(text);
     const metrics = await host.admin.metrics();
     expect(metrics['work']).toMatchObject({ failures: 3, successes: 1 });
+  });
+
+  it('a message that is not base64 goes to <queue>-poison as it came, and the function never sees it', async () => {
+    const raw = JSON.stringify({ id: 'raw-1' }); // '{' is outside the base64 alphabet: .NET's decoder refuses it
+    const before = await count(poison).catch(() => 0);
+    await work.sendMessage(raw);
+    await waitUntil(async () => (await count(poison).catch(() => 0)) === before + 1 && (await count(work)) === 0, { timeoutMs: 60_000, description: 'undecodable message moved' });
+    expect((await poison.peekMessages({ numberOfMessages: 32 })).peekedMessageItems.map((m) => m.messageText)).toContain(raw);
+    expect(seen('raw-1')).toEqual([]);
+  });
+
+  it('a queue named *-poison has no poison queue: a failed message is neither released nor moved, it stays hidden for its lease', async () => {
+    await side.sendMessage(b64({ id: 'side-bad', fail: true }));
+    await waitUntil(() => seen('side-bad').length === 1, { timeoutMs: 60_000, description: 'side-bad tried' });
+    // A message sent after the failure and processed proves the host polled the queue since; a
+    // released message (visibilityTimeout 0 here) would have come back with it.
+    await side.sendMessage(b64({ id: 'side-ok' }));
+    await waitUntil(async () => seen('side-ok').length === 1 && (await count(side)) === 1, { timeoutMs: 60_000, description: 'side-ok processed and deleted' });
+    expect(seen('side-bad')).toHaveLength(1);
+    expect((await side.peekMessages()).peekedMessageItems).toEqual([]); // still there, hidden
+    expect(await service.getQueueClient('side-q-poison-poison').exists()).toBe(false);
   });
 
   it('a function disabled by AzureWebJobs_<fn>_Disabled does not consume its queue', async () => {

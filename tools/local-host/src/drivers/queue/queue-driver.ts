@@ -6,7 +6,7 @@ import { abortableDelay } from '../../invocation/abortable-delay';
 import { connectionString } from '../connection-setting';
 import { PollingBackoff } from '../polling-backoff';
 import { PausableDriver } from '../pausable-driver';
-import { QueueMessageProcessor } from './queue-message-processor';
+import { poisonQueueName, QueueMessageProcessor } from './queue-message-processor';
 import { callStorage } from './storage-call-policy';
 
 /** Messages are received with 10 minutes of visibility (the host's lease), renewed at half time. */
@@ -37,7 +37,7 @@ export class QueueDriver extends PausableDriver {
     const options = hostJson.extensions.queues;
     this.processor = new QueueMessageProcessor({
       queue: this.queue,
-      poisonQueue: service.getQueueClient(`${queueName}-poison`),
+      poisonQueue: ((name) => (name === undefined ? undefined : service.getQueueClient(name)))(poisonQueueName(queueName)),
       executor,
       options,
       visibilityTimeoutMs: parseTimeSpan(options.visibilityTimeout, 'queues.visibilityTimeout'),

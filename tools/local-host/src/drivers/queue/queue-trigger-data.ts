@@ -3,9 +3,15 @@ import type { RpcTypedData } from '../../core/core-types';
 
 const dateJson = (d: Date | undefined): RpcTypedData => ({ json: JSON.stringify(d ? d.toISOString() : null) });
 
-/** The message text after host.json `messageEncoding` (base64 by default). */
-export function decodeMessage(text: string, encoding: 'base64' | 'none'): Buffer {
-  return encoding === 'base64' ? Buffer.from(text, 'base64') : Buffer.from(text, 'utf8');
+/** The message text after host.json `messageEncoding` (base64 by default); undefined when it is not valid base64. */
+export function decodeMessage(text: string, encoding: 'base64' | 'none'): Buffer | undefined {
+  if (encoding !== 'base64') return Buffer.from(text, 'utf8');
+  // As .NET's Convert.FromBase64String, which the Storage Queues client decodes with: white space is
+  // skipped, anything else outside the alphabet, or a length that is not a multiple of 4, fails
+  // (Buffer.from would decode such text leniently into garbage).
+  const compact = text.replace(/[ \t\r\n]/g, '');
+  if (compact.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64');
 }
 
 /** Trigger input: raw bytes for `dataType: 'binary'`, otherwise the text (the library JSON-parses it if it can). */
