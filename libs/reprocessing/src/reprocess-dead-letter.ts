@@ -67,7 +67,7 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
     telemetry = telemetryOfLetter(letter, {
       maxSkewSeconds: deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS,
       ...(deps.maxEventAgeSeconds === undefined ? {} : { maxAgeSeconds: deps.maxEventAgeSeconds }),
-    });
+    }, now.getTime());
   } catch (error) {
     return finish(deps, await afterFailure(deps, decoded, letter, toPipelineError(error, 'decode')));
   }

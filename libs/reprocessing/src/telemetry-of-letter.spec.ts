@@ -28,3 +28,24 @@ describe('telemetryOfLetter for IoT Hub mode letters', () => {
     expect(() => telemetryOfLetter(spoofedBody)).toThrow(expect.objectContaining({ code: 'EVENT_DEVICE_SPOOFED' }));
   });
 });
+
+describe('telemetryOfLetter: the clock reference a letter cannot forge', () => {
+  const NOW = Date.parse('2026-12-02T06:00:00.000Z');
+  const letterAt = (enqueuedTimeUtc: string, timestamp: string) => {
+    const body = { deviceId: 'drone-7', timestamp, battery: 0.01 };
+    const e: SourceEvent = { body: Buffer.from(JSON.stringify(body)), partitionId: '0', sequenceNumber: 1, offset: '1', enqueuedTimeUtc, partitionKey: 'drone-7', properties: {}, systemProperties: {} };
+    return { ...buildDeadLetter({ error: new PipelineError('STORE_UNAVAILABLE', 'down'), event: e, decoded: { telemetry: body, time: Date.parse(timestamp) } as never, attempts: 4, app: 'test' }), enqueuedTimeUtc, failedAt: enqueuedTimeUtc };
+  };
+
+  it('a letter claiming a future enqueue cannot carry a future event past the skew rule (it would freeze the device)', () => {
+    const forged = letterAt('2099-12-31T23:58:00.000Z', '2099-12-31T23:59:00.000Z');
+    expect(() => telemetryOfLetter(forged, 120, NOW)).toThrow(expect.objectContaining({ code: 'EVENT_CLOCK_SKEW' }));
+  });
+
+  it('an honest letter that waited is still measured against its own enqueue, not the time of reprocessing', () => {
+    const waited = letterAt('2026-11-30T10:00:00.000Z', '2026-11-30T10:00:30.000Z');
+    expect(telemetryOfLetter(waited, 120, NOW).telemetry).toMatchObject({ deviceId: 'drone-7', battery: 0.01 });
+    const ahead = letterAt('2026-11-30T10:00:00.000Z', '2026-11-30T11:00:00.000Z'); // an hour ahead of its enqueue, though behind now
+    expect(() => telemetryOfLetter(ahead, 120, NOW)).toThrow(expect.objectContaining({ code: 'EVENT_CLOCK_SKEW' }));
+  });
+});

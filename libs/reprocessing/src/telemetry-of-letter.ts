@@ -18,13 +18,17 @@ import {
  * again, exactly as ingestion does. Then the device-clock rule, as in ingestion, against the
  * letter's own enqueued time (never the time of reprocessing, which would admit a timestamp as
  * far ahead as the letter waited); a letter without one is measured against `failedAt`, when
- * ingestion first failed it, itself after the enqueue. Throws PipelineError with the
- * decode/validate code (EVENT_CLOCK_SKEW for the clock).
+ * ingestion first failed it, itself after the enqueue. Both are written by whoever wrote the
+ * queue message, so neither may lie about the future: the reference is never later than `now`
+ * (the time of reprocessing). A forged letter claiming year 2099 for its enqueue and its event
+ * would otherwise pass the check and freeze the device's state (no honest event could ever
+ * supersede it). Throws PipelineError with the decode/validate code (EVENT_CLOCK_SKEW for the clock).
  */
-export function telemetryOfLetter(letter: DeadLetter, clockLimits: number | DeviceClockLimits = DEFAULT_MAX_CLOCK_SKEW_SECONDS): DecodedTelemetry {
+export function telemetryOfLetter(letter: DeadLetter, clockLimits: number | DeviceClockLimits = DEFAULT_MAX_CLOCK_SKEW_SECONDS, now: number = Date.now()): DecodedTelemetry {
   const decoded = decodeLetter(letter);
   const enqueuedAt = Date.parse(letter.enqueuedTimeUtc);
-  checkDeviceClock(decoded, Number.isFinite(enqueuedAt) ? enqueuedAt : Date.parse(letter.failedAt), clockLimits);
+  const claimed = Number.isFinite(enqueuedAt) ? enqueuedAt : Date.parse(letter.failedAt);
+  checkDeviceClock(decoded, Number.isFinite(claimed) ? Math.min(claimed, now) : now, clockLimits);
   return decoded;
 }
 
