@@ -34,13 +34,27 @@ export function decideAfterFailure(
   policy: ReprocessPolicy,
   random: () => number = Math.random,
 ): FailureDecision {
-  const attempts = (letter.reprocess?.attempts ?? 0) + 1;
   const errorClass = error.retryable ? classifyIssue(error.code) : 'permanent';
-  if (errorClass === 'permanent') return { action: 'park', attempts, reason: `${error.code}: ${error.message}` };
   const unknown = errorClass === 'unknown' || classifyIssue(letter.issue.code) === 'unknown';
   const budget = unknown ? policy.unknownMaxAttempts : policy.maxAttempts;
+  const attempts = priorAttempts(letter, budget) + 1;
+  if (errorClass === 'permanent') return { action: 'park', attempts, reason: `${error.code}: ${error.message}` };
   if (attempts >= budget) {
     return { action: 'park', attempts, reason: `retries exhausted after ${attempts} attempts; last error ${error.code}: ${error.message}` };
   }
   return { action: 'retry', attempts, delaySeconds: retryDelaySeconds(attempts, policy, random) };
+}
+
+/**
+ * The attempts the letter has used so far. The count travels in the queue message, which anyone
+ * with write access to the queue can craft (`-1e9`, `"-9"`, `1.5`, `null`): a value that is not a
+ * non-negative safe integer is tampered, and counts as the budget spent but for this attempt
+ * (`budget - 1`), so this failure parks the letter. Tampering can never buy an extra retry; a
+ * zero or negative budget still parks at once (`attempts >= budget`).
+ */
+function priorAttempts(letter: DeadLetter, budget: number): number {
+  const value: unknown = (letter.reprocess as { attempts?: unknown } | null | undefined)?.attempts;
+  if (value === undefined) return 0;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  return Math.max(0, budget - 1);
 }
