@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { isCredentialField, isSecretName, redactLabelledBytes, redactSecrets, redactValue } from './redact';
+import { isCredentialField, isSecretName, redactBodyBytes, redactSecrets, redactValue } from './redact';
 
 describe('redactSecrets', () => {
   it.each([
@@ -207,6 +207,41 @@ describe('hostile long inputs: every pattern finishes in time linear in the text
   it.each(Object.entries(shapes))('%s, 1 MB', (_name, unit) => {
     const text = unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
     expect(redactSecrets(text).length).toBeGreaterThan(0);
-    expect(redactLabelledBytes(Buffer.from(text, 'latin1')).byteLength).toBeGreaterThan(0);
+    expect(redactBodyBytes(Buffer.from(text, 'latin1')).byteLength).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('redactBodyBytes (dead-letter bodies: kept for replay, credentials masked in any encoding)', () => {
+  const cosmosKey = randomBytes(64).toString('base64'); // 88 chars, '==' padded, as Azure issues account keys
+  const hubKey = randomBytes(32).toString('base64'); // 44 chars
+  const conn = `DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=${cosmosKey};EndpointSuffix=core.windows.net`;
+  const body = (note: string) => Buffer.from(JSON.stringify({ deviceId: 'drone-00042', timestamp: '2026-12-02T06:00:00.000Z', battery: 0.5, note }), 'latin1');
+  const text = (b: Buffer) => redactBodyBytes(b).toString('latin1');
+
+  it.each([
+    ['plain', conn],
+    ['JSON \\u-escaped', `SharedAccessKey\\u003d${hubKey}`],
+    ['percent-encoded', encodeURIComponent(conn)],
+    ['percent-encoded twice', encodeURIComponent(encodeURIComponent(conn))],
+    ['a SAS sig percent-encoded', `https://a.blob.core.windows.net/c?sv=2024${encodeURIComponent(`&sig=${hubKey}`)}`],
+    ['base64', Buffer.from(conn).toString('base64')],
+    ['base64url', Buffer.from(conn).toString('base64url')],
+    ['hex', Buffer.from(conn).toString('hex')],
+    ['base64 of the percent-encoded string', Buffer.from(encodeURIComponent(conn)).toString('base64')],
+    ['a bare account key', cosmosKey],
+    ['a bare Event Hubs key', hubKey],
+  ])('%s: the key is gone, the telemetry fields stay', (_how, secret) => {
+    const out = text(body(`device sent ${secret} by mistake`));
+    expect(out).not.toContain(cosmosKey);
+    expect(out).not.toContain(hubKey);
+    expect(out).not.toContain(secret);
+    expect(JSON.parse(out)).toMatchObject({ deviceId: 'drone-00042', timestamp: '2026-12-02T06:00:00.000Z', battery: 0.5 });
+  });
+
+  it('keeps a body without credentials byte for byte (same Buffer): ids, digests, unpadded tokens, words', () => {
+    const clean = body(`fw ${'ab'.repeat(32)} id DroneFleetAlpha-Unit0001-Production ${randomBytes(30).toString('hex')} supercalifragilisticexpialidocious`);
+    expect(redactBodyBytes(clean)).toBe(clean);
+    const binary = randomBytes(4096);
+    expect(redactBodyBytes(binary).byteLength).toBeGreaterThan(0);
+  });
 });

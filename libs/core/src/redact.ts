@@ -109,17 +109,58 @@ export function redactSecrets(text: string): string {
   return out;
 }
 
+// A run of characters an encoding keeps together (no white space, quotes, brackets or the
+// separators of JSON and connection strings): what may hide a labelled credential when decoded.
+const ENCODED_TOKEN = /[^\s"'<>{}[\](),;]{16,}/g;
+const BASE64_TOKEN = /^[A-Za-z0-9+/_-]{16,}={0,2}$/;
+const HEX_TOKEN = /^(?:[0-9A-Fa-f]{2}){8,}$/;
+const PRINTABLE = /^[\x20-\x7e\t\r\n]*$/;
+
+const hidesLabelledCredential = (text: string): boolean => redactLabelledText(text) !== text;
+
+/** True when `token` decodes (percent-encoding or \u escapes up to three layers, base64, hex) to text with a labelled credential. */
+function encodedCredential(token: string): boolean {
+  if (ENCODED.test(token)) {
+    let current = token;
+    for (let i = 0; i < MAX_DECODINGS; i++) {
+      const decoded = decodeOnce(current);
+      if (decoded === current) break;
+      if (hidesLabelledCredential(decoded)) return true;
+      current = decoded;
+    }
+  }
+  for (const [shape, encoding] of [[BASE64_TOKEN, 'base64'], [HEX_TOKEN, 'hex']] as const) {
+    if (!shape.test(token)) continue;
+    const decoded = Buffer.from(token, encoding).toString('latin1');
+    if (PRINTABLE.test(decoded) && (hidesLabelledCredential(decoded) || (ENCODED.test(decoded) && encodedCredential(decoded)))) return true;
+  }
+  return false;
+}
+
 /**
- * For bytes that must otherwise stay as they are (a dead letter's body, kept for replay): masks
- * only what a label, scheme or structure marks as a credential (connection string keys, SAS
- * `sig`, bearer and basic credentials, JWTs, approval tokens, URL passwords), not bare base64,
- * which payloads carry legitimately. Returns the same Buffer when there is nothing to mask.
+ * For bytes that must otherwise stay as they are (a dead letter's body and binary properties,
+ * kept for replay): masks what a label, scheme or structure marks as a credential (connection
+ * string keys, SAS `sig`, bearer and basic credentials, JWTs, approval tokens, URL passwords),
+ * any run that hides one under percent-encoding, \u escapes, base64 or hex (the whole run is
+ * masked), and bare padded base64 (Azure's account, Cosmos and Event Hubs keys). It leaves bare
+ * unpadded runs, which device ids and payloads carry legitimately: no telemetry field the store
+ * keeps can hold `=`, so a replayed body applies the same state. Returns the same Buffer when
+ * there is nothing to mask.
  */
-export function redactLabelledBytes(bytes: Buffer): Buffer {
+export function redactBodyBytes(bytes: Buffer): Buffer {
   // latin1 maps every byte to one character and back, so whatever is not masked is kept exactly.
   const text = bytes.toString('latin1');
-  const redacted = redactLabelledText(text);
+  const redacted = redactLabelledText(text)
+    .replace(ENCODED_TOKEN, (token) => (encodedCredential(token) ? MASK : token))
+    .replace(BARE_PADDED, MASK);
   return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
+}
+
+/** For text sent again as it is (a dead letter's partition key): redactBodyBytes' rules. */
+export function redactBodyText(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  const redacted = redactBodyBytes(bytes);
+  return redacted === bytes ? text : redacted.toString('utf8');
 }
 
 const SECRET_KEY = /(key|token|secret|password|pwd|signature|sas|connectionstring|authorization|credential|cookie|^sig$|^auth$)/i;

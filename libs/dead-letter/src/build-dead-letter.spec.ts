@@ -58,11 +58,36 @@ describe('buildDeadLetter', () => {
       expect(() => originalBody(letter)).toThrow(expect.objectContaining({ code: 'EVENT_OVERSIZE' }));
     });
 
-    it('a body with nothing labelled as a credential is kept byte for byte, bare base64 payloads included', () => {
-      const body = Buffer.concat([Buffer.from(`{"deviceId":"drone-7","image":"${accountKey}","x":"`), Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('"}')]);
+    it('a body without a credential is kept byte for byte, unpadded tokens and invalid UTF-8 included', () => {
+      const token = Buffer.from(accountKey, 'base64').toString('base64url'); // unpadded: the shape of device ids and payload tokens
+      const body = Buffer.concat([Buffer.from(`{"deviceId":"drone-7","image":"${token}","x":"`), Buffer.from([0xff, 0x00, 0xc3]), Buffer.from('"}')]);
       const letter = buildDeadLetter({ error: new PipelineError('EVENT_ENCODING', 'not UTF-8'), event: { ...event, body }, attempts: 0, app: 'ingestion' });
       expect(letter.bodyRedacted).toBeUndefined();
       expect(originalBody(letter)).toEqual(body);
+    });
+
+    it('a credential hidden by an encoding, or a bare padded key, is masked in the body; the telemetry fields stay', () => {
+      for (const hidden of [accountKey, Buffer.from(connection).toString('base64'), Buffer.from(connection).toString('hex'), encodeURIComponent(connection), `SharedAccessKey\\u003d${accountKey.slice(0, 43)}=`]) {
+        const body = Buffer.from(`{"deviceId":"drone-7","timestamp":"2026-12-01T00:00:00.000Z","note":"${hidden}","battery":0.5}`);
+        const letter = buildDeadLetter({ error: new PipelineError('STORE_UNAVAILABLE', 'down'), event: { ...event, body }, attempts: 0, app: 'ingestion' });
+        expect(letter.bodyRedacted).toBe(true);
+        expect(everywhere(letter)).not.toContain(accountKey.slice(0, 40));
+        expect(everywhere(letter)).not.toContain(hidden);
+        expect(JSON.parse(originalBody(letter).toString())).toMatchObject({ deviceId: 'drone-7', timestamp: '2026-12-01T00:00:00.000Z', battery: 0.5 });
+      }
+    });
+
+    it('a property NAME carrying a credential is kept redacted, with its value masked; a bare key as partition key is masked', () => {
+      const letter = buildDeadLetter({
+        error: new PipelineError('EVENT_MALFORMED', 'x'),
+        event: { ...event, partitionKey: accountKey, properties: { [connection]: 'v', [Buffer.from(connection).toString('base64')]: 'w', plain: 'kept' } },
+        attempts: 0,
+        app: 'ingestion',
+      });
+      expect(everywhere(letter)).not.toContain(accountKey);
+      expect(everywhere(letter)).not.toContain(Buffer.from(connection).toString('base64'));
+      expect(letter.partitionKey).toBe('***');
+      expect(letter.properties).toMatchObject({ plain: 'kept', [connection.replace(accountKey, '***')]: '***' });
     });
 
     it('properties: binary values, lists, maps and names such as sig or auth; the partition key; IoT Hub identity fields', () => {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isSecretName, PipelineError, redactLabelledBytes, redactLabelledText, redactSecrets, redactValue } from '@telemetry/core';
+import { isSecretName, PipelineError, redactBodyBytes, redactBodyText, redactSecrets, redactValue } from '@telemetry/core';
 import { DEVICE_ID_PATTERN, DeviceSpoofedError, MAX_EVENT_BYTES, type EventBody, type IotHubIdentity, type Telemetry } from '@telemetry/device-state';
 import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type DeadLetterIdentity, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
@@ -27,8 +27,8 @@ export function bodyBytesOf(body: EventBody): Buffer {
 
 function safeValue(value: unknown): unknown {
   if (typeof value === 'string') return redactSecrets(value);
-  // Binary values stay bytes (a redrive sends them again), with any labelled credential masked.
-  if (value instanceof Uint8Array) return { $binary: redactLabelledBytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('base64') };
+  // Binary values stay bytes (a redrive sends them again), with any credential they carry masked.
+  if (value instanceof Uint8Array) return { $binary: redactBodyBytes(Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('base64') };
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'bigint') return value.toString();
   // Lists and maps (AMQP allows them): walked, credential-named entries masked.
@@ -36,12 +36,17 @@ function safeValue(value: unknown): unknown {
   return value;
 }
 
-/** Application properties made JSON-safe, with credential-like names and values redacted. */
+/**
+ * Application properties made JSON-safe, with credential-like names and values redacted. A name
+ * is sender-chosen text too: one that carries a credential (a connection string sent as a name)
+ * is kept redacted, with its value masked.
+ */
 export function safeProperties(properties: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(properties ?? {})) {
     if (key === '__proto__' || key === 'constructor' || key === 'prototype') continue;
-    out[key] = isSecretName(key) ? '***' : safeValue(value);
+    const name = redactSecrets(key);
+    out[name] = name !== key || isSecretName(key) ? '***' : safeValue(value);
   }
   return out;
 }
@@ -90,9 +95,9 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   // A view of the delivered Buffer, not a copy: only `kept` is ever base64-encoded.
   const bytes = bodyBytesOf(event.body);
   const head = bytes.byteLength > MAX_EVENT_BYTES ? bytes.subarray(0, OVERSIZE_BODY_KEPT_BYTES) : bytes;
-  // A credential in the body (a device that sends its connection string) is masked there too;
-  // only what a label or structure marks, so a body without one is kept byte for byte.
-  const kept = redactLabelledBytes(head);
+  // A credential in the body (a device that sends its connection string, in any encoding) is
+  // masked there too (redactBodyBytes); a body without one is kept byte for byte.
+  const kept = redactBodyBytes(head);
   const decoded = input.decoded ?? null;
   const identity = input.identity ? deadLetterIdentity(input.identity, error) : undefined;
   return {
@@ -113,8 +118,8 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
     sequenceNumber: event.sequenceNumber,
     offset: event.offset,
     enqueuedTimeUtc: event.enqueuedTimeUtc,
-    // Sent again by a redrive, so only labelled credentials are masked (and Event Hubs keys are <= 128 chars).
-    partitionKey: event.partitionKey === null ? null : redactLabelledText(event.partitionKey.slice(0, 256)),
+    // Sent again by a redrive, so bare unpadded runs (device ids) stay; credentials in any encoding are masked.
+    partitionKey: event.partitionKey === null ? null : redactBodyText(event.partitionKey.slice(0, 256)),
     properties: safeProperties(event.properties),
     deviceId: deviceIdOf(event, decoded, bytes, identity),
     ...(identity ? { identity } : {}),

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { redactBodyBytes } from '@telemetry/core';
 import { DEAD_LETTER_SCHEMA, deadLetterId, decodeDeadLetter, type DeadLetter } from '@telemetry/contracts';
 
 /** The message text as the trigger delivered it (a parsed object, or text that was not JSON). */
@@ -10,17 +11,21 @@ export function messageText(message: unknown): string {
 
 /**
  * Wraps a queue message that is not a dead letter (hand-written, truncated, another producer's)
- * in one, code UNKNOWN, keeping its bytes as the body: it can be parked and inspected like any other.
+ * in one, code UNKNOWN, keeping its bytes as the body (credentials masked): it can be parked and
+ * inspected like any other.
  */
 export function foreignLetter(message: unknown, now: Date = new Date()): DeadLetter {
   const bytes = message instanceof Uint8Array ? Buffer.from(message) : Buffer.from(messageText(message), 'utf8');
   const bodySha256 = createHash('sha256').update(bytes).digest('hex');
+  // Anyone who can write the queue wrote these bytes: a credential in them is masked as in any letter's body.
+  const kept = redactBodyBytes(bytes);
   return {
     schema: DEAD_LETTER_SCHEMA,
     // No Event Hubs coordinates: the message's bytes are its identity (the same message twice is one letter).
     id: deadLetterId({ messageSha256: bodySha256 }, 'UNKNOWN'),
     issue: { code: 'UNKNOWN', message: 'the queue message is not a telemetry dead letter', retryable: false, stage: 'reprocess' },
-    body: bytes.toString('base64'),
+    body: kept.toString('base64'),
+    ...(kept !== bytes ? { bodyRedacted: true as const } : {}),
     bodyBytes: bytes.byteLength,
     bodySha256,
     eventHubName: null,
