@@ -11,16 +11,18 @@ export const MAX_INLINE_LETTER_BYTES = 60 * 1024;
 const MAX_REASON_CHARS = 4_000;
 const SUMMARY_FIELDS = ['PartitionKey', 'RowKey', 'reason', 'parkedAt', 'attempts', 'by', 'deviceId', 'failedAt', 'bodyBytes', 'originalCode'];
 
+// The indexed properties are copies of letter fields, which come from an untrusted queue message:
+// each is written only when Table storage can hold it (else left out; the letter keeps the original).
 interface ParkedEntity {
   partitionKey: string;
   rowKey: string;
   reason: string;
-  parkedAt: Date;
-  attempts: number;
+  parkedAt?: Date;
+  attempts?: number;
   by: string;
   deviceId?: string;
-  failedAt: Date;
-  bodyBytes: number;
+  failedAt?: Date;
+  bodyBytes?: number;
   originalCode: string;
   /** The letter's JSON (UTF-8) when small enough; otherwise `letterBlob` names it. */
   letter?: Uint8Array;
@@ -29,14 +31,36 @@ interface ParkedEntity {
 }
 
 /** Table keys may not contain / \ # ? or control characters. */
-export function parkingPartitionKey(code: string): string {
-  return /^[A-Za-z0-9_-]{1,64}$/.test(code) ? code : 'UNKNOWN';
+export function parkingPartitionKey(code: unknown): string {
+  return typeof code === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(code) ? code : 'UNKNOWN';
 }
 export function parkingRowKey(id: string): string {
   return /^[A-Za-z0-9._-]{1,200}$/.test(id) ? id : `x-${createHash('sha256').update(id).digest('hex')}`;
 }
 
 const isoOf = (v: unknown): string => (v instanceof Date ? v.toISOString() : String(v ?? ''));
+
+/** Longest device id kept as a queryable property (the product's ids are at most 256 chars). */
+const MAX_DEVICE_ID_CHARS = 1_024;
+// Edm.DateTime spans 1601-01-01 to 9999-12-31 UTC (Azure rejects a date outside it).
+const MIN_TABLE_TIME = Date.UTC(1601, 0, 1);
+const MAX_TABLE_TIME = Date.UTC(10_000, 0, 1) - 1;
+
+/** A date Table storage can hold, or undefined (`garbage`, a number, a year before 1601). */
+function tableDate(text: unknown): Date | undefined {
+  if (typeof text !== 'string') return undefined;
+  const time = Date.parse(text);
+  return time >= MIN_TABLE_TIME && time <= MAX_TABLE_TIME ? new Date(time) : undefined;
+}
+/** A count Table storage can hold as a number (a tampered `-9`, `"12"` or `{}` is left out). */
+const tableCount = (n: unknown): number | undefined => (typeof n === 'number' && Number.isSafeInteger(n) && n >= 0 ? n : undefined);
+/** A device id as text: a string, or a number or boolean written as text; never an object. */
+function tableDeviceId(id: unknown): string | undefined {
+  const text = typeof id === 'string' ? id : typeof id === 'number' || typeof id === 'boolean' ? String(id) : undefined;
+  return text && text.length <= MAX_DEVICE_ID_CHARS ? text : undefined;
+}
+/** Text for a property the reprocessor fills, whatever a caller passed. */
+const tableText = (text: unknown, fallback: string): string => (typeof text === 'string' ? text : fallback);
 
 /**
  * The parking store on Azure Table storage: PartitionKey = issue code (operators ask "what is
@@ -68,25 +92,41 @@ export class TableParkingStore implements ParkingStore {
   async park(entry: ParkedLetter): Promise<void> {
     const json = Buffer.from(JSON.stringify(entry.letter), 'utf8');
     const rowKey = parkingRowKey(entry.id);
+    // The letter's fields are as a queue writer left them (`failedAt: "garbage"`, an object
+    // `deviceId` or `issue.code`), and one Table cannot hold fails the write on every try: the
+    // letter would never park. So the indexed copies keep only what Table storage holds; the
+    // letter JSON (entity or blob) keeps every field as it came.
+    const letter = entry.letter as unknown as Record<string, unknown> & { issue?: { code?: unknown } };
+    const [parkedAt, failedAt, attempts, bodyBytes, deviceId] = [tableDate(entry.parkedAt), tableDate(letter.failedAt), tableCount(entry.attempts), tableCount(letter.bodyBytes), tableDeviceId(letter.deviceId)];
     const entity: ParkedEntity = {
       partitionKey: parkingPartitionKey(entry.code),
       rowKey,
-      reason: entry.reason.slice(0, MAX_REASON_CHARS),
-      parkedAt: new Date(entry.parkedAt),
-      attempts: entry.attempts,
-      by: entry.by,
-      ...(entry.letter.deviceId ? { deviceId: entry.letter.deviceId } : {}),
-      failedAt: new Date(entry.letter.failedAt),
-      bodyBytes: entry.letter.bodyBytes,
-      originalCode: entry.letter.issue.code,
-      ...(entry.claimCheckBlob ? { claimCheckBlob: entry.claimCheckBlob } : {}),
+      reason: tableText(entry.reason, '').slice(0, MAX_REASON_CHARS),
+      ...(parkedAt ? { parkedAt } : {}),
+      ...(attempts === undefined ? {} : { attempts }),
+      by: tableText(entry.by, 'reprocessor'),
+      ...(deviceId ? { deviceId } : {}),
+      ...(failedAt ? { failedAt } : {}),
+      ...(bodyBytes === undefined ? {} : { bodyBytes }),
+      originalCode: parkingPartitionKey(letter.issue?.code),
+      ...(typeof entry.claimCheckBlob === 'string' ? { claimCheckBlob: entry.claimCheckBlob } : {}),
     };
     if (json.byteLength <= MAX_INLINE_LETTER_BYTES) {
       entity.letter = json;
     } else {
       entity.letterBlob = `parked/${rowKey}.json`;
       const blob = this.blobs.getBlockBlobClient(entity.letterBlob);
-      await this.attempt((abortSignal) => blob.uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal }));
+      const upload = (abortSignal: AbortSignal) => blob.uploadData(json, { blobHTTPHeaders: { blobContentType: 'application/json' }, abortSignal });
+      await this.attempt(async (abortSignal) => {
+        try {
+          await upload(abortSignal);
+        } catch (error) {
+          // As for the table below: a fresh account has no container until the first park needs it.
+          if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+          await this.createResources();
+          await upload(abortSignal);
+        }
+      });
     }
     await this.attempt(async (abortSignal) => {
       try {
@@ -149,7 +189,8 @@ export class TableParkingStore implements ParkingStore {
       const parkedAt = isoOf(e.parkedAt);
       const failedAt = isoOf(e.failedAt);
       if (!c.oldestParkedAt || parkedAt < c.oldestParkedAt) c.oldestParkedAt = parkedAt;
-      if (!c.oldestFailedAt || failedAt < c.oldestFailedAt) c.oldestFailedAt = failedAt;
+      // A letter whose failedAt was not a date has none here.
+      if (failedAt && (!c.oldestFailedAt || failedAt < c.oldestFailedAt)) c.oldestFailedAt = failedAt;
       counts.set(c.code, c);
     }
     return [...counts.values()].sort((a, b) => a.code.localeCompare(b.code));
