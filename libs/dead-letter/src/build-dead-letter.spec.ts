@@ -112,6 +112,13 @@ describe('buildDeadLetter', () => {
     });
   });
 
+  it('events without a sequence number (metadata missing) get distinct ids from their bytes, not one shared id', () => {
+    const build = (body: string, sequenceNumber: number) => buildDeadLetter({ error: new PipelineError('EVENT_MALFORMED', 'x'), event: { ...event, body: Buffer.from(body), sequenceNumber }, attempts: 0, app: 'ingestion' });
+    expect(build('{"a":', -1).id).not.toBe(build('{"b":', -1).id);
+    expect(build('{"a":', -1).id).toBe(build('{"a":', -1).id);
+    expect(build('{"a":', 41).id).toBe(build('{"b":', 41).id); // located: the coordinates name the event
+  });
+
   it('keeps a body up to the limit whole', () => {
     const body = Buffer.alloc(MAX_EVENT_BYTES, 0x20);
     const letter = buildDeadLetter({ error: new PipelineError('EVENT_MALFORMED', 'x'), event: { ...event, body }, attempts: 0, app: 'ingestion' });

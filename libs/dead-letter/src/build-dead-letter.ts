@@ -100,18 +100,24 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const kept = redactBodyBytes(head);
   const decoded = input.decoded ?? null;
   const identity = input.identity ? deadLetterIdentity(input.identity, error) : undefined;
+  const bodySha256 = createHash('sha256').update(bytes).digest('hex');
+  // An event without its sequence number (trigger metadata missing) has no coordinates that name
+  // it: its bytes do, or every such event of a partition would share one id (one letter, one blob).
+  const located = Number.isSafeInteger(event.sequenceNumber) && event.sequenceNumber >= 0;
   return {
     schema: DEAD_LETTER_SCHEMA,
     // Derived, not random: a retried batch rebuilds the same letters (same ids, same claim-check blobs).
     id: deadLetterId(
-      { eventHubName: source?.eventHubName ?? null, consumerGroup: source?.consumerGroup ?? null, partitionId: event.partitionId, sequenceNumber: event.sequenceNumber },
+      located
+        ? { eventHubName: source?.eventHubName ?? null, consumerGroup: source?.consumerGroup ?? null, partitionId: event.partitionId, sequenceNumber: event.sequenceNumber }
+        : { messageSha256: bodySha256 },
       error.code,
     ),
     issue: error.toIssue(),
     body: kept.toString('base64'),
     ...(kept !== head ? { bodyRedacted: true as const } : {}),
     bodyBytes: bytes.byteLength,
-    bodySha256: createHash('sha256').update(bytes).digest('hex'),
+    bodySha256,
     eventHubName: source?.eventHubName ?? null,
     consumerGroup: source?.consumerGroup ?? null,
     partitionId: event.partitionId,
