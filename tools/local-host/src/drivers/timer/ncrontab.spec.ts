@@ -30,8 +30,9 @@ describe('NCRONTAB', () => {
     expect(next('0 0 0 13 * Fri', '2026-01-01T00:00:00Z')).toBe('2026-02-13T00:00:00.000Z');
   });
 
-  it('accepts 5 fields (seconds = 0) and rejects bad input', () => {
-    expect(next('*/15 * * * *', '2026-01-01T00:01:00Z')).toBe('2026-01-01T00:15:00.000Z');
+  it('refuses 5 fields as Azure does (it parses with seconds), and bad input', () => {
+    expect(() => parseNcrontab('*/15 * * * *')).toThrow(/expected 6 fields .*not recognized as a valid cron expression or timespan string/);
+    expect(next('0 */15 * * * *', '2026-01-01T00:01:00Z')).toBe('2026-01-01T00:15:00.000Z');
     expect(() => parseNcrontab('* * *')).toThrow(/expected 6 fields/);
     expect(() => parseNcrontab('61 * * * * *')).toThrow(/bad second/);
     expect(() => parseNcrontab('*/0 * * * * *')).toThrow(/bad step/);

@@ -1,6 +1,6 @@
 import { LocalHostError } from '../../errors';
 
-/** A parsed NCRONTAB expression: `{second} {minute} {hour} {day} {month} {day-of-week}` (or 5 fields, no seconds). */
+/** A parsed NCRONTAB expression: `{second} {minute} {hour} {day} {month} {day-of-week}` (6 fields, as Azure's Timers extension requires). */
 export interface CronSchedule {
   readonly expression: string;
   /** True when the expression has a seconds field that fires more than once a minute. */
@@ -65,8 +65,9 @@ export function parseField(text: string, spec: FieldSpec, expression: string): S
 
 export function parseNcrontab(expression: string): CronSchedule {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length === 5) fields.unshift('0');
-  if (fields.length !== 6) fail(expression, `expected 6 fields (or 5), got ${fields.length}`);
+  // The Timers extension parses with IncludingSeconds (CronSchedule.TryCreate): a 5-field
+  // expression, valid in Unix cron, is not recognised, and Azure disables the function.
+  if (fields.length !== 6) fail(expression, `expected 6 fields ({second} {minute} {hour} {day} {month} {day-of-week}), got ${fields.length}; Azure: "The schedule expression '${expression}' was not recognized as a valid cron expression or timespan string."`);
   const [seconds, minutes, hours, days, months, weekdays] = fields.map((f, i) => parseField(f, SPECS[i]!, expression)) as [Set<number>, Set<number>, Set<number>, Set<number>, Set<number>, Set<number>];
   const horizon = 5 * 366 * 24 * 3600 * 1000;
 

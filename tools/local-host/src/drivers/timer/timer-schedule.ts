@@ -8,7 +8,7 @@ export interface TimerSchedule {
   next(after: Date): Date;
 }
 
-/** A timer's `schedule`: NCRONTAB (5 or 6 fields) or a TimeSpan such as "00:00:30". */
+/** A timer's `schedule`: NCRONTAB (6 fields) or a TimeSpan such as "00:00:30". */
 export function parseTimerSchedule(text: string): TimerSchedule {
   if (/^\s*(\d+\.)?\d{1,2}:\d{1,2}:\d{1,2}\s*$/.test(text)) {
     const interval = parseTimeSpan(text.trim(), 'schedule');
