@@ -107,7 +107,7 @@ export class EventHubBatchProcessor {
     }
     const outcome = await executor.execute({
       triggerData,
-      triggerMetadata: eventHubTriggerMetadata(group, context, cardinality, functionName),
+      triggerMetadata: eventHubTriggerMetadata(group, context, cardinality),
       useRetryPolicy: true,
       signal,
       reason: `event hub partition ${context.partitionId}`,

@@ -24,7 +24,7 @@ const context = { eventHubName: 'telemetry', consumerGroup: '$Default', fullyQua
 
 describe('systemPropertiesArray as the Functions Event Hubs extension builds it', () => {
   it('message annotations by name with .NET types as JSON (DateTime -> ISO string), the properties section with its AMQP names, and the host copies', () => {
-    const metadata = eventHubTriggerMetadata([event], context, 'many', 'ingest');
+    const metadata = eventHubTriggerMetadata([event], context, 'many');
     const [sys] = JSON.parse(metadata['SystemPropertiesArray']!.json as string) as Record<string, unknown>[];
     expect(sys).toEqual({
       'iothub-connection-device-id': 'drone-1',
@@ -40,7 +40,7 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
   it('the binding data the extension adds (EventHubTriggerBindingStrategy): string[] keys and offsets as the host sends string collections, DateTimes without a zone', () => {
     const keyless = { ...event, sequenceNumber: 8, offset: '800', partitionKey: undefined, enqueuedTimeUtc: new Date('2026-12-01T10:00:01.500Z'), getRawAmqpMessage: undefined, systemProperties: {} } as unknown as ReceivedEventData;
     const numeric = { ...keyless, sequenceNumber: 9, offset: '900', partitionKey: '42', enqueuedTimeUtc: new Date('2026-12-01T10:00:02.000Z') } as unknown as ReceivedEventData;
-    const metadata = eventHubTriggerMetadata([event, keyless, numeric], context, 'many', 'ingest');
+    const metadata = eventHubTriggerMetadata([event, keyless, numeric], context, 'many');
     // Null entries dropped (no IncludeEmptyEntriesInMessagePayload from a Node worker): the array no longer lines up.
     expect(metadata['PartitionKeyArray']).toEqual({ collectionString: { string: ['drone-1', '42'] } });
     expect(metadata['OffsetArray']).toEqual({ collectionString: { string: ['700', '800', '900'] } });
@@ -51,9 +51,9 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       [null, 800, '2026-12-01T10:00:01.5'],
       ['42', 900, '2026-12-01T10:00:02'],
     ]);
-    const one = eventHubTriggerMetadata([numeric], context, 'one', 'ingest');
+    const one = eventHubTriggerMetadata([numeric], context, 'one');
     expect([one['PartitionKey'], one['Offset'], one['EnqueuedTimeUtc']]).toEqual([{ string: '42' }, { json: '900' }, { json: '"2026-12-01T10:00:02"' }]);
-    expect(eventHubTriggerMetadata([keyless], context, 'one', 'ingest')['PartitionKey']).toBeUndefined();
+    expect(eventHubTriggerMetadata([keyless], context, 'one')['PartitionKey']).toBeUndefined();
   });
 
   it('application properties as the extension holds them: binary as base64, timestamps as ISO strings (from the raw AMQP section)', () => {
@@ -62,7 +62,7 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       getRawAmqpMessage: () => ({ body: Buffer.from('{}'), bodyType: 'data', applicationProperties: { buf: Buffer.from('hi'), ts: new Date('2024-01-02T03:04:05.600Z'), n: 5, s: 'str' } }),
     } as unknown as ReceivedEventData;
     for (const cardinality of ['one', 'many'] as const) {
-      const metadata = eventHubTriggerMetadata([typed], context, cardinality, 'ingest');
+      const metadata = eventHubTriggerMetadata([typed], context, cardinality);
       const parsed = JSON.parse((cardinality === 'one' ? metadata['Properties'] : metadata['PropertiesArray'])!.json as string) as unknown;
       expect([parsed].flat()[0]).toEqual({ buf: 'aGk=', ts: '2024-01-02T03:04:05.600Z', n: 5, s: 'str' });
     }
@@ -80,7 +80,7 @@ describe('systemPropertiesArray as the Functions Event Hubs extension builds it'
       getRawAmqpMessage: () => ({ body: Buffer.from('{}'), bodyType: 'data', properties: { messageId: 'm-2', creationTime: enqueued.getTime(), absoluteExpiryTime: Date.parse('2026-12-02T10:00:00Z'), groupSequence: 3 } }),
     } as unknown as ReceivedEventData;
     for (const cardinality of ['one', 'many'] as const) {
-      const metadata = eventHubTriggerMetadata([withTimes], context, cardinality, 'ingest');
+      const metadata = eventHubTriggerMetadata([withTimes], context, cardinality);
       const json = (cardinality === 'one' ? metadata['SystemProperties'] : metadata['SystemPropertiesArray'])!.json as string;
       const sys = [JSON.parse(json) as Record<string, unknown>].flat()[0]!;
       expect(sys).toMatchObject({ 'message-id': 'm-2', 'creation-time': '2026-12-01T10:00:00.123Z', 'absolute-expiry-time': '2026-12-02T10:00:00.000Z', 'group-sequence': 3 });
@@ -182,12 +182,13 @@ describe('eventHubTriggerMetadata gives the bytes of the reference construction'
   it('for batches (many) and single events (one), IoT Hub annotations, Date/Buffer values and missing sections included', () => {
     fc.assert(
       fc.property(fc.array(event, { minLength: 1, maxLength: 8 }), fc.constantFrom('one' as const, 'many' as const), (events, cardinality) => {
-        const { sys, ...metadata } = eventHubTriggerMetadata(events, context, cardinality, 'ingest');
+        const metadata = eventHubTriggerMetadata(events, context, cardinality);
         const encoded = (value: RpcTypedData): string | undefined =>
           value.collectionString ? `strings:${JSON.stringify(value.collectionString.string)}` : typeof value.string === 'string' ? `string:${value.string}` : (value.json as string);
         expect(Object.fromEntries(Object.entries(metadata).map(([name, value]) => [name, encoded(value)]))).toEqual(referenceTriggerMetadata(events, context, cardinality));
         expect(Object.keys(metadata)).toEqual(Object.keys(referenceTriggerMetadata(events, context, cardinality)));
-        expect(Object.keys(JSON.parse(sys!.json as string) as object)).toEqual(['MethodName', 'UtcNow', 'RandGuid']);
+        // The host never sends its `sys` binding data to a worker (ShouldSkipBindingData).
+        expect(Object.keys(metadata)).not.toContain('sys');
       }),
       { numRuns: 300 },
     );

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { PartitionContext, ReceivedEventData } from '@azure/event-hubs';
 import type { RpcTypedData } from '../../core/core-types';
 import { LocalHostError } from '../../errors';
@@ -180,14 +179,15 @@ function enqueuedFormatter(): (date: Date) => [string, string] {
  * Trigger metadata with the host's names (PascalCase; the library camel-cases keys, also inside
  * values). Cardinality many uses the `...Array` names, one the singular names.
  */
-export function eventHubTriggerMetadata(events: ReceivedEventData[], context: PartitionContext, cardinality: Cardinality, functionName: string): Record<string, RpcTypedData> {
+export function eventHubTriggerMetadata(events: ReceivedEventData[], context: PartitionContext, cardinality: Cardinality): Record<string, RpcTypedData> {
   const partitionContext = json({
     EventHubName: context.eventHubName,
     ConsumerGroup: context.consumerGroup,
     FullyQualifiedNamespace: context.fullyQualifiedNamespace,
     PartitionId: context.partitionId,
   });
-  const sys = json({ MethodName: functionName, UtcNow: new Date().toISOString(), RandGuid: randomUUID() });
+  // No `sys`: the host keeps its SystemBindingData for binding expressions and never sends it to a
+  // worker (ScriptInvocationContextExtensions.ShouldSkipBindingData).
   if (cardinality === 'one') {
     const e = events[0]!;
     const [enqueuedTimeUtc, enqueuedIso] = enqueuedFormatter()(e.enqueuedTimeUtc);
@@ -200,7 +200,6 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
       EnqueuedTimeUtc: json(enqueuedTimeUtc),
       Properties: json(applicationProperties(e)),
       SystemProperties: json(systemProperties(e, enqueuedTimeUtc, enqueuedIso)),
-      sys,
     };
   }
   // One pass over the batch for every array (each event's enqueued time formatted once).
@@ -230,6 +229,5 @@ export function eventHubTriggerMetadata(events: ReceivedEventData[], context: Pa
     EnqueuedTimeUtcArray: json(enqueuedTimes),
     PropertiesArray: json(properties),
     SystemPropertiesArray: json(systemPropertiesArray),
-    sys,
   };
 }
