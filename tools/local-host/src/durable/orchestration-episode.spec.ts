@@ -227,3 +227,130 @@ describe('orchestrator episodes replayed through durable-functions', () => {
     expect(h.record.output).toContain('callHttp');
   });
 });
+
+/**
+ * DTFx replays history against the actions the code produces this time (TaskOrchestrationContext
+ * HandleTaskScheduledEvent / HandleTimerCreatedEvent / HandleSubOrchestrationCreatedEvent /
+ * HandleEventSentEvent) and fails the instance with NonDeterministicOrchestrationException's message.
+ */
+describe('orchestrator code changed under a running instance', () => {
+  const CHANGED = 'Was a change made to the orchestrator code after this instance had already started running?';
+  const ND = 'Non-Deterministic workflow detected: ';
+
+  /** Runs the code unchanged until it waits, then replays it changed with the external event 'go'. */
+  async function replayChanged(code: (context: OrchestrationContext, changed: boolean) => Generator<unknown, unknown, unknown>): Promise<Harness> {
+    let changed = false;
+    const h = new Harness(
+      function* (context) {
+        return yield* code(context, changed);
+      },
+      null,
+      (name, input) => `${name}(${JSON.stringify(input)})`,
+      () => 7,
+    );
+    await h.settle();
+    expect(h.record.runtimeStatus).toBe('Running');
+    changed = true;
+    h.raise('go', 'now');
+    await h.settle();
+    return h;
+  }
+  const output = (h: Harness): unknown => JSON.parse(h.record.output!);
+  const later = (context: OrchestrationContext): Date => new Date(context.df.currentUtcDateTime.getTime() + 3_600_000);
+
+  it('another activity name at a sequence number in history -> Failed; nothing new scheduled, history ends with the failure', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      const first: unknown = yield context.df.callActivity(changed ? 'shout' : 'greet', 'bob');
+      yield context.df.waitForExternalEvent('go');
+      yield context.df.callActivity('after');
+      return first;
+    });
+    expect(h.record.runtimeStatus).toBe('Failed');
+    expect(output(h)).toBe(`${ND}A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'greet', but the current orchestration replay instead scheduled an activity task named 'shout' with this sequence number.  ${CHANGED}`);
+    expect(h.record.history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => e.Name)).toEqual(['greet']);
+    expect(h.record.history.at(-1)).toMatchObject({ EventType: EventType.ExecutionCompleted, OrchestrationStatus: 'Failed' });
+    expect([h.record.activities, h.record.timers]).toEqual([[], []]);
+  });
+
+  it('names compared as DTFx does (OrdinalIgnoreCase); inputs not compared; new actions after the history are new work', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      const first: unknown = yield context.df.callActivity(changed ? 'GREET' : 'greet', changed ? 'alice' : 'bob');
+      yield context.df.waitForExternalEvent('go');
+      const extra: unknown = changed ? yield context.df.callActivity('extra', 1) : null;
+      return { first, extra };
+    });
+    expect(h.record.runtimeStatus).toBe('Completed');
+    expect(output(h)).toEqual({ first: 'greet("bob")', extra: 'extra(1)' });
+  });
+
+  it('a timer where the activity was -> Failed (the activity result is not fed to the timer)', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      const first: unknown = yield changed ? context.df.createTimer(later(context)) : context.df.callActivity('greet', 'bob');
+      yield context.df.waitForExternalEvent('go');
+      return first;
+    });
+    expect(h.record.runtimeStatus).toBe('Failed');
+    expect(output(h)).toBe(`${ND}A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'greet', but the current orchestration replay instead produced a CreateTimerOrchestratorAction action with this sequence number. ${CHANGED}`);
+    expect(h.record.history.some((e) => e.EventType === EventType.TimerCreated)).toBe(false);
+  });
+
+  it('an activity where the timer was -> Failed with the timer wording', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      yield context.df.Task.any([changed ? context.df.callActivity('greet') : context.df.createTimer(later(context)), context.df.waitForExternalEvent('go')]);
+      return 'done';
+    });
+    expect(output(h)).toBe(`${ND}A previous execution of this orchestration scheduled a timer task with sequence number 0 named but the current orchestration replay instead produced a ScheduleTaskOrchestratorAction action with this sequence number. ${CHANGED}`);
+  });
+
+  it('a sub-orchestration where the activity was, another sub-orchestrator name -> Failed', async () => {
+    const kind = await replayChanged(function* (context, changed) {
+      yield changed ? context.df.callSubOrchestrator('greet', 'bob') : context.df.callActivity('greet', 'bob');
+      yield context.df.waitForExternalEvent('go');
+      return 'done';
+    });
+    expect(output(kind)).toBe(`${ND}A previous execution of this orchestration scheduled an activity task with sequence number 0 named 'greet', but the current orchestration replay instead produced a CreateSubOrchestrationAction action with this sequence number. ${CHANGED}`);
+    const renamed = await replayChanged(function* (context, changed) {
+      yield context.df.Task.any([context.df.callSubOrchestrator(changed ? 'other' : 'child', null, 'kid-1'), context.df.waitForExternalEvent('go')]);
+      return 'done';
+    });
+    expect(output(renamed)).toBe(
+      `${ND}A previous execution of this orchestration scheduled a sub-orchestration task with sequence ID 0 and name 'child' (version '', instance ID 'kid-1'), but the current orchestration replay instead scheduled a sub-orchestration task with name other at this sequence number. ${CHANGED}`,
+    );
+  });
+
+  it('an activity where the entity call was -> Failed with the send-event wording', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      yield changed ? context.df.callActivity('greet') : context.df.callEntity(new df.EntityId('counter', 'k'), 'get');
+      yield context.df.waitForExternalEvent('go');
+      return 'done';
+    });
+    expect(output(h)).toBe(`${ND}A previous execution of this orchestration scheduled a send event task with sequence ID 0, type 'EventSent', name 'op', instance ID '@counter@k', but the current orchestration replay instead scheduled a ScheduleTaskOrchestratorAction task at this sequence number. ${CHANGED}`);
+  });
+
+  it('fewer actions than history (the code now returns early) -> Failed: the replay "hasn\'t (yet?) scheduled" the task', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      if (changed) return 'early';
+      yield context.df.Task.any([context.df.createTimer(later(context)), context.df.waitForExternalEvent('go')]);
+      return 'done';
+    });
+    expect(h.record.runtimeStatus).toBe('Failed');
+    expect(output(h)).toBe(`${ND}A previous execution of this orchestration scheduled a timer task with sequence number 0 but the current replay execution hasn't (yet?) scheduled this task. ${CHANGED}`);
+    const activity = await replayChanged(function* (context, changed) {
+      if (!changed) yield context.df.callActivity('greet', 'bob');
+      yield context.df.waitForExternalEvent('go');
+      return 'done';
+    });
+    expect(output(activity)).toBe(`${ND}A previous execution of this orchestration scheduled an activity task with sequence ID 0 and name 'greet' (version ''), but the current replay execution hasn't (yet?) scheduled this task. ${CHANGED}`);
+  });
+
+  it('the mismatch wins over an error the changed code throws after the replay', async () => {
+    const h = await replayChanged(function* (context, changed) {
+      yield context.df.callActivity(changed ? 'shout' : 'greet');
+      yield context.df.waitForExternalEvent('go');
+      if (changed) throw new Error('boom');
+      return 'done';
+    });
+    expect(h.episodes.at(-1)?.kind).toBe('failed');
+    expect(output(h)).toMatch(/^Non-Deterministic workflow detected: .*named 'greet'.*named 'shout'/);
+  });
+});

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActionType, type ActionWire, EventType, flattenActions, historyEvent, type HistoryEvent, orchestratorCompleted, orchestratorStarted, type OrchestratorStateWire, type RetryOptionsWire, subOrchestrationCompleted, subOrchestrationFailed } from '@telemetry/durable-internals';
 import type { InstanceRecord, OutboxPayload, RetryState } from './instance-record';
+import { findNonDeterminism } from './replay-determinism';
 
 /** What one orchestrator execution produced: its state, or a failure (with the state when the library gave one). */
 export type EpisodeOutcome = { kind: 'state'; state: OrchestratorStateWire } | { kind: 'failed'; message: string; details: string; state?: OrchestratorStateWire };
@@ -51,8 +52,15 @@ export function applyEpisode(record: InstanceRecord, event: HistoryEvent, outcom
     return childId;
   };
 
+  // 0. The library returns every action since the start. DTFx replays the history against them
+  // first: a mismatch fails the instance (it wins over an error the orchestrator threw after the
+  // replay), and nothing the episode would have scheduled, retries included, is scheduled.
+  const state = outcome.state;
+  const actions = state ? flattenActions(state.actions) : [];
+  const drift = state ? findNonDeterminism(record.history, record.actionIds, actions) : undefined;
+
   // 1. Retries the new event drives (the library allocates these ids while processing the event).
-  const failedRetry = (event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed)
+  const failedRetry = !drift && (event.EventType === EventType.TaskFailed || event.EventType === EventType.SubOrchestrationInstanceFailed)
     ? record.retries.find((r) => r.currentTaskId === event.TaskScheduledId && r.timerId === undefined)
     : undefined;
   if (failedRetry) {
@@ -62,7 +70,7 @@ export function applyEpisode(record: InstanceRecord, event: HistoryEvent, outcom
     scheduled.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
     record.timers.push({ timerId, fireAt });
   }
-  const firedRetry = event.EventType === EventType.TimerFired ? record.retries.find((r) => r.timerId === event.TimerId) : undefined;
+  const firedRetry = !drift && event.EventType === EventType.TimerFired ? record.retries.find((r) => r.timerId === event.TimerId) : undefined;
   if (firedRetry) {
     firedRetry.timerId = undefined;
     if (firedRetry.attempt < firedRetry.options.maxNumberOfAttempts) {
@@ -82,10 +90,10 @@ export function applyEpisode(record: InstanceRecord, event: HistoryEvent, outcom
   }
   if (event.EventType === EventType.TimerFired) record.timers = record.timers.filter((t) => t.timerId !== event.TimerId);
 
-  // 2. Actions: the library returns every action since the start; the new ones are at the end.
-  let failure = outcome.kind === 'failed' ? { message: outcome.message, details: outcome.details } : undefined;
-  const state = outcome.state;
-  const actions = state ? flattenActions(state.actions) : [];
+  // 2. Actions: the new ones are at the end.
+  let failure = drift
+    ? { message: drift, details: `Unhandled exception while executing orchestration: DurableTask.Core.Exceptions.NonDeterministicOrchestrationException: ${drift}` }
+    : outcome.kind === 'failed' ? { message: outcome.message, details: outcome.details } : undefined;
   let continueAsNew: ActionWire | undefined;
   try {
     actions.forEach((action, index) => {
