@@ -1,6 +1,7 @@
 import { errorJson } from '@telemetry/local-services';
 import { terminalIo } from './io';
 import { createProgram } from './program';
+import { shownBlock } from './terminal-text';
 import { assertLocalStackRunning, type TargetOptions } from './target';
 
 // Usage: npm run dlq -- <stats|list|show|redrive|purge> [options]   (npm run dlq -- --help)
@@ -12,6 +13,7 @@ createProgram(terminalIo())
   .parseAsync(process.argv)
   .catch((error: unknown) => {
     if (json) process.stdout.write(`${errorJson(error)}\n`);
-    else process.stderr.write(`dlq: ${error instanceof Error ? error.message : String(error)}\n`);
+    // A message may quote a letter (untrusted) or a service's reply: redacted, controls escaped.
+    else process.stderr.write(`dlq: ${shownBlock(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   });

@@ -11,8 +11,10 @@ export function parseTime(value: string, now: Date = new Date()): Date {
 
 /** "3h 12m" style age of an ISO time. */
 export function ageOf(iso: string | null, now: Date = new Date()): string {
-  if (!iso) return '-';
-  let ms = Math.max(0, now.getTime() - Date.parse(iso));
+  // A letter's time may be anything a queue writer put there: no age for what is not a time.
+  const at = typeof iso === 'string' ? Date.parse(iso) : NaN;
+  if (!Number.isFinite(at)) return '-';
+  let ms = Math.max(0, now.getTime() - at);
   const d = Math.floor(ms / UNITS['d']!);
   ms -= d * UNITS['d']!;
   const h = Math.floor(ms / UNITS['h']!);

@@ -2,6 +2,7 @@ import { PEEK_LIMIT, peekPending, type PendingLetter } from '@telemetry/azure-st
 import { type ParkedSummary } from '@telemetry/reprocessing';
 import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
+import { jsonText, shown } from '../terminal-text';
 import { ageOf } from '../time-filter';
 import { toQuery, type FilterOptions } from './filters';
 
@@ -37,13 +38,14 @@ export async function listCommand(target: DlqTarget, io: CliIo, options: ListOpt
     result = { state: options.state, items: await peekPending(queue, query), peekLimit: PEEK_LIMIT };
   }
   if (options.json) {
-    io.out(JSON.stringify(result, null, 2));
+    io.out(jsonText(result));
     return result;
   }
+  // Every field but the counts comes from a letter (untrusted): through `shown`, padded after.
   if (result.state === 'parked') {
-    for (const s of result.items) io.out(`${s.id}  ${s.code.padEnd(18)} ${(s.deviceId ?? '-').padEnd(16)} failed ${ageOf(s.failedAt)} ago  parked by ${s.by} after ${s.attempts} attempts: ${s.reason}`);
+    for (const s of result.items) io.out(`${shown(s.id)}  ${shown(s.code).padEnd(18)} ${shown(s.deviceId).padEnd(16)} failed ${ageOf(s.failedAt)} ago  parked by ${shown(s.by)} after ${shown(s.attempts)} attempts: ${shown(s.reason)}`);
   } else {
-    for (const p of result.items) io.out(`${p.id ?? `(message ${p.messageId})`}  ${p.code.padEnd(18)} ${(p.deviceId ?? '-').padEnd(16)} queued ${ageOf(p.insertedOn)} ago  attempts ${p.attempts}  redrives ${p.redriveCount}${p.copies ? `  copies ${p.copies + 1} (one letter)` : ''}${p.expiresOn ? `  EXPIRES ${p.expiresOn}` : ''}`);
+    for (const p of result.items) io.out(`${typeof p.id === 'string' ? shown(p.id) : `(message ${shown(p.messageId)})`}  ${shown(p.code).padEnd(18)} ${shown(p.deviceId).padEnd(16)} queued ${ageOf(p.insertedOn)} ago  attempts ${shown(p.attempts)}  redrives ${shown(p.redriveCount)}${p.copies ? `  copies ${p.copies + 1} (one letter)` : ''}${p.expiresOn ? `  EXPIRES ${p.expiresOn}` : ''}`);
     io.err(`(the first ${result.peekLimit} visible messages at most; scheduled retries are invisible until due)`);
   }
   io.err(`${result.items.length} ${result.state}`);

@@ -2,6 +2,7 @@ import type { ParkedSummary } from '@telemetry/reprocessing';
 import type { CliIo } from '../io';
 import { startProgress } from '../progress';
 import type { DlqTarget } from '../target';
+import { jsonText, shown } from '../terminal-text';
 import { toQuery, type FilterOptions } from './filters';
 
 export interface PurgeOptions extends FilterOptions {
@@ -45,9 +46,9 @@ export async function purgeCommand(target: DlqTarget, io: CliIo, ids: string[], 
     }
     progress.stop();
   }
-  if (options.json) io.out(JSON.stringify(result, null, 2));
+  if (options.json) io.out(jsonText(result));
   else {
-    for (const id of result.purged) io.out(`${options.dryRun ? 'would purge' : 'purged'} ${id}`);
+    for (const id of result.purged) io.out(`${options.dryRun ? 'would purge' : 'purged'} ${shown(id)}`);
     io.err(result.cancelled ? 'cancelled: nothing deleted (not confirmed; --yes confirms without a terminal)' : `${options.dryRun ? 'dry run: ' : ''}${result.purged.length} ${options.dryRun ? 'to purge' : 'purged'}, ${result.failed.length} failed`);
   }
   // Not done is not success: a script that ran without a terminal (no --yes) must notice.

@@ -6,6 +6,7 @@ import { eventHubsTarget } from '../event-hubs-target';
 import type { CliIo } from '../io';
 import { startProgress } from '../progress';
 import type { DlqTarget } from '../target';
+import { jsonText, shown } from '../terminal-text';
 import { toQuery, type FilterOptions } from './filters';
 import { queueOf, type LetterState } from './list';
 
@@ -113,9 +114,10 @@ export async function redriveCommand(target: DlqTarget, io: CliIo, ids: string[]
 }
 
 function report(io: CliIo, r: RedriveResult, json: boolean): void {
-  if (json) return io.out(JSON.stringify(r, null, 2));
-  for (const id of r.redriven) io.out(`${r.dryRun ? 'would redrive' : 'redriven'} ${id} (${r.from} -> ${r.to})`);
-  for (const f of r.failed) io.err(`failed ${f.id}: ${f.error}`);
+  if (json) return io.out(jsonText(r));
+  // Ids of queued letters and error messages carry letter text (untrusted): through `shown`.
+  for (const id of r.redriven) io.out(`${r.dryRun ? 'would redrive' : 'redriven'} ${shown(id)} (${r.from} -> ${r.to})`);
+  for (const f of r.failed) io.err(`failed ${shown(f.id)}: ${shown(f.error)}`);
   if (r.cancelled) return io.err('cancelled: nothing redriven (not confirmed; --yes confirms without a terminal)');
   io.err(`${r.dryRun ? 'dry run: ' : ''}${r.redriven.length} ${r.dryRun ? 'to redrive' : 'redriven'}, ${r.failed.length} failed${r.skipped ? `, ${r.skipped} left in place` : ''}`);
 }

@@ -1,8 +1,10 @@
 import { peekPending } from '@telemetry/azure-storage-queue';
 import { tryDecodeLetter, type ParkedLetter } from '@telemetry/reprocessing';
 import type { DeadLetter } from '@telemetry/contracts';
+import { redactValue } from '@telemetry/core';
 import type { CliIo } from '../io';
 import type { DlqTarget } from '../target';
+import { redactedBase64Body, redactedJsonText, shown, shownBase64Body, shownBlock } from '../terminal-text';
 
 export interface ShowResult {
   state: 'parked' | 'pending' | 'poison' | 'poison-poison';
@@ -42,19 +44,30 @@ export async function showCommand(target: DlqTarget, io: CliIo, id: string, opti
     }
   }
   const out: ShowResult = { ...result, bodyText };
-  if (options.json) io.out(JSON.stringify(out, null, 2));
-  else {
-    const l = out.letter;
-    io.out([
-      `id:        ${l.id} (${out.state})`,
-      `issue:     ${l.issue.code} (${l.issue.stage}, ${l.issue.retryable ? 'retryable' : 'permanent'}): ${l.issue.message}`,
-      ...(out.parked ? [`parked:    ${out.parked.parkedAt} by ${out.parked.by} after ${out.parked.attempts} attempts: ${out.parked.reason}`] : []),
-      `device:    ${l.deviceId ?? '-'}   partition ${l.partitionId} seq ${l.sequenceNumber} offset ${l.offset} key ${l.partitionKey ?? '-'}`,
-      `enqueued:  ${l.enqueuedTimeUtc}   failed ${l.failedAt}   redrives ${l.redrive?.count ?? 0}`,
-      `properties: ${JSON.stringify(l.properties)}`,
-      `body:      ${l.bodyBytes} bytes, sha256 ${l.bodySha256}`,
-      bodyText !== null ? bodyText : `(not UTF-8; base64) ${l.body ?? '(claim-checked)'}`,
-    ].join('\n'));
-  }
+  if (options.json) io.out(showJson(out));
+  else io.out(showText(out));
   return out;
+}
+
+/** `--json`: redacted as log fields are, but the base64 body by labelled credentials only (it stays replayable). */
+function showJson(out: ShowResult): string {
+  const redacted = redactValue(out) as { letter: Record<string, unknown> };
+  if (typeof out.letter.body === 'string') redacted.letter['body'] = redactedBase64Body(out.letter.body);
+  return redactedJsonText(redacted);
+}
+
+/** Human output: every letter field through `shown` (redacted, control characters escaped); the body as a block. */
+function showText(out: ShowResult): string {
+  const l = out.letter;
+  const p = out.parked;
+  return [
+    `id:        ${shown(l.id)} (${out.state})`,
+    `issue:     ${shown(l.issue.code)} (${shown(l.issue.stage)}, ${l.issue.retryable ? 'retryable' : 'permanent'}): ${shown(l.issue.message)}`,
+    ...(p ? [`parked:    ${shown(p.parkedAt)} by ${shown(p.by)} after ${shown(p.attempts)} attempts: ${shown(p.reason)}`] : []),
+    `device:    ${shown(l.deviceId)}   partition ${shown(l.partitionId)} seq ${shown(l.sequenceNumber)} offset ${shown(l.offset)} key ${shown(l.partitionKey)}`,
+    `enqueued:  ${shown(l.enqueuedTimeUtc)}   failed ${shown(l.failedAt)}   redrives ${shown(l.redrive?.count ?? 0)}`,
+    `properties: ${shown(l.properties)}`,
+    `body:      ${shown(l.bodyBytes)} bytes, sha256 ${shown(l.bodySha256)}`,
+    out.bodyText !== null ? shownBlock(out.bodyText) : `(not UTF-8; base64) ${typeof l.body === 'string' ? shownBase64Body(l.body) : shown(l.body, '(claim-checked)')}`,
+  ].join('\n');
 }
