@@ -24,14 +24,20 @@ export const APPROVAL_PAGE_HEADERS: Readonly<Record<string, string>> = Object.fr
   'x-content-type-options': 'nosniff',
 });
 
+/** Form field naming the offer (its nonce) a signed-in page showed; the POST must still name the current one. */
+export const OFFER_FIELD = 'offer';
+
 /**
  * GET: what will happen, and a form that POSTs to the same URL (token kept in the query). Signed
- * in (`approver` set), the platform's name is recorded and no name is asked for.
+ * in (`signedIn` set), the platform's name is recorded and no name is asked for; the form carries
+ * the offer it showed, so a page left open (or re-submitted) cannot approve a later offer. The
+ * nonce binds intent only: the signed-in identity is the authority, and a nonce approves nothing
+ * without it (the link path's token carries its own nonce, signed).
  */
-export function confirmPage(state: BreakerState, episode: number, approver?: string): HttpResponseInit {
+export function confirmPage(state: BreakerState, episode: number, signedIn?: { approver: string; offer: string }): HttpResponseInit {
   const trip = state.trip;
-  const who = approver
-    ? `<p>Signed in as ${escape(approver)}.</p>`
+  const who = signedIn
+    ? `<p>Signed in as ${escape(signedIn.approver)}.</p><input type="hidden" name="${OFFER_FIELD}" value="${escape(signedIn.offer)}">`
     : `<label>Your name <input name="name" maxlength="80"></label> <small>(recorded as given, marked unauthenticated)</small> `;
   const body =
     `<h1>Resume telemetry ingestion?</h1><p>Episode ${episode}: ingestion was paused at ${escape(trip?.at ?? '?')} ` +

@@ -30,6 +30,14 @@ const signedIn = (name = 'alice@contoso.example', oid = OPERATOR): Record<string
   'x-ms-client-principal-name': name, 'x-ms-client-principal-id': oid, 'x-ms-client-principal-idp': 'aad',
 });
 const AUTH_ON = { WEBSITE_AUTH_ENABLED: 'True', BREAKER_OPERATORS: OPERATOR };
+/** The offer a signed-in confirmation page's form carries (its hidden field), as a browser would submit it. */
+const offerOf = (page: { body?: unknown }): string => /<input type="hidden" name="offer" value="([^"]*)">/.exec(String(page.body))?.[1] ?? 'none on the page';
+const formPost = (offer: string | undefined, headers: Record<string, string>) =>
+  new HttpRequest({
+    method: 'POST', url: 'https://breaker.example/api/breaker/approve',
+    ...(offer === undefined ? {} : { body: { string: `offer=${encodeURIComponent(offer)}` } }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
 
 describe('approveResume', () => {
   const setup = (env: Record<string, string> = {}) => {
@@ -134,7 +142,7 @@ describe('approveResume: who approved (issue 13 item 8) and the signed-in path (
     const crossSite = await approve(request('POST', undefined, undefined, { ...signedIn(), origin: 'https://attacker.example' }), control);
     expect(crossSite.status).toBe(403);
     expect(control.raised).toEqual([]);
-    const ok = await approve(request('POST', undefined, undefined, { ...signedIn(), origin: 'https://breaker.example' }), control);
+    const ok = await approve(formPost(offerOf(page), { ...signedIn(), origin: 'https://breaker.example' }), control);
     expect(ok.status).toBe(200);
     expect(control.state).toMatchObject({ lastApproval: { nonce: 'nonce-1', by: 'alice@contoso.example (aad)' } });
   });
@@ -152,5 +160,52 @@ describe('approveResume: who approved (issue 13 item 8) and the signed-in path (
     expect(stranger.status).toBe(403);
     expect([...off.control.raised, ...on.control.raised]).toEqual([]);
     expect(on.control.state.status).toBe('open');
+  });
+});
+
+describe('approveResume: a signed-in page approves only the offer it showed', () => {
+  const signedInHere = { ...signedIn(), origin: 'https://breaker.example' };
+
+  it('a page shown for episode 1, submitted after episode 2 is offered, is refused (403) and approves nothing; a fresh page approves episode 2', async () => {
+    const now = { ms: T0 + 1_000 };
+    const { services } = testServices(now, AUTH_ON);
+    const control = waitingBreaker(now);
+    const approve = createApproveResume(() => services, { settleTimeoutMs: 2_000, pollMs: 5 });
+    const oldPage = await approve(request('GET', undefined, undefined, signedIn()), control);
+    expect(String(oldPage.body)).toContain('Episode 1');
+    // Episode 1 is approved and closed elsewhere; a new trip opens episode 2 with its own offer.
+    control.apply({ op: 'approve', at: iso(T0 + 2_000), nonce: 'nonce-1', by: 'bob', requestId: 'r0' });
+    control.apply({ op: 'close', at: iso(T0 + 3_000), by: 'bob', reason: 'approved' });
+    control.apply({ op: 'trip', at: iso(T0 + 4_000), by: 'manual:someone', reason: 'DATA CORRUPTION: keep paused', counts: {}, instanceId: 'ep-2' });
+    control.apply({ op: 'offerApproval', at: iso(T0 + 4_000), instanceId: 'ep-2', nonce: 'nonce-2', expiresAt: iso(T0 + 3_600_000) });
+    const before = structuredClone(control.state);
+
+    const stale = await approve(formPost(offerOf(oldPage), signedInHere), control);
+    expect(stale.status).toBe(403);
+    expect(String(stale.body)).toContain('no longer current');
+    // A form without the field (a page from before this check) is no better.
+    expect((await approve(formPost(undefined, signedInHere), control)).status).toBe(403);
+    expect(control.raised).toEqual([]);
+    expect(control.state).toEqual(before);
+    expect(control.state).toMatchObject({ status: 'open', episode: 2 });
+    expect(control.state.lastApproval).toBeUndefined();
+    expect(control.state.resumeApproved).toBeUndefined();
+
+    const freshPage = await approve(request('GET', undefined, undefined, signedIn()), control);
+    expect(String(freshPage.body)).toContain('Episode 2');
+    const ok = await approve(formPost(offerOf(freshPage), signedInHere), control);
+    expect(ok.status).toBe(200);
+    expect(control.state.lastApproval).toMatchObject({ nonce: 'nonce-2', by: 'alice@contoso.example (aad)' });
+  });
+
+  it('the link path is unchanged: its page carries no offer field and its POST needs none', async () => {
+    const now = { ms: T0 + 1_000 };
+    const { services } = testServices(now, AUTH_ON);
+    const control = waitingBreaker(now);
+    const approve = createApproveResume(() => services, { settleTimeoutMs: 2_000, pollMs: 5 });
+    const page = await approve(request('GET', token(), undefined, signedIn()), control);
+    expect(String(page.body)).not.toContain('name="offer"');
+    expect((await approve(request('POST', token(), 'bob', signedIn()), control)).status).toBe(200);
+    expect(control.state.lastApproval).toMatchObject({ nonce: 'nonce-1', by: 'alice@contoso.example (aad)' });
   });
 });

@@ -6,7 +6,7 @@ import { approverLabel, checkApproval, operatorIdentity, parseOperatorList, plat
 import { durableBreakerControl, type BreakerControl } from '../breaker-control';
 import { APPROVE_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
-import { confirmPage, resultPage } from './approval-pages';
+import { confirmPage, OFFER_FIELD, resultPage } from './approval-pages';
 
 export interface ApproveOptions {
   /** How long a POST waits to learn whether its approval won (ms). */
@@ -23,7 +23,9 @@ export const SIGN_IN_PATH = `/.auth/login/aad?post_login_redirect_uri=${encodeUR
  * - the signed link they were sent (`?token=`): the token is the credential;
  * - no token, signed in through App Service Authentication (`WEBSITE_AUTH_ENABLED`) as an identity
  *   on `BREAKER_OPERATORS`: approves the approval currently on offer. Its POST must come from this
- *   origin (the platform's session is a cookie: a cross-site form must not ride on it).
+ *   origin (the platform's session is a cookie: a cross-site form must not ride on it) and name the
+ *   offer its page showed (`offer`, the nonce): a page shown for an earlier offer or episode is
+ *   refused (403, like a superseded link) instead of approving whatever is on offer now.
  * GET only shows a confirmation page (chat tools' link previews must not consume the token);
  * POST raises the approval event, then waits for the entity's verdict so the answer is honest:
  * 200 resumed, 403 if another request used the approval first, 202 if still undecided.
@@ -50,13 +52,21 @@ export function createApproveResume(services: () => BreakerServices, options: Ap
       if ('page' in offer) return offer.page;
       claims = offer;
     }
-    if (request.method === 'GET') return confirmPage(state, claims.episode, identity.kind === 'platform' ? approverLabel(identity, undefined) : undefined);
+    if (request.method === 'GET') {
+      // Only the signed-in page names its offer: a link's offer is in its (signed) token.
+      return confirmPage(state, claims.episode, !token && identity.kind === 'platform' ? { approver: approverLabel(identity, undefined), offer: claims.nonce } : undefined);
+    }
     if (!token && !sameOrigin(request, s.settings.PUBLIC_BASE_URL)) {
       s.logger.warn('approval refused', { reason: 'cross-site', status: 403 });
       return resultPage(403, 'Not accepted', 'Approve from the breaker\'s own page.');
     }
 
     const form = await request.formData().catch(() => undefined);
+    if (!token && form?.get(OFFER_FIELD) !== claims.nonce) {
+      // The page was shown for another offer (an earlier episode, or a lapsed link's): answered like a superseded link.
+      s.logger.warn('approval refused', { reason: 'not-offered', status: 403, episode: claims.episode, via: 'sign-in' });
+      return resultPage(403, 'Not accepted', `The page you approved from showed an offer that is no longer current; episode ${claims.episode} is waiting. Reload the page, check it, and approve again.`, { href: '/api/breaker/approve', label: 'Reload' });
+    }
     const name = form?.get('name');
     const by = approverLabel(identity, typeof name === 'string' ? name : undefined);
     const requestId = randomUUID();
