@@ -82,6 +82,45 @@ describe('processBatch (logic, in-memory ports)', () => {
     expect(recorded).toEqual([{ EVENT_MALFORMED: 1, DEAD_LETTER_UNAVAILABLE: 1 }]);
   });
 
+  describe('what the breaker counts: failed operations, not the events they carried', () => {
+    const manyEvents = (device: number, count: number, from = 0) => Array.from({ length: count }, (_, i) => ev(from + i, makeTelemetry(device, i + 1, { battery: 0.5 })));
+
+    it('one device whose one write fails counts one STORE_* failure, while every one of its events is still dead-lettered', async () => {
+      const store = new InMemoryDeviceStateStore();
+      store.failWith = { code: 'STORE_UNAVAILABLE', devices: ['drone-00001'] };
+      const sink = new InMemoryDeadLetterSink();
+      const recorded: unknown[] = [];
+      const events = [...manyEvents(1, 99), ev(100, makeTelemetry(2, 1)), ev(101, '{oops'), ev(102, '{oops')];
+      const report = await processBatch({ events, source: {} }, { store, deadLetters: sink, logger: silentLogger, app: 'test', failures: { record: async (c) => void recorded.push(c) } });
+      expect(report).toMatchObject({ applied: 1, deadLettered: 101, deadLetteredByCode: { STORE_UNAVAILABLE: 99, EVENT_MALFORMED: 2 } });
+      expect(sink.letters.filter((l) => l.deviceId === 'drone-00001')).toHaveLength(99);
+      // Each undecodable event is its own failure; the device's write is one.
+      expect(recorded).toEqual([{ STORE_UNAVAILABLE: 1, EVENT_MALFORMED: 2 }]);
+    });
+
+    it('several devices failing count one each', async () => {
+      const store = new InMemoryDeviceStateStore();
+      store.failWith = { code: 'STORE_UNAVAILABLE', devices: ['drone-00001', 'drone-00002', 'drone-00003'] };
+      const recorded: unknown[] = [];
+      await processBatch({ events: [...manyEvents(1, 10), ...manyEvents(2, 10, 10), ...manyEvents(3, 10, 20), ...manyEvents(4, 10, 30)], source: {} }, {
+        store, deadLetters: new InMemoryDeadLetterSink(), logger: silentLogger, app: 'test', failures: { record: async (c) => void recorded.push(c) },
+      });
+      expect(recorded).toEqual([{ STORE_UNAVAILABLE: 3 }]);
+    });
+
+    it('dead-letter queue down: the failed store write counts once and the failed dead-letter write once, not once per event each', async () => {
+      const store = new InMemoryDeviceStateStore();
+      store.failWith = { code: 'STORE_UNAVAILABLE', devices: ['drone-00001'] };
+      const sink = new InMemoryDeadLetterSink();
+      sink.down = true;
+      const recorded: unknown[] = [];
+      await expect(
+        processBatch({ events: manyEvents(1, 60), source: {} }, { store, deadLetters: sink, logger: silentLogger, app: 'test', failures: { record: async (c) => void recorded.push(c) } }),
+      ).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
+      expect(recorded).toEqual([{ STORE_UNAVAILABLE: 1, DEAD_LETTER_UNAVAILABLE: 1 }]);
+    });
+  });
+
   describe('the device-clock rule (MAX_CLOCK_SKEW_SECONDS)', () => {
     const at = (seq: number, timestamp: string, battery: number, enqueuedTimeUtc: string): SourceEvent => ({
       ...ev(seq, { deviceId: 'drone-00001', timestamp, battery }), enqueuedTimeUtc,

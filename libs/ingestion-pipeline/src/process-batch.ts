@@ -93,6 +93,13 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
     else if (outcome.status === 'written') written++;
     else unchanged++;
   }
+  // What the breaker counts: one failure per failed operation, not per event it carried. An event
+  // that does not decode is its own operation; a device's store write is one, however many events
+  // it folded (one poison device must not count as a fleet-wide outage).
+  const failures: Partial<Record<IssueCode, number>> = {};
+  const countFailure = (code: IssueCode) => void (failures[code] = (failures[code] ?? 0) + 1);
+  for (const letter of letters) countFailure(letter.issue.code);
+  for (const { error } of failedDevices.values()) countFailure(error.code);
   let applied = valid.length;
   if (failedDevices.size > 0) {
     for (const { event, decoded, identity } of valid) {
@@ -129,7 +136,8 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
       deps.logger.error('dead letters could not be written; failing the batch so it is retried', {
         partitionId, ...report, errorCode: failure.code, error: failure.message,
       });
-      await recordFailures(deps, { ...byCode, DEAD_LETTER_UNAVAILABLE: (byCode.DEAD_LETTER_UNAVAILABLE ?? 0) + letters.length });
+      // One failed dead-letter write, on top of the operations whose letters it carried.
+      await recordFailures(deps, { ...failures, DEAD_LETTER_UNAVAILABLE: (failures.DEAD_LETTER_UNAVAILABLE ?? 0) + 1 });
       throw failure;
     }
     for (const letter of letters) {
@@ -138,7 +146,7 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
         errorCode: letter.issue.code, retryable: letter.issue.retryable, deadLetterId: letter.id,
       });
     }
-    await recordFailures(deps, byCode);
+    await recordFailures(deps, failures);
   }
   deps.logger.info('batch processed', { partitionId, ...report });
   if (deps.metrics) recordBatchMetrics(deps.metrics, report, deps.store);
