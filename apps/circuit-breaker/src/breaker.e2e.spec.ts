@@ -210,4 +210,28 @@ describe('circuit breaker end to end under the local host', () => {
     expect(kinds.indexOf('switch-recovered')).toBeLessThan(kinds.indexOf('tripped'));
     console.info(JSON.stringify({ switchFailedTries: failing.switch?.attempts, noticesEpisode2: kinds }));
   }, 600_000);
+
+  it("an episode orchestration that dies while the breaker is open is adopted by the monitor's watchdog: paused, told, a fresh link; the dead one's link is spent", async () => {
+    const before = await breakerState();
+    expect(before).toMatchObject({ status: 'open', episode: 2 });
+    const owner = before.instanceId!;
+    const oldLink = notices().filter((n) => n.episode === 2 && n.approveUrl).at(-1)!.approveUrl!;
+    // Killed from outside, as a failed orchestration or an operator's terminate would leave it.
+    const terminated = await fetch(`${breaker.baseUrl}/runtime/webhooks/durabletask/instances/${owner}/terminate?reason=drill&code=${encodeURIComponent(breakerKey)}`, { method: 'POST' });
+    expect(terminated.status).toBe(202);
+    const adopted = await waitUntil(async () => {
+      const s = await breakerState();
+      return s.instanceId !== owner && s.approval ? s : undefined;
+    }, { timeoutMs: 120_000, intervalMs: 500, description: 'a new episode to adopt the breaker and offer an approval' });
+    expect(adopted).toMatchObject({ status: 'open', episode: 2, switch: { target: 'paused', state: 'ok' } });
+    expect(await ingestPaused()).toBe(true);
+    const recovered = await waitUntil(() => notices().find((n) => n.kind === 'recovered' && n.episode === 2), { timeoutMs: 60_000, description: 'recovered notice' });
+    expect(recovered.reason).toContain(`${owner} ended (Terminated)`);
+    expect(recovered.approveUrl).toBeTruthy();
+    expect((await fetch(oldLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=alice' })).status).toBe(403);
+    const approved = await fetch(recovered.approveUrl!, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'name=alice' });
+    expect(approved.status).toBe(200);
+    await waitUntil(async () => (await breakerState()).status === 'closed', { timeoutMs: 120_000, description: 'breaker closed by the adopter' });
+    expect(await ingestPaused()).toBe(false);
+  }, 600_000);
 });

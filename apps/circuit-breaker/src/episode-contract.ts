@@ -9,11 +9,17 @@ export interface EpisodeInput {
   resume?: { episode: number; round: number; kind: 'reminder' | 'reopened'; reason: string; counts: FailureCounts };
   /** Set when the episode continues as new while the switch keeps failing (keeps the history short). */
   drive?: SwitchDrive;
+  /**
+   * Set by the monitor's watchdog: the orchestration owning the current episode ended while the
+   * breaker was not closed (failed, terminated). This one takes the episode over (entity `adopt`,
+   * only if `expectedInstanceId` still owns it), pauses ingestion and offers a fresh approval.
+   */
+  adopt?: { expectedInstanceId: string; reason: string };
 }
 
 /** What the episode does once the switch has reached its target. */
 export type AfterSwitch =
-  | { step: 'offer'; episode: number; round: number; notice: { kind: 'tripped'; reason: string; counts: FailureCounts } }
+  | { step: 'offer'; episode: number; round: number; notice: { kind: 'tripped' | 'recovered'; reason: string; counts: FailureCounts } }
   | { step: 'next-round'; episode: number; round: number; reason: string; counts: FailureCounts }
   | { step: 'close-approved'; episode: number; by: string }
   | { step: 'trial'; episode: number; round: number };
@@ -41,6 +47,7 @@ export type SwitchResult = { ok: true; target: string } | { ok: false; code: str
 
 export type EpisodeResult =
   | { outcome: 'duplicate'; episode: number }
+  | { outcome: 'not-adopted'; episode: number }
   | { outcome: 'approved'; episode: number; by: string }
   | { outcome: 'closed-by-probe'; episode: number; failures: number };
 

@@ -13,11 +13,16 @@ export type BreakerCommand =
   | { op: 'close'; at: string; by: string; reason: string }
   | { op: 'reopen'; at: string; by: string; reason: string; counts: FailureCounts }
   | SwitchProgressCommand
-  | { op: 'withdrawApproval'; at: string };
+  | { op: 'withdrawApproval'; at: string }
+  /**
+   * A new orchestration takes over an episode whose owner ended while the breaker was not closed
+   * (failed, terminated): only if `expectedInstanceId` still owns it, so one watchdog wins.
+   */
+  | { op: 'adopt'; at: string; by: string; reason: string; instanceId: string; expectedInstanceId: string };
 
 export type BreakerOperation = BreakerCommand['op'];
 
-export const BREAKER_OPERATIONS: readonly BreakerOperation[] = ['trip', 'offerApproval', 'approve', 'halfOpen', 'close', 'reopen', 'switchProgress', 'withdrawApproval'];
+export const BREAKER_OPERATIONS: readonly BreakerOperation[] = ['trip', 'offerApproval', 'approve', 'halfOpen', 'close', 'reopen', 'switchProgress', 'withdrawApproval', 'adopt'];
 
 export type RefusalReason = 'not-open' | 'not-half-open' | 'not-approved' | 'unknown-nonce' | 'spent' | 'expired' | 'not-owner' | 'already-open';
 

@@ -151,4 +151,38 @@ describe('breaker state machine', () => {
     state = approved.state;
     expect(approve('b', 6).outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
   });
+
+  describe('adopt (the watchdog takes over an episode whose orchestration ended)', () => {
+    const at = (s: number) => new Date(Date.parse('2026-11-21T12:00:00.000Z') + s * 1_000).toISOString();
+    const open = () => {
+      let state = applyBreakerCommand(initialBreakerState(at(0)), { op: 'trip', at: at(0), by: 'monitor', reason: 'r', counts: {}, instanceId: 'e1' }).state;
+      state = applyBreakerCommand(state, { op: 'offerApproval', at: at(1), instanceId: 'e1', nonce: 'n1', expiresAt: at(3_600) }).state;
+      return state;
+    };
+    const adopt = (expectedInstanceId: string) => ({ op: 'adopt' as const, at: at(10), by: 'watchdog', reason: 'owner failed', instanceId: 'e2', expectedInstanceId });
+
+    it('from half-open: open again, owned by the adopter, switch to pause, the old offer spent; recorded', () => {
+      let state = applyBreakerCommand(open(), { op: 'halfOpen', at: at(5), by: 'cooldown', reason: 'c' }).state;
+      const step = applyBreakerCommand(state, adopt('e1'));
+      expect(step.outcome).toEqual({ kind: 'done', episode: 1 });
+      state = step.state;
+      expect(state).toMatchObject({ status: 'open', episode: 1, instanceId: 'e2', switch: { target: 'paused', state: 'switching' } });
+      expect(state.spentNonces).toContain('n1');
+      expect(state.transitions.at(-1)).toMatchObject({ from: 'half-open', to: 'open', by: 'watchdog', reason: 'owner failed' });
+      expect(applyBreakerCommand(state, { op: 'approve', at: at(11), nonce: 'n1', by: 'op', requestId: 'r' }).outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
+    });
+
+    it('from open: an approval the dead owner had taken is void, so the adopter cannot close on it', () => {
+      const approved = applyBreakerCommand(open(), { op: 'approve', at: at(2), nonce: 'n1', by: 'op', requestId: 'r' }).state;
+      const state = applyBreakerCommand(approved, adopt('e1')).state;
+      expect(state.resumeApproved).toBeUndefined();
+      expect(applyBreakerCommand(state, { op: 'close', at: at(12), by: 'op', reason: 'x' }).outcome).toMatchObject({ kind: 'refused', reason: 'not-approved' });
+    });
+
+    it('only once, and never a closed breaker', () => {
+      const first = applyBreakerCommand(open(), adopt('e1')).state;
+      expect(applyBreakerCommand(first, { ...adopt('e1'), instanceId: 'e3' }).outcome).toMatchObject({ kind: 'refused', reason: 'not-owner' });
+      expect(applyBreakerCommand(initialBreakerState(at(0)), adopt('e1')).outcome).toMatchObject({ kind: 'refused', reason: 'not-open' });
+    });
+  });
 });

@@ -76,6 +76,15 @@ export function applyBreakerCommand(state: BreakerState, command: BreakerCommand
       if (!state.approval) return { state, outcome: { kind: 'done', episode: state.episode } };
       return { state: { ...state, approval: undefined, spentNonces: spend(state.spentNonces, state.approval.nonce) }, outcome: { kind: 'done', episode: state.episode } };
     }
+    case 'adopt': {
+      // The safe state to start again from: open, ingestion to be paused, a fresh approval to come.
+      // An offer or an approval of the dead owner dies with it (its nonce is spent).
+      if (state.status === 'closed') return refuse('not-open');
+      if (state.instanceId !== command.expectedInstanceId) return refuse('not-owner');
+      const spent = state.approval ? spend(state.spentNonces, state.approval.nonce) : state.spentNonces;
+      const adopted: BreakerState = { ...state, instanceId: command.instanceId, approval: undefined, spentNonces: spent, resumeApproved: undefined, switch: switchTowards(state, 'paused', command.at) };
+      return { state: move(adopted, 'open', command), outcome: { kind: 'done', episode: state.episode } };
+    }
   }
 }
 

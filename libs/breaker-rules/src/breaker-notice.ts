@@ -1,6 +1,6 @@
 import type { FailureCounts } from '@telemetry/failure-tracking';
 
-export type NoticeKind = 'tripped' | 'reminder' | 'reopened' | 'closed' | 'switch-failing' | 'switch-recovered';
+export type NoticeKind = 'tripped' | 'reminder' | 'reopened' | 'recovered' | 'closed' | 'switch-failing' | 'switch-recovered';
 
 /** What the operator is told. Contains a resume link (a bearer capability) but no other secret. */
 export interface BreakerNotice {
@@ -9,7 +9,7 @@ export interface BreakerNotice {
   at: string;
   reason: string;
   counts: FailureCounts;
-  /** Signed, single-use approval link (tripped, reminder, reopened). */
+  /** Signed, single-use approval link (tripped, reminder, reopened, recovered). */
   approveUrl?: string;
   expiresAt?: string;
   statusUrl?: string;
@@ -32,6 +32,7 @@ const TITLES: Record<NoticeKind, string> = {
   tripped: 'Telemetry ingestion paused: failure threshold crossed',
   reminder: 'Telemetry ingestion still paused: approval needed',
   reopened: 'Telemetry ingestion paused again: trial resume failed',
+  recovered: 'Telemetry ingestion paused again: the breaker recovered from a stopped episode',
   closed: 'Telemetry ingestion resumed',
   'switch-failing': 'Circuit breaker cannot switch ingestion: retrying',
   'switch-recovered': 'Circuit breaker switch works again',

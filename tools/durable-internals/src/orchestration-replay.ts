@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { OrchestrationHandler } from 'durable-functions';
-import { eventRaised, executionStarted, historyEvent, orchestratorCompleted, orchestratorStarted, taskCompleted, timerFired } from './history-events';
+import { eventRaised, executionStarted, historyEvent, orchestratorCompleted, orchestratorStarted, taskCompleted, taskFailed, timerFired } from './history-events';
 import { createOrchestrator, dummyContext } from './library-internals';
 import { ActionType, DEFAULT_TRIGGER_TIMINGS, EventType, flattenActions, UPPER_SCHEMA_VERSION, type ActionWire, type HistoryEvent, type OrchestrationTriggerInput, type OrchestratorStateWire } from './wire';
 
@@ -71,6 +71,12 @@ export class OrchestrationReplay {
   completeActivity(name: string, result: unknown): Promise<ReplayStep> {
     const call = this.take((a) => a.type === 'callActivity' && a.name === name);
     return this.turn(taskCompleted(this.now, call.eventId, JSON.stringify(result)));
+  }
+
+  /** The activity failed for good (for a call with retry: after the extension's last try). */
+  failActivity(name: string, reason: string): Promise<ReplayStep> {
+    const call = this.take((a) => a.type === 'callActivity' && a.name === name);
+    return this.turn(taskFailed(this.now, call.eventId, reason, ''));
   }
 
   /** Fires the pending (uncanceled) timer due first; the clock moves to its fireAt if earlier. */

@@ -6,7 +6,7 @@ import {
 } from '../names';
 import { OrchestrationReplay, runEntityBatch, type ReplayAction, type ReplayStep } from '../testing';
 import { breakerEntity } from './breakerEntity';
-import { breakerEpisode } from './breakerEpisode';
+import { breakerEpisode, READ_WINDOW_TRIES } from './breakerEpisode';
 
 const ENTITY = `@${BREAKER_ENTITY}@${BREAKER_ENTITY_KEY}`;
 const T0 = new Date('2026-11-21T12:00:00.000Z');
@@ -186,6 +186,58 @@ describe('breakerEpisode orchestration (replayed by the durable-functions engine
     expect(step.newActions).toEqual([{ type: 'continueAsNew', input: expect.objectContaining({ resume: expect.objectContaining({ episode: 1, round: 1, kind: 'reopened' }) }) }]);
     expect(episode.entityState).toMatchObject({ status: 'open', episode: 1 });
     expect(episode.entityState!.transitions.map((t) => `${t.from}>${t.to}`)).toEqual(['closed>open', 'open>half-open', 'half-open>open']);
+  });
+
+  it('half-open, failure window unreadable after its retries: the trial counts as failed (re-open, pause, next round), never a failed episode left half-open', async () => {
+    const episode = new Episode('ep-1', input(autoProbe));
+    await toAwaitingApproval(episode);
+    await episode.replay.fireTimer();
+    await episode.entity();
+    await episode.replay.completeActivity(RESUME_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
+    await episode.entity();
+    await episode.entity();
+    await episode.replay.fireTimer();
+    let step!: ReplayStep;
+    for (let attempt = 1; attempt <= READ_WINDOW_TRIES; attempt++) {
+      step = await episode.replay.failActivity(READ_FAILURE_WINDOW_ACTIVITY, 'Activity function readFailureWindow failed: table unavailable');
+      if (attempt === READ_WINDOW_TRIES) break;
+      expect(step.newActions).toEqual([{ type: 'createTimer', fireAt: expect.any(String), canceled: false }]);
+      step = await episode.replay.fireTimer();
+      expect(step.newActions).toEqual([{ type: 'callActivity', name: READ_FAILURE_WINDOW_ACTIVITY, input: expect.any(Object), retry: false }]);
+    }
+    expect(episode.entityState!.status).toBe('half-open');
+    expect(step.newActions).toEqual([{ type: 'callEntity', entity: ENTITY, operation: 'reopen', input: expect.objectContaining({ by: 'probe', reason: expect.stringMatching(/could not be read/) }) }]);
+    step = await episode.entity();
+    expect(step.newActions).toEqual([{ type: 'callActivity', name: PAUSE_INGESTION_ACTIVITY, input: { episode: 1, attempt: 1 }, retry: false }]);
+    step = await episode.replay.completeActivity(PAUSE_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
+    step = await episode.entity();
+    expect(step).toMatchObject({ isDone: true, newActions: [{ type: 'continueAsNew', input: expect.objectContaining({ resume: expect.objectContaining({ round: 1, kind: 'reopened' }) }) }] });
+    expect(episode.entityState).toMatchObject({ status: 'open', episode: 1 });
+  });
+
+  it('adopt: an episode started by the watchdog takes over from an ended owner, pauses, notifies (recovered) and offers a fresh approval', async () => {
+    const dead = new Episode('ep-1', input(autoProbe));
+    await toAwaitingApproval(dead);
+    const offered = dead.entityState!.approval!.nonce;
+    const reason = "the breaker's episode orchestration ep-1 ended (Failed) while the breaker was open";
+    const adopter = new Episode('ep-2', { ...input(autoProbe), adopt: { expectedInstanceId: 'ep-1', reason } }, dead.entityState);
+    let step = await adopter.replay.start();
+    expect(step.newActions).toEqual([{ type: 'callEntity', entity: ENTITY, operation: 'adopt', input: expect.objectContaining({ instanceId: 'ep-2', expectedInstanceId: 'ep-1', by: 'watchdog' }) }]);
+    step = await adopter.entity();
+    expect(adopter.entityState).toMatchObject({ status: 'open', episode: 1, instanceId: 'ep-2' });
+    expect(adopter.entityState!.spentNonces).toContain(offered); // the dead owner's link is void
+    expect(step.newActions).toEqual([{ type: 'callActivity', name: PAUSE_INGESTION_ACTIVITY, input: { episode: 1, attempt: 1 }, retry: false }]);
+    step = await adopter.replay.completeActivity(PAUSE_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
+    step = await adopter.entity();
+    expect(step.newActions).toEqual([{ type: 'callEntity', entity: ENTITY, operation: 'offerApproval', input: expect.objectContaining({ instanceId: 'ep-2' }) }]);
+    step = await adopter.entity();
+    expect(step.newActions).toEqual([{ type: 'callActivity', name: NOTIFY_OPERATOR_ACTIVITY, retry: true, input: expect.objectContaining({ kind: 'recovered', episode: 1, instanceId: 'ep-2', reason }) }]);
+    // A second watchdog run that started another adopter is refused: one owner.
+    const late = new Episode('ep-3', { ...input(autoProbe), adopt: { expectedInstanceId: 'ep-1', reason } }, adopter.entityState);
+    await late.replay.start();
+    step = await late.entity();
+    expect(step).toMatchObject({ isDone: true, output: { outcome: 'not-adopted', episode: 1 } });
+    expect(late.entityState).toMatchObject({ instanceId: 'ep-2' });
   });
 
   it('replays deterministically: a restarted host replaying the history asks for exactly the same work, same nonce', async () => {

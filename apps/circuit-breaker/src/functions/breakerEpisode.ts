@@ -15,6 +15,11 @@ const SWITCH_MAX_RETRY_MS = 300_000;
 export const SWITCH_TRIES_PER_EXECUTION = 20;
 // Notices are best effort: a few tries, then the episode goes on (the status endpoint still shows it).
 const NOTIFY_RETRY = Object.assign(new df.RetryOptions(2_000, 3), { backoffCoefficient: 2 });
+// Reading the failure window after a trial: a few tries on durable timers (a storage blip: 2, 4,
+// 8 s apart), then the trial counts as failed. Retried here, not with callActivityWithRetry, so
+// the first try is the same action an episode already in flight recorded (replay stays valid).
+export const READ_WINDOW_TRIES = 4;
+const READ_WINDOW_FIRST_RETRY_MS = 2_000;
 
 /** Wait before the next switch call after `attempts` failures (ms). */
 export function switchRetryDelayMs(attempts: number): number {
@@ -51,6 +56,18 @@ export const breakerEpisode: OrchestrationHandler = function* (context: Orchestr
   if (input.drive) {
     if (!(yield* driveSwitch(input.drive))) return undefined;
     return yield* after(input.drive.then);
+  }
+  if (input.adopt) {
+    const { expectedInstanceId, reason } = input.adopt;
+    const adopted = (yield call({ op: 'adopt', at: now(), by: 'watchdog', reason, instanceId: ctx.instanceId, expectedInstanceId })) as BreakerOutcome;
+    if (adopted.kind !== 'done') {
+      // Another watchdog run adopted it first, or the breaker closed meanwhile: nothing to do.
+      ctx.setCustomStatus({ phase: 'not-adopted', episode: adopted.episode });
+      return { outcome: 'not-adopted', episode: adopted.episode };
+    }
+    const then: AfterSwitch = { step: 'offer', episode: adopted.episode, round: 0, notice: { kind: 'recovered', reason, counts: {} } };
+    if (!(yield* driveSwitch({ action: 'pause', attempts: 0, then }))) return undefined;
+    return yield* after(then);
   }
   if (input.resume) {
     const { episode, round, kind, reason, counts } = input.resume;
@@ -156,7 +173,16 @@ export const breakerEpisode: OrchestrationHandler = function* (context: Orchestr
     const trialStart = ctx.currentUtcDateTime.getTime();
     ctx.setCustomStatus({ phase: 'half-open', episode, round });
     yield ctx.createTimer(new Date(trialStart + policy.probeMs));
-    const result = (yield ctx.callActivity(READ_FAILURE_WINDOW_ACTIVITY, { sinceMs: trialStart })) as ReadWindowOutput;
+    const result = yield* readTrialWindow(trialStart);
+    if (!result) {
+      // The window stayed unreadable: the trial cannot be judged, so it did not pass (fail safe:
+      // pause again and go on with the next round, never a failed episode left half-open).
+      const reason = `the failure window could not be read after the ${policy.probeMs / 1_000} s trial: treated as failed`;
+      yield call({ op: 'reopen', at: now(), by: 'probe', reason, counts: {} });
+      const then: AfterSwitch = { step: 'next-round', episode, round: round + 1, reason, counts: {} };
+      if (!(yield* driveSwitch({ action: 'pause', attempts: 0, then }))) return undefined;
+      return yield* after(then);
+    }
     const reason = `${result.total} failures during the ${policy.probeMs / 1_000} s trial (limit ${policy.probeThreshold})`;
     if (!crossesThreshold(result.total, policy.probeThreshold)) {
       yield call({ op: 'close', at: now(), by: 'probe', reason });
@@ -168,6 +194,18 @@ export const breakerEpisode: OrchestrationHandler = function* (context: Orchestr
     const then: AfterSwitch = { step: 'next-round', episode, round: round + 1, reason, counts: result.byCode };
     if (!(yield* driveSwitch({ action: 'pause', attempts: 0, then }))) return undefined;
     return yield* after(then);
+  }
+
+  /** The failures since the trial began; undefined when the window stayed unreadable (a few tries on durable timers). */
+  function* readTrialWindow(sinceMs: number): Generator<Task, ReadWindowOutput | undefined, unknown> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (yield ctx.callActivity(READ_FAILURE_WINDOW_ACTIVITY, { sinceMs })) as ReadWindowOutput;
+      } catch {
+        if (attempt >= READ_WINDOW_TRIES) return undefined;
+      }
+      yield ctx.createTimer(new Date(ctx.currentUtcDateTime.getTime() + READ_WINDOW_FIRST_RETRY_MS * 2 ** (attempt - 1)));
+    }
   }
 
   function* notify(payload: NotifyInput): Generator<Task, boolean, unknown> {

@@ -45,4 +45,40 @@ describe('monitorFailures', () => {
     expect(await monitor(control)).toMatchObject({ tripped: false, total: 0 });
     expect(control.started).toEqual([]);
   });
+
+  describe('watchdog: an episode that ended while the breaker is not closed', () => {
+    const openOwnedBy = (instanceId: string, then?: 'half-open') => {
+      let state = applyBreakerCommand(initialBreakerState(), { op: 'trip', at: new Date(T0).toISOString(), by: 'monitor', reason: 'r', counts: { STORE_UNAVAILABLE: 150 }, instanceId }).state;
+      if (then) state = applyBreakerCommand(state, { op: 'halfOpen', at: new Date(T0 + 1_000).toISOString(), by: 'cooldown', reason: 'c' }).state;
+      return state;
+    };
+
+    it.each(['Failed', 'Terminated', 'Completed', null] as const)('owner %s: a new episode adopts it, with the trip it carried', async (runtimeStatus) => {
+      const { services } = testServices({ ms: T0 });
+      const control = new InMemoryBreakerControl(openOwnedBy('e1', 'half-open'));
+      control.runtimeStatuses.set('e1', runtimeStatus);
+      expect(await createMonitorFailures(() => services)(control)).toMatchObject({ tripped: false, status: 'half-open', adopted: 'episode-1' });
+      expect(control.started).toEqual([{
+        trip: { reason: 'r', by: 'monitor', counts: { STORE_UNAVAILABLE: 150 } }, policy: services.policy,
+        adopt: { expectedInstanceId: 'e1', reason: expect.stringMatching(runtimeStatus ? new RegExp(`e1 ended \\(${runtimeStatus}\\) while the breaker was half-open`) : /e1 is gone/) },
+      }]);
+    });
+
+    it('a running (or continued, pending, suspended) owner is left alone, and so is one whose status cannot be read', async () => {
+      const { services } = testServices({ ms: T0 });
+      const monitor = createMonitorFailures(() => services);
+      for (const status of ['Running', 'ContinuedAsNew', 'Pending', 'Suspended']) {
+        const control = new InMemoryBreakerControl(openOwnedBy('e1'));
+        control.runtimeStatuses.set('e1', status);
+        expect(await monitor(control)).not.toHaveProperty('adopted');
+        expect(control.started).toEqual([]);
+      }
+      const unreadable = new InMemoryBreakerControl(openOwnedBy('e1'));
+      unreadable.episodeRuntimeStatus = async () => {
+        throw new Error('task hub unreachable');
+      };
+      expect(await monitor(unreadable)).not.toHaveProperty('adopted');
+      expect(unreadable.started).toEqual([]);
+    });
+  });
 });

@@ -34,7 +34,16 @@ export class InMemoryBreakerControl implements BreakerControl {
     if (this.deliver) this.apply({ op: 'approve', at: new Date(this.clock()).toISOString(), ...event });
   }
 
-  async episodeStatus(_instanceId: string): Promise<EpisodeStatus | undefined> {
-    return { runtimeStatus: 'Running', customStatus: null };
+  /** Runtime statuses by instance id (unlisted: Running); `null` = Durable knows no such instance. */
+  runtimeStatuses = new Map<string, string | null>();
+
+  async episodeStatus(instanceId: string): Promise<EpisodeStatus | undefined> {
+    const status = await this.episodeRuntimeStatus(instanceId);
+    return status === undefined ? undefined : { runtimeStatus: status, customStatus: null };
+  }
+
+  async episodeRuntimeStatus(instanceId: string): Promise<string | undefined> {
+    const status = this.runtimeStatuses.get(instanceId);
+    return status === null ? undefined : (status ?? 'Running');
   }
 }
