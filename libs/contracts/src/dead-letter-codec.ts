@@ -18,7 +18,10 @@ export function decodeDeadLetter(message: string | object): DeadLetter {
     value = JSON.parse(text);
   }
   const letter = value as Partial<DeadLetter>;
-  if (letter?.schema !== DEAD_LETTER_SCHEMA || typeof letter.id !== 'string' || !letter.issue) {
+  // Anyone who can write the queue writes these: the fields every reader formats (id, issue code)
+  // must be text, or a letter such as `issue.code: {"toString": 1}` throws wherever it is printed
+  // and can never be parked. Anything else is not a letter: it is wrapped and parked whole.
+  if (letter?.schema !== DEAD_LETTER_SCHEMA || typeof letter.id !== 'string' || typeof letter.issue !== 'object' || letter.issue === null || typeof letter.issue.code !== 'string') {
     throw new Error('not a telemetry dead letter');
   }
   return letter as DeadLetter;

@@ -92,7 +92,8 @@ export async function parkPoisonedDeadLetter(message: unknown, deps: Pick<Reproc
   } catch (error) {
     deps.logger.warn('claim check unreadable; parking the summary', { deadLetterId: decoded.id, errorCode: toPipelineError(error).code });
   }
-  const reason = `poison: the reprocessor failed on this message ${maxDequeueCount} times (last issue ${letter.reprocess?.lastCode ?? letter.issue.code})`;
+  const lastCode = letter.reprocess?.lastCode;
+  const reason = `poison: the reprocessor failed on this message ${maxDequeueCount} times (last issue ${typeof lastCode === 'string' ? lastCode : letter.issue.code})`;
   return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison', claimCheckBlobOf(decoded)));
 }
 
