@@ -107,8 +107,8 @@ describe('buildDeadLetter', () => {
       expect(letter.properties).toMatchObject({ sig: '***', auth: '***', kept: 'drone-7', meta: { password: '***' } });
       expect(Buffer.from((letter.properties['blob'] as { $binary: string }).$binary, 'base64').toString()).toBe(connection.replace(accountKey, '***'));
       // Sender-supplied identity fields are bounded: a claim-check summary keeps them and must stay one queue message.
-      expect(letter.identity!.authenticatedDeviceId!.length).toBeLessThanOrEqual(256);
-      expect(letter.deviceId!.length).toBeLessThanOrEqual(256);
+      expect(letter.identity!.authenticatedDeviceId).toBeNull(); // not an IoT Hub id: nothing can be applied under it
+      expect(letter.deviceId).toBeNull();
     });
   });
 
@@ -117,6 +117,25 @@ describe('buildDeadLetter', () => {
     expect(build('{"a":', -1).id).not.toBe(build('{"b":', -1).id);
     expect(build('{"a":', -1).id).toBe(build('{"a":', -1).id);
     expect(build('{"a":', 41).id).toBe(build('{"b":', 41).id); // located: the coordinates name the event
+  });
+
+  it('IoT Hub ids are kept exactly as authenticated (a long mixed-case id is an id, not a key): replay applies to that device', () => {
+    const deviceId = 'WarehouseNorth-TemperatureSensor-0001';
+    const letter = buildDeadLetter({
+      error: new PipelineError('STORE_UNAVAILABLE', 'down'), event: { ...event, body: Buffer.from('{"timestamp":"2026-12-01T00:00:00.000Z"}') }, attempts: 4, app: 'ingestion',
+      identity: { deviceId, moduleId: 'Edge-Module_With-A-Long-MixedCase-Name', authGenerationId: '636398437574231238', messageSource: 'Telemetry', enqueuedTime: null },
+    });
+    expect(letter.identity).toMatchObject({ authenticatedDeviceId: deviceId, moduleId: 'Edge-Module_With-A-Long-MixedCase-Name' });
+  });
+
+  it('events without a sequence number from two devices with the same bytes get two ids', () => {
+    const body = Buffer.from('{"timestamp":"2026-12-01T00:00:00.000Z","battery":0.5}');
+    const build = (deviceId: string) => buildDeadLetter({
+      error: new PipelineError('STORE_UNAVAILABLE', 'down'), event: { ...event, body, sequenceNumber: -1, partitionKey: deviceId }, attempts: 4, app: 'ingestion',
+      identity: { deviceId, moduleId: null, authGenerationId: null, messageSource: 'Telemetry', enqueuedTime: null },
+    });
+    expect(build('drone-1').id).not.toBe(build('drone-2').id);
+    expect(build('drone-1').id).toBe(build('drone-1').id);
   });
 
   it('keeps a body up to the limit whole', () => {

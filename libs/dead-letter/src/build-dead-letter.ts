@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isSecretName, PipelineError, redactBodyBytes, redactBodyText, redactSecrets, redactValue } from '@telemetry/core';
-import { DEVICE_ID_PATTERN, DeviceSpoofedError, MAX_EVENT_BYTES, type EventBody, type IotHubIdentity, type Telemetry } from '@telemetry/device-state';
+import { DEVICE_ID_PATTERN, DeviceSpoofedError, IOT_HUB_DEVICE_ID_PATTERN, MAX_EVENT_BYTES, type EventBody, type IotHubIdentity, type Telemetry } from '@telemetry/device-state';
 import { DEAD_LETTER_SCHEMA, deadLetterId, type DeadLetter, type DeadLetterIdentity, type SourceContext, type SourceEvent } from '@telemetry/contracts';
 
 /**
@@ -76,14 +76,25 @@ export interface BuildDeadLetterInput {
   identity?: IotHubIdentity;
 }
 
+/**
+ * An id IoT Hub authenticated, as the reprocessor must apply it: verbatim when it is a valid IoT
+ * Hub id (redacting would turn an ordinary long mixed-case id into `***`, and the replay would
+ * write another device's document), null when it is not one (nothing can be applied under it:
+ * the reprocessor parks the letter as EVENT_IDENTITY_MISSING).
+ */
+function authenticatedId(id: string | null): string | null {
+  return id !== null && IOT_HUB_DEVICE_ID_PATTERN.test(id) ? id : null;
+}
+
 /** The letter's identity context; a spoofing error adds the id the body claimed. */
 export function deadLetterIdentity(identity: IotHubIdentity, error?: unknown): DeadLetterIdentity {
   return {
     source: 'iothub',
+    // Ids IoT Hub registered and authenticated: kept exactly (bounded by the id rule), or dropped.
+    authenticatedDeviceId: authenticatedId(identity.deviceId),
     // Sender-supplied, so bounded (a claim-check summary keeps these) and redacted.
-    authenticatedDeviceId: identity.deviceId === null ? null : redactSecrets(identity.deviceId.slice(0, 256)),
     claimedDeviceId: error instanceof DeviceSpoofedError ? redactSecrets(error.claimedDeviceId.slice(0, 256)) : null,
-    moduleId: identity.moduleId === null ? null : redactSecrets(identity.moduleId.slice(0, 256)),
+    moduleId: identity.moduleId === null ? null : (authenticatedId(identity.moduleId) ?? redactSecrets(identity.moduleId.slice(0, 256))),
     authGenerationId: identity.authGenerationId === null ? null : redactSecrets(identity.authGenerationId.slice(0, 256)),
     messageSource: identity.messageSource === null ? null : redactSecrets(identity.messageSource.slice(0, 100)),
     enqueuedTime: identity.enqueuedTime,
@@ -102,15 +113,19 @@ export function buildDeadLetter(input: BuildDeadLetterInput): DeadLetter {
   const identity = input.identity ? deadLetterIdentity(input.identity, error) : undefined;
   const bodySha256 = createHash('sha256').update(bytes).digest('hex');
   // An event without its sequence number (trigger metadata missing) has no coordinates that name
-  // it: its bytes do, or every such event of a partition would share one id (one letter, one blob).
+  // it: its bytes, sender and enqueue time do (two devices may send the same bytes, IoT Hub mode
+  // bodies need no deviceId), or every such event of a partition would share one id.
   const located = Number.isSafeInteger(event.sequenceNumber) && event.sequenceNumber >= 0;
+  const unlocatedSha256 = located
+    ? ''
+    : createHash('sha256').update(JSON.stringify([bodySha256, event.partitionId, event.partitionKey, event.enqueuedTimeUtc, identity?.authenticatedDeviceId ?? null])).digest('hex');
   return {
     schema: DEAD_LETTER_SCHEMA,
     // Derived, not random: a retried batch rebuilds the same letters (same ids, same claim-check blobs).
     id: deadLetterId(
       located
         ? { eventHubName: source?.eventHubName ?? null, consumerGroup: source?.consumerGroup ?? null, partitionId: event.partitionId, sequenceNumber: event.sequenceNumber }
-        : { messageSha256: bodySha256 },
+        : { messageSha256: unlocatedSha256 },
       error.code,
     ),
     issue: error.toIssue(),
