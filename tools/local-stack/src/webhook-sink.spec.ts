@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startWebhookSink, WEBHOOK_MAX_BYTES } from './webhook-sink';
@@ -23,6 +23,8 @@ describe('the operator webhook stand-in', () => {
       expect((await fetch(sink.url, { method: 'POST', body: stream, duplex: 'half' } as RequestInit)).status).toBe(413);
       expect(sink.received).toEqual([{ text: 'breaker tripped' }]);
       expect((await readFile(path.join(dir, 'notifications.ndjson'), 'utf8')).trim().split('\n')).toHaveLength(1);
+      // It holds the signed resume links: readable by its owner only.
+      expect((await stat(path.join(dir, 'notifications.ndjson'))).mode & 0o777).toBe(0o600);
     } finally {
       await sink.close();
       await rm(dir, { recursive: true, force: true });

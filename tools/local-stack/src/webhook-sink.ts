@@ -39,7 +39,8 @@ export async function startWebhookSink(file: string): Promise<{ url: string; rec
       }
       received.push(body);
       // Answered once recorded, so a reader of the file after the answer sees the notification.
-      void appendFile(file, JSON.stringify({ at: new Date().toISOString(), body }) + '\n')
+      // Owner-only, as the mail folder: a notice carries the live, signed resume link.
+      void appendFile(file, JSON.stringify({ at: new Date().toISOString(), body }) + '\n', { mode: 0o600 })
         .catch(() => undefined)
         .then(() => res.writeHead(200, { 'content-type': 'text/plain' }).end('1'));
     });
