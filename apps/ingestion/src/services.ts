@@ -52,7 +52,7 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
     deadLetters: { send: async (letters) => (await deadLetterSink()).send(letters) } satisfies DeadLetterSink,
     failures: failureCounter
       ? new CoalescingFailureRecorder({
-          record: async (counts) => (await failureCounter()).record(counts),
+          record: async (counts, at) => (await failureCounter()).record(counts, at),
           windowTotal: async (windowMs, options) => (await failureCounter()).windowTotal(windowMs, options),
         })
       : undefined,

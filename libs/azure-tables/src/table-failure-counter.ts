@@ -1,66 +1,66 @@
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
-import { ExponentialBackoff, handleWhen, retry, type RetryPolicy } from 'cockatiel';
-import { ISSUE_CODES, issueCodes, PipelineError, toPipelineError, type IssueCode } from '@telemetry/core';
-import { addCounts, bucketKey, bucketStart, totalOf, windowBuckets, type FailureCounter, type FailureCounts, type FailureWindow, type WindowOptions } from '@telemetry/failure-tracking';
+import { randomUUID } from 'node:crypto';
+import type { TableClient } from '@azure/data-tables';
+import { ISSUE_CODES, issueCodes, toPipelineError, type IssueCode } from '@telemetry/core';
+import { addCounts, bucketKey, bucketStart, FAILURE_RETENTION_MS, totalOf, windowBuckets, type FailureCounter, type FailureCounts, type FailureWindow, type WindowOptions } from '@telemetry/failure-tracking';
 
 export interface TableFailureCounterOptions {
   /** Bucket width in ms (5 s): the window's granularity. */
   bucketMs?: number;
-  /** Rows per bucket (8): writers spread over them, so concurrent increments rarely collide. */
-  shards?: number;
-  /** Conditional-write rounds per record before giving up (8). */
-  maxAttempts?: number;
   /** Cap on one table call in ms (2 s): reporting must not hold a batch during a storage outage. */
   callTimeoutMs?: number;
+  /** Counts for buckets older than this (ms) are dropped, not written (FAILURE_RETENTION_MS, 1 hour: what prune keeps). */
+  retentionMs?: number;
+  /** This writer's row key in every bucket (default: a random id per counter, i.e. per instance). */
+  writerId?: string;
   clock?: () => number;
-  random?: () => number;
 }
 
 type CounterRow = { total?: number } & Partial<Record<`c_${IssueCode}`, number>>;
 
 const statusOf = (error: unknown): number =>
   Number((error as { statusCode?: unknown })?.statusCode ?? (error as { code?: unknown })?.code);
-const isContention = (error: unknown): boolean => error instanceof PipelineError && error.code === 'STORE_CONFLICT';
 
 /**
  * The failure window on Azure Table storage. Rows: PartitionKey = bucket start (zero-padded epoch
- * ms), RowKey = shard, properties `total` and `c_<CODE>`. A record is one conditional merge on
- * one shard row: the writer remembers the ETag of the row it last wrote, so the steady state is
- * one round trip with no read; a 412/409 (another writer got there) costs a read and a retry on
- * another shard. Rows are only created for buckets that saw failures; `prune` removes old ones.
+ * ms), RowKey = writer id, properties `total` and `c_<CODE>`: what that writer counted in that
+ * bucket. Only its writer writes a row, so a record is one unconditional upsert (Replace) of the
+ * writer's new total, no read and no contention; and it is idempotent: a call that failed (say,
+ * timed out after the write landed) is not committed here, so recording its counts again writes
+ * the same total, not twice the counts. Calls are serialised per writer so its own writes land in
+ * order. Bound: a timed-out write the service applies only after a later write of the same bucket
+ * rolls that row back to the older total until this writer's next write to it (an undercount of at
+ * most the later writes, never a double count). A read sums one row per writer that failed in each
+ * bucket: about (instances failing) x (buckets in the window), one page up to 1,000 rows.
  */
 export class TableFailureCounter implements FailureCounter {
   readonly bucketMs: number;
-  private readonly shards: number;
+  readonly writerId: string;
+  /** Counts not written because their bucket was older than `retentionMs`. */
+  readonly dropped: FailureCounts = {};
   private readonly clock: () => number;
-  private readonly random: () => number;
-  private readonly policy: RetryPolicy;
   private readonly callTimeoutMs: number;
-  /** This writer's preferred shard: writers mostly own "their" row, so ETags stay valid. */
-  private readonly homeShard: number;
-  private readonly etags = new Map<string, { etag: string; row: CounterRow }>();
+  private readonly retentionMs: number;
+  /** This writer's committed total per bucket start (only buckets within retention are kept). */
+  private readonly totals = new Map<number, FailureCounts>();
+  private tail: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly table: TableClient,
     options: TableFailureCounterOptions = {},
   ) {
     this.bucketMs = options.bucketMs ?? 5_000;
-    this.shards = Math.max(1, options.shards ?? 8);
     this.clock = options.clock ?? Date.now;
-    this.random = options.random ?? Math.random;
     this.callTimeoutMs = options.callTimeoutMs ?? 2_000;
-    this.homeShard = Math.floor(this.random() * this.shards);
-    this.policy = retry(handleWhen(isContention), {
-      maxAttempts: Math.max(0, (options.maxAttempts ?? 8) - 1),
-      backoff: new ExponentialBackoff({ initialDelay: 5, maxDelay: 100 }),
-    });
+    this.retentionMs = options.retentionMs ?? FAILURE_RETENTION_MS;
+    this.writerId = options.writerId ?? `w-${randomUUID()}`;
   }
 
-  async record(counts: FailureCounts): Promise<void> {
+  record(counts: FailureCounts, at?: number): Promise<void> {
     const clean = addCounts({}, counts);
-    if (totalOf(clean) === 0) return;
-    const partitionKey = bucketKey(bucketStart(this.clock(), this.bucketMs));
-    await this.policy.execute(({ attempt }) => this.increment(partitionKey, this.shardFor(attempt), clean));
+    if (totalOf(clean) === 0) return Promise.resolve();
+    const write = this.tail.then(() => this.write(bucketStart(at ?? this.clock(), this.bucketMs), clean));
+    this.tail = write.catch(() => undefined);
+    return write;
   }
 
   async windowTotal(windowMs: number, options: WindowOptions = {}): Promise<FailureWindow> {
@@ -103,53 +103,21 @@ export class TableFailureCounter implements FailureCounter {
     return { abortSignal: AbortSignal.timeout(this.callTimeoutMs) };
   }
 
-  private shardFor(attempt: number): number {
-    if (attempt === 0) return this.homeShard;
-    return Math.floor(this.random() * this.shards);
-  }
-
-  private async increment(partitionKey: string, shard: number, counts: FailureCounts): Promise<void> {
-    const rowKey = `shard-${String(shard).padStart(3, '0')}`;
-    const cacheKey = `${partitionKey}/${rowKey}`;
+  private async write(bucket: number, counts: FailureCounts): Promise<void> {
+    const horizon = this.clock() - this.retentionMs;
+    // Forget totals of buckets past retention: writes to them are dropped below, so none is needed again.
+    for (const start of this.totals.keys()) if (start < horizon) this.totals.delete(start);
+    if (bucket < horizon) {
+      addCounts(this.dropped, counts);
+      return;
+    }
+    const next = addCounts({ ...this.totals.get(bucket) }, counts);
     try {
-      let known = this.etags.get(cacheKey);
-      if (!known) {
-        const current = await this.read(partitionKey, rowKey);
-        if (!current) {
-          const row = rowOf(counts);
-          const created = await this.table.createEntity({ partitionKey, rowKey, ...row }, this.call());
-          this.remember(cacheKey, created.etag, row);
-          return;
-        }
-        known = current;
-      }
-      const row = rowOf(addCounts(countsOf(known.row), counts));
-      const updated = await this.table.updateEntity({ partitionKey, rowKey, ...row }, 'Merge', { etag: known.etag, ...this.call() });
-      this.remember(cacheKey, updated.etag, row);
+      await this.table.upsertEntity({ partitionKey: bucketKey(bucket), rowKey: this.writerId, ...rowOf(next) }, 'Replace', this.call());
     } catch (error) {
-      this.etags.delete(cacheKey);
-      const status = statusOf(error);
-      // 409: created concurrently; 412: written concurrently. Both mean "re-read and retry".
-      if (status === 409 || status === 412) throw new PipelineError('STORE_CONFLICT', 'failure counter row contended', { cause: error, stage: 'store' });
       throw toPipelineError(error, 'store');
     }
-  }
-
-  private async read(partitionKey: string, rowKey: string): Promise<{ etag: string; row: CounterRow } | undefined> {
-    try {
-      const entity: TableEntityResult<CounterRow> = await this.table.getEntity<CounterRow>(partitionKey, rowKey, this.call());
-      return { etag: entity.etag, row: entity };
-    } catch (error) {
-      if (statusOf(error) === 404) return undefined;
-      throw error;
-    }
-  }
-
-  private remember(cacheKey: string, etag: string | undefined, row: CounterRow): void {
-    if (!etag) return;
-    // Only the current bucket is ever written again: keep the map tiny.
-    if (this.etags.size > 4 * this.shards) this.etags.clear();
-    this.etags.set(cacheKey, { etag, row });
+    this.totals.set(bucket, next);
   }
 }
 

@@ -21,7 +21,12 @@ export interface WindowOptions {
  * once per batch (or less often); the breaker reads `windowTotal`.
  */
 export interface FailureCounter {
-  record(counts: FailureCounts): Promise<void>;
+  /**
+   * Adds `counts` to the bucket holding `at` (epoch ms: when they happened; default the counter's
+   * clock). A call that rejects has added nothing as far as this writer is concerned: recording the
+   * same counts again must not count them twice even if the failed write landed (a timeout).
+   */
+  record(counts: FailureCounts, at?: number): Promise<void>;
   /** Failures recorded in the last `windowMs` (bucket granularity: may include one older partial bucket). */
   windowTotal(windowMs: number, options?: WindowOptions): Promise<FailureWindow>;
 }

@@ -13,13 +13,13 @@ export class InMemoryFailureCounter implements FailureCounter {
     readonly bucketMs = 5_000,
   ) {}
 
-  async record(counts: FailureCounts): Promise<void> {
+  async record(counts: FailureCounts, at?: number): Promise<void> {
     this.writes++;
     if (this.failNext > 0) {
       this.failNext--;
       throw Object.assign(new Error('failure table unavailable'), { code: 'ECONNREFUSED' });
     }
-    const start = bucketStart(this.clock(), this.bucketMs);
+    const start = bucketStart(at ?? this.clock(), this.bucketMs);
     this.buckets.set(start, addCounts(this.buckets.get(start) ?? {}, counts));
   }
 
