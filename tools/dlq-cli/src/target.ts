@@ -61,8 +61,38 @@ export async function assertLocalStackRunning(options: TargetOptions, env: NodeJ
  * `.local/stack.json`. With an account name rather than a connection string, the signed-in
  * identity is used (DefaultAzureCredential: az login, managed identity).
  */
+/** A refused setting, with a code for `--json` (errorJson) and a message that never quotes the value. */
+export class TargetError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Refuses what cannot be a Storage connection string before any SDK sees it (the SDK fails with
+ * "Cannot read properties of undefined"): `Name=value` pairs with AccountName and AccountKey or
+ * SharedAccessSignature (or endpoints with a SAS), or UseDevelopmentStorage=true. The value is
+ * never echoed: it may hold a key.
+ */
+export function checkStorageConnectionString(connectionString: string): void {
+  const pairs = connectionString.split(';').filter((p) => p.trim() !== '');
+  const names = new Set<string>();
+  for (const pair of pairs) {
+    const at = pair.indexOf('=');
+    if (at <= 0) throw new TargetError('STORAGE_CONNECTION_INVALID', 'the storage connection string is not one: expected Name=value pairs separated by ";" (AccountName, AccountKey, ...); the value is not shown');
+    names.add(pair.slice(0, at).trim().toLowerCase());
+  }
+  const dev = pairs.some((p) => /^\s*usedevelopmentstorage\s*=\s*true\s*$/i.test(p));
+  const keyed = names.has('accountname') && (names.has('accountkey') || names.has('sharedaccesssignature'));
+  const sas = names.has('sharedaccesssignature') && (names.has('queueendpoint') || names.has('blobendpoint'));
+  if (!dev && !keyed && !sas) {
+    throw new TargetError('STORAGE_CONNECTION_INVALID', 'the storage connection string lacks AccountName with AccountKey or SharedAccessSignature (or UseDevelopmentStorage=true); the value is not shown');
+  }
+}
+
 export function resolveTarget(options: TargetOptions, env: NodeJS.ProcessEnv = process.env): DlqTarget {
   const connectionString = options.storageConnectionString ?? env['DLQ_STORAGE_CONNECTION_STRING'];
+  if (connectionString !== undefined) checkStorageConnectionString(connectionString);
   const account = options.storageAccount ?? env['DLQ_STORAGE_ACCOUNT'];
   const stackFile = path.resolve(options.stack ?? '.local/stack.json');
   const stack = connectionString || account ? undefined : readStack(stackFile);
