@@ -3,14 +3,16 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { crossesThreshold, downstreamFailures } from '@telemetry/breaker-rules';
 import { toPipelineError } from '@telemetry/core';
+import { FAILURE_RETENTION_MS } from '@telemetry/failure-tracking';
 import type { BreakerState } from '@telemetry/breaker-rules';
 import { durableBreakerControl, ENDED_RUNTIME_STATUSES, type BreakerControl } from '../breaker-control';
 import { MONITOR_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
 
-// Old failure buckets are pruned every PRUNE_EVERY runs (about every 5 minutes), keeping 1 hour.
+// Old failure buckets are pruned every PRUNE_EVERY runs (about every 5 minutes), keeping what the
+// recorders still write (FAILURE_RETENTION_MS, 1 hour: one owner for both).
 const PRUNE_EVERY = 60;
-const KEEP_MS = 3_600_000;
+const KEEP_MS = FAILURE_RETENTION_MS;
 
 /**
  * Timer (every 5 s): reads the shared failure window and starts an episode when it crosses the
