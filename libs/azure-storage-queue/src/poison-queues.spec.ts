@@ -55,6 +55,15 @@ describe('poison queues and letter copies on Azurite', () => {
     expect((await poisonPoison.getProperties()).approximateMessagesCount).toBe(0);
   });
 
+  it('a copy the host moved to -poison as it came (not base64: MessageDecodingFailed) is parked as the letter it is, not as decoded garbage', async () => {
+    const { poison, parking, dlq } = await setup();
+    const letter = deadLetterFor('STORE_UNAVAILABLE', Buffer.from('{"deviceId":"drone-00010"}'));
+    await poison.sendMessage(JSON.stringify(letter)); // raw JSON text, as a hand-written message would be
+    const deps = { queue: dlq, metrics: new ReprocessorMetrics(), logger: silentLogger };
+    expect(await rehomePoisonCopies(poison, (text) => parkPoisonedDeadLetter(text, { ...deps, parking }, 5))).toEqual({ parked: 1, rehomed: 0, kept: 0 });
+    expect(await parking.get(letter.id)).toMatchObject({ by: 'poison', code: 'STORE_UNAVAILABLE', letter: { id: letter.id } });
+  });
+
   it('stats, the ops summary sample and list see -poison-poison, count copies once, and flag expiring messages', async () => {
     const { queues, queue, poison, poisonPoison, parking } = await setup();
     const a = deadLetterFor('STORE_TIMEOUT', Buffer.from('{"deviceId":"drone-00001"}'));

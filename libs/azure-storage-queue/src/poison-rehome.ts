@@ -11,8 +11,19 @@ export interface RehomeResult {
 }
 
 /**
- * Drains a poison queue nothing triggers on (`<queue>-poison-poison`, where the host moves a poison
- * copy the poison handler failed on): each message is offered to `park` (the poison handler's
+ * The message as the queue trigger would hand it over: base64 decoded, as the host's client
+ * decodes it. Text that is not base64 (the host copies such a message to `-poison` as it came,
+ * MessageDecodingFailed) is given as it is, not decoded leniently into garbage.
+ */
+function triggerText(messageText: string): string {
+  const compact = messageText.replace(/[ \t\r\n]/g, '');
+  return compact.length % 4 === 0 && /^[A-Za-z0-9+/]*={0,2}$/.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : messageText;
+}
+
+/**
+ * Sweeps a poison queue: `<queue>-poison`, where a copy the poison handler failed on stays (the host
+ * gives a `*-poison` queue no poison queue of its own), and `<queue>-poison-poison`, which Azure's
+ * host never fills (earlier local hosts did). Each message is offered to `park` (the poison handler's
  * logic, with the message text as the trigger would deliver it); what still cannot be parked stays,
  * but never with an expiry. The host copies messages to a poison queue with the service's default
  * TTL (7 days: azure-webjobs-sdk QueueProcessor.CopyMessageToPoisonQueueAsync sets none), so
@@ -39,7 +50,7 @@ export async function rehomePoisonCopies(queue: QueueClient, park: (messageText:
         seen.add(m.messageId);
         let parked = false;
         try {
-          await park(Buffer.from(m.messageText, 'base64').toString('utf8'));
+          await park(triggerText(m.messageText));
           parked = true;
         } catch {
           // Parking still fails: keep the message, never expiring.
