@@ -161,6 +161,15 @@ describe('poison queue', () => {
     expect(await parkPoisonedDeadLetter(asMessage(letter), deps, 5)).toMatchObject({ action: 'parked', code: 'STORE_UNAVAILABLE', reason: expect.stringMatching(/^poison: .* 5 times/) });
     expect((await parking.get(letter.id))?.by).toBe('poison');
   });
+
+  it('a tampered attempt count never reaches the outcome, the metrics or the parking entry', async () => {
+    const { deps, parking } = setup();
+    for (const attempts of [-1e9, '-9', 1.5]) {
+      const letter = { ...deadLetterFor('STORE_UNAVAILABLE', makeTelemetry(9, 1)), reprocess: { attempts: attempts as number, lastCode: 'STORE_TIMEOUT', lastError: 'x', lastAttemptAt: '2026-11-21T22:00:00.000Z' } };
+      expect(await parkPoisonedDeadLetter(asMessage(letter), deps, 5)).toMatchObject({ action: 'parked', attempts: 0 });
+      expect((await parking.get(letter.id))?.attempts).toBe(0);
+    }
+  });
 });
 
 describe('idempotence: replays never move state backwards', () => {

@@ -51,7 +51,7 @@ export async function reprocessDeadLetter(message: unknown, deps: ReprocessorDep
 
   const route = routeLetter(letter);
   if (route.action === 'park') {
-    return finish(deps, await park(deps, letter, letter.issue.code, route.reason, letter.reprocess?.attempts ?? 0, 'reprocessor', claimCheckBlobOf(decoded)));
+    return finish(deps, await park(deps, letter, letter.issue.code, route.reason, attemptsSoFar(letter), 'reprocessor', claimCheckBlobOf(decoded)));
   }
 
   const breaker = await deps.breaker.current();
@@ -94,7 +94,13 @@ export async function parkPoisonedDeadLetter(message: unknown, deps: Pick<Reproc
   }
   const lastCode = letter.reprocess?.lastCode;
   const reason = `poison: the reprocessor failed on this message ${maxDequeueCount} times (last issue ${typeof lastCode === 'string' ? lastCode : letter.issue.code})`;
-  return finish(deps, await park(deps, letter, letter.issue.code, reason, letter.reprocess?.attempts ?? 0, 'poison', claimCheckBlobOf(decoded)));
+  return finish(deps, await park(deps, letter, letter.issue.code, reason, attemptsSoFar(letter), 'poison', claimCheckBlobOf(decoded)));
+}
+
+/** The letter's attempt count for outcomes, metrics and the parking entry: a tampered value (not a non-negative safe integer) as 0. */
+function attemptsSoFar(letter: DeadLetter): number {
+  const value: unknown = (letter.reprocess as { attempts?: unknown } | null | undefined)?.attempts;
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
 }
 
 async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter: DeadLetter, error: PipelineError): Promise<ReprocessOutcome> {
