@@ -29,6 +29,7 @@ import { defaultDrivers } from './default-drivers';
 import { loadApp } from './load-app';
 import type { LocalHostPlugin } from './local-host-plugin';
 import { resolveApp } from './resolve-app';
+import { readSwitchedOff, recordSwitch, SWITCH_FILE_SETTING } from './switch-file';
 
 export const LOCAL_HOST_VERSION = '0.1.0';
 
@@ -57,7 +58,12 @@ interface HostedFunction {
   metrics: FunctionMetrics;
   driver?: TriggerDriver;
   disabled: boolean;
+  /** Paused by the switch file when the host started: its trigger starts only on resume. */
+  deferred?: boolean;
 }
+
+/** How often a host reads the switch file for pauses and resumes made through another host. */
+const SWITCH_POLL_MS = 1_000;
 
 /**
  * The local Functions host for ONE app in THIS process (app settings become process.env, as in
@@ -71,6 +77,10 @@ export class LocalHost implements HostControl {
   private registry?: FunctionRegistry;
   private durable?: DurableExtension;
   private bindingClients?: BindingClients;
+  private switchFile?: string;
+  private switchPoll?: NodeJS.Timeout;
+  /** Pauses and resumes, from the admin API or the switch file, one at a time. */
+  private switchOps: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly settings: AppSettings,
@@ -136,6 +146,8 @@ export class LocalHost implements HostControl {
       process.env['WEBSITE_HOSTNAME'] ??= this.baseUrl.replace(/^https?:\/\//, '');
     }
     const hostId = hostIdOf(this.settings, path.basename(app.appDir));
+    this.switchFile = this.settings.get(SWITCH_FILE_SETTING) || undefined;
+    const switchedOff = this.switchFile ? readSwitchedOff(this.switchFile) : new Set<string>();
     for (const registration of registry.all()) {
       const metrics = new FunctionMetrics(registration.triggerType.toLowerCase() === 'eventhubtrigger');
       const disabled = this.settings.isDisabled(registration.name);
@@ -153,9 +165,18 @@ export class LocalHost implements HostControl {
         this.logger.log({ level: 'information', source: HOST_STARTUP, functionName: registration.name, message: 'function disabled by app setting' });
         continue;
       }
+      if (switchedOff.has(registration.name.toLowerCase())) {
+        hosted.deferred = true;
+        this.logger.log({ level: 'information', source: HOST_STARTUP, functionName: registration.name, message: 'trigger paused at start: the switch file records it paused' });
+        continue;
+      }
       await hosted.driver.start();
     }
     await this.durable?.start();
+    if (this.switchFile) {
+      this.switchPoll = setInterval(() => void this.followSwitchFile(), SWITCH_POLL_MS);
+      this.switchPoll.unref();
+    }
     this.hostState = 'Running';
     this.logger.log({ level: 'information', source: HOST_STARTUP, message: 'host started', fields: { baseUrl: this.baseUrl, functions: registry.all().length } });
   }
@@ -164,7 +185,9 @@ export class LocalHost implements HostControl {
   async stop(): Promise<void> {
     if (this.hostState === 'Stopped' || this.hostState === 'Stopping') return;
     this.hostState = 'Stopping';
-    const results = await Promise.allSettled([...this.functions.values()].map((f) => f.driver?.stop()));
+    if (this.switchPoll) clearInterval(this.switchPoll);
+    await this.switchOps.catch(() => undefined);
+    const results = await Promise.allSettled([...this.functions.values()].map((f) => (f.deferred ? undefined : f.driver?.stop())));
     for (const result of results) {
       if (result.status === 'rejected') this.logger.log({ level: 'error', message: 'trigger stop failed', fields: { error: toError(result.reason).message } });
     }
@@ -186,16 +209,50 @@ export class LocalHost implements HostControl {
 
   async pause(functionName: string): Promise<FunctionInfo> {
     const hosted = this.find(functionName);
-    await hosted.driver?.pause();
-    this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger paused' });
+    // Recorded first: a host following the file never sees this one paused without the record.
+    if (this.switchFile) recordSwitch(this.switchFile, hosted.registration.name, true);
+    await this.switched(hosted, true);
     return this.info(hosted);
   }
 
   async resume(functionName: string): Promise<FunctionInfo> {
     const hosted = this.find(functionName);
-    await hosted.driver?.resume();
-    this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger resumed' });
+    if (this.switchFile) recordSwitch(this.switchFile, hosted.registration.name, false);
+    await this.switched(hosted, false);
     return this.info(hosted);
+  }
+
+  /** Pauses or resumes one trigger, after any switch operation already under way. */
+  private switched(hosted: HostedFunction, paused: boolean): Promise<void> {
+    const op = this.switchOps.then(async () => {
+      if (paused) {
+        if (!hosted.deferred) await hosted.driver?.pause();
+        this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger paused' });
+      } else {
+        if (hosted.deferred) {
+          hosted.deferred = false;
+          await hosted.driver?.start();
+        } else await hosted.driver?.resume();
+        this.logger.log({ level: 'information', functionName: hosted.registration.name, message: 'trigger resumed' });
+      }
+    });
+    this.switchOps = op.catch(() => undefined);
+    return op;
+  }
+
+  /** Applies pauses and resumes another host recorded in the switch file. */
+  private async followSwitchFile(): Promise<void> {
+    if (!this.switchFile || this.hostState !== 'Running') return;
+    const off = readSwitchedOff(this.switchFile);
+    for (const hosted of this.functions.values()) {
+      if (!hosted.driver || hosted.disabled) continue;
+      const want = off.has(hosted.registration.name.toLowerCase());
+      const isOff = hosted.deferred === true || hosted.driver.state === 'paused';
+      if (want === isOff) continue;
+      await this.switched(hosted, want).catch((e: unknown) =>
+        this.logger.log({ level: 'error', functionName: hosted.registration.name, message: 'switch file: pause/resume failed', fields: { error: toError(e).message } }),
+      );
+    }
   }
 
   status(): HostStatus {
@@ -225,7 +282,7 @@ export class LocalHost implements HostControl {
   }
 
   private info(f: HostedFunction): FunctionInfo {
-    const driverState = f.driver?.state ?? 'stopped';
+    const driverState = f.deferred ? 'paused' : (f.driver?.state ?? 'stopped');
     const state = !f.driver ? 'unsupported' : f.disabled ? 'disabled' : driverState;
     const route = (f.registration.trigger as { route?: string }).route;
     return {
