@@ -65,6 +65,21 @@ describe('TableFailureCounter on Azurite', () => {
     expect((await counter.windowTotal(3 * 3_600_000)).total).toBe(0);
   });
 
+  it('prunes a fleet\'s worth of rows in one call (one row per writer per bucket: 30 writers x 40 buckets), keeping the recent ones', async () => {
+    let now = 1_800_000_300_000;
+    const table = await newTable();
+    const writers = Array.from({ length: 30 }, () => new TableFailureCounter(table, { clock: () => now, callTimeoutMs: 20_000 }));
+    for (let bucket = 0; bucket < 40; bucket++) {
+      await Promise.all(writers.map((w) => w.record({ EVENT_MALFORMED: 1 })));
+      now += 5_000;
+    }
+    await writers[0]!.record({ STORE_UNAVAILABLE: 7 }); // a recent bucket
+    now += 3_600_000;
+    const pruner = new TableFailureCounter(table, { clock: () => now });
+    expect(await pruner.prune(3_600_000)).toBe(1_200); // the frozen clock never spends the time budget
+    expect((await pruner.windowTotal(3 * 3_600_000)).byCode).toEqual({ STORE_UNAVAILABLE: 7 });
+  }, 120_000);
+
   it('counts whose write failed keep the time they happened: flushed 30 minutes later, after a close, they do not re-trip', async () => {
     let now = Date.parse('2026-11-21T12:00:00Z');
     const table = await newTable();

@@ -80,19 +80,41 @@ export class TableFailureCounter implements FailureCounter {
     return window;
   }
 
-  /** Deletes rows of buckets older than `olderThanMs` (at most `limit` per call); returns how many. */
-  async prune(olderThanMs: number, limit = 500): Promise<number> {
+  /**
+   * Deletes rows of buckets older than `olderThanMs`, a bucket's rows 100 to a transaction (one
+   * partition each), until none is left or `budgetMs` has passed (the monitor waits for it);
+   * returns how many. Rows are one per failing writer per bucket, so a fixed cap per call fell
+   * behind a fleet of instances; batches keep up with thousands of rows a minute.
+   */
+  async prune(olderThanMs: number, budgetMs = 2_000): Promise<number> {
     const cutoff = bucketKey(bucketStart(this.clock() - olderThanMs, this.bucketMs));
+    const deadline = this.clock() + budgetMs;
     let deleted = 0;
+    let batch: { partitionKey: string; rowKey: string }[] = [];
+    const flush = async (): Promise<void> => {
+      if (batch.length === 0) return;
+      const rows = batch;
+      batch = [];
+      try {
+        await this.table.submitTransaction(rows.map((r) => ['delete', r] as ['delete', { partitionKey: string; rowKey: string }]), this.call());
+      } catch {
+        // A row another pruner deleted fails the whole transaction: one by one then (404 is fine).
+        for (const r of rows) {
+          await this.table.deleteEntity(r.partitionKey, r.rowKey, this.call()).catch((error: unknown) => {
+            if (statusOf(error) !== 404) throw error;
+          });
+        }
+      }
+      deleted += rows.length;
+    };
     try {
       for await (const row of this.table.listEntities({ queryOptions: { filter: `PartitionKey lt '${cutoff}'`, select: ['PartitionKey', 'RowKey'] } })) {
-        if (deleted >= limit) break;
         if (row.partitionKey === undefined || row.rowKey === undefined) continue;
-        await this.table.deleteEntity(row.partitionKey, row.rowKey, this.call()).catch((error: unknown) => {
-          if (statusOf(error) !== 404) throw error;
-        });
-        deleted++;
+        if (batch.length === 100 || (batch.length > 0 && batch[0]!.partitionKey !== row.partitionKey)) await flush();
+        if (this.clock() >= deadline) break;
+        batch.push({ partitionKey: row.partitionKey, rowKey: row.rowKey });
       }
+      await flush();
     } catch (error) {
       throw toPipelineError(error, 'store');
     }

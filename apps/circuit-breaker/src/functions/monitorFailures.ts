@@ -9,9 +9,10 @@ import { durableBreakerControl, ENDED_RUNTIME_STATUSES, type BreakerControl } fr
 import { MONITOR_FUNCTION } from '../names';
 import { breakerServices, type BreakerServices } from '../services';
 
-// Old failure buckets are pruned every PRUNE_EVERY runs (about every 5 minutes), keeping what the
-// recorders still write (FAILURE_RETENTION_MS, 1 hour: one owner for both).
-const PRUNE_EVERY = 60;
+// Old failure buckets are pruned every PRUNE_EVERY runs (about every minute, at most 2 s each: the
+// rows are one per failing writer per bucket), keeping what the recorders still write
+// (FAILURE_RETENTION_MS, 1 hour: one owner for both).
+const PRUNE_EVERY = 12;
 const KEEP_MS = FAILURE_RETENTION_MS;
 
 /**
