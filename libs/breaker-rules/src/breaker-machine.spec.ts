@@ -20,6 +20,7 @@ const command = (at: number): fc.Arbitrary<BreakerCommand> => {
     fc.record({ op: fc.constant('close' as const), at: fc.constant(iso(at)), by: fc.constant('operator'), reason: fc.constant('ingestion resumed') }),
     fc.record({ op: fc.constant('switchProgress' as const), at: fc.constant(iso(at)), target: fc.constantFrom('paused' as const, 'running' as const), state: fc.constantFrom('ok' as const, 'switching' as const, 'failing' as const) }),
     fc.record({ op: fc.constant('withdrawApproval' as const), at: fc.constant(iso(at)) }),
+    fc.record({ op: fc.constant('adopt' as const), at: fc.constant(iso(at)), by: fc.constant('watchdog'), reason: fc.constant('owner ended'), instanceId, expectedInstanceId: instanceId }),
   );
 };
 const commands = fc.array(fc.nat({ max: 20 }), { maxLength: 60 }).chain((gaps) => {
@@ -172,10 +173,12 @@ describe('breaker state machine', () => {
       expect(applyBreakerCommand(state, { op: 'approve', at: at(11), nonce: 'n1', by: 'op', requestId: 'r' }).outcome).toMatchObject({ kind: 'refused', reason: 'spent' });
     });
 
-    it('from open: an approval the dead owner had taken is void, so the adopter cannot close on it', () => {
+    it('from open: an approval the dead owner had taken is void, so the adopter cannot close on it; no status change is recorded', () => {
       const approved = applyBreakerCommand(open(), { op: 'approve', at: at(2), nonce: 'n1', by: 'op', requestId: 'r' }).state;
       const state = applyBreakerCommand(approved, adopt('e1')).state;
       expect(state.resumeApproved).toBeUndefined();
+      expect(state).toMatchObject({ status: 'open', since: approved.since, instanceId: 'e2' });
+      expect(state.transitions).toEqual(approved.transitions);
       expect(applyBreakerCommand(state, { op: 'close', at: at(12), by: 'op', reason: 'x' }).outcome).toMatchObject({ kind: 'refused', reason: 'not-approved' });
     });
 

@@ -83,7 +83,8 @@ export function applyBreakerCommand(state: BreakerState, command: BreakerCommand
       if (state.instanceId !== command.expectedInstanceId) return refuse('not-owner');
       const spent = state.approval ? spend(state.spentNonces, state.approval.nonce) : state.spentNonces;
       const adopted: BreakerState = { ...state, instanceId: command.instanceId, approval: undefined, spentNonces: spent, resumeApproved: undefined, switch: switchTowards(state, 'paused', command.at) };
-      return { state: move(adopted, 'open', command), outcome: { kind: 'done', episode: state.episode } };
+      // From half-open a status change (recorded); from open the status and its `since` stay.
+      return { state: state.status === 'open' ? adopted : move(adopted, 'open', command), outcome: { kind: 'done', episode: state.episode } };
     }
   }
 }
