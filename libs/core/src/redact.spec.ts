@@ -238,6 +238,24 @@ describe('redactBodyBytes (dead-letter bodies: kept for replay, credentials mask
     expect(JSON.parse(out)).toMatchObject({ deviceId: 'drone-00042', timestamp: '2026-12-02T06:00:00.000Z', battery: 0.5 });
   });
 
+  it('a JSON body stays JSON a replay can decode: escaped slashes, a BOM, __proto__ names; other bodies are masked byte for byte', () => {
+    const key = cosmosKey.replace(/\//g, '\\/'); // as JSON writers that escape '/' write it
+    const escaped = Buffer.from(`{"deviceId":"drone-1","timestamp":"2026-12-02T06:00:00.000Z","fw":"build\\/${key}","__proto__":{"x":"${hubKey}"}}`, 'latin1');
+    expect(JSON.parse(escaped.toString('utf8'))).toBeTruthy();
+    const out = redactBodyBytes(escaped).toString('utf8');
+    expect(out).not.toContain(cosmosKey.slice(0, 30));
+    expect(out).not.toContain(hubKey);
+    const parsed = JSON.parse(out) as Record<string, unknown>;
+    expect(parsed).toMatchObject({ deviceId: 'drone-1', timestamp: '2026-12-02T06:00:00.000Z' });
+    expect(Object.getOwnPropertyNames(parsed)).toContain('__proto__');
+    const bom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`{"deviceId":"drone-1","k":"${cosmosKey}"}`)]);
+    const bomOut = redactBodyBytes(bom);
+    expect(bomOut.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(JSON.parse(bomOut.subarray(3).toString('utf8'))).toEqual({ deviceId: 'drone-1', k: '***' });
+    const malformed = Buffer.from(`{"deviceId":"drone-1","k":"${cosmosKey}"`); // cut short: masked as it is
+    expect(redactBodyBytes(malformed).toString('latin1')).toBe('{"deviceId":"drone-1","k":"***"');
+  });
+
   it('keeps a body without credentials byte for byte (same Buffer): ids, digests, unpadded tokens, words', () => {
     const clean = body(`fw ${'ab'.repeat(32)} id DroneFleetAlpha-Unit0001-Production ${randomBytes(30).toString('hex')} supercalifragilisticexpialidocious`);
     expect(redactBodyBytes(clean)).toBe(clean);

@@ -148,12 +148,62 @@ function encodedCredential(token: string): boolean {
  * there is nothing to mask.
  */
 export function redactBodyBytes(bytes: Buffer): Buffer {
+  // A JSON body must stay JSON, or a replay cannot decode a letter whose telemetry was fine: a
+  // mask can cut an escape (`"build\/AAAA...=="` -> `"build\***"`), and JSON escapes hide what a
+  // string holds (`\\u003d`). So a JSON body is masked inside its strings (names and values) and
+  // written again when something was masked; anything else byte for byte.
+  const json = jsonMasked(bytes);
+  if (json !== undefined) return json;
   // latin1 maps every byte to one character and back, so whatever is not masked is kept exactly.
   const text = bytes.toString('latin1');
-  const redacted = redactLabelledText(text)
-    .replace(ENCODED_TOKEN, (token) => (encodedCredential(token) ? MASK : token))
-    .replace(BARE_PADDED, MASK);
+  const redacted = maskBodyText(text);
   return redacted === text ? bytes : Buffer.from(redacted, 'latin1');
+}
+
+// Bare padded base64 as a body may write it: JSON writers may escape `/` as `\/`, so the pair is
+// part of a run, and a run never starts right after a backslash.
+const BODY_BARE_PADDED = /(?<![A-Za-z0-9+/%\\])(?:[A-Za-z0-9+]|\\?\/|%2[BF]){20,}(?:=|%3D){1,2}(?![A-Za-z0-9+/=%])/gi;
+
+function maskBodyText(text: string): string {
+  return redactLabelledText(text)
+    .replace(ENCODED_TOKEN, (token) => (encodedCredential(token) ? MASK : token))
+    .replace(BODY_BARE_PADDED, MASK);
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * A JSON body with every string (name or value) masked: the same Buffer when nothing was, the
+ * body written again when something was; undefined when it is not JSON text (valid UTF-8).
+ */
+function jsonMasked(bytes: Buffer): Buffer | undefined {
+  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  const body = bom ? bytes.subarray(3) : bytes;
+  const text = body.toString('utf8');
+  if (!/^\s*[[{"]/.test(text) || !Buffer.from(text, 'utf8').equals(body)) return undefined;
+  try {
+    const changed = { any: false };
+    const masked = maskJson(JSON.parse(text) as unknown, changed);
+    if (!changed.any) return bytes;
+    return Buffer.concat([bom ? UTF8_BOM : Buffer.alloc(0), Buffer.from(JSON.stringify(masked), 'utf8')]);
+  } catch {
+    return undefined; // not JSON, or nested past the stack
+  }
+}
+
+function maskJson(value: unknown, changed: { any: boolean }): unknown {
+  const mask = (text: string): string => {
+    const out = maskBodyText(text);
+    if (out !== text) changed.any = true;
+    return out;
+  };
+  if (typeof value === 'string') return mask(value);
+  if (Array.isArray(value)) return value.map((item) => maskJson(item, changed));
+  if (typeof value !== 'object' || value === null) return value;
+  // No prototype: a `__proto__` name stays an ordinary name, as JSON.parse made it.
+  const out = Object.create(null) as Record<string, unknown>;
+  for (const [name, item] of Object.entries(value)) out[mask(name)] = maskJson(item, changed);
+  return out;
 }
 
 /** For text sent again as it is (a dead letter's partition key): redactBodyBytes' rules. */
