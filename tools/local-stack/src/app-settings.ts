@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { StackDescriptor } from '@telemetry/contracts';
 
 export interface StackSettingsInput {
@@ -36,6 +37,9 @@ export function stackAppSettings(input: StackSettingsInput): Record<string, stri
     // The breaker pauses ingestion through an HTTP control endpoint: here the local host's admin
     // API (`POST /admin/functions/{name}/pause|resume`, master key); in Azure it uses ARM.
     BREAKER_SWITCH: 'http',
+    // What the switch paused, shared by every host of the stack (tools/local-host switch-file.ts),
+    // as the ARM switch's app setting holds for every instance and outlives a restart.
+    LOCAL_HOST_SWITCH_FILE: path.join(d.dataDir, 'switch.json'),
     APPROVAL_SIGNING_KEY: input.approvalSigningKey,
     LOCAL_HOST_MASTER_KEY: input.masterKey,
     INGESTION_SWITCH_KEY: input.masterKey,
