@@ -13,6 +13,7 @@ const descriptor = {
   eventHubs: { connectionString: 'Endpoint=sb://127.0.0.1:2;SharedAccessKeyName=r;SharedAccessKey=ZWg=;UseDevelopmentEmulator=true', hubName: 'telemetry', consumerGroup: '$Default' },
   cosmos: { endpoint: 'http://127.0.0.1:3/', key: 'Y29zbW9z', database: 'telemetry', container: 'devices' },
   queues: { deadLetter: RESOURCE_NAMES.deadLetterQueue, claimCheckContainer: RESOURCE_NAMES.claimCheckContainer, parkingTable: RESOURCE_NAMES.parkingTable },
+  dataDir: '/tmp/app-keys-spec',
 } as unknown as Omit<StackDescriptor, 'apps'>;
 const baseUrls = Object.fromEntries(APPS.map((app, i) => [app, `http://127.0.0.1:${7100 + i}`]));
 const common = stackAppSettings({ descriptor, baseUrls, masterKey: keysOf('ingestion').masterKey, breakerStatusKey: breakerStatusKey(keysOf), approvalSigningKey: 'signing-key-0123456789-0123456789' });
