@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -91,6 +91,15 @@ describe('stale stack: a descriptor left by a stack that has stopped', () => {
     const run = await runCli('tools/checkpoints-cli/src/cli.ts', ['--stack', stackFile, 'status']);
     expect(run.code).toBe(1);
     expect(oneLine(run)).toMatch(/^checkpoints: no local stack is running.*npm run dev/);
+  }, 180_000);
+
+  it('npm run audit -- a record of another (stopped) run: said at once, not every event reported lost', async () => {
+    const other = path.join(dir, 'other-run');
+    await mkdir(path.join(other, 'azurite'), { recursive: true });
+    await writeFile(path.join(other, 'sent.ndjson'), '');
+    const run = await runCli('tools/fault-matrix/src/audit-cli.ts', ['--stack', stackFile, '--record', path.join(other, 'sent.ndjson'), '--json']);
+    expect(run.code).not.toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'RECORD_FROM_ANOTHER_RUN', message: expect.stringMatching(/stores stopped with it/) } });
   }, 180_000);
 
   it('npm run audit -- --json: the stale stack as a JSON error', async () => {
