@@ -231,6 +231,8 @@ describe('dashboard in headless Chromium, on the whole local stack', () => {
     await waitForText('processed-total', total, 120_000);
     await waitForText('lag-total', '0');
     await waitForText('breaker-state', 'closed');
+    // Ingestion runs: no resume control at all (a disabled one read as something to do).
+    await page.waitForFunction(() => document.querySelector('[data-testid="resume"]') === null, undefined, { timeout: 30_000 });
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid="map"] circle.device').length === n, DEVICES + flown.size, { timeout: 60_000 });
     expect(await page.getByTestId('error-state').isHidden()).toBe(true);
 

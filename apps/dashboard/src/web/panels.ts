@@ -133,14 +133,17 @@ export function renderBreaker(el: HTMLElement, summary: OpsSummary): void {
   fill(
     el,
     h('div', { 'data-testid': 'breaker-state', class: `state ${b.state}` }, b.state),
-    h('p', { class: 'hint' }, `since ${formatUtc(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
+    // A breaker that never tripped reports the start of time (its initial state): said as such.
+    h('p', { class: 'hint' }, b.since === null || Date.parse(b.since) <= 0 ? 'never tripped' : `since ${formatUtc(b.since)}${b.reason ? ` · ${b.reason}` : ''}`),
     sw
       ? h('p', { 'data-testid': 'breaker-switch', class: sw.state === 'failing' ? 'error' : 'hint' },
         `${SWITCH_TEXT[sw.state] ?? sw.state} (ingestion ${sw.target === 'paused' ? 'to pause' : 'to run'}${sw.attempts ? `, ${sw.attempts} failed tries` : ''}${sw.lastError ? `, ${sw.lastError}` : ''}${sw.nextAttemptAt ? `, next try ${formatUtc(sw.nextAttemptAt)}` : ''})`)
       : false,
     page
       ? h('a', { 'data-testid': 'resume', class: 'button', href: page, target: '_blank', rel: 'noopener noreferrer', title: 'Opens the breaker’s approval page: approve there with the link you were sent, or signed in' }, 'Resume processing…')
-      : h('button', { type: 'button', 'data-testid': 'resume', disabled: true, title: 'The breaker offers no approval now' }, 'Resume processing…'),
+      : b.state === 'closed'
+        ? false // ingestion runs: nothing to resume
+        : h('button', { type: 'button', 'data-testid': 'resume', disabled: true, title: 'The breaker offers no approval now' }, 'Resume processing…'),
     h('ol', { class: 'history' }, ...b.history.map((t) => h('li', {}, h('span', { class: `dot ${t.state}` }), `${t.state} · ${formatUtc(t.at)}${t.reason ? ` · ${t.reason}` : ''}${t.by ? ` (${t.by})` : ''}`))),
   );
 }
