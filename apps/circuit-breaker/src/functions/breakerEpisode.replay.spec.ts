@@ -58,6 +58,19 @@ async function toAwaitingApproval(episode: Episode): Promise<{ nonce: string; st
   return { nonce, step };
 }
 
+/** Drives a fresh auto-probe episode through the cooldown and the trial to the failure-window read. */
+async function toTrialEnd(): Promise<Episode> {
+  const episode = new Episode('ep-1', input(autoProbe));
+  await toAwaitingApproval(episode);
+  await episode.replay.fireTimer();
+  await episode.entity();
+  await episode.replay.completeActivity(RESUME_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
+  await episode.entity();
+  await episode.entity();
+  await episode.replay.fireTimer();
+  return episode;
+}
+
 describe('breakerEpisode orchestration (replayed by the durable-functions engine)', () => {
   it('trip: takes the breaker open, pauses ingestion, offers a single-use approval, notifies, then waits', async () => {
     const episode = new Episode('ep-1', input(manual));
@@ -168,14 +181,7 @@ describe('breakerEpisode orchestration (replayed by the durable-functions engine
   });
 
   it('half-open failure (auto-probe): a failing trial re-opens, pauses again and starts a new round', async () => {
-    const episode = new Episode('ep-1', input(autoProbe));
-    await toAwaitingApproval(episode);
-    await episode.replay.fireTimer();
-    await episode.entity();
-    await episode.replay.completeActivity(RESUME_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
-    await episode.entity();
-    await episode.entity();
-    await episode.replay.fireTimer();
+    const episode = await toTrialEnd();
     let step = await episode.replay.completeActivity(READ_FAILURE_WINDOW_ACTIVITY, { total: 40, byCode: { STORE_UNAVAILABLE: 40 } });
     expect(step.newActions).toEqual([{ type: 'callEntity', entity: ENTITY, operation: 'reopen', input: expect.objectContaining({ counts: { STORE_UNAVAILABLE: 40 } }) }]);
     step = await episode.entity();
@@ -189,14 +195,7 @@ describe('breakerEpisode orchestration (replayed by the durable-functions engine
   });
 
   it('half-open, failure window unreadable after its retries: the trial counts as failed (re-open, pause, next round), never a failed episode left half-open', async () => {
-    const episode = new Episode('ep-1', input(autoProbe));
-    await toAwaitingApproval(episode);
-    await episode.replay.fireTimer();
-    await episode.entity();
-    await episode.replay.completeActivity(RESUME_INGESTION_ACTIVITY, { ok: true, target: 'in-memory' });
-    await episode.entity();
-    await episode.entity();
-    await episode.replay.fireTimer();
+    const episode = await toTrialEnd();
     let step!: ReplayStep;
     for (let attempt = 1; attempt <= READ_WINDOW_TRIES; attempt++) {
       step = await episode.replay.failActivity(READ_FAILURE_WINDOW_ACTIVITY, 'Activity function readFailureWindow failed: table unavailable');
