@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     };
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
+    process.on('SIGHUP', stop);
     return;
   }
   // Signals during start-up are honoured once the stack is up (its handle is needed to stop it).
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
   let stop = (): void => void (stopRequested = true);
   process.on('SIGINT', () => stop());
   process.on('SIGTERM', () => stop());
+  process.on('SIGHUP', () => stop()); // a closed terminal
   console.log(`starting ${app} alone on the local stack (Azurite, Cosmos server, Event Hubs emulator)...`);
   const stack = await startLocalStack({
     dataDir: path.resolve(o.data), apps: [app], echo: true, descriptorFile: path.resolve(o.stackFile),

@@ -75,6 +75,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop(130));
   process.on('SIGTERM', () => void stop(143));
+  // A closed terminal: its processes get SIGHUP (default: exit at once), the services, in their own
+  // process groups, would not, and would be left running.
+  process.on('SIGHUP', () => void stop(129));
 
   const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
