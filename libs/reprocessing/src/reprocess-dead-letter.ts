@@ -6,7 +6,7 @@ import type { BreakerStatusSource } from './breaker-status';
 import type { DeadLetterQueue } from './dead-letter-queue';
 import { foreignLetter, tryDecodeLetter } from './foreign-letter';
 import type { ParkedBy, ParkingStore } from './parking-store';
-import { decideAfterFailure, routeLetter } from './reprocess-decision';
+import { decideAfterFailure, recordedAttempts, routeLetter } from './reprocess-decision';
 import type { ReprocessOutcome } from './reprocess-outcome';
 import type { ReprocessPolicy } from './reprocess-policy';
 import type { ReprocessorMetrics } from './reprocessor-metrics';
@@ -99,8 +99,8 @@ export async function parkPoisonedDeadLetter(message: unknown, deps: Pick<Reproc
 
 /** The letter's attempt count for outcomes, metrics and the parking entry: a tampered value (not a non-negative safe integer) as 0. */
 function attemptsSoFar(letter: DeadLetter): number {
-  const value: unknown = (letter.reprocess as { attempts?: unknown } | null | undefined)?.attempts;
-  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 0;
+  const recorded = recordedAttempts(letter);
+  return recorded === 'tampered' ? 0 : recorded;
 }
 
 async function afterFailure(deps: ReprocessorDeps, original: DeadLetter, letter: DeadLetter, error: PipelineError): Promise<ReprocessOutcome> {

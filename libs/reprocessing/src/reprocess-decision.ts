@@ -53,8 +53,17 @@ export function decideAfterFailure(
  * zero or negative budget still parks at once (`attempts >= budget`).
  */
 function priorAttempts(letter: DeadLetter, budget: number): number {
+  const recorded = recordedAttempts(letter);
+  if (recorded !== 'tampered') return recorded;
+  return Math.max(0, budget - 1);
+}
+
+/**
+ * The attempt count a letter carries (0 when it has none), or `tampered` when it is not a
+ * non-negative safe integer: the queue message is anyone's to write.
+ */
+export function recordedAttempts(letter: DeadLetter): number | 'tampered' {
   const value: unknown = (letter.reprocess as { attempts?: unknown } | null | undefined)?.attempts;
   if (value === undefined) return 0;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  return Math.max(0, budget - 1);
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : 'tampered';
 }
