@@ -10,7 +10,7 @@ import { benchPackages } from './packages';
 import { benchPurePath } from './pure-path';
 import { benchReferencePattern } from './reference-pattern';
 import { machineDescription, markdownReport, type BenchRow } from './report';
-import { windowRows, type WindowCapLimit } from './window-rows';
+import { latencyNote, windowRows, type WindowCapLimit } from './window-rows';
 import { cappedWritesPerEvent, devicesPerPartition, fleetDeviceIds } from './window-cap';
 import { INGESTION_WINDOW_BATCH_SIZE, parseIngestionWindow } from '@telemetry/contracts';
 
@@ -102,8 +102,17 @@ async function main(): Promise<void> {
     const r = await benchReferenceProfile({ devices: 1000, seconds: 30 });
     reference = r;
     results['referenceProfile'] = r;
-    rows.push({ name: 'latency p50 at 1,000 events/s (enqueue -> stored)', value: r.latencyP50Ms, unit: 'ms' });
-    rows.push({ name: 'latency p99 at 1,000 events/s (enqueue -> stored)', value: r.latencyP99Ms, unit: 'ms', target: '< 1,000', met: r.latencyP99Ms !== null && r.latencyP99Ms < 1000 });
+    const stored = r.storeLatency;
+    rows.push({ name: 'latency p50 at 1,000 events/s (enqueue -> stored)', value: r.latencyP50Ms, unit: 'ms', note: latencyNote(r) });
+    rows.push({
+      name: 'latency p99 at 1,000 events/s (enqueue -> stored)', value: r.latencyP99Ms, unit: 'ms', target: '< 1,000',
+      met: r.latencyP99Ms !== null && r.latencyP99Ms < 1000 && (stored?.missing ?? 0) === 0,
+      note: `store boundary (the Cosmos proxy)${stored?.missing ? `; ${stored.missing} events never seen stored` : ''}`,
+    });
+    rows.push({
+      name: 'latency p50 / p99 at 1,000 events/s (enqueue -> end of the ingestion invocation)', value: `${r.invocationLatencyP50Ms ?? '-'} / ${r.invocationLatencyP99Ms ?? '-'}`, unit: 'ms',
+      note: 'local Functions host metrics (enqueueToCompletionMs): with a write-behind window the invocation ends before its events are stored',
+    });
     rows.push({ name: 'store reads per event (reference profile)', value: r.storeReadsPerEvent, unit: 'reads/event', target: '0', met: r.storeReadsPerEvent === 0 });
     rows.push({ name: 'store writes per event (reference profile)', value: r.storeWritesPerEvent, unit: 'writes/event' });
     rows.push({ name: 'host RSS under the reference load', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });

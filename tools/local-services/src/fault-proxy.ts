@@ -40,6 +40,19 @@ export interface ProxiedRequest {
   abandoned?: boolean;
 }
 
+/**
+ * A document write the Cosmos server answered with success (a single create, upsert, replace or
+ * patch: 2xx; an operation of a bulk or batch request: its own 2xx in the answer's body).
+ */
+export interface StoredWrite {
+  /** The document's id (the device document's id: its deviceId). */
+  id: string;
+  /** The written document's `lastEventTime` (ISO 8601), as the client sent it (a patch: as the server answered it). */
+  lastEventTime: string;
+  /** When the server's answer came back to the proxy (epoch ms): the write had landed by then. */
+  at: number;
+}
+
 export interface FaultProxy {
   endpoint: string;
   port: number;
@@ -48,7 +61,16 @@ export interface FaultProxy {
   setTarget(target: string): void;
   /** Every request forwarded (or refused) since the last reset. */
   requests(): ProxiedRequest[];
+  /** Forgets the requests and the stored writes recorded so far. */
   resetCounts(): void;
+  /**
+   * Starts (or stops) recording every document write that the service answered with success, for
+   * `storedWrites()`. Off by default: it buffers and parses write bodies (and bulk answers), which a
+   * long-running dev stack has no use for. Records are small ({ id, lastEventTime, at }).
+   */
+  recordStoredWrites(on: boolean): void;
+  /** The successful document writes recorded since recording started or the last reset, in the order their answers came back. */
+  storedWrites(): StoredWrite[];
   close(): Promise<void>;
 }
 
@@ -67,6 +89,64 @@ function classify(method: string, path: string, headers: http.IncomingHttpHeader
 
 const isBulk = (headers: http.IncomingHttpHeaders): boolean => String(headers['x-ms-cosmos-is-batch-request'] ?? '').toLowerCase() === 'true';
 
+const WRITE_OPERATIONS = new Set(['Create', 'Upsert', 'Replace', 'Patch']);
+const is2xx = (status: unknown): boolean => typeof status === 'number' && status >= 200 && status < 300;
+const asObject = (v: unknown): Record<string, unknown> | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined);
+
+/** A written document's id and lastEventTime: from what the client sent, else (a patch) from what the service answered. */
+function writtenOf(sent: Record<string, unknown> | undefined, answered: Record<string, unknown> | undefined, id: unknown): { id: string; lastEventTime: string } | undefined {
+  const lastEventTime = typeof sent?.['lastEventTime'] === 'string' ? sent['lastEventTime'] : answered?.['lastEventTime'];
+  const docId = typeof sent?.['id'] === 'string' ? sent['id'] : typeof id === 'string' ? id : answered?.['id'];
+  return typeof lastEventTime === 'string' && typeof docId === 'string' ? { id: docId, lastEventTime } : undefined;
+}
+
+/**
+ * The documents a write request stored, from its body and the service's answer: a single write
+ * (create/upsert: POST on a docs feed; replace: PUT; patch: PATCH) when the answer is 2xx; a bulk or
+ * transactional batch request (a JSON array of operations, answered by an array of results in the
+ * same order) each Create/Upsert/Replace/Patch operation whose own statusCode is 2xx. Reads and
+ * deletes store nothing; a write whose document has no string `lastEventTime` is not a device
+ * document and is skipped. Pure: the proxy's recording and its tests share it.
+ */
+export function storedDocuments(write: { method: string; path: string; bulk: boolean; status: number; requestBody: unknown; responseBody?: unknown }): { id: string; lastEventTime: string }[] {
+  if (!is2xx(write.status)) return [];
+  if (!write.bulk) {
+    if (!['POST', 'PUT', 'PATCH'].includes(write.method)) return [];
+    const pathId = /\/docs\/([^/?]+)/.exec(write.path)?.[1];
+    const doc = writtenOf(write.method === 'PATCH' ? undefined : asObject(write.requestBody), asObject(write.responseBody), pathId === undefined ? undefined : safeDecode(pathId));
+    return doc ? [doc] : [];
+  }
+  const ops = write.requestBody;
+  const results = write.responseBody;
+  if (!Array.isArray(ops) || !Array.isArray(results)) return [];
+  const out: { id: string; lastEventTime: string }[] = [];
+  for (let i = 0; i < ops.length; i++) {
+    const op = asObject(ops[i]);
+    const result = asObject(results[i]);
+    if (!op || !result || !WRITE_OPERATIONS.has(op['operationType'] as string) || !is2xx(result['statusCode'])) continue;
+    const sent = op['operationType'] === 'Patch' ? undefined : asObject(op['resourceBody']);
+    const doc = writtenOf(sent, asObject(result['resourceBody']), op['id']);
+    if (doc) out.push(doc);
+  }
+  return out;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const parseJson = (chunks: Buffer[]): unknown => {
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+};
+
 /** Store operations a client asked for: bulk requests count each operation they carry. */
 export function documentWrites(requests: ProxiedRequest[]): number {
   return requests.filter((r) => r.isDocumentWrite).reduce((n, r) => n + r.operations, 0);
@@ -81,6 +161,8 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   let targetUrl = new URL(target);
   let mode: FaultMode = { kind: 'pass' };
   let log: ProxiedRequest[] = [];
+  let recording = false;
+  let stored: StoredWrite[] = [];
   const sockets = new Set<Socket>();
   /** Forwarded requests not yet answered in full: a blackhole cuts them off where they are. */
   const inFlight = new Map<ProxiedRequest, { upstream: http.ClientRequest; res: http.ServerResponse }>();
@@ -97,17 +179,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = http.createServer((req, res) => {
     const entry = classify(req.method ?? 'GET', req.url ?? '/', req.headers);
     log.push(entry);
-    if (isBulk(req.headers)) {
+    const bulk = isBulk(req.headers);
+    // A write whose success is recorded: its body (and, for a bulk request or a patch, the answer's) is read once it is complete.
+    const watched = recording && entry.isDocumentWrite && req.method !== 'DELETE';
+    let requestBody: unknown;
+    let requestRead = false;
+    let settle: (() => void) | undefined;
+    if (bulk || watched) {
       // Count the operations of a bulk request (a JSON array); the body is forwarded unchanged.
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        try {
-          const ops = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-          if (Array.isArray(ops)) entry.operations = ops.length;
-        } catch {
-          // not JSON: counted as one
-        }
+        requestBody = parseJson(chunks);
+        if (bulk && Array.isArray(requestBody)) entry.operations = requestBody.length;
+        requestRead = true;
+        settle?.();
       });
     }
     if (mode.kind === 'down') {
@@ -130,9 +216,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     const upstream = http.request(
       { host: targetUrl.hostname, port: targetUrl.port, method: req.method, path: req.url, headers: req.headers, agent },
       (up) => {
+        const answeredAt = Date.now();
         const answer = (): void => {
           if (entry.held) return void up.destroy();
           entry.status = up.statusCode ?? 502;
+          if (watched && is2xx(up.statusCode)) recordWhenRead(up, answeredAt);
           res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
           up.pipe(res);
         };
@@ -140,6 +228,26 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
         else answer();
       },
     );
+    /** Records what a successful write stored, once its request body (and, when it tells what, the answer's body) is read. */
+    const recordWhenRead = (up: http.IncomingMessage, at: number): void => {
+      const needsAnswer = bulk || req.method === 'PATCH';
+      const chunks: Buffer[] = [];
+      let answerRead = !needsAnswer;
+      settle = () => {
+        if (!requestRead || !answerRead || !recording) return;
+        settle = undefined;
+        const docs = storedDocuments({ method: entry.method, path: entry.path, bulk, status: up.statusCode ?? 502, requestBody, ...(needsAnswer ? { responseBody: parseJson(chunks) } : {}) });
+        for (const doc of docs) stored.push({ id: doc.id, lastEventTime: doc.lastEventTime, at });
+      };
+      if (needsAnswer) {
+        up.on('data', (c: Buffer) => chunks.push(c));
+        up.on('end', () => {
+          answerRead = true;
+          settle?.();
+        });
+      }
+      settle();
+    };
     inFlight.set(entry, { upstream, res });
     res.on('close', () => inFlight.delete(entry));
     upstream.on('error', () => {
@@ -185,7 +293,12 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
     requests: () => [...log],
     resetCounts() {
       log = [];
+      stored = [];
     },
+    recordStoredWrites(on) {
+      recording = on;
+    },
+    storedWrites: () => [...stored],
     async close() {
       closing = true;
       for (const s of sockets) s.destroy();
