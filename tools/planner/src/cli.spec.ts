@@ -52,13 +52,32 @@ describe('npm run plan (spawned)', () => {
     expect(p.monthlyUsd).toMatchObject({ totalServerless: 683.55, totalProvisioned: 395.93 }); // as plan.spec.ts works it out
   });
 
+  it('--max-held-mb is the window\'s memory bound: below what the window holds, the plan says so', async () => {
+    // 1,000 events/s x 60 s x 812 B = 48,720,000 B = 46.46 MiB on the one instance: held under 64 MB, not under 32.
+    const args = ['--events-per-second', '1000', '--devices', '1000', '--event-bytes', '300', '--window', '60', '--bench', bench, '--json'];
+    const held = JSON.parse((await planCli(args)).stdout) as { window: { effectiveSeconds: number; heldMbPerInstance: number }; warnings: string[] };
+    expect(held.window).toMatchObject({ effectiveSeconds: 60, heldMbPerInstance: 46.46 });
+    const run = await planCli([...args, '--max-held-mb', '32']);
+    expect(run.code).toBe(0);
+    // 32 x 1,048,576 / (1,000 x 812) = 33,554,432 / 812,000 = 41.3232 s.
+    const cut = JSON.parse(run.stdout) as typeof held;
+    expect(cut.window.effectiveSeconds).toBe(41.323);
+    expect(cut.warnings.join('\n')).toMatch(/the 60 s window holds only 41\.32 s: .* set INGESTION_WINDOW_MAX_HELD_MB to 47 \(limit 256\)/);
+  });
+
   it('prints a readable plan with the region, currency and sources', async () => {
     const run = await planCli(['--events-per-second', '1000', '--devices', '1000', '--event-bytes', '300', '--window', '5', '--bench', bench]);
     expect(run.code).toBe(0);
-    // 1,000 devices, one event/s each, window 5 s on the 32 partitions it needs -> 200 writes/s, 0.2 per event.
-    expect(run.stdout).toMatch(/partitions\s+32 /);
-    expect(run.stdout).toMatch(/window\s+holds 5 of 5 s/);
+    // 1,000 devices, one event/s each, window 5 s (plan.spec.ts works it out): the partitions it had without a window,
+    // ceil(1 x (5 - 0.05)) = 5 events a write -> 200 writes/s, 0.2 per event; 1,000 x 5 x 812 B = 3.87 MiB held;
+    // one watermark per partition per second.
+    expect(run.stdout).toMatch(/partitions\s+4 /);
+    expect(run.stdout).toMatch(/window\s+5 s\s+\(INGESTION_WINDOW_SECONDS/);
+    expect(run.stdout).toMatch(/window writes\s+0\.2 per event\s+\(periodic devices: ceil\(1 event\/s x \(5 - 0\.05 s delivery\)\) = 5 events a write\)/);
+    expect(run.stdout).toMatch(/latency\s+adds up to 5 s\s+\(to a device's first event; p99 enqueue -> stored ~ 5\.05 s/);
+    expect(run.stdout).toMatch(/held in memory\s+3\.87 MB per instance\s+\(1,000 events\/s x 5 s x \(300 \+ 512\) B; bound INGESTION_WINDOW_MAX_HELD_MB 64\)/);
     expect(run.stdout).toMatch(/writes\s+200 \/s \(0\.2 per event\)/);
+    expect(run.stdout).toMatch(/watermarks\s+4 blob writes\/s/);
     expect(run.stdout).toMatch(/East US, USD/);
     expect(run.stdout).toMatch(/learn\.microsoft\.com\/azure\/cosmos-db\/request-units/);
   });
@@ -73,6 +92,10 @@ describe('npm run plan (spawned)', () => {
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', 'soon'], /--window must be a number, got "soon"/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', '-1'], /--window must not be negative/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--window', '61'], /--window must be at most 60, got 61/],
+    [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--max-held-mb', '0'], /--max-held-mb must be greater than 0, got 0/],
+    [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--max-held-mb', '300'], /--max-held-mb must be at most 256, got 300/],
+    [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--max-held-mb', '1.5'], /--max-held-mb must be a whole number, got 1\.5/],
+    [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--arrivals', 'bursty'], /argument 'bursty' is invalid.*periodic, random/],
     [['--events-per-second', '10', '--devices', '10', '--event-bytes', '100', '--wndow', '1'], /unknown option '--wndow'/],
   ])('rejects %j with a clear error and exit code 1', async (args, message) => {
     const run = await planCli([...args, '--bench', bench]);

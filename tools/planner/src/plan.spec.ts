@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pointReadRu, ruPerEvent, writeRu } from './cosmos-charges';
 import { readMeasured, type Measured } from './measured';
-import { plan, type PlanInput } from './plan';
+import { windowWritesPerEvent } from '@telemetry/contracts';
+import { periodicWritesPerEvent, plan, type PlanInput } from './plan';
 import { ruPerEventRows } from './ru-per-event-rows';
 
 /** Round figures so each hand calculation below stays checkable on paper. */
@@ -32,6 +33,9 @@ describe('plan: hand-checked figures', () => {
     expect(p.storage.checkpointWritesPerSecond).toBe(80);
     expect(p.storage.blobWritesPerMonth).toBe(80.5 * MONTH_S); // 211,554,000
     expect(p.storage.deadLettersPerMonth).toBe(0);
+    // No window: no watermarks, nothing held, no latency added.
+    expect(p.storage.watermarkWritesPerSecond).toBe(0);
+    expect(p.window).toMatchObject({ seconds: 0, effectiveSeconds: 0, writesPerEvent: 1, heldMbPerInstance: 0, addedLatencySeconds: 0 });
     // Event Hubs: 1 TU x 730 h x $0.03 = $21.90; ingress 100 x 2,628,000 = 262.8 M events x $0.028 = $7.3584 -> $29.26.
     expect(p.monthlyUsd.eventHubs).toBe(29.26);
     // Functions: 1 x 2 GB x 2,628,000 s = 5,256,000 GB-s - 100,000 free = 5,156,000 x $0.000026 = $134.056;
@@ -50,61 +54,102 @@ describe('plan: hand-checked figures', () => {
     expect(p.warnings).toEqual([]);
   });
 
-  it('a window longer than the interval between a device\'s events folds them into one write, on the partitions it needs', () => {
-    // 1,000 devices at 1 event/s each; window 5 s. A partition is cut at 160 events, so holding 5 s
-    // takes 1,000 x 5 / 160 = 31.25 -> 32 partitions (more than max(4, 1 TU, 2 x 1 instance) = 4).
+  it('a window of 5 s: one write per device per 5 s for periodic devices, the watermarks, the memory held and the latency', () => {
+    // 1,000 devices at 1 event/s each (r = 1), 1,000-byte events, window 5 s. Delivery = the measured
+    // p50 of 50 ms. Instances ceil(1,000 / 2,500) = 1; partitions max(4, 1 TU, 2 x 1) = 4, as without a window.
     const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 5 }), measured);
-    expect(p.eventHubs.partitions).toBe(32);
-    // 160 x 32 / 1,000 = 5.12 s >= 5: the window holds. Each device writes once per 5 s -> 200 writes/s = 0.2 per event.
-    expect(p.window).toEqual({ seconds: 5, holdsSeconds: 5, partitionsToHold: 32, batchCap: 160 });
+    expect(p.eventHubs.partitions).toBe(4);
+    // x = 1 x (5 - 0.05) = 4.95 events after a device's first within the window; periodic: ceil(4.95) = 5
+    // events a write -> 0.2 writes/event (below the measured 1) -> 200 writes/s x 5 RU = 1,000 RU/s;
+    // provisioned 1,000 x 1.25 = 1,250 -> 1,300.
+    // Held: 1,000 events/s on the one instance x 5 s x (1,000 + 512) B = 7,560,000 B / 1,048,576 = 7.2098 MiB.
+    expect(p.window).toEqual({
+      seconds: 5, effectiveSeconds: 5, deliverySeconds: 0.05, eventsFoldedPerDevice: 4.95, eventsPerWrite: 5, writesPerEvent: 0.2,
+      eventsPerSecondPerInstance: 1000, heldMbPerInstance: 7.21, maxHeldMb: 64, maxHeldMbToHold: 8, instancesToHold: 1,
+      addedLatencySeconds: 5, p99LatencySeconds: 5.05,
+    });
     expect(p.cosmos.writesPerSecond).toBe(200);
     expect(p.cosmos.writesPerEvent).toBe(0.2);
+    expect(p.cosmos.ruPerSecond).toBe(1000);
+    expect(p.cosmos.provisionedRuPerSecond).toBe(1300);
     // RU per event: 0.2 x 5 = 1 against the reference pattern's 1 + 5 = 6.
     expect(p.cosmos.ruPerEvent.product).toBeCloseTo(1, 10);
-    // One batch per partition per 5 s: 32 / 5 = 6.4 batches (and checkpoints) per second.
-    expect(p.functions.batchesPerSecond).toBe(6.4);
+    // The trigger keeps host.json's batching: min(1,000, max(1,000 / 100 = 10, 4 x 1,000 / 50 = 80)) = 80 batches
+    // (and checkpoints) per second, as without a window.
+    expect(p.functions.batchesPerSecond).toBe(80);
+    expect(p.storage.checkpointWritesPerSecond).toBe(80);
+    // Watermarks: one per partition per second, min(4, 1,000 events/s) = 4/s x 2,628,000 s = 10,512,000 Put Blobs.
+    expect(p.storage.watermarkWritesPerSecond).toBe(4);
+    expect(p.storage.watermarkWritesPerMonth).toBe(10_512_000);
+    // Storage: "other" (80 + 0.4 + 0.1) x 2,628,000 = 211,554,000 -> 21,155.4 x $0.005 = $105.777; List Blobs 0.1/s
+    // -> 26.28 x $0.065 = $1.7082; watermarks 1,051.2 x $0.065 = $68.328 (writes); no dead letters -> $175.8132.
+    expect(p.monthlyUsd.storage).toBe(175.81);
     expect(p.warnings).toEqual([]);
   });
 
-  it('devices sending at random times write (1 - e^-x) times per span: more than periodic ones when a span holds several of their events, fewer when it holds less than one', () => {
-    // Same load as above, random arrivals: x = 5 s x 1 event/s = 5 events expected per device per span;
-    // a device writes in a span with probability 1 - e^-5 = 0.993262...: 1,000 x 0.993262 / 5 = 198.652 writes/s.
+  it('random (Poisson) devices: windowWritesPerEvent from @telemetry/contracts, 1 + x events a write, never more writes than periodic ones', () => {
+    // Same load, random arrivals: 1 / (1 + 1 x (5 - 0.05)) = 1 / 5.95 = 0.168067...: 168.07 writes/s.
     const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 5, arrivals: 'random' }), measured);
-    expect(p.cosmos.writesPerSecond).toBe(198.65);
-    expect(p.cosmos.writesPerEvent).toBe(0.1987);
-    // The bench's shortest span for 0.2 writes/event (computed there: 4.965 s) gives 0.2 here too.
-    const edge = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 4.965, arrivals: 'random' }), measured);
-    expect(edge.cosmos.writesPerEvent).toBe(0.2);
-    // A window shorter than the interval between a device's events: x = 5 x 0.1 = 0.5; 100 x (1 - e^-0.5) / 5 = 7.869 writes/s,
-    // fewer than periodic devices (10/s: events 10 s apart never share a 5 s span) because random ones sometimes do.
-    expect(plan(input({ eventsPerSecond: 10, devices: 100, windowSeconds: 5, arrivals: 'random' }), measured).cosmos.writesPerSecond).toBe(7.87);
+    expect(p.window.writesPerEvent).toBe(Math.round(windowWritesPerEvent(5, 1, 0.05) * 1e4) / 1e4);
+    expect(p.window.eventsPerWrite).toBe(5.95);
+    expect(p.cosmos.writesPerSecond).toBe(168.07);
+    expect(p.cosmos.writesPerEvent).toBe(0.1681);
+    // A device every 10 s (10 events/s from 100 devices), window 5 s: x = 0.1 x 4.95 = 0.495. Random: 1 / 1.495 =
+    // 0.6689 -> 6.69 writes/s; periodic: ceil(0.495) = 1 event a write, nothing folded.
+    expect(plan(input({ eventsPerSecond: 10, devices: 100, windowSeconds: 5, arrivals: 'random' }), measured).cosmos.writesPerSecond).toBe(6.69);
+    // ceil(x) <= 1 + x: a periodic device's writes are an upper bound of a random one's.
+    for (const x of [0, 0.3, 0.999, 1, 4.95, 5, 5.01, 59.95]) expect(periodicWritesPerEvent(x)).toBeGreaterThanOrEqual(1 / (1 + x));
+    // ceil(5) = 5 (the 1e-9 keeps 5 + a rounding error at 5), ceil(5.01) = 6; under one event: one write per event.
+    expect([periodicWritesPerEvent(5), periodicWritesPerEvent(5 + 1e-12), periodicWritesPerEvent(5.01), periodicWritesPerEvent(0.3), periodicWritesPerEvent(0)]).toEqual([0.2, 0.2, 1 / 6, 1, 1]);
     // No window: the measured rate either way.
     expect(plan(input({ arrivals: 'random' }), measured).cosmos.writesPerSecond).toBe(plan(input({}), measured).cosmos.writesPerSecond);
   });
 
-  it('a window the batch cap cannot hold on Standard\'s 32 partitions folds only what it holds, and says so', () => {
-    // Window 10 s at 1,000 events/s needs 1,000 x 10 / 160 = 62.5 -> 63 partitions; Standard stops at 32,
-    // so a partition (31.25 events/s) fills 160 events in 5.12 s: 1,000 / 5.12 = 195.3125 writes/s.
-    const p = plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 10 }), measured);
-    expect(p.window).toEqual({ seconds: 10, holdsSeconds: 5.12, partitionsToHold: 63, batchCap: 160 });
-    expect(p.cosmos.writesPerSecond).toBe(195.31);
-    expect(p.warnings.join('\n')).toMatch(/the 10 s window holds only 5\.12 s: 32 partitions at 31\.25 events\/s each fill a 160-event batch first; holding it needs 63 partitions/);
-  });
-
-  it('at 100,000 events/s a window saves nothing: every partition fills its batch in a fraction of a second', () => {
-    // Partitions max(4, 100 TUs, 2 x 40 instances) = 100; a partition gets 1,000 events/s and fills 160 in 0.16 s,
-    // shorter than the 1 s between a device's events: 100,000 / max(0.16, 1) = 100,000 writes/s, the no-window rate.
-    const p = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300, windowSeconds: 10 }), measured);
-    expect(p.eventHubs.partitions).toBe(100);
-    expect(p.window.holdsSeconds).toBe(0.16);
-    expect(p.cosmos.writesPerSecond).toBe(100_000);
-    expect(p.warnings.join('\n')).toMatch(/holding it needs 6250 partitions/);
-  });
-
-  it('a window shorter than the interval between a device\'s events saves nothing', () => {
-    // 100 devices at 10 events/s in all: each device every 10 s; window 5 s: min(10 x 1, 100 / max(5, 10)) = 10 writes/s.
+  it('a window that folds nothing says so; the trigger batch\'s measured fold stays', () => {
+    // Periodic devices every 10 s, window 5 s: ceil(0.495) = 1 -> min(1 measured, 1) = 1 x 10 = 10 writes/s, and a warning.
     const p = plan(input({ eventsPerSecond: 10, devices: 100, windowSeconds: 5 }), measured);
     expect(p.cosmos.writesPerSecond).toBe(10);
+    expect(p.warnings).toEqual(['the 5 s window saves no Cosmos DB writes: a device sends an event every 10 s, and 0.05 s of the window go to delivery; it only adds latency and watermark writes']);
+    // A run that measured 0.95 writes/event (events of a device sharing a trigger batch): a 0.04 s window is spent
+    // in delivery (x = 1 x max(0, 0.04 - 0.05) = 0), so 1,000 x 0.95 = 950 writes/s, as with no window; a 5 s
+    // window (0.2) takes over from the measured fold.
+    const folded = { ...measured, writesPerEvent: 0.95 };
+    expect(plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 0.04 }), folded).cosmos.writesPerSecond).toBe(950);
+    expect(plan(input({ eventsPerSecond: 1000, devices: 1000 }), folded).cosmos.writesPerSecond).toBe(950);
+    expect(plan(input({ eventsPerSecond: 1000, devices: 1000, windowSeconds: 5 }), folded).cosmos.writesPerSecond).toBe(200);
+  });
+
+  it('past INGESTION_WINDOW_MAX_HELD_MB the window holds only what the bound lasts, and the plan says what would hold it', () => {
+    // 100,000 devices at 1 event/s, 300 B, window 60 s: 40 instances (100,000 / 2,500) at 2,500 events/s each hold
+    // 2,500 x 60 x (300 + 512) = 121,800,000 B = 116.158 MiB, over 64. The bound lasts 64 x 1,048,576 / (2,500 x 812)
+    // = 67,108,864 / 2,030,000 = 33.0585 s: x = 33.0585 - 0.05 = 33.0085 -> ceil 34 events a write -> 100,000 / 34 =
+    // 2,941.18 writes/s. Holding it: 117 MB per instance, or ceil(100,000 x 60 x 812 / 67,108,864 = 72.6) = 73 instances.
+    const p = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300, windowSeconds: 60 }), measured);
+    expect(p.window).toMatchObject({ effectiveSeconds: 33.059, eventsPerWrite: 34, heldMbPerInstance: 116.16, maxHeldMbToHold: 117, instancesToHold: 73, addedLatencySeconds: 33.059, p99LatencySeconds: 33.109 });
+    expect(p.cosmos.writesPerSecond).toBe(2941.18);
+    expect(p.warnings).toContain('the 60 s window holds only 33.06 s: 2500 events/s per instance x 60 s x 812 B = 116.2 MB held, over INGESTION_WINDOW_MAX_HELD_MB 64, so invocations wait for the writes; set INGESTION_WINDOW_MAX_HELD_MB to 117 (limit 256), or spread the load over 73 instances');
+    // With the bound at 128 MB it holds: ceil(60 - 0.05) = 60 events a write -> 100,000 / 60 = 1,666.67 writes/s.
+    const raised = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300, windowSeconds: 60, maxHeldMb: 128 }), measured);
+    expect(raised.window).toMatchObject({ effectiveSeconds: 60, eventsPerWrite: 60, maxHeldMb: 128 });
+    expect(raised.cosmos.writesPerSecond).toBe(1666.67);
+    expect(raised.warnings.join('\n')).not.toMatch(/window holds only/);
+    // 2,000-byte events: 2,500 x 60 x 2,512 = 376,800,000 B = 359.3 MiB per instance, past the 256 MB limit itself:
+    // ceil(100,000 x 60 x 2,512 / 67,108,864 = 224.6) = 225 instances.
+    const big = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 2000, windowSeconds: 60 }), measured);
+    expect(big.warnings.join('\n')).toMatch(/= 359\.3 MB held, over INGESTION_WINDOW_MAX_HELD_MB 64, so invocations wait for the writes; more than the 256 MB limit: spread the load over 225 instances, or shorten the window/);
+  });
+
+  it('at 100,000 events/s a 5 s window cuts writes to one per device per 5 s: the write-behind holds per device, not per partition', () => {
+    // 100 partitions (max(4, 100 TUs, 2 x 40 instances)); x = 1 x 4.95 -> 5 events a write: 20,000 writes/s x 5 RU
+    // = 100,000 RU/s (against 500,000 with the measured 1 write/event and no window). Held per instance: 2,500 x 5
+    // x 812 = 10,150,000 B = 9.68 MiB, inside 64. Watermarks: 100 partitions -> 100 Put Blobs/s.
+    const p = plan(input({ eventsPerSecond: 100_000, devices: 100_000, eventBytes: 300, windowSeconds: 5 }), measured);
+    expect(p.eventHubs.partitions).toBe(100);
+    expect(p.cosmos.writesPerSecond).toBe(20_000);
+    expect(p.cosmos.ruPerSecond).toBe(100_000);
+    expect(p.window.heldMbPerInstance).toBe(9.68);
+    expect(p.storage.watermarkWritesPerSecond).toBe(100);
+    expect(p.warnings.join('\n')).not.toMatch(/window/);
   });
 
   it('dead letters: a share of events plus every event of the failure window', () => {

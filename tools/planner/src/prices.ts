@@ -86,6 +86,14 @@ export const PRICES = {
     asOf: '2026-12-01',
     verified: false,
   },
+  blobHotWriteTenThousand: {
+    usd: 0.065,
+    per: '10,000 write operations (Put Blob: the window\'s watermarks; block blob, Hot, LRS, GPv2)',
+    source: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (operation types: https://learn.microsoft.com/azure/storage/blobs/map-rest-apis-transaction-categories)',
+    seenAt: 'https://azure.microsoft.com/pricing/details/storage/blobs/ (USD list price)',
+    asOf: '2026-12-01',
+    verified: false,
+  },
   blobListTenThousand: {
     usd: 0.065,
     per: '10,000 list and create container operations (List Blobs; GPv2, billed at the Hot rate)',
