@@ -49,6 +49,12 @@ var appSettings = {
   MAX_EVENT_AGE_SECONDS: '315360000'
   // Where a device's identity comes from: 'iothub' only when IoT Hub is the hub's only sender (main.bicep deployIotHub)
   DEVICE_IDENTITY_SOURCE: shared.deviceIdentitySource
+  // Ingestion window (README "Ingestion window"): 0 = none; S > 0 holds each device's events S seconds
+  // and writes them once (about 1 write per 1 + S events at 1 event/s), at most 64 MB held per instance
+  INGESTION_WINDOW_SECONDS: '0'
+  INGESTION_WINDOW_MAX_HELD_MB: '64'
+  // What the window reads again after a crash is read on this group, never the trigger's (its epoch receivers refuse a second reader)
+  EventHubReaderConsumerGroup: '$Default'
 }
 
 module app '../modules/function-app.bicep' = {

@@ -2,9 +2,12 @@ import { parseConfig } from '@telemetry/core';
 import * as z from '@telemetry/core/zod';
 import { cosmosSettingsShape, storeRetryOrder, storeSettingsShape } from '@telemetry/azure-cosmos';
 import { observabilitySettingsSchema } from '@telemetry/observability';
-import { resourceNameSettings } from '@telemetry/contracts';
+import { INGESTION_WINDOW_MAX_SECONDS, resourceNameSettings } from '@telemetry/contracts';
 import { identitySourceSetting, maxClockSkewSecondsSetting, maxEventAgeSecondsSetting } from '@telemetry/device-state';
 import { intSetting } from '@telemetry/function-app-kit';
+
+/** The largest INGESTION_WINDOW_MAX_HELD_MB accepted: what keeps the instance's memory bound (host-json.spec.ts). */
+export const INGESTION_WINDOW_MAX_HELD_MB_LIMIT = 256;
 
 /**
  * Every app setting the ingestion app reads. The Bicep module must set each of them (a test
@@ -32,6 +35,18 @@ export const ingestionSettingsSchema = z.object({
    * endpoint, which infra wires when deployIotHub is set). README "IoT Hub mode".
    */
   DEVICE_IDENTITY_SOURCE: identitySourceSetting,
+  /**
+   * The ingestion window (s, 0 to 60, default 0 = none): each device's events are held and written
+   * once, this long after the first of them was enqueued (README "Ingestion window").
+   */
+  INGESTION_WINDOW_SECONDS: z._default(z.coerce.number().check(z.minimum(0), z.maximum(INGESTION_WINDOW_MAX_SECONDS)), 0),
+  /** The window's memory bound (MB of held events): past it, an invocation waits for the writes. */
+  INGESTION_WINDOW_MAX_HELD_MB: intSetting(64, 1, INGESTION_WINDOW_MAX_HELD_MB_LIMIT),
+  /**
+   * The consumer group the window reads the hub again on (a takeover after a crash); never the
+   * trigger's, whose epoch receivers refuse a second reader. Read by writeBehindAdaptersFromSettings.
+   */
+  EventHubReaderConsumerGroup: z._default(z.string().check(z.minLength(1)), '$Default'),
   ...observabilitySettingsSchema.shape,
 }).check(storeRetryOrder);
 
@@ -41,6 +56,7 @@ export type IngestionSettings = z.output<typeof ingestionSettingsSchema>;
 export const CONNECTION_SETTINGS = ['DeadLetterStorage', 'FailureTracking'] as const;
 /** Settings the Functions host resolves for the trigger binding. */
 export const BINDING_SETTINGS = ['EventHubConnection', 'EventHubName', 'EventHubConsumerGroup', 'AzureWebJobsStorage'] as const;
+
 
 export function loadIngestionSettings(env: Record<string, string | undefined> = process.env): IngestionSettings {
   return parseConfig(ingestionSettingsSchema, env);

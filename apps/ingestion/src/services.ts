@@ -6,17 +6,27 @@ import { tableConnectionFromSettings } from '@telemetry/azure-tables/settings';
 import { CoalescingFailureRecorder, type FailureCounter } from '@telemetry/failure-tracking';
 import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import type { DeadLetterSink } from '@telemetry/dead-letter';
-import type { IngestionDeps } from '@telemetry/ingestion-pipeline';
+import { WriteBehind, type IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
 import { loadIngestionSettings } from './config';
 
-export type IngestionServices = IngestionDeps & { telemetry: TelemetryMetrics };
+export type IngestionServices = IngestionDeps & {
+  telemetry: TelemetryMetrics;
+  /** Ingestion window > 0: the write-behind every invocation goes through (built on first use). */
+  writeBehind?: () => Promise<WriteBehind>;
+  /** Writes what the write-behind holds and closes its clients (host shutdown). */
+  stopWriteBehind?: () => Promise<void>;
+};
 
 /** The composition root: built at host start (registerAppHooks in main.ts), reused by every invocation. */
 export const ingestionServices = defineAppServices({
   app: 'ingestion',
   create: (env, kit) => createIngestionServices(env, { logger: kit.logger }),
-  stop: (s) => s.telemetry.shutdown(),
+  stop: async (s) => {
+    // First: the held writes land (or are dead-lettered) before the metrics' last export.
+    await s.stopWriteBehind?.();
+    await s.telemetry.shutdown();
+  },
 });
 
 export function createIngestionServices(env: Env, overrides: Partial<Pick<IngestionDeps, 'logger'>> = {}): IngestionServices {
@@ -44,7 +54,7 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
       const { connectTable, TableFailureCounter } = await import('@telemetry/azure-tables');
       return new TableFailureCounter(connectTable(failureTable, settings.FAILURE_TABLE));
     });
-  return {
+  const deps: IngestionServices = {
     app: 'ingestion',
     telemetry: telemetryMetrics,
     metrics: telemetryMetrics.metrics,
@@ -61,4 +71,26 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
     maxEventAgeSeconds: settings.MAX_EVENT_AGE_SECONDS,
     identitySource: settings.DEVICE_IDENTITY_SOURCE,
   };
+  if (settings.INGESTION_WINDOW_SECONDS > 0) {
+    let built: { writeBehind: WriteBehind; close(): Promise<void> } | undefined;
+    // The Event Hubs and Blob SDKs load with the first batch, as the dead-letter sink's do.
+    deps.writeBehind = onFirstUse(async () => {
+      const { writeBehindAdaptersFromSettings } = await import('@telemetry/azure-event-hubs');
+      const adapters = writeBehindAdaptersFromSettings(env, logger);
+      const writeBehind = new WriteBehind(deps, {
+        holdMs: settings.INGESTION_WINDOW_SECONDS * 1000,
+        watermarks: adapters.watermarks,
+        replay: adapters.replay,
+        maxHeldBytes: settings.INGESTION_WINDOW_MAX_HELD_MB * 1024 * 1024,
+      }).start();
+      built = { writeBehind, close: adapters.close };
+      return writeBehind;
+    });
+    deps.stopWriteBehind = async () => {
+      if (!built) return;
+      await built.writeBehind.stop();
+      await built.close();
+    };
+  }
+  return deps;
 }

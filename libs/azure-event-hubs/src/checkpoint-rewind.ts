@@ -3,6 +3,7 @@ import type { CheckpointStore, EventHubConsumerClient, PartitionProperties } fro
 import type { ContainerClient } from '@azure/storage-blob';
 import { readFirstEvent, type EventMark } from './partition-reader';
 import type { RewindTarget } from './rewind-target';
+import { BlobWatermarkStore } from './write-behind-adapters';
 
 /** Audit records of rewinds sit in the checkpoint container under this prefix, apart from the extension's `<namespace>/<hub>/<group>/checkpoint|ownership/`. */
 export const REWIND_AUDIT_PREFIX = 'rewind-audit/';
@@ -45,7 +46,7 @@ export interface CheckpointRewinderOptions {
   consumerGroup: string;
   /** BlobCheckpointStore over `container`: the format the Functions extension reads (metadata sequencenumber/offset). */
   checkpoints: Pick<CheckpointStore, 'listCheckpoints' | 'updateCheckpoint' | 'listOwnership'>;
-  container: Pick<ContainerClient, 'getBlockBlobClient'>;
+  container: Pick<ContainerClient, 'getBlockBlobClient' | 'listBlobsFlat' | 'createIfNotExists'>;
   /** Seconds to wait for an event when resolving a position (default 5). */
   maxWaitSeconds?: number;
 }
@@ -87,13 +88,23 @@ export class CheckpointRewinder {
     return owned.filter((o) => o.ownerId !== '' && (o.lastModifiedTimeInMs ?? 0) > now - expiryMs).map((o) => o.partitionId).sort();
   }
 
-  /** Writes every partition's new checkpoint, then the audit record (returned, with its blob name). */
+  /**
+   * Writes every partition's new checkpoint, then the audit record (returned, with its blob name).
+   * A partition the ingestion window holds a watermark for gets it moved to the new checkpoint
+   * too: the rewind says where reading resumes, and a takeover must not read again from an older
+   * watermark the events a rewind forward skipped.
+   */
   async apply(plan: RewindPlan, by: string, reason?: string, now: Date = new Date()): Promise<{ audit: RewindAuditRecord; blobName: string }> {
+    const marks = new BlobWatermarkStore(this.options.container, { fullyQualifiedNamespace: plan.fullyQualifiedNamespace, eventHubName: plan.eventHubName, consumerGroup: plan.consumerGroup });
     for (const p of plan.partitions) {
       await this.options.checkpoints.updateCheckpoint({
         fullyQualifiedNamespace: plan.fullyQualifiedNamespace, eventHubName: plan.eventHubName, consumerGroup: plan.consumerGroup,
         partitionId: p.partitionId, sequenceNumber: p.to.sequenceNumber, offset: p.to.offset,
       });
+      const mark = await marks.read(p.partitionId);
+      if (mark && mark.sequenceNumber !== p.to.sequenceNumber && (await marks.write(p.partitionId, p.to.sequenceNumber, mark.etag)) === 'conflict') {
+        throw new Error(`partition ${p.partitionId}: its ingestion-window watermark changed during the rewind (is ingestion running?); run the rewind again`);
+      }
     }
     const audit: RewindAuditRecord = { ...plan, by, at: now.toISOString(), ...(reason ? { reason } : {}) };
     const blobName = `${REWIND_AUDIT_PREFIX}${plan.fullyQualifiedNamespace}/${plan.eventHubName}/${plan.consumerGroup}/${now.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}.json`;

@@ -6,6 +6,7 @@ import { RESOURCE_NAMES } from '@telemetry/contracts';
 import { ConfigError } from '@telemetry/core';
 import { DEFAULT_RETENTION_HOURS } from './data-loss';
 import { EventHubLagSource, type LagAgeSettings } from './event-hub-lag-source';
+import { storedCheckpoints } from './write-behind-adapters';
 
 type Env = Record<string, string | undefined>;
 
@@ -34,7 +35,9 @@ export function eventHubLagFromSettings(env: Env, hub: string | undefined, consu
       ? new BlobServiceClient(blobServiceUri, credential(env, checkpointSetting))
       : undefined;
   if (!blobs) throw new ConfigError([`${checkpointSetting}: set a connection string or ${checkpointSetting}__blobServiceUri (Event Hubs checkpoints)`]);
-  return new EventHubLagSource(client, new BlobCheckpointStore(blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer)), consumerGroup, lagAgeSettings(env, clientFor));
+  const container = blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer);
+  // With an ingestion window, what is stored lags what the trigger checkpointed: lag counts from the store.
+  return new EventHubLagSource(client, storedCheckpoints(new BlobCheckpointStore(container), container), consumerGroup, lagAgeSettings(env, clientFor));
 }
 
 /**

@@ -15,7 +15,7 @@ export interface LagAgeSettings extends LagAgeOptions {
 export class EventHubLagSource {
   constructor(
     private readonly client: EventHubConsumerClient,
-    private readonly checkpoints: CheckpointStore,
+    private readonly checkpoints: Pick<CheckpointStore, 'listCheckpoints'>,
     /** The consumer group the ingestion trigger reads with (setting EventHubConsumerGroup). */
     private readonly consumerGroup: string,
     private readonly ages?: LagAgeSettings,

@@ -5,3 +5,5 @@ export * from './partition-reader';
 export * from './rewind-target';
 export * from './checkpoint-rewind';
 export * from './data-loss';
+export * from './write-behind-adapters';
+export * from './write-behind-from-settings';

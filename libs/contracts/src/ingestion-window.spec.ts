@@ -1,13 +1,17 @@
-import { ingestionWindowAppSettings, INGESTION_WINDOW_BATCH_SIZE, parseIngestionWindow, timeSpanOf } from './ingestion-window';
+import { ingestionWindowAppSettings, parseIngestionWindow, timeSpanOf, windowWritesPerEvent } from './ingestion-window';
 
 describe('the ingestion window knob', () => {
-  it('0 leaves host.json as shipped; a window becomes maxWaitTime with a count-bounded batch', () => {
+  it('0 sets nothing; a window is one setting of the ingestion app, and leaves the trigger batching as shipped', () => {
     expect(ingestionWindowAppSettings(0)).toEqual({});
-    expect(ingestionWindowAppSettings(5)).toEqual({
-      AzureFunctionsJobHost__extensions__eventHubs__maxWaitTime: '00:00:05',
-      AzureFunctionsJobHost__extensions__eventHubs__minEventBatchSize: String(INGESTION_WINDOW_BATCH_SIZE),
-      AzureFunctionsJobHost__extensions__eventHubs__maxEventBatchSize: String(INGESTION_WINDOW_BATCH_SIZE),
-    });
+    expect(ingestionWindowAppSettings(4.5)).toEqual({ INGESTION_WINDOW_SECONDS: '4.5' });
+    expect(() => ingestionWindowAppSettings(90)).toThrow('between 0 and 60 s');
+  });
+
+  it('costs one write per first event and the events that arrive within the window after it (hand-checked)', () => {
+    expect(windowWritesPerEvent(0, 1)).toBe(1);
+    expect(windowWritesPerEvent(4, 1)).toBeCloseTo(0.2, 10); // 1 / (1 + 4)
+    expect(windowWritesPerEvent(4.5, 1, 0.1)).toBeCloseTo(1 / 5.4, 10);
+    expect(windowWritesPerEvent(10, 0.1)).toBeCloseTo(0.5, 10); // one event in 10 s: 1 / (1 + 1)
   });
 
   it('writes TimeSpans as host.json does', () => {

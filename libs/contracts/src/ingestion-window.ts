@@ -1,30 +1,25 @@
 /**
- * The ingestion window: the operator's one knob between latency and Cosmos DB cost. Events of one
- * device that reach a partition within the window fold into one store write. It is carried out by
- * the Event Hubs trigger itself, through host.json values that app settings override
- * (`AzureFunctionsJobHost__extensions__eventHubs__*`, the Functions host's documented mechanism):
- * - `maxWaitTime` = the window: the trigger holds a partition's events that long before invoking;
- * - `minEventBatchSize` = `maxEventBatchSize` = INGESTION_WINDOW_BATCH_SIZE: a partition that
- *   receives more than that within the window is invoked early with a full batch, so memory stays
- *   bounded by a count, whatever the window.
- * The batch is acknowledged (checkpointed) only after the function returns, i.e. after its writes
- * landed: a crash re-delivers the held and the in-flight events from the last checkpoint.
+ * The ingestion window: the operator's one knob between latency and Cosmos DB cost. Each
+ * device's events are held in memory and written once, the window after the first of them was
+ * enqueued: a device sending once a second costs about one store write per 1 + window events, and
+ * an event reaches the store at most the window (plus one write) after it was enqueued.
+ *
+ * It is the ingestion app's write-behind (libs/ingestion-pipeline WriteBehind), set by one app
+ * setting, INGESTION_WINDOW_SECONDS. The trigger keeps its own batching (host.json as shipped):
+ * cutting a partition's stream (`maxWaitTime`) makes every event of a batch wait for the whole
+ * span, so 0.2 writes per event would cost a p99 of the full span plus the batch; holding per
+ * device costs the span only to a device's first event.
+ *
+ * The trigger checkpoints each batch when its invocation returns, before held events are written;
+ * what is in the store is the write-behind's own watermark per partition, and whoever next holds a
+ * partition reads the hub again from it (docs/architecture.md, "The ingestion window").
  */
 
-/**
- * The largest batch that keeps the memory bound of apps/ingestion/src/host-json.spec.ts on a
- * 2,048 MB instance with 1 MB events. While a windowed batch is dispatched the extension may still
- * cache up to one batch less one event (a receive brings up to maxEventBatchSize; the rest waits,
- * PartitionProcessorEventsManager): 512 MB runtime + 4 copies x 160 MB (the batch being
- * dispatched) + 159 MB cached + 200 MB prefetch (host.json prefetchCount) = 1,511 MB <= 75 % of
- * 2,048 MB.
- */
-export const INGESTION_WINDOW_BATCH_SIZE = 160;
+/** The ingestion app's setting for the window (seconds; 0 = none). */
+export const INGESTION_WINDOW_SETTING = 'INGESTION_WINDOW_SECONDS';
 
 /** Longest window accepted (s): beyond a minute the dashboard's "last seen" would mislead. */
 export const INGESTION_WINDOW_MAX_SECONDS = 60;
-
-const PREFIX = 'AzureFunctionsJobHost__extensions__eventHubs__';
 
 /** `hh:mm:ss[.fff]`, as host.json TimeSpans are written. */
 export function timeSpanOf(seconds: number): string {
@@ -42,16 +37,18 @@ export function parseIngestionWindow(raw: string | number): number {
   return seconds;
 }
 
-/** The host.json eventHubs values a window stands for (none for 0: host.json as shipped). */
-export function ingestionWindowHostJson(windowSeconds: number): { maxWaitTime: string; minEventBatchSize: number; maxEventBatchSize: number } | undefined {
-  const seconds = parseIngestionWindow(windowSeconds);
-  if (seconds === 0) return undefined;
-  return { maxWaitTime: timeSpanOf(seconds), minEventBatchSize: INGESTION_WINDOW_BATCH_SIZE, maxEventBatchSize: INGESTION_WINDOW_BATCH_SIZE };
-}
-
 /** The ingestion app's settings for a window: what to set in Azure (or `npm start -- --window S` sets locally). */
 export function ingestionWindowAppSettings(windowSeconds: number): Record<string, string> {
-  const values = ingestionWindowHostJson(windowSeconds);
-  if (!values) return {};
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PREFIX}${k}`, String(v)]));
+  const seconds = parseIngestionWindow(windowSeconds);
+  return seconds === 0 ? {} : { [INGESTION_WINDOW_SETTING]: String(seconds) };
+}
+
+/**
+ * Store writes per event the window costs a device sending `eventsPerSecond`, with its events
+ * arriving (Poisson) `deliverySeconds` after they were enqueued: one write per first event and
+ * the events that reach the write-behind before the window from it closes.
+ */
+export function windowWritesPerEvent(windowSeconds: number, eventsPerSecond: number, deliverySeconds = 0): number {
+  if (windowSeconds <= 0 || eventsPerSecond <= 0) return 1;
+  return 1 / (1 + eventsPerSecond * Math.max(0, windowSeconds - deliverySeconds));
 }

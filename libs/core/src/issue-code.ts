@@ -45,6 +45,12 @@ export const ISSUE_CODES = {
   STORE_CONFLICT: { retryable: true, stage: 'store' },
   /** The store refused the write for good (400, 403, 413 entity too large). Permanent. */
   STORE_REJECTED: { retryable: false, stage: 'store' },
+  /**
+   * The ingestion window's write-behind could not take a batch: its partition watermark or the
+   * hub could not be read, or it holds its memory bound of events it cannot write. Retryable: the
+   * invocation fails, so the trigger retries the batch and acknowledges nothing.
+   */
+  WRITE_BEHIND_BLOCKED: { retryable: true, stage: 'store' },
   /** The dead-letter queue or claim-check blob could not be written. Retryable (the batch fails). */
   DEAD_LETTER_UNAVAILABLE: { retryable: true, stage: 'dead-letter' },
   /**

@@ -48,12 +48,6 @@ export interface BatchInput {
   invocationId?: string;
 }
 
-interface Decoded {
-  event: SourceEvent;
-  decoded: DecodedTelemetry;
-  identity?: IotHubIdentity;
-}
-
 /**
  * One Event Hubs batch: decode and validate each event (a bad one never fails the batch), fold
  * per device, one conditional write per device, dead-letter what could not be applied.
@@ -62,8 +56,47 @@ interface Decoded {
  */
 export async function processBatch(input: BatchInput, deps: IngestionDeps): Promise<BatchReport> {
   const { events, source, invocationId } = input;
+  const { valid, letters } = screenEvents(input, deps);
+  const patches = coalesce(valid.map((v) => v.decoded));
+  const outcomes = await applyGuarded(deps, [...patches.values()]);
+  const settled = settleOutcomes(outcomes, valid, { source, invocationId }, deps);
+  letters.push(...settled.letters);
+  const failures = countFailures(letters.slice(0, letters.length - settled.letters.length), settled.failedDevices);
+
+  const report: BatchReport = {
+    received: events.length,
+    valid: valid.length,
+    devices: patches.size,
+    written: settled.written,
+    unchanged: settled.unchanged,
+    applied: valid.length - settled.letters.length,
+    deadLettered: letters.length,
+    deadLetteredByCode: lettersByCode(letters),
+    firstSequenceNumber: events[0]?.sequenceNumber ?? null,
+    lastSequenceNumber: events[events.length - 1]?.sequenceNumber ?? null,
+  };
+  const partitionId = events[0]?.partitionId;
+  await deliverLetters(deps, letters, failures, { partitionId, ...report });
+  deps.logger.info('batch processed', { partitionId, ...report });
+  if (deps.metrics) recordBatchMetrics(deps.metrics, report, deps.store);
+  return report;
+}
+
+/** An event that decoded and validated, with what it decoded to. */
+export interface ScreenedEvent {
+  event: SourceEvent;
+  decoded: DecodedTelemetry;
+  identity?: IotHubIdentity;
+}
+
+/**
+ * Decodes and validates each event; a bad one becomes a dead letter (not yet written), never an
+ * exception. `now` only stands in for an enqueued time the trigger did not give.
+ */
+export function screenEvents(input: BatchInput, deps: IngestionDeps): { valid: ScreenedEvent[]; letters: DeadLetter[] } {
+  const { events, source, invocationId } = input;
   const letters: DeadLetter[] = [];
-  const valid: Decoded[] = [];
+  const valid: ScreenedEvent[] = [];
   const clockLimits = { maxSkewSeconds: deps.maxClockSkewSeconds ?? DEFAULT_MAX_CLOCK_SKEW_SECONDS, maxAgeSeconds: deps.maxEventAgeSeconds ?? DEFAULT_MAX_EVENT_AGE_SECONDS };
   const now = deps.clock?.() ?? Date.now();
   const iotHub = deps.identitySource === 'iothub';
@@ -82,9 +115,24 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
       letters.push(buildDeadLetter({ error: toPipelineError(error, 'decode'), event, source, decoded: decoded?.telemetry ?? null, attempts: 0, app: deps.app, invocationId, identity }));
     }
   }
+  return { valid, letters };
+}
 
-  const patches = coalesce(valid.map((v) => v.decoded));
-  const outcomes = await applyGuarded(deps, [...patches.values()]);
+export interface SettledOutcomes {
+  written: number;
+  unchanged: number;
+  failedDevices: Map<string, { error: PipelineError; attempts: number }>;
+  /** One letter per event of a device whose write failed. */
+  letters: DeadLetter[];
+}
+
+/** Counts the store's outcomes and turns each event of a failed device into a dead letter. */
+export function settleOutcomes(
+  outcomes: ApplyOutcome[],
+  events: Iterable<ScreenedEvent>,
+  context: { source: SourceContext; invocationId?: string },
+  deps: Pick<IngestionDeps, 'app'>,
+): SettledOutcomes {
   let written = 0;
   let unchanged = 0;
   const failedDevices = new Map<string, { error: PipelineError; attempts: number }>();
@@ -93,64 +141,67 @@ export async function processBatch(input: BatchInput, deps: IngestionDeps): Prom
     else if (outcome.status === 'written') written++;
     else unchanged++;
   }
-  // What the breaker counts: one failure per failed operation, not per event it carried. An event
-  // that does not decode is its own operation; a device's store write is one, however many events
-  // it folded (one poison device must not count as a fleet-wide outage).
-  const failures: Partial<Record<IssueCode, number>> = {};
-  const countFailure = (code: IssueCode) => void (failures[code] = (failures[code] ?? 0) + 1);
-  for (const letter of letters) countFailure(letter.issue.code);
-  for (const { error } of failedDevices.values()) countFailure(error.code);
-  let applied = valid.length;
+  const letters: DeadLetter[] = [];
   if (failedDevices.size > 0) {
-    for (const { event, decoded, identity } of valid) {
+    for (const { event, decoded, identity } of events) {
       const failure = failedDevices.get(decoded.telemetry.deviceId);
       if (!failure) continue;
-      applied--;
       letters.push(
-        buildDeadLetter({ error: failure.error, event, source, decoded: decoded.telemetry, attempts: failure.attempts, app: deps.app, invocationId, identity }),
+        buildDeadLetter({ error: failure.error, event, source: context.source, decoded: decoded.telemetry, attempts: failure.attempts, app: deps.app, invocationId: context.invocationId, identity }),
       );
     }
   }
+  return { written, unchanged, failedDevices, letters };
+}
 
+/**
+ * What the breaker counts: one failure per failed operation, not per event it carried. An event
+ * that does not decode is its own operation; a device's store write is one, however many events
+ * it folded (one poison device must not count as a fleet-wide outage).
+ */
+export function countFailures(screenedOut: DeadLetter[], failedDevices: SettledOutcomes['failedDevices']): Partial<Record<IssueCode, number>> {
+  const failures: Partial<Record<IssueCode, number>> = {};
+  const countFailure = (code: IssueCode) => void (failures[code] = (failures[code] ?? 0) + 1);
+  for (const letter of screenedOut) countFailure(letter.issue.code);
+  for (const { error } of failedDevices.values()) countFailure(error.code);
+  return failures;
+}
+
+export function lettersByCode(letters: DeadLetter[]): Partial<Record<IssueCode, number>> {
   const byCode: Partial<Record<IssueCode, number>> = {};
   for (const letter of letters) byCode[letter.issue.code] = (byCode[letter.issue.code] ?? 0) + 1;
-  const report: BatchReport = {
-    received: events.length,
-    valid: valid.length,
-    devices: patches.size,
-    written,
-    unchanged,
-    applied,
-    deadLettered: letters.length,
-    deadLetteredByCode: byCode,
-    firstSequenceNumber: events[0]?.sequenceNumber ?? null,
-    lastSequenceNumber: events[events.length - 1]?.sequenceNumber ?? null,
-  };
-  const partitionId = events[0]?.partitionId;
+  return byCode;
+}
 
-  if (letters.length > 0) {
-    try {
-      await deps.deadLetters.send(letters);
-    } catch (error) {
-      const failure = toPipelineError(error, 'dead-letter');
-      deps.logger.error('dead letters could not be written; failing the batch so it is retried', {
-        partitionId, ...report, errorCode: failure.code, error: failure.message,
-      });
-      // One failed dead-letter write, on top of the operations whose letters it carried.
-      await recordFailures(deps, { ...failures, DEAD_LETTER_UNAVAILABLE: (failures.DEAD_LETTER_UNAVAILABLE ?? 0) + 1 });
-      throw failure;
-    }
-    for (const letter of letters) {
-      deps.logger.warn('event dead-lettered', {
-        partitionId: letter.partitionId, sequenceNumber: letter.sequenceNumber, deviceId: letter.deviceId,
-        errorCode: letter.issue.code, retryable: letter.issue.retryable, deadLetterId: letter.id,
-      });
-    }
-    await recordFailures(deps, failures);
+/**
+ * Writes the dead letters and reports the failures. Throws when the letters cannot be written
+ * (after recording that failure too): the caller must not acknowledge their events.
+ */
+export async function deliverLetters(
+  deps: IngestionDeps,
+  letters: DeadLetter[],
+  failures: Partial<Record<IssueCode, number>>,
+  context: Record<string, unknown>,
+): Promise<void> {
+  if (letters.length === 0) return;
+  try {
+    await deps.deadLetters.send(letters);
+  } catch (error) {
+    const failure = toPipelineError(error, 'dead-letter');
+    deps.logger.error('dead letters could not be written; failing the batch so it is retried', {
+      ...context, errorCode: failure.code, error: failure.message,
+    });
+    // One failed dead-letter write, on top of the operations whose letters it carried.
+    await recordFailures(deps, { ...failures, DEAD_LETTER_UNAVAILABLE: (failures.DEAD_LETTER_UNAVAILABLE ?? 0) + 1 });
+    throw failure;
   }
-  deps.logger.info('batch processed', { partitionId, ...report });
-  if (deps.metrics) recordBatchMetrics(deps.metrics, report, deps.store);
-  return report;
+  for (const letter of letters) {
+    deps.logger.warn('event dead-lettered', {
+      partitionId: letter.partitionId, sequenceNumber: letter.sequenceNumber, deviceId: letter.deviceId,
+      errorCode: letter.issue.code, retryable: letter.issue.retryable, deadLetterId: letter.id,
+    });
+  }
+  await recordFailures(deps, failures);
 }
 
 /** Devices applied at once when a batch is applied device by device. */
@@ -166,7 +217,7 @@ const ISOLATED_APPLY_CONCURRENCY = 8;
  * code (UNKNOWN when unclassified: retryable, so the reprocessor retries it, bounded, then parks
  * it), the failure feeds the breaker, and the rest of the batch lands.
  */
-async function applyGuarded(deps: IngestionDeps, patches: DeviceStatePatch[]): Promise<ApplyOutcome[]> {
+export async function applyGuarded(deps: IngestionDeps, patches: DeviceStatePatch[]): Promise<ApplyOutcome[]> {
   try {
     return await deps.store.apply(patches);
   } catch (error) {
@@ -190,7 +241,8 @@ async function applyGuarded(deps: IngestionDeps, patches: DeviceStatePatch[]): P
   return outcomes;
 }
 
-async function recordFailures(deps: IngestionDeps, counts: Partial<Record<IssueCode, number>>): Promise<void> {
+/** Reports failures to the breaker, best effort: a reporting failure never fails a batch. */
+export async function recordFailures(deps: IngestionDeps, counts: Partial<Record<IssueCode, number>>): Promise<void> {
   try {
     await (deps.failures ?? noFailureReporter).record(counts);
   } catch (error) {

@@ -11,6 +11,8 @@ const CLASSES: Record<IssueCode, IssueClass> = {
   STORE_TIMEOUT: 'retryable',
   STORE_CONFLICT: 'retryable',
   DEAD_LETTER_UNAVAILABLE: 'retryable',
+  // Fails an invocation, never a letter; were one to carry it, replaying it is safe.
+  WRITE_BEHIND_BLOCKED: 'retryable',
   EVENT_OVERSIZE: 'permanent',
   EVENT_ENCODING: 'permanent',
   EVENT_MALFORMED: 'permanent',

@@ -10,16 +10,15 @@ import { benchPackages } from './packages';
 import { benchPurePath } from './pure-path';
 import { benchReferencePattern } from './reference-pattern';
 import { machineDescription, markdownReport, type BenchRow } from './report';
-import { latencyNote, windowRows, type WindowCapLimit } from './window-rows';
-import { cappedWritesPerEvent, devicesPerPartition, fleetDeviceIds } from './window-cap';
-import { INGESTION_WINDOW_BATCH_SIZE, parseIngestionWindow } from '@telemetry/contracts';
+import { latencyNote, windowRows } from './window-rows';
+import { parseIngestionWindow } from '@telemetry/contracts';
 
 const program = new Command()
   .name('npm run bench --')
   .description('Measure the function app packages, the pure path, the Event Hubs emulator, the end-to-end pipeline, backlog drain and the reference profile.')
   .option('--only <list>', 'comma-separated: packages,pure,emulator,cosmos,e2e,reference,window,pattern,backlog')
   .option('--full', 'full sizes (backlog of 1,000,000 events); default is a quicker run')
-  .option('--windows <list>', 'ingestion windows (s) of the window curve, on the reference profile', '0,1,2,5,10')
+  .option('--windows <list>', 'ingestion windows (s) of the window curve, on the reference profile', '0,1,2,4.5,5,10')
   .option('--window-partitions <n>', 'Event Hubs partitions for the window curve (Standard tier allows up to 32)', '32')
   .option('--out <dir>', 'where benchmarks.json and benchmarks.md go (`--out docs` publishes them)', DEFAULT_REPORTS_DIR);
 
@@ -118,15 +117,9 @@ async function main(): Promise<void> {
     rows.push({ name: 'host RSS under the reference load', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
   }
   const curve: ReferenceProfileResult[] = [];
-  let cap: WindowCapLimit | undefined;
   if (want('window')) {
     const windows = String(o.windows).split(',').map((w) => parseIngestionWindow(w));
     const partitions = Number(o.windowPartitions);
-    const spread = devicesPerPartition(fleetDeviceIds(1000), partitions);
-    cap = {
-      batchCap: INGESTION_WINDOW_BATCH_SIZE, partitions, maxDevicesPerPartition: Math.max(...spread),
-      atTargetSpan: cappedWritesPerEvent(spread, INGESTION_WINDOW_BATCH_SIZE, 5), anySpan: cappedWritesPerEvent(spread, INGESTION_WINDOW_BATCH_SIZE, Number.POSITIVE_INFINITY),
-    };
     for (const windowSeconds of windows) {
       log(`window curve: reference profile with window ${windowSeconds} s, ${partitions} partitions...`);
       curve.push(await benchReferenceProfile({ devices: 1000, seconds: 30, windowSeconds, partitions }));
@@ -139,7 +132,7 @@ async function main(): Promise<void> {
     pattern = await benchReferencePattern({ devices: 1000, seconds: 10 });
     results['referencePattern'] = pattern;
   }
-  rows.push(...windowRows({ reference, curve, pattern, ...(cap ? { cap } : {}) }));
+  rows.push(...windowRows({ reference, curve, pattern }));
   const emulatorReceive: number | undefined = (results['emulator'] as { receiveEventsPerSec?: number } | undefined)?.receiveEventsPerSec;
   if (want('backlog')) {
     const events = o.full ? 1_000_000 : 200_000;

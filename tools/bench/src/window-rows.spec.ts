@@ -25,12 +25,8 @@ describe('window curve and RU rows', () => {
     expect(row('window 10 s (32 partitions): latency p50 / p99 (enqueue -> stored)')?.value).toBe('5050 / 10100');
   });
 
-  it('shows what the batch cap allows, and the events per invocation of each point', () => {
-    const rows = windowRows({
-      curve: [point(5, 0.215, 6_100)],
-      cap: { batchCap: 160, partitions: 32, maxDevicesPerPartition: 46, atTargetSpan: 0.21, anySpan: 0.1979 },
-    });
-    expect(rows.find((r) => r.name.startsWith('window: writes/event the 160-event batch cap allows on 32 partitions'))).toMatchObject({ value: '0.21 at a 5 s span / 0.198 at any span' });
+  it('shows the events per invocation of each point', () => {
+    const rows = windowRows({ curve: [point(5, 0.215, 6_100)] });
     expect(rows.find((r) => r.name === 'window 5 s (32 partitions): store writes per event')?.note).toContain('150 events/invocation');
   });
 
@@ -45,10 +41,12 @@ describe('window curve and RU rows', () => {
     expect(rows.find((r) => r.name.startsWith('window meeting'))).toMatchObject({ value: 'none', met: false });
   });
 
-  it('states the span the cost target forces and the p99 floor it sets, beside this run\'s window-0 batch time', () => {
-    const rows = windowRows({ curve: [point(0, 0.95, 200), point(5, 0.21, 5_200)] });
-    const row = rows.find((r) => r.name.startsWith('window: shortest span at <= 0.2 writes/event'));
-    expect(row).toMatchObject({ value: '4.965 s / >= 4915 ms' });
-    expect(row?.note).toContain('p50 100 ms');
+  it('puts what the write-behind model predicts beside the measured points, with this run\'s window-0 delivery time', () => {
+    const rows = windowRows({ curve: [point(0, 0.95, 200), point(4.5, 0.19, 4_700), point(10, 0.1, 10_100)] });
+    const row = rows.find((r) => r.name.startsWith('window: writes/event the write-behind model predicts'));
+    // delivery = window-0 p50 = 100 ms: 1 / (1 + 1 x 4.4) = 0.185; 1 / (1 + 1 x 9.9) = 0.092
+    expect(row).toMatchObject({ value: '4.5 s: 0.185, 10 s: 0.092' });
+    expect(row?.note).toContain('(100 ms)');
+    expect(windowRows({ curve: [point(0, 0.95, 200)] }).some((r) => r.name.includes('model predicts'))).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { DEVICE_DOCUMENT_BYTES, pointReadRu, writeRu } from '@telemetry/planner'
 import type { ReferenceProfileResult } from './end-to-end';
 import type { ReferencePatternResult } from './reference-pattern';
 import type { BenchRow } from './report';
-import { shortestSpanFor } from './window-cap';
+import { windowWritesPerEvent } from '@telemetry/contracts';
 
 /** The knob's target on the reference profile (issue 21): at most 0.2 writes per event with p99 at most 5 s. */
 export const WINDOW_TARGET = { writesPerEvent: 0.2, p99Ms: 5_000 } as const;
@@ -37,23 +37,12 @@ export function latencyNote(r: ReferenceProfileResult): string {
 }
 
 /**
- * Rows for the window curve (writes per event and p99 per window), RU per event of the product
- * and of the reference implementation's pattern (1 read + 1 upsert per event), both measured on the
- * same reference load in the same run, and whether some window meets the knob's target.
+ * Rows for the window curve (writes per event and p99 per window, with what the write-behind's
+ * model predicts beside each), RU per event of the product and of the reference implementation's
+ * pattern (1 read + 1 upsert per event), both measured on the same reference load in the same
+ * run, and whether some window meets the knob's target.
  */
-/** What the window's count cap allows on the curve's partitions, whatever the host's speed (window-cap.ts). */
-export interface WindowCapLimit {
-  batchCap: number;
-  partitions: number;
-  /** Most devices any one partition holds (the simulator's keys). */
-  maxDevicesPerPartition: number;
-  /** Writes per event with every batch cut at a 5 s span or the cap, whichever first. */
-  atTargetSpan: number;
-  /** Writes per event with an unbounded window: every batch cut by the cap. */
-  anySpan: number;
-}
-
-export function windowRows(input: { reference?: ReferenceProfileResult; curve: ReferenceProfileResult[]; pattern?: ReferencePatternResult; cap?: WindowCapLimit }): BenchRow[] {
+export function windowRows(input: { reference?: ReferenceProfileResult; curve: ReferenceProfileResult[]; pattern?: ReferencePatternResult }): BenchRow[] {
   const rows: BenchRow[] = [];
   const charges = `${pointReadRu(DEVICE_DOCUMENT_BYTES)} RU/read, ${writeRu(DEVICE_DOCUMENT_BYTES)} RU/write of the ${DEVICE_DOCUMENT_BYTES}-byte device document (docs/capacity-planning.md)`;
   for (const r of input.curve) {
@@ -74,25 +63,18 @@ export function windowRows(input: { reference?: ReferenceProfileResult; curve: R
       met: best !== undefined,
     });
   }
-  const cap = input.cap;
-  if (cap) {
-    rows.push({
-      name: `window: writes/event the ${cap.batchCap}-event batch cap allows on ${cap.partitions} partitions (computed, this fleet's keys)`,
-      value: `${r3(cap.atTargetSpan)} at a 5 s span / ${r3(cap.anySpan)} at any span`,
-      unit: 'writes/event',
-      note: `a partition of n devices at 1 event/s fills ${cap.batchCap} events in ${cap.batchCap}/n s; the busiest holds ${cap.maxDevicesPerPartition} devices (${r2(cap.batchCap / cap.maxDevicesPerPartition)} s)`,
-    });
-  }
-  if (input.curve.length) {
-    // The cost target fixes the shortest span a per-partition cut may have, and so the p99 floor.
-    const span = shortestSpanFor(WINDOW_TARGET.writesPerEvent);
+  if (input.curve.some((r) => r.windowSeconds > 0)) {
+    // The write-behind writes a device once per first event plus the events that reach it before
+    // the window from that first one closes: 1 / (1 + rate x (window - delivery)), delivery being
+    // how long an event takes to reach the app (this run's window-0 p50 stands in for it).
     const window0 = input.curve.find((r) => r.windowSeconds === 0);
-    const own = window0?.latencyP50Ms == null ? '' : `; the batch's own time at window 0 in this run: p50 ${window0.latencyP50Ms} ms`;
+    const delivery = (window0?.latencyP50Ms ?? 0) / 1000;
+    const predicted = input.curve.filter((r) => r.windowSeconds > 0).map((r) => `${r.windowSeconds} s: ${r3(windowWritesPerEvent(r.windowSeconds, r.rate / r.devices, delivery))}`);
     rows.push({
-      name: `window: shortest span at <= ${WINDOW_TARGET.writesPerEvent} writes/event, and the p99 it forces (computed, 1 event/s per device, Poisson)`,
-      value: `${r3(span)} s / >= ${Math.round(0.99 * span * 1000)} ms`,
-      unit: 'span / p99',
-      note: `a per-partition cut (the trigger's maxWaitTime) puts a whole span's events in one batch: the oldest 1 % wait >= 0.99 x span before dispatch, and the batch's receive, processing and writes come on top${own}`,
+      name: 'window: writes/event the write-behind model predicts (computed, 1 event/s per device, Poisson)',
+      value: predicted.join(', '),
+      unit: 'writes/event',
+      note: `1 / (1 + events/s per device x (window - delivery)), delivery = this run's window-0 p50 (${Math.round(delivery * 1000)} ms); the p99 it adds is the window plus one write`,
     });
   }
   const pattern = input.pattern;

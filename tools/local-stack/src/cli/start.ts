@@ -26,7 +26,7 @@ const program = new Command()
   .option('--seed <n>', 'scenario seed (an integer)', intOption('--seed', 0, 2 ** 31 - 1), 1)
   .option('--partitions <n>', 'Event Hubs partitions (1..32, as the Standard tier)', intOption('--partitions', 1, 32), 4)
   .option('--stack-file <file>', 'where the stack descriptor goes', path.join(WORKSPACE_ROOT, '.local', 'stack.json'))
-  .option('--window <seconds>', 'ingestion window: a device\'s events within it fold into one store write (0 = none; README "Ingestion window")', windowOption, 0)
+  .option('--window <seconds>', 'ingestion window (s): each device\'s events are written once, this long after the first of them (0 = none; README "Ingestion window")', windowOption, 0)
   .option('--data <dir>', 'data folder', path.join(WORKSPACE_ROOT, '.local', 'data'))
   .option('--inspect [apps]', 'run apps under the Node inspector (all, or a comma-separated list); each gets its own port on 127.0.0.1, printed')
   .option('--verbose', 'echo service and host logs');
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const started = await startLocalStack({
     dataDir, descriptorFile, partitions: o.partitions, echo: Boolean(o.verbose),
     ...(apps ? { apps } : {}),
-    // The window is the ingestion app's settings overriding its host.json, as in Azure.
+    // The window is one setting of the ingestion app (INGESTION_WINDOW_SECONDS), as in Azure.
     ...(o.window > 0 ? { settingsOverrides: { ingestion: ingestionWindowAppSettings(o.window) } } : {}),
     onProgress: progressReporter((line) => console.log(line), t0),
     ...(o.inspect ? { inspect: inspectList(o.inspect) } : {}),

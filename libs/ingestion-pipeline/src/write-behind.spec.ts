@@ -1,0 +1,199 @@
+import { silentLogger } from '@telemetry/core';
+import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
+import { InMemoryDeadLetterSink } from '@telemetry/dead-letter/testing';
+import type { SourceEvent } from '@telemetry/contracts';
+import { makeTelemetry } from '@telemetry/device-state/testing';
+import { WriteBehind, type PartitionReplay, type Watermark, type WatermarkStore } from './write-behind';
+
+const BASE = Date.parse('2026-11-21T22:00:00.000Z');
+
+/** The hub's partition log: what a replay reads again. */
+class Log implements PartitionReplay {
+  readonly events: SourceEvent[] = [];
+  reads: Array<[number, number]> = [];
+  append(device: number, second: number, extra: Record<string, unknown> = {}, body?: string): SourceEvent {
+    const seq = this.events.length;
+    const e: SourceEvent = {
+      body: Buffer.from(body ?? JSON.stringify(makeTelemetry(device, second, extra))),
+      partitionId: '0', sequenceNumber: seq, offset: String(seq * 100),
+      enqueuedTimeUtc: new Date(BASE + second * 1000).toISOString(), partitionKey: null, properties: {},
+    };
+    this.events.push(e);
+    return e;
+  }
+  async read(partitionId: string, after: number, before: number, onEvents: (events: SourceEvent[]) => Promise<void>): Promise<void> {
+    this.reads.push([after, before]);
+    const slice = this.events.filter((e) => e.partitionId === partitionId && e.sequenceNumber > after && e.sequenceNumber < before);
+    for (let i = 0; i < slice.length; i += 2) await onEvents(slice.slice(i, i + 2));
+  }
+}
+
+class Marks implements WatermarkStore {
+  readonly marks = new Map<string, Watermark>();
+  private version = 0;
+  down = false;
+  async read(p: string) {
+    if (this.down) throw new Error('storage down');
+    return this.marks.get(p);
+  }
+  async write(p: string, sequenceNumber: number, etag: string | undefined) {
+    if (this.down) throw new Error('storage down');
+    if (this.marks.get(p)?.etag !== etag) return 'conflict' as const;
+    const next = `v${++this.version}`;
+    this.marks.set(p, { sequenceNumber, etag: next });
+    return next;
+  }
+  async remove(p: string, etag: string) {
+    if (this.marks.get(p)?.etag !== etag) return false;
+    this.marks.delete(p);
+    return true;
+  }
+}
+
+function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
+  const clock = { now: BASE };
+  const store = new InMemoryDeviceStateStore();
+  const sink = new InMemoryDeadLetterSink();
+  const log = new Log();
+  const marks = new Marks();
+  const make = () =>
+    new WriteBehind(
+      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now },
+      { holdMs: options.holdMs ?? 4_000, watermarks: marks, replay: log, maxHeldBytes: options.maxHeldBytes ?? 1_000_000, now: () => clock.now },
+    );
+  return { clock, store, sink, log, marks, make };
+}
+
+describe('WriteBehind (logic, in-memory ports)', () => {
+  it('folds a device\'s events from several invocations into one write, made once the window from its first event has passed', async () => {
+    const { clock, store, log, make } = setup({ holdMs: 4_500 });
+    const wb = make();
+    for (let s = 0; s < 5; s++) {
+      clock.now = BASE + s * 1000 + 50;
+      await wb.ingest({ events: [log.append(1, s, { battery: 1 - s / 10 }), log.append(2, s, { flightMode: s })], source: {} });
+      await wb.tick();
+    }
+    expect(store.writes).toBe(0);
+    expect(await store.get('drone-00001')).toBeUndefined();
+    clock.now = BASE + 4_500;
+    await wb.tick();
+    expect(store.writes).toBe(2);
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.6, lastEventTime: new Date(BASE + 4_000).toISOString() });
+    expect(await store.get('drone-00002')).toMatchObject({ flightMode: 4 });
+    expect(wb.stats()).toEqual({ devices: 0, events: 0, bytes: 0 });
+  });
+
+  it('a new holder (after a crash) reads the hub again from the watermark, so what was held and acknowledged is not lost', async () => {
+    const { clock, store, log, marks, make } = setup();
+    const first = make();
+    clock.now = BASE + 100;
+    await first.ingest({ events: [log.append(1, 0, { battery: 0.9 }), log.append(2, 0, { battery: 0.8 })], source: {} });
+    clock.now = BASE + 4_100;
+    await first.tick(); // both written; the watermark moves to 1
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(1);
+    clock.now = BASE + 5_200;
+    await first.ingest({ events: [log.append(1, 5, { battery: 0.5 }), log.append(3, 5, { battery: 0.3 }), log.append(9, 5, {}, '{oops')], source: {} });
+    // The process dies: drone 1's and drone 3's newest events were acknowledged but never written.
+    expect(store.writes).toBe(2);
+    const second = make();
+    clock.now = BASE + 6_000;
+    await second.ingest({ events: [log.append(2, 6, { battery: 0.2 })], source: {} });
+    expect(log.reads).toEqual([[1, 5]]);
+    clock.now = BASE + 11_000;
+    await second.tick();
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.5 });
+    expect(await store.get('drone-00003')).toMatchObject({ battery: 0.3 });
+    expect(await store.get('drone-00002')).toMatchObject({ battery: 0.2 });
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(5);
+  });
+
+  it('bad events are dead-lettered before the invocation returns, not held; a batch whose letters cannot be written fails and holds nothing', async () => {
+    const { clock, sink, log, make } = setup();
+    const wb = make();
+    clock.now = BASE + 100;
+    sink.down = true;
+    const batch = { events: [log.append(1, 0, { battery: 0.9 }), log.append(2, 0, {}, '{oops')], source: {} };
+    await expect(wb.ingest(batch)).rejects.toMatchObject({ code: 'DEAD_LETTER_UNAVAILABLE' });
+    expect(wb.stats().events).toBe(0);
+    sink.down = false;
+    await expect(wb.ingest(batch)).resolves.toMatchObject({ received: 2, valid: 1, deadLettered: 1 });
+    expect(sink.letters.map((l) => [l.sequenceNumber, l.issue.code])).toEqual([[1, 'EVENT_MALFORMED']]);
+    expect(wb.stats().events).toBe(1);
+  });
+
+  it('a device whose write fails is dead-lettered with every event it held; while the letters cannot be written it stays held and the watermark stays behind it', async () => {
+    const { clock, store, sink, log, marks, make } = setup();
+    const wb = make();
+    clock.now = BASE + 100;
+    await wb.ingest({ events: [log.append(1, 0, { battery: 0.9 }), log.append(2, 0, { battery: 0.8 })], source: {} });
+    clock.now = BASE + 1_100;
+    await wb.ingest({ events: [log.append(2, 1, { battery: 0.7 }), log.append(1, 1, { battery: 0.6 })], source: {} });
+    store.failWith = { code: 'STORE_UNAVAILABLE', devices: ['drone-00002'] };
+    sink.down = true;
+    clock.now = BASE + 4_100;
+    await wb.tick();
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.6 });
+    expect(wb.stats().devices).toBe(1);
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(0); // sequence 1 (drone 2) is neither written nor lettered
+    sink.down = false;
+    clock.now = BASE + 5_200;
+    await wb.tick();
+    expect(sink.letters.map((l) => [l.sequenceNumber, l.deviceId, l.issue.code])).toEqual([[1, 'drone-00002', 'STORE_UNAVAILABLE'], [2, 'drone-00002', 'STORE_UNAVAILABLE']]);
+    expect(wb.stats().devices).toBe(0);
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(3);
+  });
+
+  it('past its memory bound an invocation waits for the writes; when they cannot be made, it fails', async () => {
+    const { clock, store, sink, log, make } = setup({ maxHeldBytes: 1_500 });
+    const wb = make();
+    clock.now = BASE + 100;
+    await wb.ingest({ events: [log.append(1, 0, { battery: 0.9 })], source: {} });
+    expect(store.writes).toBe(0);
+    await wb.ingest({ events: [log.append(2, 0, { battery: 0.8 }), log.append(3, 0, { battery: 0.7 })], source: {} });
+    expect(store.writes).toBe(3);
+    store.failWith = { code: 'STORE_UNAVAILABLE' };
+    sink.down = true;
+    await expect(wb.ingest({ events: [log.append(4, 0), log.append(5, 0), log.append(6, 0)], source: {} })).rejects.toThrow(/could not write them/);
+    expect(wb.stats().devices).toBe(3);
+  });
+
+  it('a clean stop writes everything and gives the watermark up; the next holder starts from the trigger\'s checkpoint without reading again', async () => {
+    const { clock, store, log, marks, make } = setup();
+    const wb = make();
+    clock.now = BASE + 100;
+    await wb.ingest({ events: [log.append(1, 0, { battery: 0.9 })], source: {} });
+    await wb.stop();
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.9 });
+    expect(marks.marks.has('0')).toBe(false);
+    const next = make();
+    await next.ingest({ events: [log.append(1, 1, { battery: 0.1 })], source: {} });
+    expect(log.reads).toEqual([]);
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(0);
+  });
+
+  it('a holder whose watermark another instance wrote stops writing it, and reads again from the newer one when it gets the partition back', async () => {
+    const { clock, log, marks, make } = setup();
+    const a = make();
+    clock.now = BASE + 100;
+    await a.ingest({ events: [log.append(1, 0), log.append(2, 0)], source: {} });
+    const b = make();
+    await b.ingest({ events: [log.append(3, 0)], source: {} });
+    expect(log.reads).toEqual([[-1, 2]]); // a's watermark (-1, written when it took the partition) is behind b's batch: b reads a's events again
+    clock.now = BASE + 5_000;
+    await b.tick();
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(2);
+    await a.tick(); // its write meets b's version: a lets the partition go
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(2);
+    await a.ingest({ events: [log.append(1, 6)], source: {} });
+    expect(log.reads).toEqual([[-1, 2]]); // the watermark (2) is right behind the batch (3): nothing to read again
+  });
+
+  it('cannot read the watermark or the hub: the invocation fails before anything is held', async () => {
+    const { clock, marks, log, make } = setup();
+    const wb = make();
+    clock.now = BASE + 100;
+    marks.down = true;
+    await expect(wb.ingest({ events: [log.append(1, 0)], source: {} })).rejects.toMatchObject({ code: 'WRITE_BEHIND_BLOCKED', message: expect.stringContaining('storage down') });
+    expect(wb.stats().events).toBe(0);
+  });
+});

@@ -1,0 +1,398 @@
+import { PipelineError, toPipelineError, type IssueCode } from '@telemetry/core';
+import type { DeadLetter, SourceEvent } from '@telemetry/contracts';
+import { mergeEventInto, patchOf, type DeviceStatePatch } from '@telemetry/device-state';
+import type { BatchReport } from './batch-report';
+import {
+  applyGuarded,
+  countFailures,
+  deliverLetters,
+  lettersByCode,
+  recordFailures,
+  screenEvents,
+  settleOutcomes,
+  type BatchInput,
+  type IngestionDeps,
+  type ScreenedEvent,
+} from './process-batch';
+import { recordBatchMetrics } from './record-batch-metrics';
+
+/**
+ * The product's own checkpoint for one partition: every event up to `sequenceNumber` is in the
+ * store or dead-lettered. The trigger's checkpoint only says what was read; the write-behind
+ * replays from this one what was read and not yet written when its holder stopped.
+ */
+export interface Watermark {
+  sequenceNumber: number;
+  /** The stored record's version: a write names it, so a holder that lost the partition finds out. */
+  etag: string;
+}
+
+/** Where watermarks live (a blob per partition next to the trigger's checkpoints, in Azure). */
+export interface WatermarkStore {
+  read(partitionId: string): Promise<Watermark | undefined>;
+  /**
+   * Writes `sequenceNumber` if the record is still at `etag` (undefined: only if there is none).
+   * Returns the new etag, or 'conflict' when another holder wrote it since.
+   */
+  write(partitionId: string, sequenceNumber: number, etag: string | undefined): Promise<string | 'conflict'>;
+  /** Removes the record if it is still at `etag` (nothing is held any more); false otherwise. */
+  remove(partitionId: string, etag: string): Promise<boolean>;
+}
+
+/** Reads a partition again, from Event Hubs itself: the write-behind's log is the hub. */
+export interface PartitionReplay {
+  /**
+   * Hands over, in order and in chunks, the events of `partitionId` with `afterSequence` <
+   * sequenceNumber < `beforeSequence`. Rejects when they cannot be read (the invocation then
+   * fails, and its batch is not acknowledged).
+   */
+  read(partitionId: string, afterSequence: number, beforeSequence: number, onEvents: (events: SourceEvent[]) => Promise<void>): Promise<void>;
+}
+
+export interface WriteBehindOptions {
+  /** The window (ms): a device's events are written at most this long after the first of them was enqueued. */
+  holdMs: number;
+  watermarks: WatermarkStore;
+  replay: PartitionReplay;
+  /** Bytes of held event bodies past which an invocation waits for the writes (memory bound). */
+  maxHeldBytes: number;
+  /** How often due devices are written and watermarks saved (ms; default 100). */
+  tickMs?: number;
+  /** Shortest time between two watermark writes of one partition (ms; default 1,000). */
+  watermarkEveryMs?: number;
+  /** Epoch ms (tests). */
+  now?: () => number;
+}
+
+/** One device's events not yet written. */
+interface Held {
+  deviceId: string;
+  partitionId: string;
+  patch: DeviceStatePatch;
+  /** By sequence number: a retried batch folds again without adding its events twice. */
+  events: Map<number, ScreenedEvent>;
+  bytes: number;
+  minSequence: number;
+  /** Epoch ms by which the device must be written: first event's enqueued time + the window. */
+  dueAt: number;
+  source: BatchInput['source'];
+  invocationId?: string;
+}
+
+interface PartitionState {
+  /** Highest sequence number folded. */
+  lastSeen: number;
+  /** Our last write of its watermark, or undefined once another holder wrote it. */
+  etag: string | undefined;
+  saved: number;
+  savedAt: number;
+}
+
+/** What one held event costs in memory: its body and about half a kilobyte of the rest. */
+const sizeOf = (body: unknown): number =>
+  512 + (body instanceof Uint8Array ? body.byteLength : typeof body === 'string' ? body.length * 2 : 1_024);
+
+/**
+ * The ingestion window as a write-behind: each device's events are folded in memory and written
+ * once, `holdMs` after the first of them was enqueued, so a device sending once a second costs
+ * about one write per 1 + window events. Nothing is lost on a crash although the trigger
+ * checkpoints each batch when its invocation returns: a watermark per partition records what is
+ * in the store (or dead-lettered), and whoever next holds the partition first reads the hub again
+ * from it up to the trigger's checkpoint. Bad events are dead-lettered before the invocation
+ * returns, as without a window; a batch whose letters cannot be written fails and is retried.
+ */
+export class WriteBehind {
+  private readonly held = new Map<string, Held>();
+  private readonly inFlight = new Map<string, Held>();
+  private readonly partitions = new Map<string, PartitionState>();
+  private heldBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> = Promise.resolve();
+  private saving: Promise<void> | undefined;
+  private stopped = false;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: IngestionDeps,
+    private readonly options: WriteBehindOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Starts the timer that writes due devices (the invocations alone would leave a quiet partition's devices held). */
+  start(): this {
+    if (!this.timer && !this.stopped) {
+      this.timer = setInterval(() => void this.tick().catch(() => undefined), this.options.tickMs ?? 100);
+      this.timer.unref();
+    }
+    return this;
+  }
+
+  /** Held events and devices (what the dashboard and tests may look at). */
+  stats(): { devices: number; events: number; bytes: number } {
+    let events = 0;
+    for (const h of this.held.values()) events += h.events.size;
+    for (const h of this.inFlight.values()) events += h.events.size;
+    return { devices: this.held.size + this.inFlight.size, events, bytes: this.heldBytes };
+  }
+
+  /** One trigger invocation: screens the batch, dead-letters the bad events, holds the rest. */
+  async ingest(input: BatchInput): Promise<BatchReport> {
+    const { events, source, invocationId } = input;
+    const partitionId = events[0]?.partitionId;
+    if (partitionId !== undefined && events.length > 0) {
+      try {
+        await this.acquire(partitionId, events[0]!.sequenceNumber, input);
+      } catch (error) {
+        const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED' ? error : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
+        this.deps.logger.error('the write-behind could not take the partition; failing the batch so it is retried', { partitionId, errorCode: failure.code, error: failure.message });
+        await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
+        throw failure;
+      }
+    }
+    const { valid, letters } = screenEvents(input, this.deps);
+    const report: BatchReport = {
+      received: events.length,
+      valid: valid.length,
+      devices: new Set(valid.map((v) => v.decoded.telemetry.deviceId)).size,
+      written: 0,
+      unchanged: 0,
+      applied: valid.length,
+      deadLettered: letters.length,
+      deadLetteredByCode: lettersByCode(letters),
+      firstSequenceNumber: events[0]?.sequenceNumber ?? null,
+      lastSequenceNumber: events[events.length - 1]?.sequenceNumber ?? null,
+    };
+    // Letters first: a batch whose letters cannot be written must fail before anything is held.
+    await deliverLetters(this.deps, letters, countFailures(letters, new Map()), { partitionId, ...report });
+    this.hold(valid, { source, invocationId });
+    if (partitionId !== undefined) this.seen(partitionId, events);
+    this.deps.logger.info('batch held', { partitionId, ...report, heldDevices: this.held.size });
+    if (this.deps.metrics) recordBatchMetrics(this.deps.metrics, report, this.deps.store);
+    if (this.heldBytes > this.options.maxHeldBytes) await this.flushAllOrThrow();
+    return report;
+  }
+
+  /**
+   * Writes every device that is due, then saves the watermarks that moved. The saves (one blob
+   * write per partition, at most once a second) run beside the next writes rather than ahead of
+   * them: a tick's writes never wait for 32 storage round trips.
+   */
+  async tick(): Promise<void> {
+    await this.serial(async () => {
+      const now = this.now();
+      const due = [...this.held.values()].filter((h) => h.dueAt <= now && !this.inFlight.has(h.deviceId));
+      if (due.length > 0) await this.flush(due);
+    });
+    if (!this.saving) {
+      this.saving = this.saveWatermarks(false).finally(() => (this.saving = undefined));
+      await this.saving;
+    }
+  }
+
+  /** Host shutdown: writes everything held; a partition with nothing left gives its watermark up. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.serial(async () => {
+      await this.flush([...this.held.values()].filter((h) => !this.inFlight.has(h.deviceId)));
+    });
+    await this.saving;
+    await this.saveWatermarks(true);
+  }
+
+  private serial(work: () => Promise<void>): Promise<void> {
+    const next = this.flushing.then(work);
+    this.flushing = next.catch(() => undefined);
+    return next;
+  }
+
+  /**
+   * A partition this process did not hold (or a batch that skips past what it saw: another
+   * instance held it meanwhile). Its watermark says what is in the store; the events after it and
+   * before this batch were acknowledged by someone who may not have written them: read them again.
+   */
+  private async acquire(partitionId: string, firstSequence: number, input: BatchInput): Promise<void> {
+    const state = this.partitions.get(partitionId);
+    if (state && state.etag !== undefined && firstSequence <= state.lastSeen + 1) return;
+    const mark = await this.options.watermarks.read(partitionId);
+    if (!mark) {
+      // Never held with a window (or given up cleanly): everything before this batch is settled.
+      const etag = await this.options.watermarks.write(partitionId, firstSequence - 1, undefined);
+      if (etag === 'conflict') throw new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: another instance wrote its watermark first; retrying the batch`);
+      this.partitions.set(partitionId, { lastSeen: firstSequence - 1, etag, saved: firstSequence - 1, savedAt: this.now() });
+      return;
+    }
+    let replayed = 0;
+    if (mark.sequenceNumber + 1 < firstSequence) {
+      await this.options.replay.read(partitionId, mark.sequenceNumber, firstSequence, async (events) => {
+        // Bad events among them were dead-lettered when they were first read: only the valid ones are held again.
+        const { valid } = screenEvents({ ...input, events }, this.deps);
+        this.hold(valid, { source: input.source, invocationId: input.invocationId });
+        replayed += events.length;
+        if (this.heldBytes > this.options.maxHeldBytes) await this.flushAllOrThrow();
+      });
+    }
+    const prior = this.partitions.get(partitionId);
+    this.partitions.set(partitionId, {
+      lastSeen: Math.max(prior?.lastSeen ?? -1, firstSequence - 1),
+      etag: mark.etag,
+      saved: mark.sequenceNumber,
+      savedAt: this.now(),
+    });
+    this.deps.logger.info('partition taken over by the write-behind', { partitionId, watermark: mark.sequenceNumber, firstSequence, replayed });
+  }
+
+  private seen(partitionId: string, events: SourceEvent[]): void {
+    const state = this.partitions.get(partitionId);
+    if (!state) return;
+    for (const e of events) if (e.sequenceNumber > state.lastSeen) state.lastSeen = e.sequenceNumber;
+  }
+
+  private hold(valid: ScreenedEvent[], context: { source: BatchInput['source']; invocationId?: string }): void {
+    const now = this.now();
+    for (const v of valid) {
+      const deviceId = v.decoded.telemetry.deviceId;
+      const seq = v.event.sequenceNumber;
+      let h = this.held.get(deviceId);
+      if (h?.events.has(seq) && h.partitionId === v.event.partitionId) continue;
+      const enqueued = Date.parse(v.event.enqueuedTimeUtc);
+      const from = Number.isFinite(enqueued) ? Math.min(enqueued, now) : now;
+      if (!h) {
+        h = {
+          deviceId, partitionId: v.event.partitionId, patch: patchOf(v.decoded), events: new Map(), bytes: 0,
+          minSequence: seq, dueAt: from + this.options.holdMs, source: context.source, invocationId: context.invocationId,
+        };
+        this.held.set(deviceId, h);
+      } else {
+        mergeEventInto(h.patch, v.decoded);
+        h.minSequence = Math.min(h.minSequence, seq);
+        h.dueAt = Math.min(h.dueAt, from + this.options.holdMs);
+      }
+      h.events.set(seq, v);
+      const bytes = sizeOf(v.event.body);
+      h.bytes += bytes;
+      this.heldBytes += bytes;
+    }
+  }
+
+  private async flushAllOrThrow(): Promise<void> {
+    await this.serial(async () => {
+      await this.flush([...this.held.values()].filter((h) => !this.inFlight.has(h.deviceId)));
+    });
+    if (this.heldBytes > this.options.maxHeldBytes) {
+      await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
+      throw new PipelineError('WRITE_BEHIND_BLOCKED', `the write-behind holds ${this.heldBytes} bytes (limit ${this.options.maxHeldBytes}) and could not write them; retrying the batch`);
+    }
+  }
+
+  /**
+   * Writes these devices (one store call), dead-letters the events of those whose write failed.
+   * When even those letters cannot be written, the devices stay held (and their partitions'
+   * watermarks stay behind them) to be tried again.
+   */
+  private async flush(entries: Held[]): Promise<void> {
+    if (entries.length === 0) return;
+    for (const h of entries) {
+      this.held.delete(h.deviceId);
+      this.inFlight.set(h.deviceId, h);
+    }
+    try {
+      const outcomes = await applyGuarded(this.deps, entries.map((h) => h.patch));
+      const failed = new Set(outcomes.filter((o) => o.status === 'failed').map((o) => o.deviceId));
+      const letters: DeadLetter[] = [];
+      const failures: Partial<Record<IssueCode, number>> = {};
+      let settledOk: Held[] = entries;
+      if (failed.size > 0) {
+        for (const h of entries) {
+          if (!failed.has(h.deviceId)) continue;
+          const mine = outcomes.filter((o) => o.deviceId === h.deviceId);
+          const settled = settleOutcomes(mine, h.events.values(), { source: h.source, invocationId: h.invocationId }, this.deps);
+          letters.push(...settled.letters);
+          Object.assign(failures, sumCounts(failures, countFailures([], settled.failedDevices)));
+        }
+        try {
+          await deliverLetters(this.deps, letters, failures, { heldDevices: entries.length });
+        } catch {
+          // Not written, not dead-lettered: held again (merged with what arrived meanwhile).
+          settledOk = entries.filter((h) => !failed.has(h.deviceId));
+          for (const h of entries) if (failed.has(h.deviceId)) this.restore(h);
+        }
+      }
+      for (const h of settledOk) this.release(h);
+    } catch (error) {
+      // applyGuarded does not throw; anything else keeps the devices held.
+      for (const h of entries) if (this.inFlight.get(h.deviceId) === h) this.restore(h);
+      this.deps.logger.error('held devices could not be written', { devices: entries.length, errorCode: toPipelineError(error).code });
+    }
+  }
+
+  private release(h: Held): void {
+    if (this.inFlight.get(h.deviceId) === h) this.inFlight.delete(h.deviceId);
+    this.heldBytes -= h.bytes;
+  }
+
+  private restore(h: Held): void {
+    this.inFlight.delete(h.deviceId);
+    const newer = this.held.get(h.deviceId);
+    if (newer) {
+      for (const [seq, v] of newer.events) {
+        if (h.events.has(seq)) {
+          this.heldBytes -= sizeOf(v.event.body);
+          continue;
+        }
+        mergeEventInto(h.patch, v.decoded);
+        h.events.set(seq, v);
+        h.bytes += sizeOf(v.event.body);
+      }
+      h.minSequence = Math.min(h.minSequence, newer.minSequence);
+      h.dueAt = Math.min(h.dueAt, newer.dueAt);
+    }
+    this.held.set(h.deviceId, h);
+  }
+
+  /** The highest sequence number of `partitionId` below which nothing is held. */
+  private settledUpTo(partitionId: string, state: PartitionState): number {
+    let low = state.lastSeen;
+    for (const map of [this.held, this.inFlight]) {
+      for (const h of map.values()) if (h.partitionId === partitionId && h.minSequence - 1 < low) low = h.minSequence - 1;
+    }
+    return low;
+  }
+
+  private async saveWatermarks(final: boolean): Promise<void> {
+    const now = this.now();
+    await Promise.all([...this.partitions].map(([partitionId, state]) => this.saveWatermark(partitionId, state, final, now)));
+  }
+
+  private async saveWatermark(partitionId: string, state: PartitionState, final: boolean, now: number): Promise<void> {
+    if (state.etag === undefined) return;
+    const upTo = this.settledUpTo(partitionId, state);
+    try {
+      if (final && upTo === state.lastSeen) {
+        // Nothing of it is held: the next holder starts from the trigger's checkpoint.
+        if (await this.options.watermarks.remove(partitionId, state.etag)) this.partitions.delete(partitionId);
+        return;
+      }
+      if (upTo <= state.saved || (!final && now - state.savedAt < (this.options.watermarkEveryMs ?? 1_000))) return;
+      const etag = await this.options.watermarks.write(partitionId, upTo, state.etag);
+      if (etag === 'conflict') {
+        // Another instance holds the partition now (it read our watermark and replays from it).
+        if (this.partitions.get(partitionId) === state) this.partitions.delete(partitionId);
+        this.deps.logger.info('partition watermark taken over by another instance', { partitionId });
+        return;
+      }
+      Object.assign(state, { etag, saved: upTo, savedAt: now });
+    } catch (error) {
+      // The previous watermark stands: a takeover reads a little more again, nothing is lost.
+      this.deps.logger.warn('watermark not saved', { partitionId, errorCode: toPipelineError(error).code });
+    }
+  }
+}
+
+function sumCounts(a: Partial<Record<IssueCode, number>>, b: Partial<Record<IssueCode, number>>): Partial<Record<IssueCode, number>> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b) as [IssueCode, number][]) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
