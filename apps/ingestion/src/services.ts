@@ -6,8 +6,9 @@ import { tableConnectionFromSettings } from '@telemetry/azure-tables/settings';
 import { CoalescingFailureRecorder, type FailureCounter } from '@telemetry/failure-tracking';
 import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-app-kit';
 import type { DeadLetterSink } from '@telemetry/dead-letter';
-import { WriteBehind, type IngestionDeps } from '@telemetry/ingestion-pipeline';
+import { OrphanedWatermarks, WriteBehind, type IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
+import { writeBehindSettingsPresent } from '@telemetry/azure-event-hubs/settings';
 import { loadIngestionSettings } from './config';
 
 export type IngestionServices = IngestionDeps & {
@@ -16,6 +17,8 @@ export type IngestionServices = IngestionDeps & {
   writeBehind?: () => Promise<WriteBehind>;
   /** Writes what the write-behind holds and closes its clients (host shutdown). */
   stopWriteBehind?: () => Promise<void>;
+  /** Window 0: what a windowed holder that crashed left unwritten, settled before each partition's first batch. */
+  orphanedWatermarks?: () => Promise<OrphanedWatermarks>;
 };
 
 /** The composition root: built at host start (registerAppHooks in main.ts), reused by every invocation. */
@@ -71,19 +74,27 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
     maxEventAgeSeconds: settings.MAX_EVENT_AGE_SECONDS,
     identitySource: settings.DEVICE_IDENTITY_SOURCE,
   };
+  let adapters: { close(): Promise<void> } | undefined;
+  const adaptersOnce = onFirstUse(async () => {
+    const { writeBehindAdaptersFromSettings } = await import('@telemetry/azure-event-hubs');
+    return (adapters = writeBehindAdaptersFromSettings(env, logger));
+  });
+  if (settings.INGESTION_WINDOW_SECONDS === 0 && writeBehindSettingsPresent(env)) {
+    deps.orphanedWatermarks = onFirstUse(async () => new OrphanedWatermarks(deps, await adaptersOnce()));
+    deps.stopWriteBehind = async () => adapters?.close();
+  }
   if (settings.INGESTION_WINDOW_SECONDS > 0) {
     let built: { writeBehind: WriteBehind; close(): Promise<void> } | undefined;
     // The Event Hubs and Blob SDKs load with the first batch, as the dead-letter sink's do.
     deps.writeBehind = onFirstUse(async () => {
-      const { writeBehindAdaptersFromSettings } = await import('@telemetry/azure-event-hubs');
-      const adapters = writeBehindAdaptersFromSettings(env, logger);
+      const ports = await adaptersOnce();
       const writeBehind = new WriteBehind(deps, {
         holdMs: settings.INGESTION_WINDOW_SECONDS * 1000,
-        watermarks: adapters.watermarks,
-        replay: adapters.replay,
+        watermarks: ports.watermarks,
+        replay: ports.replay,
         maxHeldBytes: settings.INGESTION_WINDOW_MAX_HELD_MB * 1024 * 1024,
       }).start();
-      built = { writeBehind, close: adapters.close };
+      built = { writeBehind, close: ports.close };
       return writeBehind;
     });
     deps.stopWriteBehind = async () => {

@@ -90,20 +90,34 @@ export class CheckpointRewinder {
 
   /**
    * Writes every partition's new checkpoint, then the audit record (returned, with its blob name).
-   * A partition the ingestion window holds a watermark for gets it moved to the new checkpoint
-   * too: the rewind says where reading resumes, and a takeover must not read again from an older
-   * watermark the events a rewind forward skipped.
+   * A partition the ingestion window keeps a watermark for (what is stored) gets it moved too, so
+   * a takeover reads again from where the rewind says, and never drops what is not yet stored:
+   * - back (or in place): the watermark goes no later than the new checkpoint;
+   * - forward: only when nothing acknowledged is still unstored (watermark at or past the current
+   *   checkpoint); otherwise the whole rewind is refused before anything changes, since skipping
+   *   would silently drop events the trigger acknowledged and the window had not yet written.
    */
   async apply(plan: RewindPlan, by: string, reason?: string, now: Date = new Date()): Promise<{ audit: RewindAuditRecord; blobName: string }> {
     const marks = new BlobWatermarkStore(this.options.container, { fullyQualifiedNamespace: plan.fullyQualifiedNamespace, eventHubName: plan.eventHubName, consumerGroup: plan.consumerGroup });
+    const moves = await Promise.all(plan.partitions.map(async (p) => {
+      const mark = await marks.read(p.partitionId);
+      if (!mark) return undefined;
+      const forward = p.to.sequenceNumber > (p.fromSequenceNumber ?? Number.NEGATIVE_INFINITY);
+      if (forward && p.fromSequenceNumber !== null && mark.sequenceNumber < p.fromSequenceNumber) {
+        throw new Error(`partition ${p.partitionId}: the ingestion window has not yet stored events ${mark.sequenceNumber + 1} to ${p.fromSequenceNumber}, which were acknowledged; a rewind forward would drop them. Resume ingestion until its lag reaches 0, or rewind no further than ${mark.sequenceNumber}`);
+      }
+      const to = forward ? p.to.sequenceNumber : Math.min(mark.sequenceNumber, p.to.sequenceNumber);
+      return to === mark.sequenceNumber ? undefined : { partitionId: p.partitionId, to, etag: mark.etag };
+    }));
     for (const p of plan.partitions) {
       await this.options.checkpoints.updateCheckpoint({
         fullyQualifiedNamespace: plan.fullyQualifiedNamespace, eventHubName: plan.eventHubName, consumerGroup: plan.consumerGroup,
         partitionId: p.partitionId, sequenceNumber: p.to.sequenceNumber, offset: p.to.offset,
       });
-      const mark = await marks.read(p.partitionId);
-      if (mark && mark.sequenceNumber !== p.to.sequenceNumber && (await marks.write(p.partitionId, p.to.sequenceNumber, mark.etag)) === 'conflict') {
-        throw new Error(`partition ${p.partitionId}: its ingestion-window watermark changed during the rewind (is ingestion running?); run the rewind again`);
+    }
+    for (const move of moves) {
+      if (move && (await marks.write(move.partitionId, move.to, move.etag)) === 'conflict') {
+        throw new Error(`partition ${move.partitionId}: its ingestion-window watermark changed during the rewind (is ingestion running?); run the rewind again`);
       }
     }
     const audit: RewindAuditRecord = { ...plan, by, at: now.toISOString(), ...(reason ? { reason } : {}) };

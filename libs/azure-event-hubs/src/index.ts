@@ -7,3 +7,4 @@ export * from './checkpoint-rewind';
 export * from './data-loss';
 export * from './write-behind-adapters';
 export * from './write-behind-from-settings';
+export * from './write-behind-settings';

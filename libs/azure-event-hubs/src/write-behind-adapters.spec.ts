@@ -64,15 +64,29 @@ describe('the ingestion window\'s adapters on Azurite and the Event Hubs emulato
     expect(stored.map((c) => [c.partitionId, c.sequenceNumber])).toEqual([['0', 10], ['1', 90], ['2', 400]]);
   });
 
-  it('a checkpoint rewind moves the window\'s watermark with the checkpoint, so a takeover does not read again what a rewind forward skipped', async () => {
+  it('a checkpoint rewind moves the window\'s watermark with it: back no later than the new checkpoint, forward only when nothing acknowledged is unstored', async () => {
     const rewindScope = { ...scope, consumerGroup: 'rewound' };
     const marks = new BlobWatermarkStore(container, rewindScope);
-    await marks.write('0', 10, undefined); // held events 11.. at a crash; the operator skips to 500
     const rewinder = new CheckpointRewinder({ client: {} as never, reader: {} as never, consumerGroup: 'rewound', checkpoints: new BlobCheckpointStore(container), container });
-    const partition = (partitionId: string, to: number) => ({ partitionId, fromSequenceNumber: 20, to: { sequenceNumber: to, offset: String(to * 100) }, toReplay: 0, processedAgain: 0, span: null });
-    await rewinder.apply({ ...rewindScope, target: 'latest', partitions: [partition('0', 500), partition('1', 7)] }, 'test');
+    const partition = (partitionId: string, from: number, to: number) => ({ partitionId, fromSequenceNumber: from, to: { sequenceNumber: to, offset: String(to * 100) }, toReplay: 0, processedAgain: 0, span: null });
+    const apply = (...partitions: ReturnType<typeof partition>[]) => rewinder.apply({ ...rewindScope, target: 'test', partitions }, 'test');
+    // Caught up (watermark = checkpoint 20): forward to 500 moves it to 500; back to 7 moves it to 7.
+    await marks.write('0', 20, undefined);
+    await apply(partition('0', 20, 500));
     expect((await marks.read('0'))?.sequenceNumber).toBe(500);
-    expect(await marks.read('1')).toBeUndefined(); // no window held it: nothing to move
+    await apply(partition('0', 500, 7));
+    expect((await marks.read('0'))?.sequenceNumber).toBe(7);
+    // After a crash: 11..20 acknowledged, not stored (watermark 10 < checkpoint 20).
+    await marks.write('1', 10, (await marks.read('1'))?.etag);
+    await apply(partition('1', 20, 15)); // back, but not past what is unstored: the watermark stays at 10
+    expect((await marks.read('1'))?.sequenceNumber).toBe(10);
+    await expect(apply(partition('0', 7, 9), partition('1', 15, 500))).rejects.toThrow(/events 11 to 15, which were acknowledged; a rewind forward would drop them/);
+    // Refused before anything changed.
+    expect((await marks.read('0'))?.sequenceNumber).toBe(7);
+    const checkpoint = (await new BlobCheckpointStore(container).listCheckpoints(rewindScope.fullyQualifiedNamespace, rewindScope.eventHubName, 'rewound')).find((c) => c.partitionId === '0');
+    expect(checkpoint?.sequenceNumber).toBe(7);
+    await apply(partition('2', 7, 9)); // no watermark (no window): none is made
+    expect(await marks.read('2')).toBeUndefined();
   });
 
   it('reads a partition again between two sequence numbers, bodies as the bytes that were sent, with their properties', async () => {

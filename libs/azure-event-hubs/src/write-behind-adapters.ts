@@ -137,7 +137,11 @@ export function sourceEventOf(partitionId: string, e: ReceivedEventData): Source
 export interface PartitionReplayOptions {
   /** A receive that brings nothing for this long ends the read with an error (s; default 10). */
   maxWaitSeconds?: number;
-  /** The whole read's limit (ms; default 120,000). */
+  /**
+   * The whole read's limit (ms; default 240,000: under the ingestion app's functionTimeout of
+   * 5 min). A longer read fails the invocation; the write-behind saves its progress as it writes
+   * what it read, so the retry goes on from there.
+   */
   timeoutMs?: number;
   logger?: Logger;
 }
@@ -165,7 +169,7 @@ export class EventHubPartitionReplay implements PartitionReplay {
         void subscription.close().finally(outcome);
       };
       const fail = (message: string) => finish(() => reject(new PipelineError('WRITE_BEHIND_BLOCKED', message)));
-      const timer = setTimeout(() => fail(`partition ${partitionId}: events ${afterSequence + 1} to ${beforeSequence - 1} were not read within ${this.options.timeoutMs ?? 120_000} ms`), this.options.timeoutMs ?? 120_000);
+      const timer = setTimeout(() => fail(`partition ${partitionId}: events ${afterSequence + 1} to ${beforeSequence - 1} were not read within ${this.options.timeoutMs ?? 240_000} ms`), this.options.timeoutMs ?? 240_000);
       const subscription = this.client.subscribe(
         partitionId,
         {

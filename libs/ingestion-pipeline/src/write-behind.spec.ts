@@ -3,7 +3,7 @@ import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
 import { InMemoryDeadLetterSink } from '@telemetry/dead-letter/testing';
 import type { SourceEvent } from '@telemetry/contracts';
 import { makeTelemetry } from '@telemetry/device-state/testing';
-import { WriteBehind, type PartitionReplay, type Watermark, type WatermarkStore } from './write-behind';
+import { OrphanedWatermarks, WriteBehind, type PartitionReplay, type Watermark, type WatermarkStore } from './write-behind';
 
 const BASE = Date.parse('2026-11-21T22:00:00.000Z');
 
@@ -11,6 +11,8 @@ const BASE = Date.parse('2026-11-21T22:00:00.000Z');
 class Log implements PartitionReplay {
   readonly events: SourceEvent[] = [];
   reads: Array<[number, number]> = [];
+  /** Fails a read after this many chunks (an invocation that timed out). */
+  failAfterChunks = Number.POSITIVE_INFINITY;
   append(device: number, second: number, extra: Record<string, unknown> = {}, body?: string): SourceEvent {
     const seq = this.events.length;
     const e: SourceEvent = {
@@ -24,7 +26,10 @@ class Log implements PartitionReplay {
   async read(partitionId: string, after: number, before: number, onEvents: (events: SourceEvent[]) => Promise<void>): Promise<void> {
     this.reads.push([after, before]);
     const slice = this.events.filter((e) => e.partitionId === partitionId && e.sequenceNumber > after && e.sequenceNumber < before);
-    for (let i = 0; i < slice.length; i += 2) await onEvents(slice.slice(i, i + 2));
+    for (let i = 0, chunks = 0; i < slice.length; i += 2, chunks++) {
+      if (chunks >= this.failAfterChunks) throw new Error('read timed out');
+      await onEvents(slice.slice(i, i + 2));
+    }
   }
 }
 
@@ -49,6 +54,12 @@ class Marks implements WatermarkStore {
     return true;
   }
 }
+
+/** An event of any partition (the Log above is partition 0's). */
+const ev = (partitionId: string, seq: number, device: number, second: number, extra: Record<string, unknown> = {}): SourceEvent => ({
+  body: Buffer.from(JSON.stringify(makeTelemetry(device, second, extra))), partitionId, sequenceNumber: seq, offset: String(seq * 100),
+  enqueuedTimeUtc: new Date(BASE + second * 1000).toISOString(), partitionKey: null, properties: {},
+});
 
 function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
   const clock = { now: BASE };
@@ -81,6 +92,21 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     expect(await store.get('drone-00001')).toMatchObject({ battery: 0.6, lastEventTime: new Date(BASE + 4_000).toISOString() });
     expect(await store.get('drone-00002')).toMatchObject({ flightMode: 4 });
     expect(wb.stats()).toEqual({ devices: 0, events: 0, bytes: 0 });
+  });
+
+  it('a backlog (events enqueued longer ago than the window) is still folded: held half the window after it arrived', async () => {
+    const { clock, store, log, make } = setup({ holdMs: 4_000 });
+    const wb = make();
+    clock.now = BASE + 600_000; // ten minutes late: ingestion was paused
+    await wb.ingest({ events: [log.append(1, 0, { battery: 0.9 }), log.append(2, 0)], source: {} });
+    clock.now += 1_000;
+    await wb.ingest({ events: [log.append(1, 1, { battery: 0.8 }), log.append(1, 2, { battery: 0.7 })], source: {} });
+    await wb.tick();
+    expect(store.writes).toBe(0);
+    clock.now = BASE + 602_000;
+    await wb.tick();
+    expect(store.writes).toBe(2);
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.7 });
   });
 
   it('a new holder (after a crash) reads the hub again from the watermark, so what was held and acknowledged is not lost', async () => {
@@ -188,6 +214,91 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     expect(log.reads).toEqual([[-1, 2]]); // the watermark (2) is right behind the batch (3): nothing to read again
   });
 
+  it('a handover: the new holder claims the watermark, so the old holder\'s clean stop cannot drop it while the new one holds events', async () => {
+    const { clock, store, log, marks, make } = setup();
+    const a = make();
+    clock.now = BASE + 100;
+    await a.ingest({ events: [log.append(1, 0)], source: {} });
+    clock.now = BASE + 5_000;
+    await a.tick();
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(0);
+    const b = make(); // the partition moves to b, which holds drone 2 and then dies
+    clock.now = BASE + 5_100;
+    await b.ingest({ events: [log.append(2, 5, { battery: 0.4 })], source: {} });
+    await a.stop(); // a holds nothing: it would give the watermark up, were it still its own
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(0);
+    const c = make();
+    clock.now = BASE + 6_000;
+    await c.ingest({ events: [log.append(3, 6)], source: {} });
+    clock.now = BASE + 20_000;
+    await c.tick();
+    expect(await store.get('drone-00002')).toMatchObject({ battery: 0.4 });
+  });
+
+  it('a device whose events come through two partitions (an unkeyed producer) is held per partition: each watermark covers only its own events, none is mistaken for a duplicate', async () => {
+    const { clock, store, sink, marks, make } = setup();
+    const a = make();
+    clock.now = BASE + 100;
+    await a.ingest({ events: [ev('1', 5, 1, 0, { battery: 0.9 })], source: {} });
+    await a.ingest({ events: [ev('0', 5, 1, 1, { battery: 0.8 })], source: {} }); // same sequence number, other partition
+    await a.ingest({ events: [ev('1', 6, 1, 2, { flightMode: 9 })], source: {} });
+    clock.now = BASE + 1_500;
+    await a.tick();
+    expect(store.writes).toBe(0);
+    expect([marks.marks.get('0')?.sequenceNumber, marks.marks.get('1')?.sequenceNumber]).toEqual([4, 4]); // nothing of either is stored yet
+    store.failWith = { code: 'STORE_REJECTED', devices: ['drone-00001'] };
+    clock.now = BASE + 10_000;
+    await a.stop();
+    // Every event gets its own letter, whichever partition it came through.
+    expect(sink.letters.map((l) => [l.partitionId, l.sequenceNumber]).sort()).toEqual([['0', 5], ['1', 5], ['1', 6]]);
+    store.failWith = undefined;
+    const b = make();
+    await b.ingest({ events: [ev('1', 7, 1, 3, { battery: 0.5 })], source: {} });
+    await b.stop();
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.5 });
+  });
+
+  it('an invocation still screening when the host stops writes its events before it returns, instead of holding them after the last flush', async () => {
+    const { clock, store, sink, log, marks } = setup();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slowSink = { send: async (letters: Parameters<typeof sink.send>[0]) => { await gate; await sink.send(letters); } };
+    const wb = new WriteBehind(
+      { store, deadLetters: slowSink, logger: silentLogger, app: 'test', clock: () => clock.now },
+      { holdMs: 4_000, watermarks: marks, replay: log, maxHeldBytes: 1_000_000, now: () => clock.now },
+    );
+    clock.now = BASE + 100;
+    await wb.ingest({ events: [log.append(1, 0)], source: {} });
+    const pending = wb.ingest({ events: [log.append(2, 1, { battery: 0.4 }), log.append(9, 1, {}, '{oops')], source: {} });
+    await new Promise((r) => setImmediate(r));
+    await wb.stop();
+    release();
+    await expect(pending).resolves.toMatchObject({ valid: 1, deadLettered: 1 });
+    expect(await store.get('drone-00002')).toMatchObject({ battery: 0.4 });
+    expect(wb.stats().events).toBe(0);
+  });
+
+  it('a long read again saves its progress as it writes what it read: a retry goes on from there', async () => {
+    const { clock, store, log, marks, make } = setup({ maxHeldBytes: 1_500 });
+    const crashed = make();
+    clock.now = BASE + 100;
+    await crashed.ingest({ events: [log.append(1, 0)], source: {} }); // watermark -1, then it dies holding
+    for (let i = 1; i < 12; i++) log.append(i, 1, { battery: i / 100 }); // acknowledged by the dead holder, never written
+    const next = make();
+    log.failAfterChunks = 3;
+    const batch = { events: [log.append(20, 2)], source: {} };
+    await expect(next.ingest(batch)).rejects.toMatchObject({ code: 'WRITE_BEHIND_BLOCKED' });
+    const progress = marks.marks.get('0')!.sequenceNumber;
+    expect(progress).toBeGreaterThan(-1);
+    log.failAfterChunks = Number.POSITIVE_INFINITY;
+    const retry = make();
+    await retry.ingest(batch);
+    expect(log.reads.at(-1)).toEqual([progress, 12]);
+    clock.now = BASE + 60_000;
+    await retry.tick();
+    for (let i = 1; i < 12; i++) expect(await store.get(`drone-${String(i).padStart(5, '0')}`)).toMatchObject({ battery: i / 100 });
+  });
+
   it('cannot read the watermark or the hub: the invocation fails before anything is held', async () => {
     const { clock, marks, log, make } = setup();
     const wb = make();
@@ -195,5 +306,23 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     marks.down = true;
     await expect(wb.ingest({ events: [log.append(1, 0)], source: {} })).rejects.toMatchObject({ code: 'WRITE_BEHIND_BLOCKED', message: expect.stringContaining('storage down') });
     expect(wb.stats().events).toBe(0);
+  });
+
+  it('with the window turned off after a crash, the first batch of a partition writes what the watermark still owed, then removes it', async () => {
+    const { clock, store, sink, log, marks, make } = setup();
+    const crashed = make();
+    clock.now = BASE + 100;
+    await crashed.ingest({ events: [log.append(1, 0, { battery: 0.9 }), log.append(2, 0, {}, '{oops')], source: {} }); // held, acknowledged; then it dies
+    const orphans = new OrphanedWatermarks({ store, deadLetters: sink, logger: silentLogger, app: 'test' }, { watermarks: marks, replay: log });
+    const batch = { events: [log.append(3, 1)], source: {} };
+    await orphans.settle(batch);
+    expect(await store.get('drone-00001')).toMatchObject({ battery: 0.9 });
+    expect(sink.letters).toHaveLength(1); // the bad event was dead-lettered once, when first read
+    expect(marks.marks.has('0')).toBe(false);
+    await orphans.settle(batch); // once per partition
+    expect(log.reads).toEqual([[-1, 2]]);
+    marks.down = true;
+    const other = new OrphanedWatermarks({ store, deadLetters: sink, logger: silentLogger, app: 'test' }, { watermarks: marks, replay: log });
+    await expect(other.settle(batch)).rejects.toMatchObject({ code: 'WRITE_BEHIND_BLOCKED' });
   });
 });

@@ -7,6 +7,7 @@ import {
   countFailures,
   deliverLetters,
   lettersByCode,
+  processBatch,
   recordFailures,
   screenEvents,
   settleOutcomes,
@@ -64,8 +65,14 @@ export interface WriteBehindOptions {
   now?: () => number;
 }
 
-/** One device's events not yet written. */
+/**
+ * One device's events of one partition not yet written. A device's events should all come through
+ * one partition (partition key = device id), but a producer may not key them: each partition's
+ * share is held apart, so each partition's watermark only ever covers its own events.
+ */
 interface Held {
+  /** Partition and device: the held entry's identity. */
+  key: string;
   deviceId: string;
   partitionId: string;
   patch: DeviceStatePatch;
@@ -88,6 +95,9 @@ interface PartitionState {
   savedAt: number;
 }
 
+/** How long a held write that failed (and could not be dead-lettered) waits before the next try. */
+const RETRY_AFTER_MS = 1_000;
+
 /** What one held event costs in memory: its body and about half a kilobyte of the rest. */
 const sizeOf = (body: unknown): number =>
   512 + (body instanceof Uint8Array ? body.byteLength : typeof body === 'string' ? body.length * 2 : 1_024);
@@ -104,6 +114,8 @@ const sizeOf = (body: unknown): number =>
 export class WriteBehind {
   private readonly held = new Map<string, Held>();
   private readonly inFlight = new Map<string, Held>();
+  /** Devices with a write in flight: one write per device at a time (and per store call). */
+  private readonly writing = new Set<string>();
   private readonly partitions = new Map<string, PartitionState>();
   private heldBytes = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -138,6 +150,8 @@ export class WriteBehind {
 
   /** One trigger invocation: screens the batch, dead-letters the bad events, holds the rest. */
   async ingest(input: BatchInput): Promise<BatchReport> {
+    // Stopping (the host shuts down): nothing more is held, the batch is written before it returns.
+    if (this.stopped) return processBatch(input, this.deps);
     const { events, source, invocationId } = input;
     const partitionId = events[0]?.partitionId;
     if (partitionId !== undefined && events.length > 0) {
@@ -165,6 +179,11 @@ export class WriteBehind {
     };
     // Letters first: a batch whose letters cannot be written must fail before anything is held.
     await deliverLetters(this.deps, letters, countFailures(letters, new Map()), { partitionId, ...report });
+    if (this.stopped) {
+      // Stopped while its letters were written: its valid events are written now, not held.
+      const written = await processBatch({ ...input, events: valid.map((v) => v.event) }, this.deps);
+      return { ...report, written: written.written, unchanged: written.unchanged, applied: written.applied, deadLettered: report.deadLettered + written.deadLettered };
+    }
     this.hold(valid, { source, invocationId });
     if (partitionId !== undefined) this.seen(partitionId, events);
     this.deps.logger.info('batch held', { partitionId, ...report, heldDevices: this.held.size });
@@ -181,7 +200,7 @@ export class WriteBehind {
   async tick(): Promise<void> {
     await this.serial(async () => {
       const now = this.now();
-      const due = [...this.held.values()].filter((h) => h.dueAt <= now && !this.inFlight.has(h.deviceId));
+      const due = this.writable([...this.held.values()].filter((h) => h.dueAt <= now));
       if (due.length > 0) await this.flush(due);
     });
     if (!this.saving) {
@@ -196,7 +215,12 @@ export class WriteBehind {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await this.serial(async () => {
-      await this.flush([...this.held.values()].filter((h) => !this.inFlight.has(h.deviceId)));
+      // A device held on two partitions is written in two rounds: one write per device per store call.
+      for (let round = this.writable([...this.held.values()]); round.length > 0; round = this.writable([...this.held.values()])) {
+        const before = this.held.size;
+        await this.flush(round);
+        if (this.held.size >= before) break; // nothing could be written: the watermark stays behind it
+      }
     });
     await this.saving;
     await this.saveWatermarks(true);
@@ -218,27 +242,46 @@ export class WriteBehind {
     if (state && state.etag !== undefined && firstSequence <= state.lastSeen + 1) return;
     const mark = await this.options.watermarks.read(partitionId);
     if (!mark) {
-      // Never held with a window (or given up cleanly): everything before this batch is settled.
-      const etag = await this.options.watermarks.write(partitionId, firstSequence - 1, undefined);
+      // Never held with a window (or given up cleanly): everything before this batch is settled,
+      // except what this process still holds of the partition from an earlier turn.
+      const initial = Math.min(firstSequence - 1, this.settledBelow(partitionId));
+      const etag = await this.options.watermarks.write(partitionId, initial, undefined);
       if (etag === 'conflict') throw new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: another instance wrote its watermark first; retrying the batch`);
-      this.partitions.set(partitionId, { lastSeen: firstSequence - 1, etag, saved: firstSequence - 1, savedAt: this.now() });
+      this.partitions.set(partitionId, { lastSeen: Math.max(this.partitions.get(partitionId)?.lastSeen ?? -1, firstSequence - 1), etag, saved: initial, savedAt: this.now() });
       return;
     }
+    // Claim it before anything else: the previous holder's next write (or its clean stop's removal)
+    // now fails on the version, so it can no longer move or drop what this holder relies on.
+    let etag = await this.options.watermarks.write(partitionId, mark.sequenceNumber, mark.etag);
+    const taken = () => new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: its watermark changed while being taken over; retrying the batch`);
+    if (etag === 'conflict') throw taken();
     let replayed = 0;
+    let saved = mark.sequenceNumber;
     if (mark.sequenceNumber + 1 < firstSequence) {
       await this.options.replay.read(partitionId, mark.sequenceNumber, firstSequence, async (events) => {
         // Bad events among them were dead-lettered when they were first read: only the valid ones are held again.
         const { valid } = screenEvents({ ...input, events }, this.deps);
         this.hold(valid, { source: input.source, invocationId: input.invocationId });
         replayed += events.length;
-        if (this.heldBytes > this.options.maxHeldBytes) await this.flushAllOrThrow();
+        if (this.heldBytes > this.options.maxHeldBytes) {
+          await this.flushAllOrThrow();
+          // A long read again saves its progress once what it held is written: a retry (the
+          // invocation may time out) goes on from there instead of starting over.
+          const upTo = Math.min(events[events.length - 1]!.sequenceNumber, this.settledBelow(partitionId));
+          if (upTo > saved) {
+            const next = await this.options.watermarks.write(partitionId, upTo, etag as string);
+            if (next === 'conflict') throw taken();
+            etag = next;
+            saved = upTo;
+          }
+        }
       });
     }
     const prior = this.partitions.get(partitionId);
     this.partitions.set(partitionId, {
       lastSeen: Math.max(prior?.lastSeen ?? -1, firstSequence - 1),
-      etag: mark.etag,
-      saved: mark.sequenceNumber,
+      etag,
+      saved,
       savedAt: this.now(),
     });
     this.deps.logger.info('partition taken over by the write-behind', { partitionId, watermark: mark.sequenceNumber, firstSequence, replayed });
@@ -255,20 +298,20 @@ export class WriteBehind {
     for (const v of valid) {
       const deviceId = v.decoded.telemetry.deviceId;
       const seq = v.event.sequenceNumber;
-      let h = this.held.get(deviceId);
-      if (h?.events.has(seq) && h.partitionId === v.event.partitionId) continue;
-      const enqueued = Date.parse(v.event.enqueuedTimeUtc);
-      const from = Number.isFinite(enqueued) ? Math.min(enqueued, now) : now;
+      const key = `${v.event.partitionId}\u0000${deviceId}`;
+      let h = this.held.get(key);
+      if (h?.events.has(seq)) continue;
+      const dueAt = this.dueAt(Date.parse(v.event.enqueuedTimeUtc), now);
       if (!h) {
         h = {
-          deviceId, partitionId: v.event.partitionId, patch: patchOf(v.decoded), events: new Map(), bytes: 0,
-          minSequence: seq, dueAt: from + this.options.holdMs, source: context.source, invocationId: context.invocationId,
+          key, deviceId, partitionId: v.event.partitionId, patch: patchOf(v.decoded), events: new Map(), bytes: 0,
+          minSequence: seq, dueAt, source: context.source, invocationId: context.invocationId,
         };
-        this.held.set(deviceId, h);
+        this.held.set(key, h);
       } else {
         mergeEventInto(h.patch, v.decoded);
         h.minSequence = Math.min(h.minSequence, seq);
-        h.dueAt = Math.min(h.dueAt, from + this.options.holdMs);
+        h.dueAt = Math.min(h.dueAt, dueAt);
       }
       h.events.set(seq, v);
       const bytes = sizeOf(v.event.body);
@@ -277,9 +320,25 @@ export class WriteBehind {
     }
   }
 
+  /**
+   * When an event's device must be written: the window after Event Hubs enqueued it; but an event
+   * that reaches the app more than half the window after it was enqueued (a backlog after an outage
+   * or a pause) is held half the window after it arrived, so a catch-up folds a device's backlog
+   * instead of writing it batch by batch. A time the trigger did not give (or one from the future)
+   * counts as now.
+   */
+  private dueAt(enqueued: number, now: number): number {
+    const from = Number.isFinite(enqueued) ? Math.min(enqueued, now) : now;
+    return Math.max(from + this.options.holdMs, now + this.options.holdMs / 2);
+  }
+
   private async flushAllOrThrow(): Promise<void> {
     await this.serial(async () => {
-      await this.flush([...this.held.values()].filter((h) => !this.inFlight.has(h.deviceId)));
+      for (let round = this.writable([...this.held.values()]); round.length > 0 && this.heldBytes > this.options.maxHeldBytes; round = this.writable([...this.held.values()])) {
+        const before = this.held.size;
+        await this.flush(round);
+        if (this.held.size >= before) break;
+      }
     });
     if (this.heldBytes > this.options.maxHeldBytes) {
       await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
@@ -295,8 +354,9 @@ export class WriteBehind {
   private async flush(entries: Held[]): Promise<void> {
     if (entries.length === 0) return;
     for (const h of entries) {
-      this.held.delete(h.deviceId);
-      this.inFlight.set(h.deviceId, h);
+      this.held.delete(h.key);
+      this.inFlight.set(h.key, h);
+      this.writing.add(h.deviceId);
     }
     try {
       const outcomes = await applyGuarded(this.deps, entries.map((h) => h.patch));
@@ -323,19 +383,22 @@ export class WriteBehind {
       for (const h of settledOk) this.release(h);
     } catch (error) {
       // applyGuarded does not throw; anything else keeps the devices held.
-      for (const h of entries) if (this.inFlight.get(h.deviceId) === h) this.restore(h);
+      for (const h of entries) if (this.inFlight.get(h.key) === h) this.restore(h);
       this.deps.logger.error('held devices could not be written', { devices: entries.length, errorCode: toPipelineError(error).code });
     }
   }
 
   private release(h: Held): void {
-    if (this.inFlight.get(h.deviceId) === h) this.inFlight.delete(h.deviceId);
+    if (this.inFlight.get(h.key) === h) this.inFlight.delete(h.key);
+    this.writing.delete(h.deviceId);
     this.heldBytes -= h.bytes;
   }
 
+  /** A write that failed and could not be dead-lettered: held again, tried again a second later at the soonest. */
   private restore(h: Held): void {
-    this.inFlight.delete(h.deviceId);
-    const newer = this.held.get(h.deviceId);
+    this.inFlight.delete(h.key);
+    this.writing.delete(h.deviceId);
+    const newer = this.held.get(h.key);
     if (newer) {
       for (const [seq, v] of newer.events) {
         if (h.events.has(seq)) {
@@ -349,12 +412,24 @@ export class WriteBehind {
       h.minSequence = Math.min(h.minSequence, newer.minSequence);
       h.dueAt = Math.min(h.dueAt, newer.dueAt);
     }
-    this.held.set(h.deviceId, h);
+    h.dueAt = Math.max(h.dueAt, this.now() + RETRY_AFTER_MS);
+    this.held.set(h.key, h);
+  }
+
+  /** Entries that may be written now: none of a device already being written, one per device. */
+  private writable(entries: Held[]): Held[] {
+    const devices = new Set<string>();
+    return entries.filter((h) => !this.writing.has(h.deviceId) && !devices.has(h.deviceId) && devices.add(h.deviceId));
   }
 
   /** The highest sequence number of `partitionId` below which nothing is held. */
   private settledUpTo(partitionId: string, state: PartitionState): number {
-    let low = state.lastSeen;
+    return Math.min(state.lastSeen, this.settledBelow(partitionId));
+  }
+
+  /** One less than the lowest sequence number of `partitionId` this process holds (or writes); +Infinity when none. */
+  private settledBelow(partitionId: string): number {
+    let low = Number.POSITIVE_INFINITY;
     for (const map of [this.held, this.inFlight]) {
       for (const h of map.values()) if (h.partitionId === partitionId && h.minSequence - 1 < low) low = h.minSequence - 1;
     }
@@ -395,4 +470,47 @@ function sumCounts(a: Partial<Record<IssueCode, number>>, b: Partial<Record<Issu
   const out = { ...a };
   for (const [k, v] of Object.entries(b) as [IssueCode, number][]) out[k] = (out[k] ?? 0) + v;
   return out;
+}
+
+/**
+ * With the window off (0), a watermark a windowed holder left behind (it crashed, then the window
+ * was turned off) still owes the events between it and the trigger's checkpoint. Before the first
+ * batch of each partition, those are read again and written (bad ones were dead-lettered when
+ * first read), then the watermark is removed, so nothing is lost and lag is counted from the
+ * checkpoint again. A watermark a windowed instance still moves (a rolling settings change) is
+ * left to it.
+ */
+export class OrphanedWatermarks {
+  private readonly settled = new Set<string>();
+
+  constructor(
+    private readonly deps: IngestionDeps,
+    private readonly ports: { watermarks: WatermarkStore; replay: PartitionReplay },
+  ) {}
+
+  async settle(input: BatchInput): Promise<void> {
+    const first = input.events[0];
+    if (!first || this.settled.has(first.partitionId)) return;
+    const partitionId = first.partitionId;
+    try {
+      const mark = await this.ports.watermarks.read(partitionId);
+      if (mark) {
+        let written = 0;
+        if (mark.sequenceNumber + 1 < first.sequenceNumber) {
+          await this.ports.replay.read(partitionId, mark.sequenceNumber, first.sequenceNumber, async (events) => {
+            const { valid } = screenEvents({ ...input, events }, this.deps);
+            if (valid.length > 0) written += (await processBatch({ ...input, events: valid.map((v) => v.event) }, this.deps)).applied;
+          });
+        }
+        const removed = await this.ports.watermarks.remove(partitionId, mark.etag);
+        this.deps.logger.info('a watermark left by the ingestion window was settled', { partitionId, watermark: mark.sequenceNumber, firstSequence: first.sequenceNumber, written, removed });
+      }
+      this.settled.add(partitionId);
+    } catch (error) {
+      const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED' ? error : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
+      this.deps.logger.error('a watermark left by the ingestion window could not be settled; failing the batch so it is retried', { partitionId, errorCode: failure.code, error: failure.message });
+      await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
+      throw failure;
+    }
+  }
 }

@@ -1,18 +1,19 @@
 import { app, type EventHubFunctionOptions, type InvocationContext } from '@azure/functions';
-import { processBatch, type BatchReport, type IngestionDeps, type WriteBehind } from '@telemetry/ingestion-pipeline';
+import { processBatch, type BatchReport, type IngestionDeps, type OrphanedWatermarks, type WriteBehind } from '@telemetry/ingestion-pipeline';
 import { toSourceEvents } from '../event-hub-batch';
 import { ingestionServices } from '../services';
 
 export const INGEST_FUNCTION = 'ingestTelemetry';
 
 /** The handler, apart from its registration: tests and the local host call exactly this. */
-export function createIngestTelemetryHandler(deps: () => IngestionDeps & { writeBehind?: () => Promise<WriteBehind> }) {
+export function createIngestTelemetryHandler(deps: () => IngestionDeps & { writeBehind?: () => Promise<WriteBehind>; orphanedWatermarks?: () => Promise<OrphanedWatermarks> }) {
   return async (messages: unknown[], context: InvocationContext): Promise<BatchReport> => {
     const { events, source } = toSourceEvents(Array.isArray(messages) ? messages : [messages], context);
     const services = deps();
     const input = { events, source, invocationId: context.invocationId };
     // Ingestion window > 0: the events are held and written later (the write-behind's watermark, not the trigger's checkpoint, says what is stored).
     if (services.writeBehind) return (await services.writeBehind()).ingest(input);
+    if (services.orphanedWatermarks) await (await services.orphanedWatermarks()).settle(input);
     return processBatch(input, services);
   };
 }
