@@ -1,4 +1,5 @@
 import { silentLogger } from '@telemetry/core';
+import { InMemoryMetrics } from '@telemetry/observability';
 import { InMemoryDeviceStateStore } from '@telemetry/device-store/testing';
 import { InMemoryDeadLetterSink } from '@telemetry/dead-letter/testing';
 import type { SourceEvent } from '@telemetry/contracts';
@@ -77,8 +78,12 @@ function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
 
 describe('WriteBehind (logic, in-memory ports)', () => {
   it('folds a device\'s events from several invocations into one write, made once the window from its first event has passed', async () => {
-    const { clock, store, log, make } = setup({ holdMs: 4_500 });
-    const wb = make();
+    const { clock, store, sink, log, marks } = setup({ holdMs: 4_500 });
+    const metrics = new InMemoryMetrics();
+    const wb = new WriteBehind(
+      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now, metrics },
+      { holdMs: 4_500, watermarks: marks, replay: log, maxHeldBytes: 1_000_000, now: () => clock.now },
+    );
     for (let s = 0; s < 5; s++) {
       clock.now = BASE + s * 1000 + 50;
       await wb.ingest({ events: [log.append(1, s, { battery: 1 - s / 10 }), log.append(2, s, { flightMode: s })], source: {} });
@@ -92,6 +97,8 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     expect(await store.get('drone-00001')).toMatchObject({ battery: 0.6, lastEventTime: new Date(BASE + 4_000).toISOString() });
     expect(await store.get('drone-00002')).toMatchObject({ flightMode: 4 });
     expect(wb.stats()).toEqual({ devices: 0, events: 0, bytes: 0 });
+    // Operators see the staleness: one observation per device written, from its first event's enqueue.
+    expect(metrics.snapshot().histograms.find((h) => h.name === 'telemetry.window.stored_after')).toMatchObject({ count: 2, min: 4.5, max: 4.5 });
   });
 
   it('a backlog (events enqueued longer ago than the window) is still folded: held half the window after it arrived', async () => {

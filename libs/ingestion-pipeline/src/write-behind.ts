@@ -82,6 +82,8 @@ interface Held {
   minSequence: number;
   /** Epoch ms by which the device must be written: first event's enqueued time + the window. */
   dueAt: number;
+  /** Epoch ms the earliest of its events was enqueued (what its staleness is measured from). */
+  firstEnqueued: number;
   source: BatchInput['source'];
   invocationId?: string;
 }
@@ -301,17 +303,20 @@ export class WriteBehind {
       const key = `${v.event.partitionId}\u0000${deviceId}`;
       let h = this.held.get(key);
       if (h?.events.has(seq)) continue;
-      const dueAt = this.dueAt(Date.parse(v.event.enqueuedTimeUtc), now);
+      const parsed = Date.parse(v.event.enqueuedTimeUtc);
+      const enqueued = Number.isFinite(parsed) ? Math.min(parsed, now) : now;
+      const dueAt = this.dueAt(enqueued, now);
       if (!h) {
         h = {
           key, deviceId, partitionId: v.event.partitionId, patch: patchOf(v.decoded), events: new Map(), bytes: 0,
-          minSequence: seq, dueAt, source: context.source, invocationId: context.invocationId,
+          minSequence: seq, dueAt, firstEnqueued: enqueued, source: context.source, invocationId: context.invocationId,
         };
         this.held.set(key, h);
       } else {
         mergeEventInto(h.patch, v.decoded);
         h.minSequence = Math.min(h.minSequence, seq);
         h.dueAt = Math.min(h.dueAt, dueAt);
+        h.firstEnqueued = Math.min(h.firstEnqueued, enqueued);
       }
       h.events.set(seq, v);
       const bytes = sizeOf(v.event.body);
@@ -324,12 +329,11 @@ export class WriteBehind {
    * When an event's device must be written: the window after Event Hubs enqueued it; but an event
    * that reaches the app more than half the window after it was enqueued (a backlog after an outage
    * or a pause) is held half the window after it arrived, so a catch-up folds a device's backlog
-   * instead of writing it batch by batch. A time the trigger did not give (or one from the future)
-   * counts as now.
+   * instead of writing it batch by batch. `enqueued` is already no later than now (a time the
+   * trigger did not give, or one from the future, counts as now).
    */
   private dueAt(enqueued: number, now: number): number {
-    const from = Number.isFinite(enqueued) ? Math.min(enqueued, now) : now;
-    return Math.max(from + this.options.holdMs, now + this.options.holdMs / 2);
+    return Math.max(enqueued + this.options.holdMs, now + this.options.holdMs / 2);
   }
 
   private async flushAllOrThrow(): Promise<void> {
@@ -380,7 +384,11 @@ export class WriteBehind {
           for (const h of entries) if (failed.has(h.deviceId)) this.restore(h);
         }
       }
-      for (const h of settledOk) this.release(h);
+      const now = this.now();
+      for (const h of settledOk) {
+        this.release(h);
+        this.deps.metrics?.record('telemetry.window.stored_after', Math.max(0, now - h.firstEnqueued) / 1000);
+      }
     } catch (error) {
       // applyGuarded does not throw; anything else keeps the devices held.
       for (const h of entries) if (this.inFlight.get(h.key) === h) this.restore(h);
@@ -411,6 +419,7 @@ export class WriteBehind {
       }
       h.minSequence = Math.min(h.minSequence, newer.minSequence);
       h.dueAt = Math.min(h.dueAt, newer.dueAt);
+      h.firstEnqueued = Math.min(h.firstEnqueued, newer.firstEnqueued);
     }
     h.dueAt = Math.max(h.dueAt, this.now() + RETRY_AFTER_MS);
     this.held.set(h.key, h);

@@ -59,6 +59,14 @@ export const METRIC_CATALOGUE = {
     description: 'Age of the oldest event ingestion has not processed, per partition (0 when none).',
     attributes: ['partition'],
   },
+  // Issue 21: the ingestion window's real staleness, one observation per device written.
+  'telemetry.window.stored_after': {
+    kind: 'histogram',
+    unit: 's',
+    description: 'Ingestion window: seconds from the enqueue of a device\'s first held event to its write landing (about the window; more when writes lag).',
+    attributes: [],
+    buckets: [0.5, 1, 2, 3, 4, 5, 6, 8, 10, 15, 30, 60, 120],
+  },
   'eventhubs.time_to_data_loss': {
     kind: 'histogram',
     unit: 's',
@@ -73,6 +81,8 @@ export interface MetricDefinition {
   unit: string;
   description: string;
   attributes: readonly string[];
+  /** Histogram bucket bounds, when the default ones (events per batch) do not fit its unit. */
+  buckets?: readonly number[];
 }
 
 type Catalogue = typeof METRIC_CATALOGUE;

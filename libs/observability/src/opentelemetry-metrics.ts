@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Meter } from '@opentelemetry/api';
-import { METRIC_CATALOGUE, type AttributeArgs, type CounterName, type HistogramName, type MetricName } from './metric-catalogue';
+import { METRIC_CATALOGUE, type AttributeArgs, type CounterName, type HistogramName, type MetricDefinition, type MetricName } from './metric-catalogue';
 import type { Metrics } from './metrics';
 import { validateMeasurement } from './validate-measurement';
 
@@ -45,11 +45,11 @@ export class OpenTelemetryMetrics implements Metrics {
     }
     let histogram = this.histograms.get(m.name);
     if (!histogram) {
-      const d = METRIC_CATALOGUE[m.name];
+      const d: MetricDefinition = METRIC_CATALOGUE[m.name];
       histogram = this.meter.createHistogram(m.name, {
         unit: d.unit,
         description: d.description,
-        advice: { explicitBucketBoundaries: BATCH_SIZE_BUCKETS },
+        advice: { explicitBucketBoundaries: [...(d.buckets ?? BATCH_SIZE_BUCKETS)] },
       });
       this.histograms.set(m.name, histogram);
     }
