@@ -8,7 +8,7 @@ import { consoleLogger, defineAppServices, type Env } from '@telemetry/function-
 import type { DeadLetterSink } from '@telemetry/dead-letter';
 import { OrphanedWatermarks, WriteBehind, type IngestionDeps } from '@telemetry/ingestion-pipeline';
 import { createTelemetryMetrics, type TelemetryMetrics } from '@telemetry/observability';
-import { writeBehindSettingsPresent } from '@telemetry/azure-event-hubs/settings';
+import { readerGroupProblem, writeBehindSettingsPresent } from '@telemetry/azure-event-hubs/settings';
 import { loadIngestionSettings } from './config';
 
 export type IngestionServices = IngestionDeps & {
@@ -80,10 +80,17 @@ export function createIngestionServices(env: Env, overrides: Partial<Pick<Ingest
     return (adapters = writeBehindAdaptersFromSettings(env, logger));
   });
   if (settings.INGESTION_WINDOW_SECONDS === 0 && writeBehindSettingsPresent(env)) {
-    deps.orphanedWatermarks = onFirstUse(async () => new OrphanedWatermarks(deps, await adaptersOnce()));
-    deps.stopWriteBehind = async () => adapters?.close();
+    let orphans: OrphanedWatermarks | undefined;
+    deps.orphanedWatermarks = onFirstUse(async () => (orphans = new OrphanedWatermarks(deps, await adaptersOnce())));
+    deps.stopWriteBehind = async () => {
+      await orphans?.stop();
+      await adapters?.close();
+    };
   }
   if (settings.INGESTION_WINDOW_SECONDS > 0) {
+    // Refused at start, not on every batch: the window could not read the hub again after a crash.
+    const problem = readerGroupProblem(env);
+    if (problem) throw new ConfigError([problem]);
     let built: { writeBehind: WriteBehind; close(): Promise<void> } | undefined;
     // The Event Hubs and Blob SDKs load with the first batch, as the dead-letter sink's do.
     deps.writeBehind = onFirstUse(async () => {

@@ -107,7 +107,7 @@ export class CheckpointRewinder {
         throw new Error(`partition ${p.partitionId}: the ingestion window has not yet stored events ${mark.sequenceNumber + 1} to ${p.fromSequenceNumber}, which were acknowledged; a rewind forward would drop them. Resume ingestion until its lag reaches 0, or rewind no further than ${mark.sequenceNumber}`);
       }
       const to = forward ? p.to.sequenceNumber : Math.min(mark.sequenceNumber, p.to.sequenceNumber);
-      return to === mark.sequenceNumber ? undefined : { partitionId: p.partitionId, to, etag: mark.etag };
+      return to === mark.sequenceNumber ? undefined : { partitionId: p.partitionId, to, etag: mark.etag, retired: mark.retired === true };
     }));
     for (const p of plan.partitions) {
       await this.options.checkpoints.updateCheckpoint({
@@ -116,7 +116,7 @@ export class CheckpointRewinder {
       });
     }
     for (const move of moves) {
-      if (move && (await marks.write(move.partitionId, move.to, move.etag)) === 'conflict') {
+      if (move && (await marks.write(move.partitionId, move.to, move.etag, { retired: move.retired })) === 'conflict') {
         throw new Error(`partition ${move.partitionId}: its ingestion-window watermark changed during the rewind (is ingestion running?); run the rewind again`);
       }
     }

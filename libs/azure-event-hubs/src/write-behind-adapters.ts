@@ -39,13 +39,13 @@ export class BlobWatermarkStore implements WatermarkStore {
     return this.container.getBlockBlobClient(`${this.prefix}${partitionId}`);
   }
 
-  /** Every partition's watermark, in one listing (what lag readers use). */
+  /** Every partition's watermark that still owes events (not retired), in one listing: what lag readers use. */
   async list(): Promise<Map<string, number>> {
     const marks = new Map<string, number>();
     try {
       for await (const item of this.container.listBlobsFlat({ prefix: this.prefix, includeMetadata: true })) {
         const sequenceNumber = Number(item.metadata?.['sequencenumber']);
-        if (Number.isSafeInteger(sequenceNumber)) marks.set(item.name.slice(this.prefix.length), sequenceNumber);
+        if (Number.isSafeInteger(sequenceNumber) && item.metadata?.['retired'] !== 'true') marks.set(item.name.slice(this.prefix.length), sequenceNumber);
       }
     } catch (error) {
       if (statusOf(error) !== 404) throw error;
@@ -60,17 +60,17 @@ export class BlobWatermarkStore implements WatermarkStore {
       if (!props.etag || !Number.isSafeInteger(sequenceNumber)) {
         throw new PipelineError('STORE_REJECTED', `the watermark of partition ${partitionId} is unreadable`);
       }
-      return { sequenceNumber, etag: props.etag };
+      return props.metadata?.['retired'] === 'true' ? { sequenceNumber, etag: props.etag, retired: true } : { sequenceNumber, etag: props.etag };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
     }
   }
 
-  async write(partitionId: string, sequenceNumber: number, etag: string | undefined): Promise<string | 'conflict'> {
+  async write(partitionId: string, sequenceNumber: number, etag: string | undefined, options: { retired?: boolean } = {}): Promise<string | 'conflict'> {
     const put = () =>
       this.blob(partitionId).upload('', 0, {
-        metadata: { sequencenumber: String(sequenceNumber), writtenat: new Date().toISOString() },
+        metadata: { sequencenumber: String(sequenceNumber), writtenat: new Date().toISOString(), ...(options.retired ? { retired: 'true' } : {}) },
         conditions: etag === undefined ? { ifNoneMatch: '*' } : { ifMatch: etag },
       });
     try {
@@ -82,17 +82,6 @@ export class BlobWatermarkStore implements WatermarkStore {
         await this.container.createIfNotExists();
         return (await put()).etag ?? 'conflict';
       }
-      throw error;
-    }
-  }
-
-  async remove(partitionId: string, etag: string): Promise<boolean> {
-    try {
-      await this.blob(partitionId).delete({ conditions: { ifMatch: etag } });
-      return true;
-    } catch (error) {
-      if (statusOf(error) === 404) return true;
-      if (statusOf(error) === 412) return false;
       throw error;
     }
   }

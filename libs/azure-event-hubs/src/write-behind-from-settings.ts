@@ -1,9 +1,11 @@
 import { EventHubConsumerClient } from '@azure/event-hubs';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { azureCredential } from '@telemetry/azure-identity';
+import type { PartitionReplay } from '@telemetry/ingestion-pipeline';
 import { RESOURCE_NAMES } from '@telemetry/contracts';
-import { ConfigError, type Logger } from '@telemetry/core';
+import { ConfigError, PipelineError, type Logger } from '@telemetry/core';
 import { BlobWatermarkStore, EventHubPartitionReplay, type HubScope } from './write-behind-adapters';
+import { readerGroupProblem, sameGroup } from './write-behind-settings';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,7 +19,7 @@ const credential = (env: Env, name: string) => azureCredential({ managedIdentity
  * - keeps watermarks in the trigger's checkpoint container on `AzureWebJobsStorage` (connection
  *   string, or `__blobServiceUri` / `__accountName` with the identity the host already uses there).
  */
-export function writeBehindAdaptersFromSettings(env: Env, logger?: Logger): { watermarks: BlobWatermarkStore; replay: EventHubPartitionReplay; close(): Promise<void> } {
+export function writeBehindAdaptersFromSettings(env: Env, logger?: Logger): { watermarks: BlobWatermarkStore; replay: PartitionReplay; close(): Promise<void> } {
   const connection = env['EventHubConnection'];
   const fullyQualifiedNamespace = env['EventHubConnection__fullyQualifiedNamespace'];
   const eventHubName = env['EventHubName'];
@@ -31,9 +33,6 @@ export function writeBehindAdaptersFromSettings(env: Env, logger?: Logger): { wa
   if (!storage && !blobServiceUri) problems.push('AzureWebJobsStorage: a connection string, or __blobServiceUri / __accountName (the ingestion window keeps its watermarks next to the checkpoints)');
   if (problems.length > 0) throw new ConfigError(problems);
   const readerGroup = env['EventHubReaderConsumerGroup'] || '$Default';
-  if (readerGroup.toLowerCase() === consumerGroup!.toLowerCase()) {
-    throw new ConfigError([`EventHubReaderConsumerGroup: must not be the trigger's consumer group '${consumerGroup}' (its epoch receivers refuse a second reader)`]);
-  }
   const client = connection
     ? new EventHubConsumerClient(readerGroup, connection, eventHubName!)
     : new EventHubConsumerClient(readerGroup, fullyQualifiedNamespace!, eventHubName!, credential(env, 'EventHubConnection'));
@@ -42,7 +41,12 @@ export function writeBehindAdaptersFromSettings(env: Env, logger?: Logger): { wa
   const scope: HubScope = { fullyQualifiedNamespace: client.fullyQualifiedNamespace, eventHubName: eventHubName!, consumerGroup: consumerGroup! };
   return {
     watermarks: new BlobWatermarkStore(blobs.getContainerClient(RESOURCE_NAMES.checkpointContainer), scope),
-    replay: new EventHubPartitionReplay(client, { logger }),
+    // On the trigger's own group a second reader is refused while the trigger reads: with the window
+    // on, the app refuses that at start (readerGroupProblem); with it off, a read again is only
+    // needed for a watermark a windowed run left, and then it fails, coded, saying what to set.
+    replay: sameGroup(readerGroup, consumerGroup!)
+      ? { read: async () => { throw new PipelineError('WRITE_BEHIND_BLOCKED', readerGroupProblem(env)!); } }
+      : new EventHubPartitionReplay(client, { logger }),
     close: () => client.close(),
   };
 }

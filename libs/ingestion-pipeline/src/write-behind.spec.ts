@@ -42,17 +42,12 @@ class Marks implements WatermarkStore {
     if (this.down) throw new Error('storage down');
     return this.marks.get(p);
   }
-  async write(p: string, sequenceNumber: number, etag: string | undefined) {
+  async write(p: string, sequenceNumber: number, etag: string | undefined, options: { retired?: boolean } = {}) {
     if (this.down) throw new Error('storage down');
     if (this.marks.get(p)?.etag !== etag) return 'conflict' as const;
     const next = `v${++this.version}`;
-    this.marks.set(p, { sequenceNumber, etag: next });
+    this.marks.set(p, { sequenceNumber, etag: next, ...(options.retired ? { retired: true } : {}) });
     return next;
-  }
-  async remove(p: string, etag: string) {
-    if (this.marks.get(p)?.etag !== etag) return false;
-    this.marks.delete(p);
-    return true;
   }
 }
 
@@ -190,14 +185,14 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     expect(wb.stats().devices).toBe(3);
   });
 
-  it('a clean stop writes everything and gives the watermark up; the next holder starts from the trigger\'s checkpoint without reading again', async () => {
+  it('a clean stop writes everything and moves the watermark up to it; the next holder starts from the trigger\'s checkpoint without reading again', async () => {
     const { clock, store, log, marks, make } = setup();
     const wb = make();
     clock.now = BASE + 100;
     await wb.ingest({ events: [log.append(1, 0, { battery: 0.9 })], source: {} });
     await wb.stop();
     expect(await store.get('drone-00001')).toMatchObject({ battery: 0.9 });
-    expect(marks.marks.has('0')).toBe(false);
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(0);
     const next = make();
     await next.ingest({ events: [log.append(1, 1, { battery: 0.1 })], source: {} });
     expect(log.reads).toEqual([]);
@@ -306,6 +301,61 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     for (let i = 1; i < 12; i++) expect(await store.get(`drone-${String(i).padStart(5, '0')}`)).toMatchObject({ battery: i / 100 });
   });
 
+  it('a holder whose claim was taken keeps acknowledging; the new holder\'s clean stop leaves the watermark below what it never saw, so the next holder reads it again', async () => {
+    const { clock, store, log, marks, make } = setup();
+    const b = make();
+    clock.now = BASE + 100;
+    await b.ingest({ events: [log.append(1, 0)], source: {} });
+    clock.now = BASE + 5_000;
+    await b.tick();
+    const a = make(); // the partition moves to a; b still works through its prefetch
+    const batch = { events: [log.append(2, 5, { battery: 0.5 })], source: {} };
+    await a.ingest(batch);
+    await b.ingest(batch);
+    await b.ingest({ events: [log.append(3, 5, { battery: 0.3 })], source: {} }); // acknowledged by b, held
+    clock.now = BASE + 6_500;
+    await b.tick();
+    await a.stop(); // a wrote what it saw (up to 1) and stops
+    expect(marks.marks.get('0')?.sequenceNumber).toBe(1);
+    const c = make(); // b dies; c starts after b's checkpoint (2)
+    clock.now = BASE + 7_000;
+    await c.ingest({ events: [log.append(4, 7)], source: {} });
+    clock.now = BASE + 30_000;
+    await c.tick();
+    expect(await store.get('drone-00003')).toMatchObject({ battery: 0.3 });
+  });
+
+  it('the window turned off while a windowed instance still runs (a rolling change): a window-0 successor reads again from the retired watermark what the windowed one acknowledged and held', async () => {
+    const { clock, store, sink, log, marks, make } = setup();
+    const q = make();
+    clock.now = BASE + 100;
+    await q.ingest({ events: [log.append(1, 0)], source: {} });
+    const deps = { store, deadLetters: sink, logger: silentLogger, app: 'test' };
+    const r = new OrphanedWatermarks(deps, { watermarks: marks, replay: log });
+    await r.settle({ events: [log.events[0]!], source: {} }); // window 0 briefly: claims, retires at -1
+    expect(marks.marks.get('0')).toMatchObject({ sequenceNumber: -1, retired: true });
+    await q.ingest({ events: [log.append(2, 1, { battery: 0.2 })], source: {} }); // q acknowledges and holds seq 1, then dies
+    const r2 = new OrphanedWatermarks(deps, { watermarks: marks, replay: log });
+    const next = { events: [log.append(3, 2)], source: {} };
+    await r2.settle(next); // the partition goes on after seq 1 with window 0
+    expect(log.reads).toEqual([[-1, 2]]);
+    expect(await store.get('drone-00002')).toMatchObject({ battery: 0.2 });
+    expect(marks.marks.get('0')).toMatchObject({ sequenceNumber: 1, retired: true });
+  });
+
+  it('with the window off, the retired watermark follows what is written, at most once a minute', async () => {
+    const { clock, store, sink, log, marks, make } = setup();
+    await make().ingest({ events: [log.append(1, 0)], source: {} }); // a windowed run left a watermark
+    const r = new OrphanedWatermarks({ store, deadLetters: sink, logger: silentLogger, app: 'test' }, { watermarks: marks, replay: log }, { now: () => clock.now });
+    for (let i = 1; i <= 5; i++) {
+      const batch = { events: [log.append(i, i)], source: {} };
+      await r.settle(batch);
+      await r.written(batch);
+      clock.now += 20_000;
+    }
+    expect(marks.marks.get('0')).toMatchObject({ sequenceNumber: 4, retired: true }); // moved at the 4th batch (60 s after the settle)
+  });
+
   it('cannot read the watermark or the hub: the invocation fails before anything is held', async () => {
     const { clock, marks, log, make } = setup();
     const wb = make();
@@ -325,9 +375,12 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     await orphans.settle(batch);
     expect(await store.get('drone-00001')).toMatchObject({ battery: 0.9 });
     expect(sink.letters).toHaveLength(1); // the bad event was dead-lettered once, when first read
-    expect(marks.marks.has('0')).toBe(false);
+    expect(marks.marks.get('0')).toMatchObject({ sequenceNumber: 1, retired: true }); // lag counts from the checkpoint again
+    await orphans.written(batch);
     await orphans.settle(batch); // once per partition
     expect(log.reads).toEqual([[-1, 2]]);
+    await orphans.stop();
+    expect(marks.marks.get('0')).toMatchObject({ sequenceNumber: 2, retired: true });
     marks.down = true;
     const other = new OrphanedWatermarks({ store, deadLetters: sink, logger: silentLogger, app: 'test' }, { watermarks: marks, replay: log });
     await expect(other.settle(batch)).rejects.toMatchObject({ code: 'WRITE_BEHIND_BLOCKED' });

@@ -26,6 +26,11 @@ export interface Watermark {
   sequenceNumber: number;
   /** The stored record's version: a write names it, so a holder that lost the partition finds out. */
   etag: string;
+  /**
+   * Left by a holder with the window off (0): everything up to it is stored, and beyond it the
+   * trigger's checkpoint counts again (lag readers skip it). A windowed holder takes it over as any.
+   */
+  retired?: boolean;
 }
 
 /** Where watermarks live (a blob per partition next to the trigger's checkpoints, in Azure). */
@@ -33,11 +38,11 @@ export interface WatermarkStore {
   read(partitionId: string): Promise<Watermark | undefined>;
   /**
    * Writes `sequenceNumber` if the record is still at `etag` (undefined: only if there is none).
-   * Returns the new etag, or 'conflict' when another holder wrote it since.
+   * Returns the new etag, or 'conflict' when another holder wrote it since. Never removed: a
+   * holder whose claim was taken may still have acknowledged events above the last one written,
+   * and only a watermark below them gets them read again.
    */
-  write(partitionId: string, sequenceNumber: number, etag: string | undefined): Promise<string | 'conflict'>;
-  /** Removes the record if it is still at `etag` (nothing is held any more); false otherwise. */
-  remove(partitionId: string, etag: string): Promise<boolean>;
+  write(partitionId: string, sequenceNumber: number, etag: string | undefined, options?: { retired?: boolean }): Promise<string | 'conflict'>;
 }
 
 /** Reads a partition again, from Event Hubs itself: the write-behind's log is the hub. */
@@ -244,16 +249,16 @@ export class WriteBehind {
     if (state && state.etag !== undefined && firstSequence <= state.lastSeen + 1) return;
     const mark = await this.options.watermarks.read(partitionId);
     if (!mark) {
-      // Never held with a window (or given up cleanly): everything before this batch is settled,
-      // except what this process still holds of the partition from an earlier turn.
+      // Never held with a window: everything before this batch is settled, except what this
+      // process still holds of the partition from an earlier turn.
       const initial = Math.min(firstSequence - 1, this.settledBelow(partitionId));
       const etag = await this.options.watermarks.write(partitionId, initial, undefined);
       if (etag === 'conflict') throw new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: another instance wrote its watermark first; retrying the batch`);
       this.partitions.set(partitionId, { lastSeen: Math.max(this.partitions.get(partitionId)?.lastSeen ?? -1, firstSequence - 1), etag, saved: initial, savedAt: this.now() });
       return;
     }
-    // Claim it before anything else: the previous holder's next write (or its clean stop's removal)
-    // now fails on the version, so it can no longer move or drop what this holder relies on.
+    // Claim it before anything else: the previous holder's next write now fails on the version, so
+    // it can no longer move what this holder relies on.
     let etag = await this.options.watermarks.write(partitionId, mark.sequenceNumber, mark.etag);
     const taken = () => new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: its watermark changed while being taken over; retrying the batch`);
     if (etag === 'conflict') throw taken();
@@ -454,11 +459,7 @@ export class WriteBehind {
     if (state.etag === undefined) return;
     const upTo = this.settledUpTo(partitionId, state);
     try {
-      if (final && upTo === state.lastSeen) {
-        // Nothing of it is held: the next holder starts from the trigger's checkpoint.
-        if (await this.options.watermarks.remove(partitionId, state.etag)) this.partitions.delete(partitionId);
-        return;
-      }
+      // A clean stop moves it up to what was held and written (never removes it: see WatermarkStore).
       if (upTo <= state.saved || (!final && now - state.savedAt < (this.options.watermarkEveryMs ?? 1_000))) return;
       const etag = await this.options.watermarks.write(partitionId, upTo, state.etag);
       if (etag === 'conflict') {
@@ -482,44 +483,92 @@ function sumCounts(a: Partial<Record<IssueCode, number>>, b: Partial<Record<Issu
 }
 
 /**
- * With the window off (0), a watermark a windowed holder left behind (it crashed, then the window
- * was turned off) still owes the events between it and the trigger's checkpoint. Before the first
- * batch of each partition, those are read again and written (bad ones were dead-lettered when
- * first read), then the watermark is removed, so nothing is lost and lag is counted from the
- * checkpoint again. A watermark a windowed instance still moves (a rolling settings change) is
- * left to it.
+ * With the window off (0), a watermark a windowed holder left (it crashed, then the window was
+ * turned off; or, in a rolling settings change, a windowed instance still acknowledging) may owe
+ * the events between it and the trigger's checkpoint. On a partition's first batch here (or one
+ * that skips past what this process saw), a watermark is claimed, those events are read again and
+ * written (bad ones were dead-lettered when first read), and it is retired at the batch: lag counts
+ * from the checkpoint again. While this process writes the partition, the retired watermark
+ * follows at most a minute behind (and at a clean stop), so a later takeover reads little again.
+ * Partitions that never had a watermark cost one read, once. Never removed (see WatermarkStore).
  */
 export class OrphanedWatermarks {
-  private readonly settled = new Set<string>();
+  private readonly partitions = new Map<string, { lastSeen: number; etag?: string; movedAt: number }>();
 
   constructor(
     private readonly deps: IngestionDeps,
     private readonly ports: { watermarks: WatermarkStore; replay: PartitionReplay },
+    private readonly options: { followEveryMs?: number; now?: () => number } = {},
   ) {}
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Before `input` is written: settles its partition's watermark if it owes events. */
   async settle(input: BatchInput): Promise<void> {
     const first = input.events[0];
-    if (!first || this.settled.has(first.partitionId)) return;
+    if (!first) return;
     const partitionId = first.partitionId;
+    const state = this.partitions.get(partitionId);
+    if (state && first.sequenceNumber <= state.lastSeen + 1) return;
     try {
       const mark = await this.ports.watermarks.read(partitionId);
+      let etag = mark?.etag;
       if (mark) {
+        const blocked = () => new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: its watermark changed while being settled; retrying the batch`);
+        let claimed = await this.ports.watermarks.write(partitionId, mark.sequenceNumber, mark.etag);
+        if (claimed === 'conflict') throw blocked();
         let written = 0;
         if (mark.sequenceNumber + 1 < first.sequenceNumber) {
           await this.ports.replay.read(partitionId, mark.sequenceNumber, first.sequenceNumber, async (events) => {
             const { valid } = screenEvents({ ...input, events }, this.deps);
             if (valid.length > 0) written += (await processBatch({ ...input, events: valid.map((v) => v.event) }, this.deps)).applied;
+            // Progress: a retry after a timeout goes on from here.
+            const next = await this.ports.watermarks.write(partitionId, events[events.length - 1]!.sequenceNumber, claimed as string);
+            if (next === 'conflict') throw blocked();
+            claimed = next;
           });
         }
-        const removed = await this.ports.watermarks.remove(partitionId, mark.etag);
-        this.deps.logger.info('a watermark left by the ingestion window was settled', { partitionId, watermark: mark.sequenceNumber, firstSequence: first.sequenceNumber, written, removed });
+        etag = await this.ports.watermarks.write(partitionId, first.sequenceNumber - 1, claimed, { retired: true });
+        if (etag === 'conflict') throw blocked();
+        this.deps.logger.info('a watermark left by the ingestion window was settled', { partitionId, watermark: mark.sequenceNumber, firstSequence: first.sequenceNumber, written });
       }
-      this.settled.add(partitionId);
+      this.partitions.set(partitionId, { lastSeen: first.sequenceNumber - 1, etag, movedAt: this.now() });
     } catch (error) {
       const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED' ? error : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
       this.deps.logger.error('a watermark left by the ingestion window could not be settled; failing the batch so it is retried', { partitionId, errorCode: failure.code, error: failure.message });
       await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
       throw failure;
     }
+  }
+
+  /** After `input` was written: what this process saw of its partition; the retired watermark follows once a minute. */
+  async written(input: BatchInput): Promise<void> {
+    const last = input.events[input.events.length - 1];
+    const state = last && this.partitions.get(last.partitionId);
+    if (!state) return;
+    if (last.sequenceNumber > state.lastSeen) state.lastSeen = last.sequenceNumber;
+    if (state.etag === undefined || this.now() - state.movedAt < (this.options.followEveryMs ?? 60_000)) return;
+    state.movedAt = this.now();
+    try {
+      const etag = await this.ports.watermarks.write(last.partitionId, state.lastSeen, state.etag, { retired: true });
+      // Another holder wrote it: the next batch that skips past what this process saw settles again.
+      state.etag = etag === 'conflict' ? undefined : etag;
+    } catch (error) {
+      this.deps.logger.warn('retired watermark not moved', { partitionId: last.partitionId, errorCode: toPipelineError(error).code });
+    }
+  }
+
+  /** Host shutdown: a retired watermark this process holds moves up to what it wrote (best effort). */
+  async stop(): Promise<void> {
+    await Promise.all([...this.partitions].map(async ([partitionId, state]) => {
+      if (state.etag === undefined) return;
+      try {
+        await this.ports.watermarks.write(partitionId, state.lastSeen, state.etag, { retired: true });
+      } catch (error) {
+        this.deps.logger.warn('retired watermark not moved', { partitionId, errorCode: toPipelineError(error).code });
+      }
+    }));
   }
 }

@@ -13,8 +13,11 @@ export function createIngestTelemetryHandler(deps: () => IngestionDeps & { write
     const input = { events, source, invocationId: context.invocationId };
     // Ingestion window > 0: the events are held and written later (the write-behind's watermark, not the trigger's checkpoint, says what is stored).
     if (services.writeBehind) return (await services.writeBehind()).ingest(input);
-    if (services.orphanedWatermarks) await (await services.orphanedWatermarks()).settle(input);
-    return processBatch(input, services);
+    const orphans = services.orphanedWatermarks && (await services.orphanedWatermarks());
+    await orphans?.settle(input);
+    const report = await processBatch(input, services);
+    await orphans?.written(input);
+    return report;
   };
 }
 
