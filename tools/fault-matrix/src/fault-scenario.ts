@@ -18,6 +18,8 @@ export interface ScenarioContext {
   deliveries: DeliveryTracker;
   /** The soak's length and rate; trends (RSS slope, p99) are asserted only when `assertTrends` (full size). */
   soak: SoakSize;
+  /** The ingestion window the stack runs with (s; 0 = none): expectations that hold only without one read it. */
+  windowSeconds: number;
   log(message: string): void;
 }
 

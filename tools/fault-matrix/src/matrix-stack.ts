@@ -7,7 +7,7 @@ import { spawnEmulator, type SpawnedEmulator } from '@telemetry/eventhubs-emulat
 import { DELIVERY_LOG_SETTING, type SpawnedHost } from '@telemetry/local-host';
 import { startAzurite, startFaultProxy, type AzuriteInstance, type FaultMode, type FaultProxy } from '@telemetry/local-services';
 import { startLocalStack, type LocalStack } from '@telemetry/local-stack';
-import { RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
+import { ingestionWindowAppSettings, RESOURCE_NAMES, type StackDescriptor } from '@telemetry/contracts';
 
 export interface MatrixStackOptions {
   dataDir: string;
@@ -23,6 +23,11 @@ export interface MatrixStackOptions {
    * 5 s: a soak's parking table reached 100 MB of JSON). Unset: every account on disk.
    */
   restarts?: RestartableAccount[];
+  /**
+   * The ingestion window (s; 0 or unset = none): ingestion's app settings gain
+   * ingestionWindowAppSettings(S), as `npm start -- --window S` and Azure set it.
+   */
+  windowSeconds?: number;
 }
 
 /** The matrix's own storage accounts: the dead letters' (DeadLetterStorage) and ingestion's host storage (AzureWebJobsStorage). */
@@ -44,6 +49,9 @@ const OVERRIDES = {
   },
   'circuit-breaker': { BREAKER_THRESHOLD: '20', BREAKER_WINDOW_SECONDS: '15', BREAKER_MODE: 'manual' },
 };
+
+/** Ingestion's settings on a matrix stack, before the stack's own connections: the overrides plus the window's settings. */
+export const matrixIngestionSettings = (windowSeconds = 0): Record<string, string> => ({ ...OVERRIDES.ingestion, ...ingestionWindowAppSettings(windowSeconds) });
 
 /** A storage account's services, each behind its own fault proxy (the apps get the proxied connection string). */
 export interface ProxiedStorage {
@@ -121,7 +129,7 @@ export class MatrixStack {
         echo: options.echo,
         settingsOverrides: {
           // Every ingestion host process journals its invocations there (exact delivery accounting, DeliveryTracker).
-          ingestion: { ...OVERRIDES.ingestion, ...dl, AzureWebJobsStorage: hostProxies.connectionString, [DELIVERY_LOG_SETTING]: deliveryLogDir(options.dataDir) },
+          ingestion: { ...matrixIngestionSettings(options.windowSeconds), ...dl, AzureWebJobsStorage: hostProxies.connectionString, [DELIVERY_LOG_SETTING]: deliveryLogDir(options.dataDir) },
           'dead-letter-reprocessor': { ...OVERRIDES['dead-letter-reprocessor'], ...dl },
           'circuit-breaker': { ...OVERRIDES['circuit-breaker'], ...(switchProxy ? { INGESTION_SWITCH_URL: `${switchProxy.endpoint}admin/functions` } : {}) },
         },
@@ -148,6 +156,11 @@ export class MatrixStack {
   /** Every proxied service of the dead-letter account in one mode (e.g. a blackhole). */
   setDeadLetterStorageMode(mode: FaultMode): void {
     for (const p of [this.deadLetterProxies.blob, this.deadLetterProxies.queue, this.deadLetterProxies.table]) p.setMode(mode);
+  }
+
+  /** The ingestion window the stack's ingestion hosts run with (s; 0 = none). */
+  get windowSeconds(): number {
+    return this.options.windowSeconds ?? 0;
   }
 
   /** Where the ingestion hosts' delivery journals are (see DeliveryTracker). */

@@ -27,6 +27,8 @@ export function formatMatrixTable(results: ScenarioResult[]): string {
 export interface MatrixRunInfo {
   size: number;
   outageSeconds: number;
+  /** The ingestion window every scenario ran with (s; `--window`). Absent in reports from before the option: 0, none. */
+  windowSeconds?: number;
   startedAt: string;
   finishedAt: string;
   /** 1-minute load average at the start and the end (the machine is shared). */
@@ -69,9 +71,10 @@ export function formatMatrixMarkdown(results: ScenarioResult[], info: MatrixRunI
     '',
   ].join('\n'));
   return [
-    '# Fault matrix',
+    info.windowSeconds ? `# Fault matrix (ingestion window ${info.windowSeconds} s)` : '# Fault matrix',
     '',
     `\`npm run test:faults\` (tools/fault-matrix). Run ${info.startedAt} .. ${info.finishedAt}: ${info.size} events per scenario, outages of ${info.outageSeconds} s,`,
+    ...(info.windowSeconds ? [`every scenario with the **ingestion window at ${info.windowSeconds} s** (\`--window ${info.windowSeconds}\`: ingestion's \`INGESTION_WINDOW_SECONDS\`; README "Ingestion window"),`] : []),
     `${info.cpus} CPUs shared with other work (load average ${info.loadAverage.start.toFixed(2)} at the start, ${info.loadAverage.end.toFixed(2)} at the end), Node ${info.node}.`,
     ...reruns.map((x) => `Re-run and merged: ${x.ids.join(', ')} on ${x.startedAt} (${x.size} events, ${x.outageSeconds} s outages, load average ${x.loadAverage.start.toFixed(2)} .. ${x.loadAverage.end.toFixed(2)}).`),
     '',

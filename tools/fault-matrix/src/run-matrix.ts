@@ -22,6 +22,8 @@ export interface MatrixOptions {
   /** The soak's length and rate (default: full size, 30 min at 1,000 events/s). */
   soak?: SoakSize;
   dataDir: string;
+  /** The ingestion window every scenario runs with (s; 0 or unset = none, as shipped). */
+  windowSeconds?: number;
   seed?: number;
   /** Drain bound per scenario (ms). */
   drainTimeoutMs?: number;
@@ -86,7 +88,7 @@ export async function runFaultScenario(matrix: MatrixStack, scenario: FaultScena
   const ctx: ScenarioContext = {
     matrix, size: options.size, outageMs: options.outageMs, loadSeconds: options.loadSeconds ?? 30, seed: (options.seed ?? 1) * 1000 + index,
     recordFile: path.join(options.dataDir, 'records', `${scenario.id}.ndjson`),
-    deliveries, soak: options.soak ?? FULL_SOAK, log: (m) => log(`[${scenario.id}] ${m}`),
+    deliveries, soak: options.soak ?? FULL_SOAK, windowSeconds: matrix.windowSeconds, log: (m) => log(`[${scenario.id}] ${m}`),
   };
   const started = Date.now();
   const failures: string[] = [];
@@ -174,8 +176,9 @@ export async function runMatrix(options: MatrixOptions): Promise<ScenarioResult[
   for (const plan of planStacks(options.scenarios, options.build !== false)) {
     const dataDir = path.join(options.dataDir, plan.name);
     await mkdir(dataDir, { recursive: true });
-    options.log?.(`starting the local stack ${plan.name}${plan.withBreaker ? ' with the circuit breaker' : ''} (on disk: ${plan.restarts.join(', ') || 'no account of its own'})`);
-    const matrix = await MatrixStack.start({ dataDir, withBreaker: plan.withBreaker, build: plan.build, echo: options.echo, restarts: plan.restarts });
+    const window = options.windowSeconds ? `, ingestion window ${options.windowSeconds} s` : '';
+    options.log?.(`starting the local stack ${plan.name}${plan.withBreaker ? ' with the circuit breaker' : ''} (on disk: ${plan.restarts.join(', ') || 'no account of its own'}${window})`);
+    const matrix = await MatrixStack.start({ dataDir, withBreaker: plan.withBreaker, build: plan.build, echo: options.echo, restarts: plan.restarts, windowSeconds: options.windowSeconds });
     options.onStack?.(matrix);
     try {
       for (const scenario of plan.scenarios) {
