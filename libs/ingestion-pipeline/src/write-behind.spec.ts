@@ -171,6 +171,23 @@ describe('WriteBehind (logic, in-memory ports)', () => {
     expect(marks.marks.get('0')?.sequenceNumber).toBe(3);
   });
 
+  it('counts held events applied when their write lands and dead-lettered when it fails, as without a window', async () => {
+    const { clock, store, sink, log, marks } = setup();
+    const metrics = new InMemoryMetrics();
+    const wb = new WriteBehind(
+      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now, metrics },
+      { holdMs: 4_000, watermarks: marks, replay: log, maxHeldBytes: 1_000_000, now: () => clock.now },
+    );
+    clock.now = BASE + 100;
+    await wb.ingest({ events: [log.append(1, 0), log.append(2, 0), log.append(2, 0.5), log.append(9, 0, {}, '{oops')], source: {} });
+    const counted = () => Object.fromEntries(metrics.snapshot().counters.map((c) => [`${c.name}${c.attributes['code'] ? `{${c.attributes['code']}}` : ''}`, c.value]));
+    expect(counted()).toEqual({ 'telemetry.events.deadlettered{EVENT_MALFORMED}': 1, 'telemetry.events.applied': 0 });
+    store.failWith = { code: 'STORE_UNAVAILABLE', devices: ['drone-00002'] };
+    clock.now = BASE + 5_000;
+    await wb.tick();
+    expect(counted()).toEqual({ 'telemetry.events.deadlettered{EVENT_MALFORMED}': 1, 'telemetry.events.deadlettered{STORE_UNAVAILABLE}': 2, 'telemetry.events.applied': 1 });
+  });
+
   it('past its memory bound an invocation waits for the writes; when they cannot be made, it fails', async () => {
     const { clock, store, sink, log, make } = setup({ maxHeldBytes: 1_500 });
     const wb = make();

@@ -194,7 +194,8 @@ export class WriteBehind {
     this.hold(valid, { source, invocationId });
     if (partitionId !== undefined) this.seen(partitionId, events);
     this.deps.logger.info('batch held', { partitionId, ...report, heldDevices: this.held.size });
-    if (this.deps.metrics) recordBatchMetrics(this.deps.metrics, report, this.deps.store);
+    // Held events are counted applied (or dead-lettered) when their write lands, not here.
+    if (this.deps.metrics) recordBatchMetrics(this.deps.metrics, { ...report, applied: 0 }, this.deps.store);
     if (this.heldBytes > this.options.maxHeldBytes) await this.flushAllOrThrow();
     return report;
   }
@@ -383,6 +384,9 @@ export class WriteBehind {
         }
         try {
           await deliverLetters(this.deps, letters, failures, { heldDevices: entries.length });
+          for (const [code, n] of Object.entries(lettersByCode(letters)) as [IssueCode, number][]) {
+            this.deps.metrics?.count('telemetry.events.deadlettered', n, { code });
+          }
         } catch {
           // Not written, not dead-lettered: held again (merged with what arrived meanwhile).
           settledOk = entries.filter((h) => !failed.has(h.deviceId));
@@ -390,10 +394,14 @@ export class WriteBehind {
         }
       }
       const now = this.now();
+      let applied = 0;
       for (const h of settledOk) {
         this.release(h);
+        if (failed.has(h.deviceId)) continue;
+        applied += h.events.size;
         this.deps.metrics?.record('telemetry.window.stored_after', Math.max(0, now - h.firstEnqueued) / 1000);
       }
+      if (applied > 0) this.deps.metrics?.count('telemetry.events.applied', applied);
     } catch (error) {
       // applyGuarded does not throw; anything else keeps the devices held.
       for (const h of entries) if (this.inFlight.get(h.key) === h) this.restore(h);
