@@ -3,7 +3,7 @@ import path from 'node:path';
 import { INGESTION_WINDOW_MAX_HELD_MB_LIMIT, loadIngestionSettings } from './config';
 
 /** The one setting the ingestion app cannot do without. */
-const required = { COSMOS_ENDPOINT: 'https://127.0.0.1:8081' };
+const required = { COSMOS_ENDPOINT: 'https://cosmos.example/' };
 
 const hostJson = JSON.parse(readFileSync(path.join(__dirname, '..', 'host.json'), 'utf8')) as {
   extensions: { eventHubs: { maxEventBatchSize: number; prefetchCount: number } };

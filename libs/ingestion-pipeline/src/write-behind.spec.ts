@@ -57,7 +57,7 @@ const ev = (partitionId: string, seq: number, device: number, second: number, ex
   enqueuedTimeUtc: new Date(BASE + second * 1000).toISOString(), partitionKey: null, properties: {},
 });
 
-function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
+function setup(options: { holdMs?: number; maxHeldBytes?: number; metrics?: InMemoryMetrics } = {}) {
   const clock = { now: BASE };
   const store = new InMemoryDeviceStateStore();
   const sink = new InMemoryDeadLetterSink();
@@ -65,7 +65,7 @@ function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
   const marks = new Marks();
   const make = () =>
     new WriteBehind(
-      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now },
+      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now, ...(options.metrics ? { metrics: options.metrics } : {}) },
       { holdMs: options.holdMs ?? 4_000, watermarks: marks, replay: log, maxHeldBytes: options.maxHeldBytes ?? 1_000_000, now: () => clock.now },
     );
   return { clock, store, sink, log, marks, make };
@@ -73,12 +73,9 @@ function setup(options: { holdMs?: number; maxHeldBytes?: number } = {}) {
 
 describe('WriteBehind (logic, in-memory ports)', () => {
   it('folds a device\'s events from several invocations into one write, made once the window from its first event has passed', async () => {
-    const { clock, store, sink, log, marks } = setup({ holdMs: 4_500 });
     const metrics = new InMemoryMetrics();
-    const wb = new WriteBehind(
-      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now, metrics },
-      { holdMs: 4_500, watermarks: marks, replay: log, maxHeldBytes: 1_000_000, now: () => clock.now },
-    );
+    const { clock, store, log, make } = setup({ holdMs: 4_500, metrics });
+    const wb = make();
     for (let s = 0; s < 5; s++) {
       clock.now = BASE + s * 1000 + 50;
       await wb.ingest({ events: [log.append(1, s, { battery: 1 - s / 10 }), log.append(2, s, { flightMode: s })], source: {} });
@@ -172,12 +169,9 @@ describe('WriteBehind (logic, in-memory ports)', () => {
   });
 
   it('counts held events applied when their write lands and dead-lettered when it fails, as without a window', async () => {
-    const { clock, store, sink, log, marks } = setup();
     const metrics = new InMemoryMetrics();
-    const wb = new WriteBehind(
-      { store, deadLetters: sink, logger: silentLogger, app: 'test', clock: () => clock.now, metrics },
-      { holdMs: 4_000, watermarks: marks, replay: log, maxHeldBytes: 1_000_000, now: () => clock.now },
-    );
+    const { clock, store, log, make } = setup({ metrics });
+    const wb = make();
     clock.now = BASE + 100;
     await wb.ingest({ events: [log.append(1, 0), log.append(2, 0), log.append(2, 0.5), log.append(9, 0, {}, '{oops')], source: {} });
     const counted = () => Object.fromEntries(metrics.snapshot().counters.map((c) => [`${c.name}${c.attributes['code'] ? `{${c.attributes['code']}}` : ''}`, c.value]));
