@@ -444,28 +444,29 @@ export class WriteBehind {
     return entries.filter((h) => !this.writing.has(h.deviceId) && !devices.has(h.deviceId) && devices.add(h.deviceId));
   }
 
-  /** The highest sequence number of `partitionId` below which nothing is held. */
-  private settledUpTo(partitionId: string, state: PartitionState): number {
-    return Math.min(state.lastSeen, this.settledBelow(partitionId));
-  }
-
   /** One less than the lowest sequence number of `partitionId` this process holds (or writes); +Infinity when none. */
   private settledBelow(partitionId: string): number {
-    let low = Number.POSITIVE_INFINITY;
+    return this.settledBelowAll().get(partitionId) ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** settledBelow of every partition, in one pass over what is held (a save covers them all). */
+  private settledBelowAll(): Map<string, number> {
+    const lows = new Map<string, number>();
     for (const map of [this.held, this.inFlight]) {
-      for (const h of map.values()) if (h.partitionId === partitionId && h.minSequence - 1 < low) low = h.minSequence - 1;
+      for (const h of map.values()) if (h.minSequence - 1 < (lows.get(h.partitionId) ?? Number.POSITIVE_INFINITY)) lows.set(h.partitionId, h.minSequence - 1);
     }
-    return low;
+    return lows;
   }
 
   private async saveWatermarks(final: boolean): Promise<void> {
     const now = this.now();
-    await Promise.all([...this.partitions].map(([partitionId, state]) => this.saveWatermark(partitionId, state, final, now)));
+    const lows = this.settledBelowAll();
+    await Promise.all([...this.partitions].map(([partitionId, state]) => this.saveWatermark(partitionId, state, Math.min(state.lastSeen, lows.get(partitionId) ?? Number.POSITIVE_INFINITY), final, now)));
   }
 
-  private async saveWatermark(partitionId: string, state: PartitionState, final: boolean, now: number): Promise<void> {
+  /** `upTo`: the highest sequence number of the partition below which nothing is held. */
+  private async saveWatermark(partitionId: string, state: PartitionState, upTo: number, final: boolean, now: number): Promise<void> {
     if (state.etag === undefined) return;
-    const upTo = this.settledUpTo(partitionId, state);
     try {
       // A clean stop moves it up to what was held and written (never removes it: see WatermarkStore).
       if (upTo <= state.saved || (!final && now - state.savedAt < (this.options.watermarkEveryMs ?? 1_000))) return;
