@@ -20,6 +20,13 @@ describe('formatMetricsSummary', () => {
     for (const name of METRIC_NAMES) expect(lines.some((l) => l.startsWith(name))).toBe(true);
   });
 
+  it('prints fractional histogram figures to two decimals (seconds summed in floating point)', () => {
+    const m = new InMemoryMetrics();
+    for (const v of [4.535, 5.1, 6.449, 0.1, 0.2]) m.record('telemetry.window.stored_after', v);
+    const lines = formatMetricsSummary(m.snapshot()).map((l) => l.replace(/\s+/g, ' '));
+    expect(lines).toContain('telemetry.window.stored_after count=5 sum=16.38 min=0.1 avg=3.28 max=6.45');
+  });
+
   it('shows dropped measurements only when there are some', () => {
     const m = new InMemoryMetrics();
     expect(formatMetricsSummary(m.snapshot()).some((l) => l.includes('dropped'))).toBe(false);

@@ -16,7 +16,8 @@ export function formatMetricsSummary(snapshot: MetricsSnapshot): string[] {
     for (const c of counters) rows.push([label(name, c.attributes), String(c.value)]);
     for (const h of histograms) {
       const avg = h.count === 0 ? 0 : h.sum / h.count;
-      rows.push([label(name, h.attributes), `count=${h.count} sum=${h.sum} min=${h.min} avg=${round(avg)} max=${h.max}`]);
+      // Sums of fractional measurements (seconds) print as 6499.26, not 6499.260999999995.
+      rows.push([label(name, h.attributes), `count=${h.count} sum=${round(h.sum)} min=${round(h.min)} avg=${round(avg)} max=${round(h.max)}`]);
     }
   }
   if (snapshot.dropped > 0) rows.push(['(dropped measurements)', String(snapshot.dropped)]);
