@@ -165,10 +165,7 @@ export class WriteBehind {
       try {
         await this.acquire(partitionId, events[0]!.sequenceNumber, input);
       } catch (error) {
-        const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED' ? error : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
-        this.deps.logger.error('the write-behind could not take the partition; failing the batch so it is retried', { partitionId, errorCode: failure.code, error: failure.message });
-        await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
-        throw failure;
+        throw await blockedBatch(this.deps, partitionId, error, 'the write-behind could not take the partition; failing the batch so it is retried');
       }
     }
     const { valid, letters } = screenEvents(input, this.deps);
@@ -217,19 +214,12 @@ export class WriteBehind {
     }
   }
 
-  /** Host shutdown: writes everything held; a partition with nothing left gives its watermark up. */
+  /** Host shutdown: writes everything held, then moves each watermark up to what was written. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
-    await this.serial(async () => {
-      // A device held on two partitions is written in two rounds: one write per device per store call.
-      for (let round = this.writable([...this.held.values()]); round.length > 0; round = this.writable([...this.held.values()])) {
-        const before = this.held.size;
-        await this.flush(round);
-        if (this.held.size >= before) break; // nothing could be written: the watermark stays behind it
-      }
-    });
+    await this.flushRounds(() => true);
     await this.saving;
     await this.saveWatermarks(true);
   }
@@ -342,14 +332,23 @@ export class WriteBehind {
     return Math.max(enqueued + this.options.holdMs, now + this.options.holdMs / 2);
   }
 
-  private async flushAllOrThrow(): Promise<void> {
-    await this.serial(async () => {
-      for (let round = this.writable([...this.held.values()]); round.length > 0 && this.heldBytes > this.options.maxHeldBytes; round = this.writable([...this.held.values()])) {
+  /**
+   * Writes what is held, round after round, while `more()` says so. A device held on two
+   * partitions is written in two rounds (one write per device per store call); a round that writes
+   * nothing ends it (the watermark then stays behind what is still held).
+   */
+  private flushRounds(more: () => boolean): Promise<void> {
+    return this.serial(async () => {
+      for (let round = this.writable([...this.held.values()]); round.length > 0 && more(); round = this.writable([...this.held.values()])) {
         const before = this.held.size;
         await this.flush(round);
         if (this.held.size >= before) break;
       }
     });
+  }
+
+  private async flushAllOrThrow(): Promise<void> {
+    await this.flushRounds(() => this.heldBytes > this.options.maxHeldBytes);
     if (this.heldBytes > this.options.maxHeldBytes) {
       await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
       throw new PipelineError('WRITE_BEHIND_BLOCKED', `the write-behind holds ${this.heldBytes} bytes (limit ${this.options.maxHeldBytes}) and could not write them; retrying the batch`);
@@ -485,6 +484,20 @@ export class WriteBehind {
   }
 }
 
+/**
+ * A batch the write-behind cannot take: coded WRITE_BEHIND_BLOCKED (keeping a cause's own such
+ * error), logged, counted for the breaker, and returned for the caller to throw (the trigger then
+ * retries the batch).
+ */
+async function blockedBatch(deps: IngestionDeps, partitionId: string, error: unknown, message: string): Promise<PipelineError> {
+  const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED'
+    ? error
+    : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
+  deps.logger.error(message, { partitionId, errorCode: failure.code, error: failure.message });
+  await recordFailures(deps, { WRITE_BEHIND_BLOCKED: 1 });
+  return failure;
+}
+
 function sumCounts(a: Partial<Record<IssueCode, number>>, b: Partial<Record<IssueCode, number>>): Partial<Record<IssueCode, number>> {
   const out = { ...a };
   for (const [k, v] of Object.entries(b) as [IssueCode, number][]) out[k] = (out[k] ?? 0) + v;
@@ -545,10 +558,7 @@ export class OrphanedWatermarks {
       }
       this.partitions.set(partitionId, { lastSeen: first.sequenceNumber - 1, etag, movedAt: this.now() });
     } catch (error) {
-      const failure = error instanceof PipelineError && error.code === 'WRITE_BEHIND_BLOCKED' ? error : new PipelineError('WRITE_BEHIND_BLOCKED', `partition ${partitionId}: ${toPipelineError(error).message}`, { cause: error });
-      this.deps.logger.error('a watermark left by the ingestion window could not be settled; failing the batch so it is retried', { partitionId, errorCode: failure.code, error: failure.message });
-      await recordFailures(this.deps, { WRITE_BEHIND_BLOCKED: 1 });
-      throw failure;
+      throw await blockedBatch(this.deps, partitionId, error, 'a watermark left by the ingestion window could not be settled; failing the batch so it is retried');
     }
   }
 
