@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { benchEmulator } from '@telemetry/eventhubs-emulator';
 import { buildApps, DEFAULT_REPORTS_DIR } from '@telemetry/local-stack';
 import { benchCosmosRawUpserts } from './cosmos-raw';
-import { benchBacklogDrain, benchReferenceProfile, benchThroughput, type ReferenceProfileResult } from './end-to-end';
+import { benchBacklogDrain, benchReferenceProfile, benchThroughput, type BacklogResult, type ReferenceProfileResult } from './end-to-end';
 import { benchPackages } from './packages';
 import { benchPurePath } from './pure-path';
 import { benchReferencePattern } from './reference-pattern';
@@ -22,6 +22,20 @@ const program = new Command()
   .option('--backlog-window <seconds>', 'also drain the backlog with this ingestion window (0 = only without)', '4.5')
   .option('--window-partitions <n>', 'Event Hubs partitions for the window curve (Standard tier allows up to 32)', '32')
   .option('--out <dir>', 'where benchmarks.json and benchmarks.md go (`--out docs` publishes them)', DEFAULT_REPORTS_DIR);
+
+/** A backlog drain's rows (time, writes per event, RSS) and its ratio to the raw receive rate; `label` names the run. */
+function backlogRows(r: BacklogResult, events: number, label: { drain: string; rss: string; drained?: string }, emulatorReceive: number | undefined): { rows: BenchRow[]; ratio?: BenchRow } {
+  const cpu = r.drainCpuSeconds;
+  const cpuNote = cpu['total'] ? `; stack CPU ${Math.round((cpu['total'] * 1e6) / events)} us/event (${Object.entries(cpu).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v} s`).join(', ')})` : '';
+  const rows: BenchRow[] = [
+    { name: `${label.drain}: ${events} events`, value: r.drainSeconds, unit: 's', note: `${r.drainEventsPerSecond} events/s${r.eventsPerInvocation ? `; ${r.eventsPerInvocation} events/invocation` : ''}${cpuNote}${label.drained ?? ''}` },
+    { name: `${label.drain}: store writes per event`, value: r.storeWritesPerEvent, unit: 'writes/event', target: '<= 0.1', met: r.storeWritesPerEvent <= 0.1 },
+    { name: `host RSS while draining the backlog${label.rss}`, value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 },
+  ];
+  if (!emulatorReceive) return { rows };
+  const ratio = Math.round((r.drainEventsPerSecond / emulatorReceive) * 100) / 100;
+  return { rows, ratio: { name: `${label.drain} / emulator raw receive rate (same run)`, value: ratio, unit: 'x', target: '>= 0.7', met: ratio >= 0.7, note: `${r.drainEventsPerSecond} / ${emulatorReceive} events/s` } };
+}
 
 async function main(): Promise<void> {
   const o = program.parse().opts();
@@ -141,28 +155,18 @@ async function main(): Promise<void> {
     const r = await benchBacklogDrain({ events, devices: 1000 });
     results['backlog'] = r;
     const cpu = r.drainCpuSeconds;
-    const cpuNote = cpu['total'] ? `; stack CPU ${Math.round((cpu['total'] * 1e6) / events)} us/event (${Object.entries(cpu).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v} s`).join(', ')})` : '';
-    rows.push({ name: `backlog drain: ${events} events`, value: r.drainSeconds, unit: 's', note: `${r.drainEventsPerSecond} events/s${r.eventsPerInvocation ? `; ${r.eventsPerInvocation} events/invocation` : ''}${cpuNote}` });
-    rows.push({ name: 'backlog drain: store writes per event', value: r.storeWritesPerEvent, unit: 'writes/event', target: '<= 0.1', met: r.storeWritesPerEvent <= 0.1 });
-    rows.push({ name: 'host RSS while draining the backlog', value: r.hostPeakRssMb, unit: 'MB', target: '< 300', met: r.hostPeakRssMb !== null && r.hostPeakRssMb < 300 });
+    const plain = backlogRows(r, events, { drain: 'backlog drain', rss: '' }, emulatorReceive);
+    rows.push(...plain.rows);
     const backlogWindow = parseIngestionWindow(String(o.backlogWindow));
     if (backlogWindow > 0) {
       log(`backlog drain again with an ingestion window of ${backlogWindow} s...`);
       const w = await benchBacklogDrain({ events, devices: 1000, windowSeconds: backlogWindow });
       results['backlogWindowed'] = w;
-      const wCpu = w.drainCpuSeconds;
-      const wCpuNote = wCpu['total'] ? `; stack CPU ${Math.round((wCpu['total'] * 1e6) / events)} us/event (${Object.entries(wCpu).filter(([k]) => k !== 'total').map(([k, v]) => `${k} ${v} s`).join(', ')})` : '';
-      rows.push({ name: `backlog drain, window ${backlogWindow} s: ${events} events`, value: w.drainSeconds, unit: 's', note: `${w.drainEventsPerSecond} events/s${w.eventsPerInvocation ? `; ${w.eventsPerInvocation} events/invocation` : ''}${wCpuNote}; drained = every partition's write-behind watermark at its last event` });
-      rows.push({ name: `backlog drain, window ${backlogWindow} s: store writes per event`, value: w.storeWritesPerEvent, unit: 'writes/event', target: '<= 0.1', met: w.storeWritesPerEvent <= 0.1 });
-      rows.push({ name: `host RSS while draining the backlog, window ${backlogWindow} s`, value: w.hostPeakRssMb, unit: 'MB', target: '< 300', met: w.hostPeakRssMb !== null && w.hostPeakRssMb < 300 });
-      if (emulatorReceive) {
-        const ratio = Math.round((w.drainEventsPerSecond / emulatorReceive) * 100) / 100;
-        rows.push({ name: `backlog drain, window ${backlogWindow} s / emulator raw receive rate (same run)`, value: ratio, unit: 'x', target: '>= 0.7', met: ratio >= 0.7, note: `${w.drainEventsPerSecond} / ${emulatorReceive} events/s` });
-      }
+      const windowed = backlogRows(w, events, { drain: `backlog drain, window ${backlogWindow} s`, rss: `, window ${backlogWindow} s`, drained: "; drained = every partition's write-behind watermark at its last event" }, emulatorReceive);
+      rows.push(...windowed.rows, ...(windowed.ratio ? [windowed.ratio] : []));
     }
     if (emulatorReceive) {
-      const ratio = Math.round((r.drainEventsPerSecond / emulatorReceive) * 100) / 100;
-      rows.push({ name: 'backlog drain / emulator raw receive rate (same run)', value: ratio, unit: 'x', target: '>= 0.7', met: ratio >= 0.7, note: `${r.drainEventsPerSecond} / ${emulatorReceive} events/s` });
+      rows.push(plain.ratio!);
       // What this machine allows at all: the drain shares its cores with the emulator, the Cosmos
       // server, Azurite and the bench's fault proxies, which the raw-receive bench does not run.
       // Were the ingestion host free, their CPU alone on every core would still bound the rate.
